@@ -1,0 +1,81 @@
+/**
+ * `envwatch doctor`: what this installation runs on — storage mode, PostgreSQL/TimescaleDB/Redis versions,
+ * schema state — and warnings an operator must act on (Redis eviction policy, pending migrations).
+ */
+import path from 'node:path';
+import type { Config } from '../../../config/env.js';
+import { createPool } from '../../db/pool.js';
+import { readSchemaStatus } from '../../migrate/migrator.js';
+import { createRedis, readRedisInfo } from '../../runtime/redis.js';
+import { readStorageMode, readTimescaleVersion } from '../../store/storage-mode.js';
+import { checkPostgres, checkRedis } from '../dependency-check.js';
+import { PROJECT_ROOT } from '../paths.js';
+import type { CommandRun } from '../command.js';
+
+export interface DoctorReport {
+  postgresVersion: string;
+  timescaledbVersion: string | null;
+  timescaledbAvailable: boolean;
+  storageMode: string | null;
+  schema: { applied: number; pending: string[]; latest: string | null };
+  redisVersion: string;
+  redisMaxmemoryPolicy: string;
+  warnings: string[];
+}
+
+export async function collectDoctorReport(config: Config): Promise<DoctorReport> {
+  await checkPostgres(config);
+  await checkRedis(config);
+  const pool = createPool({ connectionString: config.DATABASE_URL, max: 1 });
+  const redis = createRedis(config.REDIS_URL);
+  const warnings: string[] = [];
+  try {
+    const { rows } = await pool.query<{ v: string; available: boolean }>(
+      `SELECT current_setting('server_version') AS v,
+              EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available`,
+    );
+    const schema = await readSchemaStatus(pool, path.join(PROJECT_ROOT, 'migrations'));
+    const storageMode = schema.applied > 0 ? await readStorageMode(pool).catch(() => null) : null;
+    const tsVersion = await readTimescaleVersion(pool);
+    if (schema.pending.length > 0) warnings.push(`${schema.pending.length} migration(s) pending: run \`envwatch migrate\``);
+    const redisInfo = await readRedisInfo(redis);
+    if (redisInfo.maxmemoryPolicy !== 'noeviction') {
+      warnings.push(
+        `Redis maxmemory-policy is "${redisInfo.maxmemoryPolicy}": BullMQ needs "noeviction", or Redis may evict queued jobs under memory pressure (CONFIG SET maxmemory-policy noeviction)`,
+      );
+    }
+    if (rows[0]?.available && storageMode === 'plain') {
+      warnings.push('TimescaleDB is installed but this database uses plain partitions (chosen at first migration)');
+    }
+    return {
+      postgresVersion: rows[0]?.v ?? 'unknown',
+      timescaledbVersion: tsVersion,
+      timescaledbAvailable: rows[0]?.available ?? false,
+      storageMode,
+      schema,
+      redisVersion: redisInfo.version,
+      redisMaxmemoryPolicy: redisInfo.maxmemoryPolicy,
+      warnings,
+    };
+  } finally {
+    await pool.end();
+    redis.disconnect();
+  }
+}
+
+export async function runDoctor(config: Config, out: (line: string) => void): Promise<DoctorReport> {
+  const r = await collectDoctorReport(config);
+  out(`storage mode        ${r.storageMode ?? '(not migrated yet)'}${r.storageMode === 'timescale' ? ' (hypertable, continuous aggregates, compression)' : r.storageMode === 'plain' ? ' (monthly partitions, service-maintained rollups)' : ''}`);
+  out(`PostgreSQL          ${r.postgresVersion}`);
+  out(`TimescaleDB         ${r.timescaledbVersion ?? (r.timescaledbAvailable ? 'available, not enabled' : 'not installed')}`);
+  out(`schema              ${r.schema.applied} applied, ${r.schema.pending.length} pending (latest: ${r.schema.latest ?? '-'})`);
+  out(`Redis               ${r.redisVersion}, maxmemory-policy ${r.redisMaxmemoryPolicy}`);
+  for (const w of r.warnings) out(`WARNING             ${w}`);
+  if (r.warnings.length === 0) out('no warnings');
+  return r;
+}
+
+export const run: CommandRun = async ({ config, out }) => {
+  await runDoctor(config, out);
+  return 0;
+};

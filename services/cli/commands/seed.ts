@@ -1,0 +1,48 @@
+/**
+ * `envwatch seed`: loads config/reference/*.yaml, config/targets/*.yaml and the contact directory
+ * (CONTACTS_FILE, kept out of git) into the database. Idempotent: running it twice leaves the same rows.
+ */
+import path from 'node:path';
+import type { Config } from '../../../config/env.js';
+import { createPool } from '../../db/pool.js';
+import { withTransaction } from '../../db/queryable.js';
+import { loadContacts } from '../../reference/load-contacts.js';
+import { loadReferenceSet } from '../../reference/load-reference.js';
+import { seedContacts, seedReference } from '../../reference/seed-reference.js';
+import { loadPlanFiles } from '../../targets/load-targets.js';
+import { upsertPlanFile } from '../../targets/target-queries.js';
+import type { CommandRun } from '../command.js';
+import { checkPostgres } from '../dependency-check.js';
+import { PROJECT_ROOT, resolveFromRoot } from '../paths.js';
+
+export async function runSeed(config: Config, out: (line: string) => void): Promise<void> {
+  await checkPostgres(config);
+  const reference = await loadReferenceSet(path.join(PROJECT_ROOT, 'config/reference'));
+  const plans = await loadPlanFiles(path.join(PROJECT_ROOT, 'config/targets'));
+  const contactsFile = resolveFromRoot(config.CONTACTS_FILE);
+  const contacts = await loadContacts(contactsFile);
+  const pool = createPool({ connectionString: config.DATABASE_URL, max: 2 });
+  try {
+    const counts = await seedReference(pool, reference);
+    out(`reference data: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+    const targets = await withTransaction(pool, async (tx) => {
+      let n = 0;
+      for (const plan of plans) n += await upsertPlanFile(tx, plan);
+      return n;
+    });
+    out(`targets: ${targets} in ${plans.length} plan(s)`);
+    if (contacts.length === 0) {
+      out(`contacts: none loaded — ${contactsFile} is missing or empty (see config/contacts.example.yaml)`);
+    } else {
+      const n = await seedContacts(pool, contacts);
+      out(`contacts: ${typeof n === 'number' ? n : JSON.stringify(n)} from ${contactsFile}`);
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+export const run: CommandRun = async ({ config, out }) => {
+  await runSeed(config, out);
+  return 0;
+};

@@ -1,0 +1,58 @@
+/**
+ * `envwatch <command>`. Configuration is parsed once here and passed down; errors are printed as sentences,
+ * never as stack traces. Each command lives in services/cli/commands/<name>.ts and is loaded only when
+ * used, so `envwatch doctor` does not load the report renderer.
+ */
+import { loadConfig } from '../../config/env.js';
+import { ConfigError, EnvwatchError } from '../errors.js';
+import type { CommandRun } from './command.js';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRun }> }> = {
+  migrate: { summary: 'apply pending database migrations (safe to run concurrently)', load: () => import('./commands/migrate.js') },
+  seed: { summary: 'load reference data, targets and contacts from config/ (idempotent)', load: () => import('./commands/seed.js') },
+  doctor: { summary: 'show storage mode, PostgreSQL/TimescaleDB/Redis versions and warnings', load: () => import('./commands/doctor.js') },
+  start: { summary: 'migrate, then run scheduler + workers + API (ROLES=…); --wait <s>', load: () => import('./commands/start.js') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length)) + 2;
+  return (
+    'usage: envwatch <command> [options]\n\ncommands:\n' +
+    Object.entries(COMMANDS)
+      .map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`)
+      .join('\n') +
+    '\n'
+  );
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`envwatch: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const config = loadConfig();
+  const { run } = await command.load();
+  return run({ config, args, out });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`envwatch: ${err.message}\n(see .env.example for every key)\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`envwatch: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(err instanceof EnvwatchError ? 3 : 1);
+  },
+);

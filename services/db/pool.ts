@@ -1,0 +1,41 @@
+/**
+ * The PostgreSQL pool and the type parsers every query relies on. Dates (`date` columns) stay
+ * `YYYY-MM-DD` strings: they are Asia/Shanghai natural days, and turning them into JS Dates at UTC midnight
+ * would shift them by a day in any report that formats them locally.
+ */
+import pg from 'pg';
+
+let parsersInstalled = false;
+
+function installTypeParsers(): void {
+  if (parsersInstalled) return;
+  parsersInstalled = true;
+  // int8: counts and bigserial ids stay well below 2^53 in this domain.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+  pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+  pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+}
+
+export interface PoolOptions {
+  connectionString: string;
+  max?: number;
+  applicationName?: string;
+}
+
+export function createPool(opts: PoolOptions): pg.Pool {
+  installTypeParsers();
+  const pool = new pg.Pool({
+    connectionString: opts.connectionString,
+    max: opts.max ?? 10,
+    application_name: opts.applicationName ?? 'envwatch',
+    // Keep the session in UTC: timestamps are stored in UTC and bucketed explicitly in Asia/Shanghai.
+    options: '-c timezone=UTC',
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection must not crash the process; the next checkout reconnects.
+  pool.on('error', (err) => {
+    process.emitWarning(`postgres idle client error: ${err.message}`);
+  });
+  return pool;
+}

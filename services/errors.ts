@@ -1,0 +1,99 @@
+/**
+ * The typed error hierarchy. Every error carries a stable `code` that the API maps to a status and the job
+ * runner maps to "permanent" (bad input: do not retry) or "temporary" (retry with backoff).
+ */
+export abstract class EnvwatchError extends Error {
+  abstract readonly code: string;
+  /** Bad input never gets better by retrying; everything else is worth another try with backoff. */
+  get permanent(): boolean {
+    return false;
+  }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ConfigError extends EnvwatchError {
+  readonly code = 'CONFIG_INVALID';
+  override get permanent(): boolean {
+    return true;
+  }
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export class ValidationError extends EnvwatchError {
+  readonly code: string = 'VALIDATION_FAILED';
+  override get permanent(): boolean {
+    return true;
+  }
+  constructor(
+    message: string,
+    readonly details: { path?: string; reason?: string }[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class NotFoundError extends EnvwatchError {
+  readonly code = 'NOT_FOUND';
+  override get permanent(): boolean {
+    return true;
+  }
+}
+
+export class ConflictError extends EnvwatchError {
+  readonly code = 'CONFLICT';
+  override get permanent(): boolean {
+    return true;
+  }
+}
+
+export class ForbiddenError extends EnvwatchError {
+  readonly code = 'FORBIDDEN';
+  override get permanent(): boolean {
+    return true;
+  }
+}
+
+export class UnauthorizedError extends EnvwatchError {
+  readonly code = 'UNAUTHORIZED';
+  override get permanent(): boolean {
+    return true;
+  }
+}
+
+/** A service outside our control (SMTP, SMS gateway, a municipal feed) failed. */
+export class ExternalServiceError extends EnvwatchError {
+  readonly code = 'EXTERNAL_SERVICE';
+  constructor(
+    message: string,
+    readonly service: string,
+    readonly temporary: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  override get permanent(): boolean {
+    return !this.temporary;
+  }
+}
+
+/** The database schema is newer than this code, or a released migration was edited. */
+export class SchemaMismatchError extends EnvwatchError {
+  readonly code = 'SCHEMA_MISMATCH';
+  override get permanent(): boolean {
+    return true;
+  }
+}
+
+export function isPermanent(err: unknown): boolean {
+  return err instanceof EnvwatchError && err.permanent;
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

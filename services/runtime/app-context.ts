@@ -1,0 +1,55 @@
+/**
+ * Wiring, in one place: the pool, Redis connections, queues, channels and logger that the roles (scheduler,
+ * workers, API) share. Shutdown is ordered: stop cron → close workers → close queues → end the pool →
+ * quit Redis, under a timeout, so no job is cut off mid-transaction by a closed pool.
+ */
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config/env.js';
+import { createPool } from '../db/pool.js';
+import { createLogger, type Logger } from '../logging.js';
+import { createEmailChannel, type EmailChannel } from '../notify/email-channel.js';
+import { systemClock, type Clock } from '../time/shanghai.js';
+import { closeQueues, createEnqueue, createQueues, type Enqueue, type Queues } from '../../workers/enqueue.js';
+import { registry } from '../../workers/registry.js';
+import { createRedis } from './redis.js';
+
+export interface AppContext {
+  config: Config;
+  db: pg.Pool;
+  redis: Redis;
+  logger: Logger;
+  clock: Clock;
+  queues: Queues;
+  enqueue: Enqueue;
+  channels: { email: EmailChannel };
+  close(): Promise<void>;
+}
+
+export function createAppContext(config: Config, opts: { clock?: Clock; logger?: Logger } = {}): AppContext {
+  const logger = opts.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const db = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
+  const redis = createRedis(config.REDIS_URL, { forWorkers: true });
+  const queues = createQueues(redis, config.QUEUE_PREFIX);
+  const enqueue = createEnqueue(queues, registry);
+  const channels = { email: createEmailChannel({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }) };
+  let closed = false;
+  return {
+    config,
+    db,
+    redis,
+    logger,
+    clock: opts.clock ?? systemClock,
+    queues,
+    enqueue,
+    channels,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await closeQueues(queues);
+      channels.email.close();
+      await db.end();
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Starts the roles of one process — scheduler, workers, API — and stops them in order. `envwatch start`
+ * runs all three; ROLES=workers (say) scales one role out on its own.
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../api/server.js';
+import { errorMessage } from '../errors.js';
+import { startScheduler, type Scheduler } from '../../workers/scheduler.js';
+import { allSchedules } from '../../workers/schedules/index.js';
+import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
+import { QUEUE_NAMES } from '../../workers/queue-names.js';
+import type { AppContext } from './app-context.js';
+
+export interface RunningRoles {
+  apiUrl: string | null;
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export async function startRoles(ctx: AppContext, roles: readonly ('scheduler' | 'workers' | 'api')[]): Promise<RunningRoles> {
+  let scheduler: Scheduler | null = null;
+  let workers: WorkerHost | null = null;
+  let api: FastifyInstance | null = null;
+  let apiUrl: string | null = null;
+  if (roles.includes('workers')) {
+    workers = startWorkers(
+      {
+        config: ctx.config,
+        db: ctx.db,
+        logger: ctx.logger,
+        clock: ctx.clock,
+        enqueue: ctx.enqueue,
+        queues: ctx.queues,
+        channels: ctx.channels,
+        connection: ctx.redis,
+      },
+      QUEUE_NAMES,
+    );
+  }
+  if (roles.includes('scheduler') && ctx.config.SCHEDULER_ENABLED) {
+    scheduler = startScheduler(allSchedules(), ctx.enqueue, ctx.logger);
+  }
+  if (roles.includes('api')) {
+    api = await buildServer(ctx);
+    apiUrl = await api.listen({ host: ctx.config.HTTP_HOST, port: ctx.config.HTTP_PORT });
+  }
+  ctx.logger.info({ roles, apiUrl }, 'envwatch started');
+  return {
+    apiUrl,
+    async stop(timeoutMs = 20_000) {
+      const ordered = async () => {
+        await scheduler?.stop(); // no new ticks
+        await api?.close(); // no new requests
+        await workers?.close(); // let running jobs finish
+        await ctx.close(); // queues, pool, Redis
+      };
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`shutdown took longer than ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([ordered(), timeout]);
+      } catch (err) {
+        ctx.logger.error({ err: errorMessage(err) }, 'unclean shutdown');
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

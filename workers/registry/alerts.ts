@@ -1,0 +1,6 @@
+import { jobsByName } from '../define-job.js';
+import { relayOutboxJob } from '../jobs/relay-outbox.js';
+import { sendDeliveryJob } from '../jobs/send-delivery.js';
+import { syncAlertJob } from '../jobs/sync-alert.js';
+
+export const alertJobs = jobsByName(syncAlertJob, relayOutboxJob, sendDeliveryJob);

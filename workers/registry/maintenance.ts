@@ -1,0 +1,3 @@
+import { jobsByName } from '../define-job.js';
+
+export const maintenanceJobs = jobsByName();
