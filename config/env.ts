@@ -51,10 +51,21 @@ const schema = z.object({
     .transform((s) => s.split(',').map((r) => r.trim()))
     .pipe(z.array(z.enum(['scheduler', 'workers', 'api'])).min(1)),
   SCHEDULER_ENABLED: bool.default(true),
+  // API and dashboard (issue 7). A session ends at its absolute lifetime or after the idle period, first come.
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).default(120),
+  // Cookies marked Secure (HTTPS only). Defaults to true in production (see loadConfig).
+  COOKIE_SECURE: bool.optional(),
+  // First-boot / demo administrator, created at API start when both are set and the user does not exist.
+  INITIAL_ADMIN_USERNAME: z.string().regex(/^[a-z0-9][a-z0-9_.-]{1,62}$/, 'lower-case letters, digits, _ . -').optional(),
+  INITIAL_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').optional(),
+  // When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open to the network.
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'APP_SECRET'> & {
+export type Config = Omit<z.infer<typeof schema>, 'APP_SECRET' | 'COOKIE_SECURE'> & {
   APP_SECRET: string;
+  COOKIE_SECURE: boolean;
   BUSINESS_TIME_ZONE: 'Asia/Shanghai';
 };
 
@@ -69,12 +80,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push('SMS_ACCESS_KEY/SMS_ACCESS_SECRET: required when SMS_GATEWAY_URL is set');
     }
   }
+  if (parsed.success && !parsed.data.INITIAL_ADMIN_USERNAME !== !parsed.data.INITIAL_ADMIN_PASSWORD) {
+    problems.push('INITIAL_ADMIN_USERNAME/INITIAL_ADMIN_PASSWORD: set both or neither');
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return {
     ...parsed.data,
     // Development and test machines get a fixed secret so acknowledgement links survive restarts;
     // production refuses to start without one (checked above).
     APP_SECRET: parsed.data.APP_SECRET ?? DEV_SECRET,
+    COOKIE_SECURE: parsed.data.COOKIE_SECURE ?? parsed.data.NODE_ENV === 'production',
     BUSINESS_TIME_ZONE: 'Asia/Shanghai',
   };
 }

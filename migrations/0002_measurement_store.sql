@@ -142,9 +142,13 @@ CREATE TABLE sand_dust_period (
   note        text,
   batch_id    bigint,
   created_at  timestamptz NOT NULL DEFAULT now(),
+  updated_at  timestamptz NOT NULL DEFAULT now(),
   CHECK (ends_at > starts_at),
-  UNIQUE (starts_at, ends_at, district_id, area_id)
+  CHECK (area_id IS NULL OR district_id IS NOT NULL),
+  -- NULLS NOT DISTINCT: a city-wide period (both NULL) delivered twice is the same period, not two.
+  UNIQUE NULLS NOT DISTINCT (starts_at, ends_at, district_id, area_id)
 );
+CREATE INDEX sand_dust_period_time_idx ON sand_dust_period (starts_at, ends_at);
 
 -- Heavy-pollution warnings (重污染天气预警) as issued by the heavy-pollution command office following the city.
 CREATE TABLE heavy_pollution_warning (

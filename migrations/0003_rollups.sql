@@ -1,5 +1,9 @@
 -- Derived series.
 --
+-- Values flagged `invalid` (a feed's own "invalid / maintenance / calibration" codes are mapped to it on ingest)
+-- are kept in `measurement` but never enter a mean: GB 3095-2026 §6.4 counts only valid data (表4), and §6.3
+-- asks that excluded data keep their raw record.
+--
 -- Layer 1, per series (station/site/area) and metric: measurement_daily (Shanghai natural days) and
 -- measurement_monthly. Under TimescaleDB these are continuous aggregates (hierarchical: monthly on daily),
 -- real-time so that unmaterialised recent rows are included; otherwise they are tables of the same shape
@@ -26,6 +30,7 @@ BEGIN
              max(value)                 AS max_value,
              min(data_version)::smallint AS min_version
       FROM measurement
+      WHERE NOT ('invalid' = ANY (flags))
       GROUP BY 1, 2, 3
       WITH NO DATA $sql$;
     EXECUTE $sql$
@@ -105,6 +110,7 @@ BEGIN
          count(*)::integer, sum(value), avg(value), min(value), max(value), min(data_version)::smallint
     FROM measurement
    WHERE series_id = ANY (p_series) AND metric_id = ANY (p_metrics) AND ts >= t_from AND ts < t_to
+     AND NOT ('invalid' = ANY (flags))
    GROUP BY 1, 2, 3;
   -- Months are recomputed whole from the daily table (it covers the whole month only for the days it
   -- has), so widen to month bounds.
@@ -125,12 +131,14 @@ BEGIN
 END $$;
 
 -- Which series make up a scope: a street/town is its sites plus its own area-level series; a district is
--- all its sites plus its own district-level series. (District PM2.5 is the mean of its stations' daily
+-- all its sites, its areas' area-level series (e.g. monthly dust fall reported per street/town) and its own
+-- district-level series. A feed should deliver a metric either per station or per area, not both. (District PM2.5 is the mean of its stations' daily
 -- means, HJ 663 practice for multi-station means; see docs/decisions.md.)
 CREATE VIEW scope_series AS
   SELECT s.area_id AS scope_id, 'area'::text AS scope_kind, s.id AS series_id FROM site s WHERE s.area_id IS NOT NULL
   UNION ALL SELECT a.id, 'area', a.id FROM area a
   UNION ALL SELECT s.district_id, 'district', s.id FROM site s
+  UNION ALL SELECT a.district_id, 'district', a.id FROM area a
   UNION ALL SELECT d.id, 'district', d.id FROM district d;
 
 CREATE TABLE scope_daily (
@@ -154,9 +162,28 @@ CREATE TABLE scope_daily_aqi (
   level              smallint NOT NULL CHECK (level BETWEEN 1 AND 6),
   primary_pollutants text[] NOT NULL DEFAULT '{}',
   standard           text NOT NULL,           -- HJ633-2012 or HJ633-2026, the version in force that day
+  -- IAQI per pollutant ({"pm25": 201, …}) and the rounded daily concentrations they came from, including the
+  -- derived O3 daily maximum 8-hour (o3_8h) and, under HJ 633-2012, the daily maximum 1-hour (o3_1h).
+  iaqi               jsonb NOT NULL DEFAULT '{}',
+  concentrations     jsonb NOT NULL DEFAULT '{}',
   updated_at         timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (scope_id, day)
 );
+CREATE INDEX scope_daily_aqi_day_idx ON scope_daily_aqi (day);
+
+-- Station -> street/town (and district) hourly means, for charts: the mean of the scope's series in each hour
+-- (hourly metrics only; invalid-flagged values left out). A plain view: a caller always filters by scope,
+-- metric and time, and those predicates are pushed below the grouping onto measurement's primary key.
+CREATE VIEW scope_hourly AS
+  SELECT ss.scope_id, m.metric_id, m.ts,
+         avg(m.value)              AS value,
+         count(*)::integer         AS n_series,
+         min(m.data_version)::smallint AS min_version
+    FROM scope_series ss
+    JOIN measurement m ON m.series_id = ss.series_id
+    JOIN metric mt ON mt.id = m.metric_id AND mt.resolution = 'hour'
+   WHERE NOT ('invalid' = ANY (m.flags))
+   GROUP BY ss.scope_id, m.metric_id, m.ts;
 
 CREATE TABLE scope_monthly (
   scope_id      text NOT NULL,

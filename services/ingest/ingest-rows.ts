@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { withTransaction } from '../db/queryable.js';
 import { errorMessage } from '../errors.js';
 import type { Clock } from '../time/shanghai.js';
-import { upsertMeasurements, type MeasurementRow } from '../store/measurement-queries.js';
+import { ensurePartitionsFor, upsertMeasurements, type MeasurementRow } from '../store/measurement-queries.js';
 import {
   failBatch,
   finishBatch,
@@ -54,6 +54,15 @@ export async function ingestRows(
       const bad = refused;
       good = [];
       refused = [];
+      if (chunk.length > 0) {
+        let min = chunk[0]!.ts;
+        let max = min;
+        for (const r of chunk) {
+          if (r.ts < min) min = r.ts;
+          if (r.ts > max) max = r.ts;
+        }
+        await ensurePartitionsFor(pool, min, max);
+      }
       await withTransaction(pool, async (tx) => {
         const c = await upsertMeasurements(tx, chunk, { sourceId: input.sourceId, batchId });
         await insertRefusedRows(tx, batchId, input.sourceId, bad);

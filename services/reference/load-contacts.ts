@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { formatPath } from './load-reference.js';
+import { firstLine, formatPath } from './load-reference.js';
 import { NameIndex } from './name-index.js';
 import { namesOf, referenceError, type Problem, type ReferenceSet } from './reference-schema.js';
 
@@ -18,8 +18,8 @@ const CLOCK = '([01]\\d|2[0-3]):[0-5]\\d';
 
 /** Chinese mobile numbers, written with or without +86 and separators; stored as E.164 (+8613800000001). */
 const mobile = z
-  .string()
-  .transform((s) => s.replace(/[\s-]/g, ''))
+  .union([z.string(), z.int()]) // an unquoted 13800000001 reads as a YAML integer
+  .transform((s) => String(s).replace(/[\s-]/g, ''))
   .transform((s) => (/^1\d{10}$/.test(s) ? `+86${s}` : s))
   .pipe(z.string().regex(/^\+861[3-9]\d{9}$/, 'a mainland mobile number, e.g. +8613800000001'));
 
@@ -97,9 +97,9 @@ export async function loadContacts(file: string, set: ReferenceSet): Promise<Con
 
 export function parseContacts(text: string, set: ReferenceSet, fileName = 'contacts.yaml'): Contact[] {
   const problems: Problem[] = [];
-  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { merge: true, uniqueKeys: true });
   for (const err of doc.errors) {
-    problems.push({ path: `${fileName}:${err.linePos?.[0].line ?? '?'}`, reason: err.message });
+    problems.push({ path: `${fileName}:${err.linePos?.[0].line ?? '?'}`, reason: firstLine(err.message) });
   }
   if (problems.length > 0) throw referenceError(problems, fileName);
   const content: unknown = doc.toJS();

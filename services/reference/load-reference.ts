@@ -103,11 +103,14 @@ function parseYaml(
   kind: ReferenceKind,
   problems: Problem[],
 ): Record<string, unknown> | undefined {
-  const doc = parseDocument(file.text, { merge: true, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(file.text, { merge: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {
       const line = err.linePos?.[0].line;
-      problems.push({ path: line === undefined ? file.name : `${file.name}:${line}`, reason: err.message });
+      problems.push({
+        path: line === undefined ? file.name : `${file.name}:${line}`,
+        reason: firstLine(err.message),
+      });
     }
     return undefined;
   }
@@ -126,6 +129,11 @@ function parseYaml(
     }
   }
   return record;
+}
+
+/** yaml's pretty errors append a code frame; the problem list wants the sentence. */
+export function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:$/, '');
 }
 
 /** `['aliases', 1]` → `.aliases[1]`, matching how the files are read. */

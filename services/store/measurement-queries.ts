@@ -21,19 +21,14 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
-const ensuredMonths = new Set<string>();
-
-/** Plain mode needs a partition per month before rows can land in it; TimescaleDB creates chunks itself. */
+/**
+ * Plain mode needs a partition per month before rows can land in it; TimescaleDB creates chunks itself.
+ * Not cached in the process: a partition created inside a transaction that rolled back is gone again, and
+ * the check is one cheap function call per chunk. Callers should run it outside their data transaction
+ * (creating a partition locks the parent table) — inside one it is still correct.
+ */
 export async function ensurePartitionsFor(db: Queryable, from: Date, to: Date): Promise<void> {
-  const key = `${from.toISOString().slice(0, 7)}..${to.toISOString().slice(0, 7)}`;
-  if (ensuredMonths.has(key)) return;
   await db.query('SELECT envwatch_ensure_measurement_partitions($1, $2)', [from, to]);
-  ensuredMonths.add(key);
-}
-
-/** Forget which partitions exist (tests drop databases between files). */
-export function resetPartitionCache(): void {
-  ensuredMonths.clear();
 }
 
 export async function upsertMeasurements(
@@ -65,7 +60,8 @@ export async function upsertMeasurements(
               revision = m.revision + 1
         WHERE EXCLUDED.data_version >= m.data_version
           AND (m.value, m.flags, m.data_version) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.flags, EXCLUDED.data_version)
-       RETURNING m.ts, m.series_id, m.metric_id, (m.xmax = 0) AS inserted
+       -- xmax cannot be read through a partitioned table; revision is 0 only on a freshly inserted row.
+       RETURNING m.ts, m.series_id, m.metric_id, (m.revision = 0) AS inserted
      ),
      queued AS (
        INSERT INTO rollup_queue (series_id, metric_id, day)

@@ -49,7 +49,10 @@ export async function ensureTemplateDatabase(): Promise<string> {
   });
   if (exists) return name;
   const building = `${name}_build_${randomBytes(3).toString('hex')}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE ${building}`));
+  await withAdmin(async (c) => {
+    await c.query(`CREATE DATABASE ${building}`);
+    await stampCreated(c, building);
+  });
   const url = new URL(adminUrl(building)).toString();
   const pool = createPool({ connectionString: url, max: 2 });
   try {
@@ -68,14 +71,25 @@ export async function ensureTemplateDatabase(): Promise<string> {
   return name;
 }
 
+// Several test runs may share one PostgreSQL server (developers running files in parallel): only databases
+// older than this are treated as leftovers. The creation time is kept in the database's comment.
+const STALE_AFTER_MS = 3 * 60 * 60 * 1000;
+
+async function stampCreated(c: pg.Client, name: string): Promise<void> {
+  await c.query(`COMMENT ON DATABASE ${name} IS 'envwatch-test created ${Date.now()}'`);
+}
+
 export async function dropStaleTestDatabases(): Promise<void> {
   await withAdmin(async (c) => {
-    const { rows } = await c.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'envwatch\\_t\\_%' OR datname LIKE 'envwatch\\_tpl\\_%'`,
+    const { rows } = await c.query<{ datname: string; note: string | null }>(
+      `SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database
+        WHERE datname LIKE 'envwatch\\_t\\_%' OR datname LIKE 'envwatch\\_tpl\\_%'`,
     );
     const current = await templateName();
-    for (const { datname } of rows) {
+    for (const { datname, note } of rows) {
       if (datname === current) continue;
+      const created = Number(/created (\d+)/.exec(note ?? '')?.[1] ?? 0);
+      if (Date.now() - created < STALE_AFTER_MS) continue;
       await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     }
   });
@@ -88,10 +102,33 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** An empty database (no migrations), for tests of the migrator and the CLI's first run. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  const name = `${TEST_DB_PREFIX}${randomBytes(5).toString('hex')}`;
+  await withAdmin(async (c) => {
+    await c.query(`CREATE DATABASE ${name}`);
+    await stampCreated(c, name);
+  });
+  const url = adminUrl(name);
+  const pool = createPool({ connectionString: url, max: 8, applicationName: 'envwatch-test' });
+  return {
+    name,
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = await ensureTemplateDatabase();
   const name = `${TEST_DB_PREFIX}${randomBytes(5).toString('hex')}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  await withAdmin(async (c) => {
+    await c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    await stampCreated(c, name);
+  });
   const url = adminUrl(name);
   const pool = createPool({ connectionString: url, max: 8, applicationName: 'envwatch-test' });
   return {

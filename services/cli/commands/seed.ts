@@ -8,7 +8,7 @@ import { createPool } from '../../db/pool.js';
 import { withTransaction } from '../../db/queryable.js';
 import { loadContacts } from '../../reference/load-contacts.js';
 import { loadReferenceSet } from '../../reference/load-reference.js';
-import { seedContacts, seedReference } from '../../reference/seed-reference.js';
+import { seedContacts, seedReference, type TableCounts } from '../../reference/seed-reference.js';
 import { loadPlanFiles } from '../../targets/load-targets.js';
 import { upsertPlanFile } from '../../targets/target-queries.js';
 import type { CommandRun } from '../command.js';
@@ -20,11 +20,12 @@ export async function runSeed(config: Config, out: (line: string) => void): Prom
   const reference = await loadReferenceSet(path.join(PROJECT_ROOT, 'config/reference'));
   const plans = await loadPlanFiles(path.join(PROJECT_ROOT, 'config/targets'));
   const contactsFile = resolveFromRoot(config.CONTACTS_FILE);
-  const contacts = await loadContacts(contactsFile);
+  const contacts = await loadContacts(contactsFile, reference);
   const pool = createPool({ connectionString: config.DATABASE_URL, max: 2 });
   try {
     const counts = await seedReference(pool, reference);
-    out(`reference data: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+    const tally = (c: TableCounts) => `+${c.inserted} ~${c.updated} -${c.deleted}`;
+    out(`reference data (inserted ~updated -deleted): ${Object.entries(counts).map(([k, c]) => `${k} ${tally(c)}`).join(', ')}`);
     const targets = await withTransaction(pool, async (tx) => {
       let n = 0;
       for (const plan of plans) n += await upsertPlanFile(tx, plan);
@@ -34,8 +35,8 @@ export async function runSeed(config: Config, out: (line: string) => void): Prom
     if (contacts.length === 0) {
       out(`contacts: none loaded — ${contactsFile} is missing or empty (see config/contacts.example.yaml)`);
     } else {
-      const n = await seedContacts(pool, contacts);
-      out(`contacts: ${typeof n === 'number' ? n : JSON.stringify(n)} from ${contactsFile}`);
+      const c = await seedContacts(pool, contacts);
+      out(`contacts: ${contacts.length} in ${contactsFile} (${tally(c)})`);
     }
   } finally {
     await pool.end();

@@ -1,0 +1,80 @@
+/**
+ * Who is asking, and what they may do. Four roles (issue 7):
+ *   admin     everything, including users, tokens, the audit log, contact details and the queue dashboard;
+ *   bureau    a district bureau: reads and acts on every area (acknowledge, re-process, push measurements);
+ *   area      a street/town government: reads and acts on its own area only;
+ *   readonly  reads every area, changes nothing.
+ * Area scoping is checked where data is read (the query layer calls `assertAreaReadable`), so an area user
+ * asking for another area's data gets 403 — never an empty list that looks like "no problems".
+ */
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+
+export const ROLES = ['admin', 'bureau', 'area', 'readonly'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  userId: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** Set for (and only for) the area role. */
+  areaId: string | null;
+  /** The district of that area (area role only): the district aggregates it may read. */
+  districtId: string | null;
+  locale: 'zh-CN' | 'en';
+  via: 'session' | 'token';
+  /** A read-only token, or the readonly role. */
+  readOnly: boolean;
+  sessionId?: string;
+  csrfToken?: string;
+  tokenId?: number;
+}
+
+export function requirePrincipal(p: Principal | null | undefined): Principal {
+  if (!p) throw new UnauthorizedError('authentication required: log in or send Authorization: Bearer <token>');
+  return p;
+}
+
+export function isAdmin(p: Principal): boolean {
+  return p.role === 'admin';
+}
+
+export function assertAdmin(p: Principal): void {
+  if (p.role !== 'admin') throw new ForbiddenError('administrators only');
+}
+
+/** State changes: every role but readonly, and never through a read-only token. */
+export function assertCanWrite(p: Principal): void {
+  if (p.readOnly || p.role === 'readonly') throw new ForbiddenError('this account or token is read-only');
+}
+
+/** District-wide machinery (ingestion, re-processing, pushing data) is for admins and bureaus. */
+export function assertDistrictOperator(p: Principal, action: 'read' | 'write'): void {
+  if (action === 'write') assertCanWrite(p);
+  if (p.role === 'area') throw new ForbiddenError('street/town accounts cannot see district-wide ingestion');
+}
+
+/** The area the principal is confined to, or null when it may read every area. */
+export function confinedArea(p: Principal): string | null {
+  return p.role === 'area' ? p.areaId : null;
+}
+
+/**
+ * May `p` read data of scope `scopeId`? Area users read their own area and the district aggregates (their
+ * targets are judged against the district mean, 001:35); anything else is refused.
+ */
+export function assertScopeReadable(p: Principal, scope: { areaId: string | null; districtId?: string | null }): void {
+  if (p.role !== 'area') return;
+  if (scope.areaId === p.areaId) return;
+  if (scope.areaId === null && scope.districtId != null && scope.districtId === p.districtId) return;
+  throw new ForbiddenError(`this account may only read data of ${p.areaId}`);
+}
+
+export function assertAreaReadable(p: Principal, areaId: string): void {
+  assertScopeReadable(p, { areaId });
+}
+
+/** Contact details (mobile numbers, e-mail) are personal data: administrators only. */
+export function canSeeContactDetails(p: Principal): boolean {
+  return p.role === 'admin';
+}

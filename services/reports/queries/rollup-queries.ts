@@ -1,0 +1,121 @@
+/**
+ * Reads of the layer-2 rollups (scope_daily, scope_monthly, scope_daily_aqi). Every reader returns the
+ * smallest data_version it saw, so the report can say whether it rests on provisional data.
+ */
+import type { Queryable } from '../../db/queryable.js';
+
+export interface MonthlyValueRow {
+  scope_id: string;
+  metric_id: string;
+  month: string;
+  value: number | null;
+  min_version: number;
+}
+
+/** scope_monthly rows; value is NULL when the month is invalid (too few valid days). */
+export async function readMonthlyValues(
+  db: Queryable,
+  scopeIds: readonly string[],
+  metricIds: readonly string[],
+  fromMonth: string,
+  toMonth: string,
+): Promise<MonthlyValueRow[]> {
+  const { rows } = await db.query<MonthlyValueRow>(
+    `SELECT scope_id, metric_id, to_char(month, 'YYYY-MM') AS month, value, min_version
+       FROM scope_monthly
+      WHERE scope_id = ANY ($1) AND metric_id = ANY ($2) AND month BETWEEN $3::date AND $4::date`,
+    [scopeIds, metricIds, `${fromMonth}-01`, `${toMonth}-01`],
+  );
+  return rows;
+}
+
+export interface PeriodMeanRow {
+  scope_id: string;
+  metric_id: string;
+  mean: number | null;
+  n_valid: number;
+  min_version: number | null;
+}
+
+/**
+ * Mean of the valid daily values over [from, to] (累计浓度: the cumulative mean from 1 January is the mean
+ * of the valid daily means). A monthly metric has one daily row per month, so this is also the mean of
+ * its monthly values.
+ */
+export async function readPeriodMeans(
+  db: Queryable,
+  scopeIds: readonly string[],
+  metricIds: readonly string[],
+  from: string,
+  to: string,
+): Promise<PeriodMeanRow[]> {
+  const { rows } = await db.query<PeriodMeanRow>(
+    `SELECT scope_id, metric_id, avg(value) FILTER (WHERE valid) AS mean,
+            count(*) FILTER (WHERE valid)::int AS n_valid, min(min_version)::int AS min_version
+       FROM scope_daily
+      WHERE scope_id = ANY ($1) AND metric_id = ANY ($2) AND day BETWEEN $3::date AND $4::date
+      GROUP BY scope_id, metric_id`,
+    [scopeIds, metricIds, from, to],
+  );
+  return rows;
+}
+
+export interface DailyValueRow {
+  day: string;
+  value: number | null;
+  valid: boolean;
+  min_version: number;
+}
+
+export async function readDailyValues(
+  db: Queryable,
+  scopeId: string,
+  metricId: string,
+  from: string,
+  to: string,
+): Promise<DailyValueRow[]> {
+  const { rows } = await db.query<DailyValueRow>(
+    `SELECT day::text AS day, value, valid, min_version
+       FROM scope_daily
+      WHERE scope_id = $1 AND metric_id = $2 AND day BETWEEN $3::date AND $4::date
+      ORDER BY day`,
+    [scopeId, metricId, from, to],
+  );
+  return rows;
+}
+
+export interface DailyAqiRow {
+  day: string;
+  aqi: number;
+  level: number;
+}
+
+export async function readDailyAqi(db: Queryable, scopeId: string, from: string, to: string): Promise<DailyAqiRow[]> {
+  const { rows } = await db.query<DailyAqiRow>(
+    `SELECT day::text AS day, aqi, level FROM scope_daily_aqi
+      WHERE scope_id = $1 AND day BETWEEN $2::date AND $3::date ORDER BY day`,
+    [scopeId, from, to],
+  );
+  return rows;
+}
+
+/**
+ * Shanghai natural days in [from, to] that a sand-dust period for the whole district (or the whole city)
+ * overlaps. ends_at is exclusive: a period ending at midnight does not touch the next day.
+ */
+export async function readSandDustDays(db: Queryable, districtId: string, from: string, to: string): Promise<Set<string>> {
+  const { rows } = await db.query<{ day: string }>(
+    `SELECT DISTINCT d::date::text AS day
+       FROM sand_dust_period p
+      CROSS JOIN LATERAL generate_series(
+             greatest(date_trunc('day', p.starts_at AT TIME ZONE 'Asia/Shanghai'), $2::date::timestamp),
+             least(date_trunc('day', (p.ends_at AT TIME ZONE 'Asia/Shanghai') - INTERVAL '1 microsecond'),
+                   $3::date::timestamp),
+             INTERVAL '1 day') AS d
+      WHERE (p.district_id = $1 OR p.district_id IS NULL) AND p.area_id IS NULL
+        AND p.starts_at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+        AND p.ends_at > $2::date::timestamp AT TIME ZONE 'Asia/Shanghai'`,
+    [districtId, from, to],
+  );
+  return new Set(rows.map((r) => r.day));
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/env.js';
+import { ConfigError } from '../../services/errors.js';
+
+describe('loadConfig', () => {
+  it('works on a developer machine with no variables set', () => {
+    const c = loadConfig({});
+    expect(c.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/envwatch');
+    expect(c.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(c.BUSINESS_TIME_ZONE).toBe('Asia/Shanghai');
+    expect(c.ROLES).toEqual(['scheduler', 'workers', 'api']);
+  });
+
+  it('reports every invalid key at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'not a url', HTTP_PORT: '99999', STORAGE_MODE: 'mongodb', ROLES: 'api,cron' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const key of ['DATABASE_URL', 'HTTP_PORT', 'STORAGE_MODE', 'ROLES']) expect(problems).toContain(key);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ HTTP_PORT: '' }).HTTP_PORT).toBe(8080);
+  });
+
+  it('refuses to run in production without an APP_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/APP_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', APP_SECRET: 'x'.repeat(32) }).APP_SECRET).toBe('x'.repeat(32));
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * A real SMTP server (the `smtp-server` package) on 127.0.0.1 that keeps every accepted message, parsed
+ * with mailparser. Tests can make it answer with an SMTP error for a while (e.g. 421 or 550).
+ */
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface CaughtMail {
+  from: string;
+  to: string[];
+  parsed: ParsedMail;
+  raw: Buffer;
+}
+
+export interface SmtpCatcher {
+  url: string;
+  port: number;
+  messages: CaughtMail[];
+  /** Answer the next DATA commands with this code and message (until cleared with null). */
+  failWith(code: number | null, message?: string): void;
+  waitFor(count: number, timeoutMs?: number): Promise<CaughtMail[]>;
+  close(): Promise<void>;
+}
+
+export async function startSmtpCatcher(): Promise<SmtpCatcher> {
+  const messages: CaughtMail[] = [];
+  const waiters: (() => void)[] = [];
+  let failure: { code: number; message: string } | null = null;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if (failure) {
+          const err = Object.assign(new Error(failure.message), { responseCode: failure.code });
+          callback(err);
+          return;
+        }
+        const raw = Buffer.concat(chunks);
+        simpleParser(raw).then(
+          (parsed) => {
+            messages.push({
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+              parsed,
+              raw,
+            });
+            waiters.splice(0).forEach((w) => w());
+            callback();
+          },
+          (err: Error) => callback(err),
+        );
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    messages,
+    failWith(code, message = 'test failure') {
+      failure = code === null ? null : { code, message };
+    },
+    async waitFor(count, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (messages.length < count) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`expected ${count} messages, got ${messages.length}`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+      return messages;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
