@@ -11,23 +11,19 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { withTransaction, type Queryable } from '../db/queryable.js';
-import { computeDailyAqi } from '../standards/index.js';
 import { MIN_HOURS_FOR_DAILY_MEAN } from '../standards/validity.js';
+import { refreshScopeAqi } from './scope-aqi.js';
+import { refreshSeriesRollups } from './series-rollup-refresh.js';
 import { readStorageMode, type StorageMode } from './storage-mode.js';
+import { refreshWaterClasses } from './water-classes.js';
 
 const CLAIM_TIMEOUT = '10 minutes';
-const AQI_METRICS: Record<string, 'pm25' | 'pm10' | 'so2' | 'no2' | 'co' | 'o3_8h'> = {
-  pm25: 'pm25',
-  pm10: 'pm10',
-  so2: 'so2',
-  no2: 'no2',
-  co: 'co',
-  o3_8h: 'o3_8h',
-};
 
 export interface RollupRunResult {
   keys: number;
   scopeDays: number;
+  aqiDays: number;
+  waterClasses: number;
   evaluationKeys: number;
 }
 
@@ -52,7 +48,7 @@ export async function processRollupQueue(
       RETURNING q.series_id, q.metric_id, q.day::text AS day`,
     [token, opts.limit ?? 200_000, CLAIM_TIMEOUT],
   );
-  if (claimed.length === 0) return { keys: 0, scopeDays: 0, evaluationKeys: 0 };
+  if (claimed.length === 0) return { keys: 0, scopeDays: 0, aqiDays: 0, waterClasses: 0, evaluationKeys: 0 };
 
   await refreshSeriesRollups(pool, mode, claimed);
 
@@ -64,43 +60,12 @@ export async function processRollupQueue(
     );
     const scopeDays = await refreshScopeDaily(tx);
     await refreshScopeMonthly(tx);
-    await refreshScopeAqi(tx);
-    const { rowCount: evaluationKeys } = await tx.query(
-      `INSERT INTO evaluation_queue (scope_id, metric_id, day)
-       SELECT scope_id, metric_id, day FROM rollup_scope_keys
-       ON CONFLICT (scope_id, metric_id, day) DO UPDATE SET queued_at = now()`,
-    );
+    const aqiDays = await refreshScopeAqi(tx);
+    const waterClasses = await refreshWaterClasses(tx);
+    const evaluationKeys = await queueEvaluations(tx);
     await tx.query('DELETE FROM rollup_queue WHERE claim = $1', [token]);
-    return { keys: claimed.length, scopeDays, evaluationKeys: evaluationKeys ?? 0 };
+    return { keys: claimed.length, scopeDays, aqiDays, waterClasses, evaluationKeys };
   });
-}
-
-/** Layer 1: per-series daily and monthly rollups for the claimed keys. */
-async function refreshSeriesRollups(pool: pg.Pool, mode: StorageMode, keys: ClaimedKey[]): Promise<void> {
-  let from = keys[0]!.day;
-  let to = keys[0]!.day;
-  for (const k of keys) {
-    if (k.day < from) from = k.day;
-    if (k.day > to) to = k.day;
-  }
-  if (mode === 'timescale') {
-    // Windows are whole Shanghai days (monthly: whole months) so each refreshed bucket is complete.
-    await pool.query(
-      `CALL refresh_continuous_aggregate('measurement_daily',
-         $1::date::timestamp AT TIME ZONE 'Asia/Shanghai', ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`,
-      [from, to],
-    );
-    await pool.query(
-      `CALL refresh_continuous_aggregate('measurement_monthly',
-         date_trunc('month', $1::date::timestamp) AT TIME ZONE 'Asia/Shanghai',
-         (date_trunc('month', $2::date::timestamp) + INTERVAL '1 month') AT TIME ZONE 'Asia/Shanghai')`,
-      [from, to],
-    );
-    return;
-  }
-  const series = [...new Set(keys.map((k) => k.series_id))];
-  const metrics = [...new Set(keys.map((k) => k.metric_id))];
-  await pool.query('SELECT envwatch_refresh_series_rollups($1, $2, $3, $4)', [series, metrics, from, to]);
 }
 
 /**
@@ -174,46 +139,18 @@ async function refreshScopeMonthly(tx: Queryable): Promise<void> {
   );
 }
 
-/** Daily AQI of each touched scope day, with the HJ 633 version in force that day. */
-async function refreshScopeAqi(tx: Queryable): Promise<void> {
-  const { rows } = await tx.query<{ scope_id: string; day: string; metric_id: string; value: number }>(
-    `SELECT sd.scope_id, sd.day::text AS day, sd.metric_id, sd.value
-       FROM (SELECT DISTINCT scope_id, day FROM rollup_scope_keys WHERE metric_id = ANY ($1)) k
-       JOIN scope_daily sd ON sd.scope_id = k.scope_id AND sd.day = k.day
-      WHERE sd.metric_id = ANY ($1) AND sd.valid`,
-    [Object.keys(AQI_METRICS)],
+/**
+ * What the targets engine must look at again: every touched (scope, metric, day), the AQI of those days, and
+ * for water the section itself (scope = the section) with its parameter and its derived class.
+ */
+async function queueEvaluations(tx: Queryable): Promise<number> {
+  const { rowCount } = await tx.query(
+    `INSERT INTO evaluation_queue (scope_id, metric_id, day)
+     SELECT scope_id, metric_id, day FROM rollup_scope_keys
+     UNION SELECT scope_id, 'aqi', day FROM rollup_aqi_days
+     UNION SELECT k.series_id, k.metric_id, k.day FROM rollup_keys k JOIN metric m ON m.id = k.metric_id AND m.domain = 'water'
+     UNION SELECT k.series_id, 'water_class', k.day FROM rollup_keys k JOIN metric m ON m.id = k.metric_id AND m.domain = 'water'
+     ON CONFLICT (scope_id, metric_id, day) DO UPDATE SET queued_at = now()`,
   );
-  const byScopeDay = new Map<string, { scopeId: string; day: string; conc: Record<string, number> }>();
-  for (const r of rows) {
-    const key = `${r.scope_id}|${r.day}`;
-    const entry = byScopeDay.get(key) ?? { scopeId: r.scope_id, day: r.day, conc: {} };
-    entry.conc[AQI_METRICS[r.metric_id]!] = r.value;
-    byScopeDay.set(key, entry);
-  }
-  const out = { scope: [] as string[], day: [] as string[], aqi: [] as number[], level: [] as number[] };
-  const primaries: string[] = [];
-  const standards: string[] = [];
-  for (const { scopeId, day, conc } of byScopeDay.values()) {
-    const result = computeDailyAqi(day, conc);
-    if (!result) continue;
-    out.scope.push(scopeId);
-    out.day.push(day);
-    out.aqi.push(result.aqi);
-    out.level.push(result.level);
-    primaries.push(result.primaryPollutants.join(','));
-    standards.push(result.version);
-  }
-  await tx.query(
-    `DELETE FROM scope_daily_aqi a
-       USING (SELECT DISTINCT scope_id, day FROM rollup_scope_keys WHERE metric_id = ANY ($1)) k
-      WHERE a.scope_id = k.scope_id AND a.day = k.day`,
-    [Object.keys(AQI_METRICS)],
-  );
-  if (out.scope.length === 0) return;
-  await tx.query(
-    `INSERT INTO scope_daily_aqi (scope_id, day, aqi, level, primary_pollutants, standard)
-     SELECT s, d, a, l, coalesce(string_to_array(nullif(p, ''), ','), '{}'), st
-       FROM unnest($1::text[], $2::date[], $3::int[], $4::smallint[], $5::text[], $6::text[]) AS t(s, d, a, l, p, st)`,
-    [out.scope, out.day, out.aqi, out.level, primaries, standards],
-  );
+  return rowCount ?? 0;
 }

@@ -1,3 +1,4 @@
 import { jobsByName } from '../define-job.js';
+import { applyStoragePoliciesJob } from '../jobs/apply-storage-policies.js';
 
-export const maintenanceJobs = jobsByName();
+export const maintenanceJobs = jobsByName(applyStoragePoliciesJob);

@@ -1,4 +1,7 @@
-import type { ScheduleDefinition } from './index.js';
+import { schedule, type ScheduleDefinition } from './index.js';
 
 /** Cron schedules owned by the maintenance domain (Asia/Shanghai). */
-export const maintenanceSchedules: ScheduleDefinition[] = [];
+export const maintenanceSchedules: ScheduleDefinition[] = [
+  // 03:30, when no ingest is expected: retention drops whole partitions.
+  schedule({ id: 'storage-policies', cron: '30 3 * * *', job: 'apply-storage-policies', payload: () => ({}) }),
+];

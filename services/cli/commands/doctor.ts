@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Config } from '../../../config/env.js';
 import { createPool } from '../../db/pool.js';
+import type { Queryable } from '../../db/queryable.js';
 import { readSchemaStatus } from '../../migrate/migrator.js';
 import { createRedis, readRedisInfo } from '../../runtime/redis.js';
 import { readStorageMode, readTimescaleVersion } from '../../store/storage-mode.js';
@@ -30,9 +31,10 @@ export async function collectDoctorReport(config: Config): Promise<DoctorReport>
   const redis = createRedis(config.REDIS_URL);
   const warnings: string[] = [];
   try {
-    const { rows } = await pool.query<{ v: string; available: boolean }>(
+    const { rows } = await pool.query<{ v: string; available: boolean; preloaded: boolean }>(
       `SELECT current_setting('server_version') AS v,
-              EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available`,
+              EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
+              coalesce(current_setting('shared_preload_libraries', true), '') ~ 'timescaledb' AS preloaded`,
     );
     const schema = await readSchemaStatus(pool, path.join(PROJECT_ROOT, 'migrations'));
     const storageMode = schema.applied > 0 ? await readStorageMode(pool).catch(() => null) : null;
@@ -44,9 +46,10 @@ export async function collectDoctorReport(config: Config): Promise<DoctorReport>
         `Redis maxmemory-policy is "${redisInfo.maxmemoryPolicy}": BullMQ needs "noeviction", or Redis may evict queued jobs under memory pressure (CONFIG SET maxmemory-policy noeviction)`,
       );
     }
-    if (rows[0]?.available && storageMode === 'plain') {
-      warnings.push('TimescaleDB is installed but this database uses plain partitions (chosen at first migration)');
+    if (rows[0]?.preloaded && storageMode === 'plain') {
+      warnings.push('TimescaleDB is preloaded on this server but this database uses plain partitions (chosen at its first migration)');
     }
+    if (storageMode === 'timescale') warnings.push(...(await timescaleJobWarnings(pool)));
     return {
       postgresVersion: rows[0]?.v ?? 'unknown',
       timescaledbVersion: tsVersion,
@@ -61,6 +64,20 @@ export async function collectDoctorReport(config: Config): Promise<DoctorReport>
     await pool.end();
     redis.disconnect();
   }
+}
+
+/** Background policies (compression, refresh, retention) that failed their last run need an operator. */
+async function timescaleJobWarnings(pool: Queryable): Promise<string[]> {
+  const { rows } = await pool.query<{ job_id: number; proc: string; hypertable: string | null; err: string | null }>(
+    `SELECT s.job_id, j.proc_name AS proc, s.hypertable_name AS hypertable,
+            (SELECT e.err_message FROM timescaledb_information.job_errors e
+              WHERE e.job_id = s.job_id ORDER BY e.finish_time DESC LIMIT 1) AS err
+       FROM timescaledb_information.job_stats s JOIN timescaledb_information.jobs j ON j.job_id = s.job_id
+      WHERE s.last_run_status = 'Failed'`,
+  );
+  return rows.map(
+    (r) => `TimescaleDB job ${r.job_id} (${r.proc}${r.hypertable ? ` on ${r.hypertable}` : ''}) failed its last run${r.err ? `: ${r.err}` : ''}`,
+  );
 }
 
 export async function runDoctor(config: Config, out: (line: string) => void): Promise<DoctorReport> {
