@@ -41,9 +41,72 @@ const schema = z.object({
   SMS_SIGN_NAME: z.string().min(1).default('通州生态环境'),
   SMS_DAILY_CAP_PER_PHONE: z.coerce.number().int().min(1).default(50),
   SMS_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+  // ---- alerts and notifications (services/alerts, services/notify; see .env.example) ----
+  // Pre-approved provider template codes, name=code pairs; names are those of services/notify/sms-templates.ts.
+  SMS_TEMPLATE_CODES: z.string().default(''),
+  SMS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  SMTP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(8),
+  EMAIL_RATE_PER_SECOND: z.coerce.number().positive().default(100),
+  // An e-mail whose worker died after handing the whole message to SMTP, before the answer was recorded:
+  // resend (same Message-ID; never lost, a duplicate possible) or hold (never resent; an operational alert asks a person).
+  EMAIL_AMBIGUOUS_POLICY: z.enum(['resend', 'hold']).default('resend'),
+  ALERT_ESCALATE_AFTER_MINUTES: z.coerce.number().int().min(1).default(120),
+  // Hard-target at-risk warnings; 0 = never escalate them to the lead officials.
+  ALERT_ESCALATE_WARNING_AFTER_MINUTES: z.coerce.number().int().min(0).default(1440),
+  // Hysteresis: a target alert resolves after this many distinct data days evaluated 'met' in a row.
+  ALERT_RESOLVE_AFTER_MET_DAYS: z.coerce.number().int().min(1).max(60).default(2),
+  ALERT_CLOSE_AFTER_HOURS: z.coerce.number().int().min(1).default(72),
+  ALERT_ACK_TOKEN_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(168),
+  // off | soft (soft-target notices) | soft_and_at_risk (also hard-target at-risk warnings)
+  ALERT_DIGEST: z.enum(['off', 'soft', 'soft_and_at_risk']).default('soft'),
+  ALERT_DIGEST_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, Asia/Shanghai')
+    .default('08:30'),
+  // Non-urgent SMS waits for these hours (Asia/Shanghai wall clock), and for the contact's own quiet hours.
+  ALERT_SMS_WORKING_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM-HH:MM, Asia/Shanghai')
+    .default('08:30-18:00'),
+  // Units whose contacts receive stale-source and operational alerts (ids or names from the reference set).
+  ALERT_OPS_UNITS: z.string().default('eeb'),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
+  DELIVERY_RETRY_MAX_SECONDS: z.coerce.number().int().min(1).default(3600),
+  // A claim on a delivery lasts this long; it must exceed the slowest send (SMTP/SMS timeouts plus the rate limit).
+  DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(5).default(120),
+  // BullMQ job lock and stalled-job check: how soon the jobs of a dead worker run elsewhere.
+  WORKER_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   CONTACTS_FILE: z.string().min(1).default('config/contacts.yaml'),
   DROP_DIR: z.string().min(1).default('data/drop'),
+  // ---- scheduled ingestion (services/ingest; see .env.example) ----
+  // The sources envwatch ingests (adapters, schedules, cadences, expected lag, settle window).
+  SOURCES_FILE: z.string().min(1).default('config/sources.yaml'),
+  // Secrets the sources name (HTTP pull auth headers), as JSON {"name": "value"}; never in sources.yaml.
+  SOURCE_SECRETS: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'JSON object of name → secret, e.g. {"municipal_feed":"…"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.string().min(1))),
+  // Long-format files larger than this are loaded through the bulk path (COPY into staging, one set-based upsert).
+  INGEST_BULK_THRESHOLD_MB: z.coerce.number().positive().default(32),
   OUT_DIR: z.string().min(1).default('out'),
+  // `npm run demo` sends its e-mail here (e.g. Mailpit: smtp://127.0.0.1:1025) instead of its embedded catcher
+  // that writes out/mail/. Unset: the catcher.
+  DEMO_SMTP_URL: z.url().optional(),
   DEFAULT_LOCALE: z.enum(['zh-CN', 'en']).default('zh-CN'),
   ROLES: z
     .string()
@@ -51,6 +114,34 @@ const schema = z.object({
     .transform((s) => s.split(',').map((r) => r.trim()))
     .pipe(z.array(z.enum(['scheduler', 'workers', 'api'])).min(1)),
   SCHEDULER_ENABLED: bool.default(true),
+  // ---- targets engine (services/targets) ----
+  // The daily sweep re-evaluates periods that ended up to this many days ago (audited data revise them).
+  TARGETS_SWEEP_GRACE_DAYS: z.coerce.number().int().min(0).max(400).default(45),
+  // ---- monthly ranking reports (services/reports; see .env.example) ----
+  // A month's report is produced from this day of the next month on (audited data arrive early in the month).
+  REPORT_SETTLE_DAY: z.coerce.number().int().min(1).max(28).default(5),
+  // Earlier months re-checked daily for audited revisions; a changed month gets a new report version.
+  REPORT_REVISION_MONTHS: z.coerce.number().int().min(0).max(12).default(3),
+  REPORT_SCOPES: z.string().default('tongzhou,bda').transform(splitList),
+  REPORT_LOCALES: z
+    .string()
+    .default('zh-CN')
+    .transform(splitList)
+    .pipe(z.array(z.enum(['zh-CN', 'en'])).min(1)),
+  // Shared mailboxes that receive every report, comma-separated; contacts whose role names 简报/月报/通报/bulletin too.
+  REPORT_EMAIL_TO: z
+    .string()
+    .optional()
+    .transform((s) => splitList(s ?? ''))
+    .pipe(z.array(z.email())),
+  REPORT_EMAIL_AUTO: bool.default(true),
+  // Plan years with the quarterly bulletin of the ten worst streets/towns for water (2021 plan, 001:987).
+  REPORT_WATER_BULLETIN_YEARS: z
+    .string()
+    .default('2021')
+    .transform((s) => splitList(s).map(Number))
+    .pipe(z.array(z.number().int().min(2000))),
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   // API and dashboard (issue 7). A session ends at its absolute lifetime or after the idle period, first come.
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).default(120),
@@ -92,6 +183,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     COOKIE_SECURE: parsed.data.COOKIE_SECURE ?? parsed.data.NODE_ENV === 'production',
     BUSINESS_TIME_ZONE: 'Asia/Shanghai',
   };
+}
+
+/** `a, b,,c` → ['a', 'b', 'c'] for comma-separated keys. */
+function splitList(s: string): string[] {
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 }
 
 /** Treat `KEY=` in a .env file as unset, so defaults apply instead of an empty string. */

@@ -19,9 +19,10 @@ CREATE TABLE target (
   title_zh         text NOT NULL,
   title_en         text NOT NULL,
   metric_id        text NOT NULL REFERENCES metric(id),
-  scope_kind       text NOT NULL CHECK (scope_kind IN ('district', 'each_area', 'areas', 'sections')),
+  scope_kind       text NOT NULL CHECK (scope_kind IN ('district', 'each_area', 'areas', 'sections', 'each_section')),
   scope_ids        text[] NOT NULL DEFAULT '{}',
-  period_kind      text NOT NULL,             -- year | quarter | month | ytd ...
+  period_kind      text NOT NULL CHECK (period_kind IN ('year', 'quarter', 'month')),
+  period_year      integer NOT NULL,          -- the year the target's periods fall in (2024 row 45 is for 2025)
   rule_kind        text NOT NULL,
   params           jsonb NOT NULL DEFAULT '{}'::jsonb,
   strictness       text NOT NULL CHECK (strictness IN ('hard', 'soft')),
@@ -37,6 +38,7 @@ CREATE TABLE target (
   loaded_at        timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX target_metric_idx ON target (metric_id);
+CREATE INDEX target_plan_idx ON target (plan_id);
 
 -- Every evaluation run; evaluation_current holds the latest per (target, scope, period).
 CREATE TABLE evaluation (
@@ -49,7 +51,8 @@ CREATE TABLE evaluation (
   value          double precision,
   threshold      double precision,
   coverage       double precision,            -- share of the elapsed period with valid data, 0..1
-  data_version   text NOT NULL,               -- provisional | audited | mixed
+  data_version   text NOT NULL CHECK (data_version IN ('provisional', 'audited', 'mixed', 'none')),
+  final          boolean NOT NULL DEFAULT false, -- the data reached the period's last day: a verdict, not a projection
   explanation_zh text NOT NULL,
   explanation_en text NOT NULL,
   details        jsonb NOT NULL DEFAULT '{}'::jsonb,
@@ -66,6 +69,11 @@ CREATE TABLE evaluation_current (
   previous_status    text,
   status_since       timestamptz NOT NULL,
   updated_at         timestamptz NOT NULL DEFAULT now(),
+  -- Hash of what the evaluation says (as_of, status, numbers, explanation): a re-evaluation with the same
+  -- fingerprint is not stored again, and the engine skips it before sending it to the database.
+  fingerprint        text,
   PRIMARY KEY (target_id, scope_id, period_key)
 );
 CREATE INDEX evaluation_current_status_idx ON evaluation_current (status);
+-- Reports and the API read the current status by period and scope (targets-status-queries.ts).
+CREATE INDEX evaluation_current_period_scope_idx ON evaluation_current (period_key, scope_id);

@@ -51,6 +51,16 @@ CREATE INDEX alert_state_idx ON alert (state, opened_at DESC);
 CREATE INDEX alert_escalation_idx ON alert (next_escalation_at) WHERE state = 'firing' AND next_escalation_at IS NOT NULL;
 CREATE INDEX alert_target_idx ON alert (target_id, scope_id, period_key);
 
+-- The last Shanghai day of a period key (2024, 2024-Q1, 2024-03), as services/time/periods.ts defines them;
+-- a resolved target alert is closed once its period is over.
+CREATE FUNCTION envwatch_period_end(key text) RETURNS date LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN key ~ '^\d{4}$' THEN make_date(key::int, 12, 31)
+    WHEN key ~ '^\d{4}-Q[1-4]$' THEN (make_date(left(key, 4)::int, substr(key, 7, 1)::int * 3, 1) + interval '1 month - 1 day')::date
+    WHEN key ~ '^\d{4}-\d{2}$' THEN (make_date(left(key, 4)::int, right(key, 2)::int, 1) + interval '1 month - 1 day')::date
+  END
+$$;
+
 CREATE TABLE alert_event (
   id        bigserial PRIMARY KEY,
   alert_id  bigint NOT NULL REFERENCES alert(id),
@@ -103,9 +113,13 @@ CREATE TABLE delivery_attempt (
   delivery_id         bigint NOT NULL REFERENCES delivery(id),
   attempt_no          integer NOT NULL,
   at                  timestamptz NOT NULL DEFAULT now(),  -- started
+  -- E-mail: the whole message was with the server, only the terminating "." was still to be written. A
+  -- crash before this is set left nothing at the server (a truncated DATA is discarded): safe to resend.
+  data_sent_at        timestamptz,
   finished_at         timestamptz,
   -- NULL while in flight. 'interrupted': the worker died with the claim held (the lease expired); what
-  -- happened next is decided from this evidence (SMS: resend with the same OutId; e-mail: by policy).
+  -- happened next is decided from this evidence (SMS: resend with the same OutId; e-mail: data_sent_at
+  -- NULL → resend, else EMAIL_AMBIGUOUS_POLICY).
   outcome             text CHECK (outcome IN ('sent', 'temporary_failure', 'permanent_failure', 'interrupted', 'suppressed')),
   response_code       text,
   response            text,

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { Config } from '../config/env.js';
 import type { Logger } from '../services/logging.js';
-import type { EmailChannel } from '../services/notify/email-channel.js';
+import type { NotifyChannels } from '../services/notify/channels.js';
 import type { Clock } from '../services/time/shanghai.js';
 import type { Enqueue, Queues } from './enqueue.js';
 
@@ -16,7 +16,7 @@ export interface JobContext {
   clock: Clock;
   enqueue: Enqueue;
   queues: Queues;
-  channels: { email: EmailChannel };
+  channels: NotifyChannels;
   signal: AbortSignal;
   jobId: string;
   attempt: number;

@@ -8,7 +8,8 @@ import type pg from 'pg';
 import type { Config } from '../config/env.js';
 import { errorMessage, isPermanent } from '../services/errors.js';
 import type { Logger } from '../services/logging.js';
-import type { EmailChannel } from '../services/notify/email-channel.js';
+import type { NotifyChannels } from '../services/notify/channels.js';
+import { startOutboxListener, type OutboxListener } from '../services/outbox/outbox-listener.js';
 import type { Clock } from '../services/time/shanghai.js';
 import type { Enqueue, Queues } from './enqueue.js';
 import type { JobContext } from './job-context.js';
@@ -22,7 +23,7 @@ export interface WorkerHostDeps {
   clock: Clock;
   enqueue: Enqueue;
   queues: Queues;
-  channels: { email: EmailChannel };
+  channels: NotifyChannels;
   connection: ConnectionOptions;
   onJobFailed?: (queue: QueueName, jobName: string, err: unknown) => void;
   onJobCompleted?: (queue: QueueName, jobName: string, ms: number) => void;
@@ -32,8 +33,10 @@ const CONCURRENCY: Record<QueueName, number> = {
   ingest: 2,
   rollups: 1, // one refresher at a time: claims make parallel runs safe, but they would only contend
   evaluate: 1,
-  alerts: 2,
-  deliveries: 8,
+  // Alert and delivery jobs wait mostly on PostgreSQL, SMTP and the SMS gateway; row locks and idempotency
+  // keys make parallel runs safe. bench:alerts sizes these (1,000 alerts/s needs the database pool to match).
+  alerts: 8,
+  deliveries: 16,
   reports: 1,
   maintenance: 1,
 };
@@ -49,8 +52,10 @@ export function startWorkers(deps: WorkerHostDeps, queues: readonly QueueName[])
       connection: deps.connection,
       prefix: deps.config.QUEUE_PREFIX,
       concurrency: CONCURRENCY[queue],
-      // Stalled jobs (a worker died mid-job) are picked up again after 30 s; handlers are idempotent.
-      stalledInterval: 30_000,
+      // Stalled jobs (a worker died mid-job) are picked up again after WORKER_LOCK_SECONDS (default 30 s);
+      // handlers are idempotent. Locks are renewed while a job runs, so a short lock never cuts a long job.
+      stalledInterval: deps.config.WORKER_LOCK_SECONDS * 1000,
+      lockDuration: deps.config.WORKER_LOCK_SECONDS * 1000,
       maxStalledCount: 5,
     });
     worker.on('failed', (job, err) => {
@@ -60,9 +65,15 @@ export function startWorkers(deps: WorkerHostDeps, queues: readonly QueueName[])
     worker.on('error', (err) => deps.logger.error({ queue, err: errorMessage(err) }, 'worker error'));
     return worker;
   });
+  // The host that runs the alerts queue also relays the outbox the moment a writer commits (LISTEN/NOTIFY),
+  // so an evaluation reaches its sync-alert job without waiting for the cron safety net.
+  const outbox: OutboxListener | null = queues.includes('alerts')
+    ? startOutboxListener({ db: deps.db, queues: deps.queues, logger: deps.logger })
+    : null;
   return {
     workers,
     async close() {
+      await outbox?.close();
       await Promise.all(workers.map((w) => w.close()));
     },
   };

@@ -10,6 +10,7 @@ import type { Queryable } from '../db/queryable.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import { requirePrincipal, type Principal } from '../auth/principal.js';
 import { principalFromSession, principalFromToken, type SessionSettings } from '../auth/sessions.js';
+import { secretsEqual } from '../auth/secrets.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,6 +19,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without logging in. */
     public?: boolean;
+    /** false: cookie-authenticated writes need no CSRF token (third-party UIs such as Bull Board; SameSite=Lax still applies). */
+    csrf?: boolean;
   }
 }
 
@@ -30,7 +33,9 @@ export function sessionSettings(config: Config): SessionSettings {
 
 /** Browsers asking for a page get sent to the login form; API clients get a 401 body. */
 function wantsPage(req: FastifyRequest): boolean {
-  return req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
+  return (
+    req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html')
+  );
 }
 
 export function installAuth(app: FastifyInstance, deps: { db: Queryable; config: Config }): void {
@@ -38,8 +43,10 @@ export function installAuth(app: FastifyInstance, deps: { db: Queryable; config:
   app.decorateRequest('principal', null);
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const isPublic = req.routeOptions.config.public === true;
     const auth = req.headers.authorization;
-    if (auth) {
+    // Public routes ignore the Authorization header: /metrics reads its own METRICS_TOKEN there.
+    if (auth && !isPublic) {
       const m = /^Bearer\s+(\S+)$/i.exec(auth);
       if (!m) throw new UnauthorizedError('Authorization must be "Bearer <token>"');
       req.principal = await principalFromToken(deps.db, m[1]!);
@@ -48,7 +55,7 @@ export function installAuth(app: FastifyInstance, deps: { db: Queryable; config:
       if (secret) req.principal = await principalFromSession(deps.db, secret, settings);
     }
     // No route matched: let the 404 handler answer (it reveals nothing a login would protect).
-    if (req.principal || req.routeOptions.url === undefined || req.routeOptions.config.public) return;
+    if (req.principal || req.routeOptions.url === undefined || isPublic) return;
     if (wantsPage(req)) {
       return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
     }
@@ -58,11 +65,18 @@ export function installAuth(app: FastifyInstance, deps: { db: Queryable; config:
   // After the body is parsed, before it is validated (validation strips unknown fields such as _csrf).
   app.addHook('preValidation', async (req: FastifyRequest) => {
     const p = req.principal;
-    if (!p || p.via !== 'session' || SAFE_METHODS.has(req.method)) return;
+    // Public routes act on their own credentials (a signed link, the login form), never on the session's.
+    const config = req.routeOptions.config;
+    if (!p || p.via !== 'session' || SAFE_METHODS.has(req.method) || config.csrf === false || config.public)
+      return;
     const header = req.headers['x-csrf-token'];
-    const field = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>)._csrf : undefined;
+    const field =
+      typeof req.body === 'object' && req.body !== null
+        ? (req.body as Record<string, unknown>)._csrf
+        : undefined;
     const sent = typeof header === 'string' ? header : typeof field === 'string' ? field : null;
-    if (!sent || sent !== p.csrfToken) throw new ForbiddenError('missing or wrong CSRF token; reload the page and try again');
+    if (!sent || !p.csrfToken || !secretsEqual(sent, p.csrfToken))
+      throw new ForbiddenError('missing or wrong CSRF token; reload the page and try again');
   });
 }
 

@@ -43,20 +43,31 @@ export function errorBody(err: unknown, status: number): ApiErrorBody {
     return {
       error: {
         code: 'VALIDATION_FAILED',
-        message: 'the request is not valid: ' + err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+        message:
+          'the request is not valid: ' +
+          err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
         details: err.issues.map((i) => ({ path: i.path.join('.'), reason: i.message })),
       },
     };
   }
   if (err instanceof ValidationError) {
-    return { error: { code: err.code, message: err.message, ...(err.details.length ? { details: err.details } : {}) } };
+    return {
+      error: {
+        code: err.code,
+        message: err.message,
+        ...(err.details.length ? { details: err.details } : {}),
+      },
+    };
   }
-  if (err instanceof EnvwatchError && status < 500) return { error: { code: err.code, message: err.message } };
+  if (err instanceof EnvwatchError && status < 500)
+    return { error: { code: err.code, message: err.message } };
   if (status < 500) {
     const e = err as Partial<FastifyError>;
     return { error: { code: e.code ?? 'BAD_REQUEST', message: e.message ?? 'bad request' } };
   }
-  return { error: { code: 'INTERNAL', message: 'internal error; the request id is in the x-request-id header' } };
+  return {
+    error: { code: 'INTERNAL', message: 'internal error; the request id is in the x-request-id header' },
+  };
 }
 
 export function sendApiError(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {

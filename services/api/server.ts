@@ -1,13 +1,148 @@
 /**
- * The HTTP server (Fastify). This file only assembles plugins and route modules; each area of the API
- * lives in its own module under services/api/routes/.
+ * The HTTP server (Fastify): plugins, authentication, error handling, the OpenAPI document at /docs, and the
+ * route modules — JSON API under /api (services/api/routes/*), the dashboard (services/web), operations
+ * (/healthz, /readyz, /metrics, Bull Board at /admin/queues). Each area of the API lives in its own module.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { registerAlertAckRoutes } from '../alerts/ack-route.js';
+import { ensureInitialAdmin } from '../auth/initial-admin.js';
+import { errorMessage } from '../errors.js';
+import { metrics } from '../metrics/metrics.js';
 import type { AppContext } from '../runtime/app-context.js';
+import { registerWebRoutes } from '../web/web-routes.js';
+import { installAuth } from './auth-hooks.js';
+import { sendApiError } from './errors.js';
+import { registerAdminRoutes } from './routes/admin.js';
+import { registerAlertRoutes } from './routes/alerts.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerIngestRoutes } from './routes/ingest.js';
+import { registerMeasurementPush } from './routes/measurement-push.js';
+import { registerMeasurementRoutes } from './routes/measurements.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { registerQueueBoard } from './routes/queue-board.js';
+import { registerReferenceRoutes } from './routes/reference.js';
+import { registerReportRoutes } from './routes/reports.js';
+import { registerSessionRoutes } from './routes/session.js';
+import { registerStatusRoutes } from './routes/status.js';
+import { jsonSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from './zod-provider.js';
+
+/** Measurement pushes carry up to a few hundred thousand rows; everything else is small. */
+const BODY_LIMIT = 32 * 1024 * 1024;
+
+/** Registers `fn`'s routes as public (reachable without logging in): docs, signed links. */
+async function registerPublic(
+  app: FastifyInstance,
+  fn: (scope: FastifyInstance) => Promise<void>,
+): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...(route.config as object), public: true };
+    });
+    await fn(scope);
+  });
+}
 
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, trustProxy: true });
+  const app = Fastify({
+    loggerInstance: ctx.logger.child({ role: 'api' }) as FastifyBaseLogger,
+    // One structured line per request (below) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: true,
+    bodyLimit: BODY_LIMIT,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(jsonSerializerCompiler);
+  app.setErrorHandler((err, req, reply) => sendApiError(err, req, reply));
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
+  );
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpSeconds.observe(
+      { method: req.method, route, status: `${Math.floor(reply.statusCode / 100)}xx` },
+      seconds,
+    );
+    if (route === '/healthz' || route === '/readyz' || route === '/metrics') return;
+    req.log.info(
+      {
+        reqId: req.id,
+        method: req.method,
+        route,
+        url: req.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        user: req.principal?.username,
+      },
+      'request',
+    );
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'envwatch API',
+        version: '1',
+        description:
+          '通州区、经开区污染防治攻坚战行动计划目标监测。Environmental targets of the Tongzhou and BDA action plans: measurements, ' +
+          'target status, alerts, reports, ingestion. Authenticate with `Authorization: Bearer <token>` (envwatch user token) ' +
+          'or the dashboard session cookie (writes then need the x-csrf-token header from GET /api/me).',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'ew_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: zodSwaggerTransform,
+  });
+  await registerPublic(app, async (scope) => {
+    await scope.register(swaggerUi, { routePrefix: '/docs' });
+  });
+  installAuth(app, { db: ctx.db, config: ctx.config });
+
   await registerHealthRoutes(app, ctx);
+  await registerMetricsRoute(app, ctx);
+  await registerSessionRoutes(app, ctx);
+  await registerReferenceRoutes(app, ctx);
+  await registerMeasurementRoutes(app, ctx);
+  await registerStatusRoutes(app, ctx);
+  await registerAlertRoutes(app, ctx);
+  await registerReportRoutes(app, ctx);
+  await registerIngestRoutes(app, ctx);
+  await registerMeasurementPush(app, ctx);
+  await registerAdminRoutes(app, ctx);
+  await registerQueueBoard(app, ctx);
+  // The e-mails' signed acknowledgement links (the alerts engine's pages): the token is the credential.
+  await registerPublic(app, (scope) =>
+    registerAlertAckRoutes(scope, { db: ctx.db, clock: ctx.clock, config: ctx.config }),
+  );
+  await registerWebRoutes(app, ctx);
+
+  app.addHook('onReady', async () => {
+    const outcome = await ensureInitialAdmin(ctx.db, {
+      username: ctx.config.INITIAL_ADMIN_USERNAME,
+      password: ctx.config.INITIAL_ADMIN_PASSWORD,
+    }).catch((err: unknown) => {
+      ctx.logger.error({ err: errorMessage(err) }, 'could not create the initial administrator');
+      return 'failed';
+    });
+    if (outcome === 'created')
+      ctx.logger.info({ username: ctx.config.INITIAL_ADMIN_USERNAME }, 'initial administrator created');
+  });
   return app;
 }

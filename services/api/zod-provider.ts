@@ -3,7 +3,12 @@
  * the type provider) and documents the route in the OpenAPI document (converted with z.toJSONSchema when
  * /docs is generated). Responses are serialised with JSON.stringify; their schemas are documentation.
  */
-import type { FastifySchemaCompiler, FastifySerializerCompiler, FastifyTypeProvider } from 'fastify';
+import type {
+  FastifySchema,
+  FastifySchemaCompiler,
+  FastifySerializerCompiler,
+  FastifyTypeProvider,
+} from 'fastify';
 import { z } from 'zod';
 
 export interface ZodTypeProvider extends FastifyTypeProvider {
@@ -24,11 +29,15 @@ export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema })
   };
 };
 
-export const jsonSerializerCompiler: FastifySerializerCompiler<unknown> = () => (data) => JSON.stringify(data);
+export const jsonSerializerCompiler: FastifySerializerCompiler<unknown> = () => (data) =>
+  JSON.stringify(data);
 
 function toJsonSchema(schema: unknown, io: 'input' | 'output'): unknown {
   if (!isZod(schema)) return schema;
-  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   delete json.$schema;
   return json;
 }
@@ -39,7 +48,10 @@ interface RouteSchema {
 }
 
 /** @fastify/swagger `transform`: zod → JSON Schema for request parts (input side) and responses (output side). */
-export function zodSwaggerTransform({ schema, url }: { schema: unknown; url: string }): { schema: unknown; url: string } {
+export function zodSwaggerTransform({ schema, url }: { schema: FastifySchema; url: string }): {
+  schema: FastifySchema;
+  url: string;
+} {
   if (!schema || typeof schema !== 'object') return { schema, url };
   const s = schema as RouteSchema;
   const out: RouteSchema = { ...s };
@@ -47,7 +59,9 @@ export function zodSwaggerTransform({ schema, url }: { schema: unknown; url: str
     if (s[part] !== undefined) out[part] = toJsonSchema(s[part], 'input');
   }
   if (s.response) {
-    out.response = Object.fromEntries(Object.entries(s.response).map(([code, r]) => [code, toJsonSchema(r, 'output')]));
+    out.response = Object.fromEntries(
+      Object.entries(s.response).map(([code, r]) => [code, toJsonSchema(r, 'output')]),
+    );
   }
-  return { schema: out, url };
+  return { schema: out as FastifySchema, url };
 }

@@ -29,8 +29,13 @@ export const newUserSchema = z.object({
 });
 export type NewUserInput = z.input<typeof newUserSchema>;
 
-async function assertAreaForRole(db: Queryable, role: Role | undefined, areaId: string | null | undefined): Promise<void> {
-  if (role === 'area' && !areaId) throw new ValidationError('a street/town account needs an area (--area <id>)');
+async function assertAreaForRole(
+  db: Queryable,
+  role: Role | undefined,
+  areaId: string | null | undefined,
+): Promise<void> {
+  if (role === 'area' && !areaId)
+    throw new ValidationError('a street/town account needs an area (--area <id>)');
   if (role !== undefined && role !== 'area' && areaId) {
     throw new ValidationError(`only street/town accounts have an area; a ${role} account reads every area`);
   }
@@ -42,7 +47,14 @@ async function assertAreaForRole(db: Queryable, role: Role | undefined, areaId: 
 
 /** Audit rows describe a user without its password hash. */
 function auditView(u: UserRow) {
-  return { username: u.username, displayName: u.display_name, role: u.role, areaId: u.area_id, locale: u.locale, disabled: u.disabled_at !== null };
+  return {
+    username: u.username,
+    displayName: u.display_name,
+    role: u.role,
+    areaId: u.area_id,
+    locale: u.locale,
+    disabled: u.disabled_at !== null,
+  };
 }
 
 /** Adds a user; without a password one is generated and returned (shown once). */
@@ -67,7 +79,12 @@ export async function addUser(
       locale: u.locale,
     });
     if (!user) throw new ConflictError(`user ${u.username} already exists`);
-    await writeAudit(tx, actor, { action: 'user.create', entityType: 'app_user', entityId: user.id, after: auditView(user) });
+    await writeAudit(tx, actor, {
+      action: 'user.create',
+      entityType: 'app_user',
+      entityId: user.id,
+      after: auditView(user),
+    });
     return { user, generatedPassword };
   });
 }
@@ -82,7 +99,12 @@ export const userPatchSchema = z.object({
 });
 export type UserPatchInput = z.infer<typeof userPatchSchema>;
 
-export async function changeUser(pool: pg.Pool | pg.PoolClient, actor: Actor, id: number, input: UserPatchInput): Promise<UserRow> {
+export async function changeUser(
+  pool: pg.Pool | pg.PoolClient,
+  actor: Actor,
+  id: number,
+  input: UserPatchInput,
+): Promise<UserRow> {
   const patch: UserPatch = {
     ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
     ...(input.role !== undefined ? { role: input.role } : {}),
@@ -125,13 +147,23 @@ export async function issueToken(
       action: 'token.create',
       entityType: 'api_token',
       entityId: row.id,
-      after: { userId: t.userId, name: t.name, prefix: row.token_prefix, readOnly: t.readOnly, expiresAt: row.expires_at },
+      after: {
+        userId: t.userId,
+        name: t.name,
+        prefix: row.token_prefix,
+        readOnly: t.readOnly,
+        expiresAt: row.expires_at,
+      },
     });
     return { token, row };
   });
 }
 
-export async function revokeApiToken(pool: pg.Pool | pg.PoolClient, actor: Actor, id: number): Promise<TokenRow> {
+export async function revokeApiToken(
+  pool: pg.Pool | pg.PoolClient,
+  actor: Actor,
+  id: number,
+): Promise<TokenRow> {
   return withTransaction(pool, async (tx) => {
     const before = await findToken(tx, id);
     if (!before) throw new NotFoundError(`no token ${id}`);

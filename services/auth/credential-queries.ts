@@ -29,13 +29,22 @@ function toPrincipal(r: PrincipalRow, via: 'session' | 'token'): Principal {
     locale: r.locale,
     via,
     readOnly: r.read_only || r.role === 'readonly',
-    ...(via === 'session' ? { sessionId: r.credential_id, csrfToken: r.csrf_token ?? '' } : { tokenId: Number(r.credential_id) }),
+    ...(via === 'session'
+      ? { sessionId: r.credential_id, csrfToken: r.csrf_token ?? '' }
+      : { tokenId: Number(r.credential_id) }),
   };
 }
 
 export async function insertSession(
   db: Queryable,
-  s: { idHash: string; userId: number; csrfToken: string; ttlMinutes: number; ip: string | null; userAgent: string | null },
+  s: {
+    idHash: string;
+    userId: number;
+    csrfToken: string;
+    ttlMinutes: number;
+    ip: string | null;
+    userAgent: string | null;
+  },
 ): Promise<{ expires_at: Date }> {
   const { rows } = await db.query<{ expires_at: Date }>(
     `INSERT INTO user_session (id_hash, user_id, csrf_token, expires_at, ip, user_agent)
@@ -50,7 +59,11 @@ export async function insertSession(
  * `idleMinutes`, user not disabled. last_seen_at is written at most once a minute, so reading pages does not
  * turn into a write per request.
  */
-export async function findSessionPrincipal(db: Queryable, idHash: string, idleMinutes: number): Promise<Principal | null> {
+export async function findSessionPrincipal(
+  db: Queryable,
+  idHash: string,
+  idleMinutes: number,
+): Promise<Principal | null> {
   const { rows } = await db.query<PrincipalRow>(
     `WITH live AS (
        SELECT s.id_hash, s.csrf_token, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.role,
@@ -71,7 +84,10 @@ export async function findSessionPrincipal(db: Queryable, idHash: string, idleMi
 }
 
 export async function endSession(db: Queryable, idHash: string): Promise<boolean> {
-  const r = await db.query(`UPDATE user_session SET ended_at = now() WHERE id_hash = $1 AND ended_at IS NULL`, [idHash]);
+  const r = await db.query(
+    `UPDATE user_session SET ended_at = now() WHERE id_hash = $1 AND ended_at IS NULL`,
+    [idHash],
+  );
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -101,7 +117,14 @@ const TOKEN_COLUMNS = `t.id, t.user_id, (SELECT username FROM app_user WHERE id 
 
 export async function insertToken(
   db: Queryable,
-  t: { userId: number; name: string; hash: string; prefix: string; readOnly: boolean; expiresInDays: number | null },
+  t: {
+    userId: number;
+    name: string;
+    hash: string;
+    prefix: string;
+    readOnly: boolean;
+    expiresInDays: number | null;
+  },
 ): Promise<TokenRow> {
   const { rows } = await db.query<TokenRow>(
     `INSERT INTO api_token AS t (user_id, name, token_hash, token_prefix, read_only, expires_at)

@@ -17,7 +17,12 @@ export async function ensureInitialAdmin(
   if (!opts.username || !opts.password) return 'not configured';
   if (await findUserByUsername(pool, opts.username.toLowerCase())) return 'exists';
   try {
-    await addUser(pool, SYSTEM_ACTOR, { username: opts.username, role: 'admin', password: opts.password, displayName: 'Administrator' });
+    await addUser(pool, SYSTEM_ACTOR, {
+      username: opts.username,
+      role: 'admin',
+      password: opts.password,
+      displayName: 'Administrator',
+    });
     return 'created';
   } catch (err) {
     // Two API replicas starting together: the other one created it first.

@@ -31,7 +31,8 @@ export interface Principal {
 }
 
 export function requirePrincipal(p: Principal | null | undefined): Principal {
-  if (!p) throw new UnauthorizedError('authentication required: log in or send Authorization: Bearer <token>');
+  if (!p)
+    throw new UnauthorizedError('authentication required: log in or send Authorization: Bearer <token>');
   return p;
 }
 
@@ -54,6 +55,11 @@ export function assertDistrictOperator(p: Principal, action: 'read' | 'write'): 
   if (p.role === 'area') throw new ForbiddenError('street/town accounts cannot see district-wide ingestion');
 }
 
+export function canOperateDistrict(p: Principal, action: 'read' | 'write'): boolean {
+  if (p.role === 'area') return false;
+  return action === 'read' || !(p.readOnly || p.role === 'readonly');
+}
+
 /** The area the principal is confined to, or null when it may read every area. */
 export function confinedArea(p: Principal): string | null {
   return p.role === 'area' ? p.areaId : null;
@@ -63,7 +69,10 @@ export function confinedArea(p: Principal): string | null {
  * May `p` read data of scope `scopeId`? Area users read their own area and the district aggregates (their
  * targets are judged against the district mean, 001:35); anything else is refused.
  */
-export function assertScopeReadable(p: Principal, scope: { areaId: string | null; districtId?: string | null }): void {
+export function assertScopeReadable(
+  p: Principal,
+  scope: { areaId: string | null; districtId?: string | null },
+): void {
   if (p.role !== 'area') return;
   if (scope.areaId === p.areaId) return;
   if (scope.areaId === null && scope.districtId != null && scope.districtId === p.districtId) return;

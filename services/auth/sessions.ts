@@ -7,7 +7,13 @@ import type pg from 'pg';
 import { withTransaction, type Queryable } from '../db/queryable.js';
 import { UnauthorizedError } from '../errors.js';
 import { writeAudit } from './audit-log.js';
-import { endSession, findSessionPrincipal, findTokenPrincipal, insertSession, purgeOldSessions } from './credential-queries.js';
+import {
+  endSession,
+  findSessionPrincipal,
+  findTokenPrincipal,
+  insertSession,
+  purgeOldSessions,
+} from './credential-queries.js';
 import { decoyPasswordHash, verifyPassword } from './password.js';
 import type { Principal } from './principal.js';
 import { digestSecret, generateSecret, TOKEN_PREFIX } from './secrets.js';
@@ -41,12 +47,16 @@ export async function login(
   const outcome = await withTransaction(pool, async (tx) => {
     const user = await lockLoginCandidate(tx, username);
     const audit = (action: string, after: object) =>
-      writeAudit(tx, { id: user?.id ?? null, name: username, via: 'session', ip: input.ip }, {
-        action,
-        entityType: 'app_user',
-        entityId: user?.id ?? null,
-        after,
-      });
+      writeAudit(
+        tx,
+        { id: user?.id ?? null, name: username, via: 'session', ip: input.ip },
+        {
+          action,
+          entityType: 'app_user',
+          entityId: user?.id ?? null,
+          after,
+        },
+      );
     if (!user || !user.password_hash) {
       await verifyPassword(input.password, await decoyPasswordHash()); // same timing as a real check
       await audit('session.login_failed', { reason: 'unknown user or no password' });
@@ -84,11 +94,15 @@ export async function logout(pool: pg.Pool, p: Principal, ip: string | null): Pr
   if (!p.sessionId) return;
   await withTransaction(pool, async (tx) => {
     if (await endSession(tx, p.sessionId!)) {
-      await writeAudit(tx, { id: p.userId, name: p.username, via: 'session', ip }, {
-        action: 'session.logout',
-        entityType: 'app_user',
-        entityId: p.userId,
-      });
+      await writeAudit(
+        tx,
+        { id: p.userId, name: p.username, via: 'session', ip },
+        {
+          action: 'session.logout',
+          entityType: 'app_user',
+          entityId: p.userId,
+        },
+      );
     }
   });
 }
@@ -101,6 +115,10 @@ export async function principalFromToken(db: Queryable, token: string): Promise<
 }
 
 /** Resolves a session cookie; null when the session has ended or expired (the caller asks to log in). */
-export function principalFromSession(db: Queryable, secret: string, settings: SessionSettings): Promise<Principal | null> {
+export function principalFromSession(
+  db: Queryable,
+  secret: string,
+  settings: SessionSettings,
+): Promise<Principal | null> {
   return findSessionPrincipal(db, digestSecret(secret), settings.idleMinutes);
 }

@@ -45,7 +45,9 @@ export async function findUserById(db: Queryable, id: number): Promise<UserRow |
 }
 
 export async function findUserByUsername(db: Queryable, username: string): Promise<UserRow | null> {
-  const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM app_user u WHERE u.username = $1`, [username]);
+  const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM app_user u WHERE u.username = $1`, [
+    username,
+  ]);
   return rows[0] ?? null;
 }
 

@@ -1,5 +1,6 @@
-/** Ingest batches and refused rows: one named function per statement. */
+/** Ingest batches and source status: one named function per statement. */
 import type { Queryable } from '../db/queryable.js';
+import type { RecordKindId } from './record-kind.js';
 
 export interface BatchCounts {
   received: number;
@@ -9,74 +10,140 @@ export interface BatchCounts {
   refused: number;
 }
 
-export async function openBatch(
-  db: Queryable,
-  b: { sourceId: string; adapter: string; origin?: string | null; tick?: string | null },
-): Promise<number> {
+export interface OpenBatchInput {
+  sourceId: string;
+  adapter: string;
+  recordKind?: RecordKindId;
+  origin?: string | null;
+  tick?: string | null;
+  clientRef?: string | null;
+}
+
+export async function openBatch(db: Queryable, b: OpenBatchInput): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO ingest_batch (source_id, adapter, origin, tick) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [b.sourceId, b.adapter, b.origin ?? null, b.tick ?? null],
+    `INSERT INTO ingest_batch (source_id, adapter, record_kind, origin, tick, client_ref)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [
+      b.sourceId,
+      b.adapter,
+      b.recordKind ?? 'measurement',
+      b.origin ?? null,
+      b.tick ?? null,
+      b.clientRef ?? null,
+    ],
   );
   return rows[0]!.id;
 }
 
-export async function finishBatch(db: Queryable, batchId: number, counts: BatchCounts): Promise<void> {
+export async function finishBatch(
+  db: Queryable,
+  batchId: number,
+  counts: BatchCounts,
+  newestDataAt: Date | null = null,
+): Promise<void> {
   await db.query(
     `UPDATE ingest_batch
         SET status = 'done', received = $2, inserted = $3, updated = $4, unchanged = $5, refused = $6,
-            finished_at = now()
+            newest_data_at = $7, finished_at = now()
       WHERE id = $1`,
-    [batchId, counts.received, counts.inserted, counts.updated, counts.unchanged, counts.refused],
-  );
-}
-
-export async function failBatch(db: Queryable, batchId: number, error: string): Promise<void> {
-  await db.query(`UPDATE ingest_batch SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [
-    batchId,
-    error,
-  ]);
-}
-
-export interface RefusedRowInput {
-  rowNumber: number | null;
-  raw: unknown;
-  reasonCode: string;
-  reasonDetail: string;
-}
-
-export async function insertRefusedRows(
-  db: Queryable,
-  batchId: number,
-  sourceId: string,
-  rows: readonly RefusedRowInput[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO refused_row (batch_id, source_id, row_number, raw, reason_code, reason_detail)
-     SELECT $1, $2, n, r, c, d FROM unnest($3::int[], $4::jsonb[], $5::text[], $6::text[]) AS t(n, r, c, d)`,
     [
       batchId,
-      sourceId,
-      rows.map((r) => r.rowNumber),
-      rows.map((r) => JSON.stringify(r.raw)),
-      rows.map((r) => r.reasonCode),
-      rows.map((r) => r.reasonDetail),
+      counts.received,
+      counts.inserted,
+      counts.updated,
+      counts.unchanged,
+      counts.refused,
+      newestDataAt,
     ],
   );
 }
 
+/** A batch that stopped half-way keeps the counts of what it committed, for the person looking into it. */
+export async function failBatch(
+  db: Queryable,
+  batchId: number,
+  error: string,
+  counts?: BatchCounts,
+): Promise<void> {
+  await db.query(
+    `UPDATE ingest_batch
+        SET status = 'failed', error = $2, finished_at = now(),
+            received = coalesce($3, received), inserted = coalesce($4, inserted), updated = coalesce($5, updated),
+            unchanged = coalesce($6, unchanged), refused = coalesce($7, refused)
+      WHERE id = $1`,
+    [batchId, error, counts?.received, counts?.inserted, counts?.updated, counts?.unchanged, counts?.refused],
+  );
+}
+
+export interface BatchRow extends BatchCounts {
+  id: number;
+  source_id: string;
+  adapter: string;
+  record_kind: RecordKindId;
+  origin: string | null;
+  client_ref: string | null;
+  status: 'running' | 'done' | 'failed';
+  newest_data_at: Date | null;
+  error: string | null;
+}
+
+export async function findBatch(db: Queryable, batchId: number): Promise<BatchRow | null> {
+  const { rows } = await db.query<BatchRow>(
+    `SELECT id, source_id, adapter, record_kind, origin, client_ref, status, received, inserted, updated,
+            unchanged, refused, newest_data_at, error
+       FROM ingest_batch WHERE id = $1`,
+    [batchId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function findBatchByClientRef(
+  db: Queryable,
+  sourceId: string,
+  clientRef: string,
+): Promise<BatchRow | null> {
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT id FROM ingest_batch WHERE source_id = $1 AND client_ref = $2`,
+    [sourceId, clientRef],
+  );
+  return rows[0] ? findBatch(db, rows[0].id) : null;
+}
+
+/** A failed batch that carried a client reference gives the reference up, so the client can retry it. */
+export async function releaseClientRef(db: Queryable, batchId: number): Promise<void> {
+  await db.query(`UPDATE ingest_batch SET client_ref = NULL WHERE id = $1 AND status = 'failed'`, [batchId]);
+}
+
+/**
+ * Records a successful batch. The newest data time only moves forward (a late hour does not make a source
+ * look older). Staleness is cleared separately, and only when the data caught up (freshness.ts).
+ */
 export async function markSourceSuccess(
   db: Queryable,
   sourceId: string,
   batchId: number,
   newestDataAt: Date | null,
+  at: Date,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO source_status (source_id, last_success_at, last_data_at, last_batch_id, stale_since)
-     VALUES ($1, now(), $3, $2, NULL)
+    `INSERT INTO source_status (source_id, watching_since, last_success_at, last_data_at, last_batch_id)
+     VALUES ($1, $4, $4, $3, $2)
      ON CONFLICT (source_id) DO UPDATE
-       SET last_success_at = now(), last_batch_id = $2, stale_since = NULL,
+       SET last_success_at = $4, last_batch_id = $2,
            last_data_at = GREATEST(source_status.last_data_at, EXCLUDED.last_data_at)`,
-    [sourceId, batchId, newestDataAt],
+    [sourceId, batchId, newestDataAt, at],
+  );
+}
+
+export async function markSourceFailure(
+  db: Queryable,
+  sourceId: string,
+  error: string,
+  at: Date,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO source_status (source_id, watching_since, last_error, last_error_at) VALUES ($1, $3, $2, $3)
+     ON CONFLICT (source_id) DO UPDATE SET last_error = $2, last_error_at = $3`,
+    [sourceId, error.slice(0, 2000), at],
   );
 }

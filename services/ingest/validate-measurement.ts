@@ -1,11 +1,22 @@
 /**
- * Validation of one raw measurement row into a storable row, or a refusal with a reason code. Every
- * adapter (file drop, HTTP pull/push, bulk) funnels its rows through here, so the same input is judged
- * the same way whatever its route.
+ * Validation of one raw measurement into a storable row, or a refusal with a reason code. Every route in
+ * (file drop, HTTP pull and push, bulk, re-processing) funnels its rows through here, so the same input is
+ * judged the same way whatever its route.
  */
 import type { MeasurementRow } from '../store/measurement-queries.js';
-import { HOUR, toShanghaiDay } from '../time/shanghai.js';
-import { normaliseName, type ReferenceIndex } from './reference-index.js';
+import { HOUR } from '../time/shanghai.js';
+import { parseBarePeriodStart, parseInstant } from './parse-time.js';
+import {
+  normaliseName,
+  normaliseUnit,
+  type MetricInfo,
+  type ReferenceIndex,
+  type SeriesInfo,
+} from './reference-index.js';
+import { refuse, type Refusal } from './refusal-reasons.js';
+import { shanghaiDayOf, shanghaiDayStartMs } from './shanghai-fast.js';
+
+export { REFUSAL_REASONS, type RefusalCode } from './refusal-reasons.js';
 
 export interface RawMeasurement {
   time: string;
@@ -15,97 +26,171 @@ export interface RawMeasurement {
   unit?: string | null;
   flags?: string | null;
   version?: string | null;
+  /** The zone the delivery declares for zone-less times (a header, a source's time_zone); never guessed. */
+  zone?: string | null;
+  /** Where in the delivery the value sat (sheet and cell), for the person fixing a refused row. */
+  at?: string | null;
 }
 
-export const REFUSAL_REASONS = {
-  MISSING_FIELD: 'a required field is empty',
-  BAD_TIMESTAMP: 'the time is not an ISO 8601 timestamp',
-  MISSING_TIMEZONE: 'the time has no zone offset (write +08:00 or Z)',
-  FUTURE_TIMESTAMP: 'the time is in the future',
-  MISALIGNED_TIMESTAMP: 'an hourly value must start on the hour',
-  UNKNOWN_SERIES: 'no station, site or street/town has this id or alias',
-  SERIES_NOT_VALID_THEN: 'the street/town or site did not exist at that time',
-  UNKNOWN_METRIC: 'unknown metric',
-  UNIT_NOT_ACCEPTED: 'the unit is not accepted for this metric',
-  NOT_A_NUMBER: 'the value is not a finite number',
-  NEGATIVE_VALUE: 'the value is negative',
-  IMPLAUSIBLE_VALUE: 'the value is outside the plausible range for this metric',
-  BAD_VERSION: 'data version must be provisional or audited',
-  DUPLICATE_IN_BATCH: 'the same series, metric and time appear twice in this batch',
-} as const;
+export type ValidationOutcome = { ok: true; row: MeasurementRow } | Refusal;
 
-export type RefusalCode = keyof typeof REFUSAL_REASONS;
-
-export type ValidationOutcome =
-  | { ok: true; row: MeasurementRow }
-  | { ok: false; code: RefusalCode; detail: string };
-
-const ZONED_ISO = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const UNZONED_ISO = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/;
 // Clock skew between a feed and us: an hour stamped a few minutes ahead is not "in the future".
 const FUTURE_TOLERANCE = HOUR;
 
-function refuse(code: RefusalCode, extra?: string): ValidationOutcome {
-  return { ok: false, code, detail: extra ? `${REFUSAL_REASONS[code]}: ${extra}` : REFUSAL_REASONS[code] };
-}
+/**
+ * Flags that mark a value as not valid (GB 3095-2026 §6.3: excluded data keep their raw record). They are
+ * stored as the canonical `invalid`, which the rollups leave out of every mean. A source maps its own codes
+ * (maintenance, calibration, …) to `invalid` in its configuration.
+ */
+const INVALID_FLAGS = new Set(['invalid', '无效', '无效数据']);
 
 export function parseDataVersion(v: string | null | undefined): 0 | 1 | null {
-  if (v === null || v === undefined || v === '') return 0;
+  if (v === null || v === undefined || v.trim() === '') return 0;
   const s = v.trim().toLowerCase();
-  if (['provisional', 'realtime', 'raw', '0', '实时', '原始'].includes(s)) return 0;
-  if (['audited', 'final', '1', '审核', '已审核'].includes(s)) return 1;
+  if (['provisional', 'realtime', 'real-time', 'raw', '0', '实时', '原始', '未审核'].includes(s)) return 0;
+  if (['audited', 'final', '1', '审核', '已审核', '审核后'].includes(s)) return 1;
   return null;
 }
 
+export function parseFlags(flags: string | null | undefined): string[] {
+  if (!flags) return [];
+  const out = new Set<string>();
+  for (const f of flags.split(/[;,|，；]/)) {
+    const t = f.trim();
+    if (t !== '') out.add(INVALID_FLAGS.has(t.toLowerCase()) ? 'invalid' : t);
+  }
+  return [...out];
+}
+
+function isBlank(v: unknown): boolean {
+  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+}
+
+/** Memos of one reference index: feeds repeat the same time, station and metric texts row after row. */
+interface Memo {
+  series: Map<string, SeriesInfo | null>;
+  metrics: Map<string, MetricInfo | null>;
+  times: Map<string, Date | Refusal>;
+}
+const MEMO_LIMIT = 20_000;
+const memos = new WeakMap<ReferenceIndex, Memo>();
+
+function memoOf(ref: ReferenceIndex): Memo {
+  let m = memos.get(ref);
+  if (!m) memos.set(ref, (m = { series: new Map(), metrics: new Map(), times: new Map() }));
+  return m;
+}
+
+function remember<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
+  const hit = map.get(key);
+  if (hit !== undefined || map.has(key)) return hit as V;
+  if (map.size >= MEMO_LIMIT) map.clear(); // bounded: a feed with endless distinct texts does not grow memory
+  const v = compute();
+  map.set(key, v);
+  return v;
+}
+
 export function validateMeasurement(raw: RawMeasurement, ref: ReferenceIndex, now: Date): ValidationOutcome {
-  const time = raw.time?.trim();
-  const seriesName = raw.series?.trim();
-  const metricId = raw.metric?.trim().toLowerCase();
-  if (!time || !seriesName || !metricId || raw.value === null || raw.value === '') {
-    return refuse('MISSING_FIELD', ['time', 'series', 'metric', 'value'].filter((k) => !raw[k as keyof RawMeasurement]).join(', '));
-  }
-  if (!ZONED_ISO.test(time)) {
-    return UNZONED_ISO.test(time) ? refuse('MISSING_TIMEZONE', time) : refuse('BAD_TIMESTAMP', time);
-  }
-  const ts = new Date(time.replace(' ', 'T'));
-  if (Number.isNaN(ts.getTime())) return refuse('BAD_TIMESTAMP', time);
+  const missing = (['time', 'series', 'metric', 'value'] as const).filter((k) => isBlank(raw[k]));
+  if (missing.length > 0) return refuse('MISSING_FIELD', missing.join(', '));
+  const memo = memoOf(ref);
+  const time = String(raw.time).trim();
+  const seriesName = String(raw.series).trim();
+  const metricName = String(raw.metric);
+
+  const metric = remember(memo.metrics, metricName, () => ref.metrics.get(normaliseName(metricName)) ?? null);
+  if (!metric) return refuse('UNKNOWN_METRIC', metricName);
+
+  const zone = raw.zone ?? null;
+  const ts = remember(memo.times, `${time}|${zone ?? ''}|${metric.resolution}`, () =>
+    parseTime(time, zone, metric),
+  );
+  if (!(ts instanceof Date)) return ts;
   if (ts.getTime() > now.getTime() + FUTURE_TOLERANCE) return refuse('FUTURE_TIMESTAMP', time);
+  if (!isAligned(ts, metric))
+    return refuse('MISALIGNED_TIMESTAMP', `${time} (${metric.id}: ${metric.resolution})`);
 
-  const metric = ref.metrics.get(metricId);
-  if (!metric) return refuse('UNKNOWN_METRIC', metricId);
-  if (metric.resolution === 'hour' && ts.getTime() % HOUR !== 0) return refuse('MISALIGNED_TIMESTAMP', time);
-
-  const series = ref.series.get(normaliseName(seriesName));
+  const series = remember(memo.series, seriesName, () => ref.series.get(normaliseName(seriesName)) ?? null);
   if (!series) return refuse('UNKNOWN_SERIES', seriesName);
-  const day = toShanghaiDay(ts);
+  const day = shanghaiDayOf(ts);
   if (day < series.validFrom || (series.validTo !== null && day > series.validTo)) {
-    return refuse('SERIES_NOT_VALID_THEN', `${series.id} valid ${series.validFrom}..${series.validTo ?? ''}`);
+    return refuse(
+      'SERIES_NOT_VALID_THEN',
+      `${series.id} ${series.validFrom}..${series.validTo ?? ''}, ${day}`,
+    );
   }
+  if (!measuresMetric(series, metric)) return refuse('METRIC_NOT_FOR_SERIES', `${metric.id} @ ${series.id}`);
 
   const value = typeof raw.value === 'number' ? raw.value : Number(String(raw.value).trim());
   if (!Number.isFinite(value)) return refuse('NOT_A_NUMBER', String(raw.value));
   let factor = 1;
   const unit = raw.unit?.trim();
-  if (unit && unit !== metric.unit) {
-    const f = metric.conversions[unit];
-    if (f === undefined) return refuse('UNIT_NOT_ACCEPTED', `${unit} for ${metric.id} (expected ${metric.unit})`);
+  if (unit) {
+    const f = metric.units.get(normaliseUnit(unit));
+    if (f === undefined) return refuse('UNIT_NOT_ACCEPTED', `${unit} → ${metric.id} (${metric.unit})`);
     factor = f;
   }
   const converted = value * factor;
-  if (converted < 0) return refuse('NEGATIVE_VALUE', String(value));
+  if (converted < 0) return refuse('NEGATIVE_VALUE', String(raw.value));
   if (
     (metric.plausibleMin !== null && converted < metric.plausibleMin) ||
     (metric.plausibleMax !== null && converted > metric.plausibleMax)
   ) {
-    return refuse('IMPLAUSIBLE_VALUE', `${converted} ${metric.unit} (plausible ${metric.plausibleMin ?? ''}..${metric.plausibleMax ?? ''})`);
+    const range = `${metric.plausibleMin ?? ''}..${metric.plausibleMax ?? ''}`;
+    return refuse('IMPLAUSIBLE_VALUE', `${converted} ${metric.unit} (${range})`);
   }
   const dataVersion = parseDataVersion(raw.version);
   if (dataVersion === null) return refuse('BAD_VERSION', String(raw.version));
-  const flags = raw.flags
-    ? raw.flags
-        .split(/[;,|]/)
-        .map((f) => f.trim())
-        .filter(Boolean)
-    : [];
-  return { ok: true, row: { ts, seriesId: series.id, metricId: metric.id, value: converted, flags, dataVersion } };
+  return {
+    ok: true,
+    row: {
+      ts,
+      seriesId: series.id,
+      metricId: metric.id,
+      value: converted,
+      flags: parseFlags(raw.flags),
+      dataVersion,
+    },
+  };
+}
+
+function parseTime(time: string, zone: string | null, metric: MetricInfo): Date | Refusal {
+  const parsed = parseInstant(time, zone);
+  if (parsed.ok) return parsed.date;
+  // A bare day or month names a Shanghai natural day or calendar month: unambiguous for daily and monthly
+  // metrics, where it is how officials write periods ("2024年3月").
+  if (metric.resolution === 'day' || metric.resolution === 'month') {
+    const start = parseBarePeriodStart(time, metric.resolution);
+    if (start) return start;
+  } else if (parseBarePeriodStart(time, 'month') || parseBarePeriodStart(time, 'day')) {
+    // A monthly table's PM2.5 column is a monthly mean: stored as an hourly value it would read as one hour.
+    return refuse(
+      'MISALIGNED_TIMESTAMP',
+      `${time}: ${metric.id} is ${metric.resolution === 'hour' ? 'hourly' : 'per sample'}`,
+    );
+  }
+  return refuse(parsed.reason, time);
+}
+
+/** ts is the start of the value's period: the hour, the Shanghai day or the Shanghai month. */
+function isAligned(ts: Date, metric: MetricInfo): boolean {
+  switch (metric.resolution) {
+    case 'hour':
+      return ts.getTime() % HOUR === 0;
+    case 'day':
+      return shanghaiDayStartMs(shanghaiDayOf(ts)) === ts.getTime();
+    case 'month': {
+      const day = shanghaiDayOf(ts);
+      return day.endsWith('-01') && shanghaiDayStartMs(day) === ts.getTime();
+    }
+    case 'sample':
+      return true;
+  }
+}
+
+/** Water parameters belong to water sections and nothing else does; areas and districts carry the rest. */
+function measuresMetric(series: SeriesInfo, metric: MetricInfo): boolean {
+  const isWater = metric.domain === 'water';
+  if (series.siteKind === 'water_section') return isWater;
+  return !isWater;
 }

@@ -62,7 +62,8 @@ async function refreshFromDatabase(src: MetricSources): Promise<void> {
       ),
     ]);
     const i = ingest.rows[0]!;
-    for (const outcome of ['inserted', 'updated', 'unchanged', 'refused'] as const) g.ingestRows.set({ outcome }, i[outcome]);
+    for (const outcome of ['inserted', 'updated', 'unchanged', 'refused'] as const)
+      g.ingestRows.set({ outcome }, i[outcome]);
     g.refusedOpen.set(refused.rows[0]!.n);
     // Label sets that vanished (no alert of that severity left open) must read 0, not their last value.
     g.deliveryAttempts.reset();

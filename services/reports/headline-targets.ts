@@ -18,15 +18,43 @@ export interface HeadlineTargets {
 const PLANS: Readonly<Record<string, Readonly<Record<number, HeadlineTargets>>>> = {
   tongzhou: {
     // 通政办发〔2020〕7号: dust fall ≤ 6 t/km²·month (000:2224); PM2.5 only "decrease" (no number).
-    2020: { pm25Year: null, pm25Q1: null, heavyDaysYear: null, heavyDaysQ1: null, dustFall: 6, source: '通政办发〔2020〕7号 000:2224' },
+    2020: {
+      pm25Year: null,
+      pm25Q1: null,
+      heavyDaysYear: null,
+      heavyDaysQ1: null,
+      dustFall: 6,
+      source: '通政办发〔2020〕7号 000:2224',
+    },
     // 通政发〔2021〕2号: dust fall ≤ 5.1 (001:408); PM2.5 and heavy days only "decrease" (001:27).
-    2021: { pm25Year: null, pm25Q1: null, heavyDaysYear: null, heavyDaysQ1: null, dustFall: 5.1, source: '通政发〔2021〕2号 001:408' },
+    2021: {
+      pm25Year: null,
+      pm25Q1: null,
+      heavyDaysYear: null,
+      heavyDaysQ1: null,
+      dustFall: 5.1,
+      source: '通政发〔2021〕2号 001:408',
+    },
     // 通政发〔2024〕7号 air row 1 (002:2391-2393) and row 5 (002:2415).
-    2024: { pm25Year: 35, pm25Q1: 51, heavyDaysYear: 4, heavyDaysQ1: 3, dustFall: 5, source: '通政发〔2024〕7号 002:2391-2393, 002:2415' },
+    2024: {
+      pm25Year: 35,
+      pm25Q1: 51,
+      heavyDaysYear: 4,
+      heavyDaysQ1: 3,
+      dustFall: 5,
+      source: '通政发〔2024〕7号 002:2391-2393, 002:2415',
+    },
   },
   // 京技管〔2020〕28号 sets PM2.5 to keep falling (004:17) and no numeric dust-fall target.
   bda: {
-    2020: { pm25Year: null, pm25Q1: null, heavyDaysYear: null, heavyDaysQ1: null, dustFall: null, source: '京技管〔2020〕28号 004:17' },
+    2020: {
+      pm25Year: null,
+      pm25Q1: null,
+      heavyDaysYear: null,
+      heavyDaysQ1: null,
+      dustFall: null,
+      source: '京技管〔2020〕28号 004:17',
+    },
   },
 };
 

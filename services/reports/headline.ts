@@ -119,7 +119,10 @@ export function buildHeadline(input: HeadlineInput): Headline {
       complete: q1End === `${year}-03-31`,
     },
     heavyDaysYtd: heavyDaysFor(input, yearStart, monthEnd, targets?.heavyDaysYear ?? null),
-    heavyDaysQ1: { ...heavyDaysFor(input, yearStart, q1End, targets?.heavyDaysQ1 ?? null), complete: q1End === `${year}-03-31` },
+    heavyDaysQ1: {
+      ...heavyDaysFor(input, yearStart, q1End, targets?.heavyDaysQ1 ?? null),
+      complete: q1End === `${year}-03-31`,
+    },
     dustFallMonth: {
       value: dustMonth,
       lastYear: monthValue(input.dustFallMonthly, lastYearMonth),
@@ -139,7 +142,9 @@ export function buildHeadline(input: HeadlineInput): Headline {
 }
 
 /** Monthly PM2.5 of the whole year (Jan-Dec) with last year's and the cumulative mean to the report month. */
-export function buildMonthlySeries(input: Pick<HeadlineInput, 'month' | 'pm25Daily' | 'pm25Monthly'>): MonthlyPoint[] {
+export function buildMonthlySeries(
+  input: Pick<HeadlineInput, 'month' | 'pm25Daily' | 'pm25Monthly'>,
+): MonthlyPoint[] {
   const year = input.month.slice(0, 4);
   const out: MonthlyPoint[] = [];
   for (let i = 0; i < 12; i++) {

@@ -55,7 +55,9 @@ export function rankItems<T>(
 ): { rows: Ranked<T>[]; rankedCount: number; markCount: number } {
   const withValue = inputs
     .map((input, index) => ({ ...input, index }))
-    .filter((x): x is { item: T; value: number; index: number } => x.value !== null && Number.isFinite(x.value));
+    .filter(
+      (x): x is { item: T; value: number; index: number } => x.value !== null && Number.isFinite(x.value),
+    );
   const rounded = withValue.map((x) => roundForRanking(x.value, opts.decimals));
   const ranks = competitionRanks(rounded, opts.better);
   const reverse = competitionRanks(rounded, opts.better === 'lower' ? 'higher' : 'lower');
@@ -96,7 +98,10 @@ export function yearOnYearChange(
  * City-wide bottom-N flags (002:2404-2405): 后10名 are the ten largest rank numbers among `ranked` units, so
  * a unit is in the bottom N when rank > ranked − N. Unknown without the number of units ranked.
  */
-export function cityBottomFlags(rank: number, ranked: number | null): { bottom10: boolean | null; bottom30: boolean | null } {
+export function cityBottomFlags(
+  rank: number,
+  ranked: number | null,
+): { bottom10: boolean | null; bottom30: boolean | null } {
   if (ranked === null) return { bottom10: null, bottom30: null };
   return { bottom10: rank > ranked - 10, bottom30: rank > ranked - 30 };
 }

@@ -185,7 +185,12 @@ export interface MonthlyReportData {
   districtTargets: DistrictTargetRow[];
   water: WaterSectionRow[];
   alerts: AlertRow[];
-  charts: { pm25Monthly: MonthlyPoint[]; pm25Daily: DailyPoint[]; pm25DailyLimit: number; pm25AnnualTarget: number | null };
+  charts: {
+    pm25Monthly: MonthlyPoint[];
+    pm25Daily: DailyPoint[];
+    pm25DailyLimit: number;
+    pm25AnnualTarget: number | null;
+  };
   /** Units in the scope that month (17 in 2020, 22 from 2021 for Tongzhou). */
   areaCount: number;
 }

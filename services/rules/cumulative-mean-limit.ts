@@ -1,67 +1,151 @@
 /**
- * 累计浓度 limit: the mean of the valid daily means from the start of the period to `asOf` must not exceed
- * `max` at the period's end (TZ24-AIR-01 "PM2.5全年累计浓度达到35微克/立方米", 002:2391).
+ * An absolute limit on a mean over the period so far: 累计浓度 (TZ24-AIR-01 "PM2.5全年累计浓度达到35微克/立方米",
+ * 002:2391), the Q1 mean (≤ 51, 002:2391-2392), an annual mean, or — with `input: monthly` — the mean of
+ * monthly values (降尘量 ≤ 5.1, 001:408) and, on a month period, a single month's value.
  *
- * Before the period ends the target is not yet decided; the rule reports the mean the remaining days must
- * average to still reach it, and calls it at_risk when that required mean is below the YTD mean so far
- * (the rest of the year has to be cleaner than the year has been).
+ * Comparison: the mean rounded (GB/T 8170) to the metric's decimals ≤ max, inclusive ("达到"/"控制在…以内"
+ * = at most, docs/decisions.md); so exactly 35.0 is met and 35.06 is not.
+ *
+ * 左右 (`approx`, dust fall ≈ 5, 002:2415): above max but within max × (1 + tolerance) is at_risk, beyond
+ * it breached (§8 q.6; tolerance 10 % unless the target sets another).
+ *
+ * Projection before the period ends: the mean the remaining days (months) must average for the period to
+ * end at max, assuming they are all valid. Documented at_risk rule: at_risk when that required mean is
+ * below what the same remaining window averaged last year — the rest of the period must then be cleaner
+ * than it was a year ago; without last year's data, when it is below the mean so far. Breached early only
+ * when even zero for the rest could not reach the limit.
  */
 import { z } from 'zod';
-import { daysBetween } from '../time/shanghai.js';
-import { defineRuleKind, type RuleResult } from './rule-kind.js';
+import { addDays, daysBetween } from '../time/shanghai.js';
+import { sameRangeLastYear } from '../time/periods.js';
+import { fmt, headEn, headZh, round, sandDustEn, sandDustZh, verdictEn, verdictZh } from './explain.js';
+import { coverageOf, hasEnoughData, loadExclusions, lookbackStart, resolveAsOf } from './inputs/prepare.js';
+import { monthsIn, readWindows, versionOf, windowMean, type Window } from './inputs/series-windows.js';
+import { defineRuleKind, type EvaluationStatus, type RuleResult } from './rule-kind.js';
 
-const params = z.object({ max: z.number().positive() });
+const params = z.strictObject({
+  input: z.enum(['daily', 'monthly']).default('daily'),
+  max: z.number().positive(),
+  approx: z.boolean().default(false),
+  tolerance: z.number().min(0).max(1).default(0.1),
+  decimals: z.int().min(0).max(4).optional(),
+  min_coverage: z.number().min(0).max(1).optional(),
+});
+type Params = z.infer<typeof params>;
 
-export const cumulativeMeanLimit = defineRuleKind({
+export const cumulativeMeanLimit = defineRuleKind<Params>({
   kind: 'cumulative_mean_limit',
   params,
-  async evaluate({ db, target, scopeId, period, asOf }, p): Promise<RuleResult> {
-    const { rows } = await db.query<{ n: number; sum: number | null; min_version: number | null }>(
-      `SELECT count(*)::int AS n, sum(value) AS sum, min(min_version) AS min_version
-         FROM scope_daily
-        WHERE scope_id = $1 AND metric_id = $2 AND valid AND day BETWEEN $3 AND $4`,
-      [scopeId, target.metric, period.from, asOf],
+  lookbackYears: () => 1, // the at_risk rule reads last year's remaining window
+  async evaluate(ctx, p, items) {
+    const { target } = ctx;
+    const decimals = p.decimals ?? target.metric.decimals;
+    const asOf = await resolveAsOf(ctx, p.input, target.metric.id, items);
+    const excl = await loadExclusions(
+      ctx,
+      p.input,
+      items.map((i) => i.scopeId),
+      lookbackStart(items, 1),
+      items.reduce((m, i) => (i.period.to > m ? i.period.to : m), items[0]!.period.to),
     );
-    const n = rows[0]?.n ?? 0;
-    const elapsed = daysBetween(period.from, asOf) + 1;
-    const totalDays = daysBetween(period.from, period.to) + 1;
-    const coverage = elapsed > 0 ? n / elapsed : 0;
-    if (n === 0 || rows[0]?.sum == null) {
+    const windows: Window[] = [];
+    const excludedCount = new Map<number, number>();
+    items.forEach((it, i) => {
+      const d = asOf.get(i);
+      if (!d) return;
+      const excluded = excl.of(it.scopeId, it.period.from, d);
+      excludedCount.set(i, excluded.length);
+      windows.push({ key: `${i}`, scopeId: it.scopeId, from: it.period.from, to: d, excluded });
+      if (d < it.period.to) {
+        const last = sameRangeLastYear({ from: addDays(d, 1), to: it.period.to });
+        windows.push({
+          key: `${i}|ly`,
+          scopeId: it.scopeId,
+          ...last,
+          excluded: excl.of(it.scopeId, last.from, last.to),
+        });
+      }
+    });
+    const stats = await readWindows(ctx.db, p.input, target.metric.id, windows);
+    const unitZh = target.metric.unitZh;
+    const unit = target.metric.unit;
+
+    return items.map((it, i): RuleResult => {
+      const hz = headZh(ctx, it.scopeId, it.period);
+      const he = headEn(ctx, it.scopeId, it.period);
+      const d = asOf.get(i);
+      const s = stats.get(`${i}`);
+      const base = { threshold: p.max, coverage: coverageOf(s), dataVersion: versionOf(s) };
+      if (!d || !hasEnoughData(p.input, s, { from: it.period.from, to: d }, p.min_coverage)) {
+        const upTo = d ?? it.until;
+        return {
+          ...base,
+          asOf: upTo,
+          final: false,
+          status: 'insufficient_data',
+          value: windowMean(s),
+          explanationZh: `${hz}截至${upTo}有效数据${s?.n ?? 0}个（应有${s?.expected ?? 0}个），不足以判断。`,
+          explanationEn: `${he}${s?.n ?? 0} valid values of ${s?.expected ?? 0} expected up to ${upTo}; not enough to decide.`,
+          details: { validValues: s?.n ?? 0, expected: s?.expected ?? 0 },
+        };
+      }
+      const sum = s!.sum;
+      const n = s!.n;
+      const mean = sum / n;
+      const v = round(mean, decimals);
+      const upper = p.approx ? round(p.max * (1 + p.tolerance), decimals) : p.max;
+      const final = d >= it.period.to;
+      const remaining = final
+        ? 0
+        : p.input === 'daily'
+          ? daysBetween(d, it.period.to)
+          : monthsIn(addDays(d, 1), it.period.to).length;
+      const required = remaining > 0 ? (p.max * (n + remaining) - sum) / remaining : null;
+      const requiredUpper = remaining > 0 ? (upper * (n + remaining) - sum) / remaining : null;
+      const lastYear = windowMean(stats.get(`${i}|ly`));
+      let status: EvaluationStatus;
+      if (final) status = v <= p.max ? 'met' : v <= upper ? 'at_risk' : 'breached';
+      else if (requiredUpper !== null && requiredUpper <= 0) status = 'breached';
+      else status = required !== null && required < (lastYear ?? mean) ? 'at_risk' : 'met';
+      const step = p.input === 'daily' ? ['天', 'day(s)'] : ['个月', 'month(s)'];
+      const limitZh = p.approx
+        ? `${p.max}左右（容差${Math.round(p.tolerance * 100)}%，上限${upper}）`
+        : `${p.max}`;
+      const limitEn = p.approx
+        ? `about ${p.max} (tolerance ${Math.round(p.tolerance * 100)}%, upper ${upper})`
+        : `${p.max}`;
+      const reqZh =
+        required === null
+          ? ''
+          : `剩余${remaining}${step[0]}须平均不高于${fmt(Math.max(required, 0), decimals)}方能达到${p.max}` +
+            (lastYear !== null ? `，去年同期剩余时段均值为${fmt(lastYear, decimals)}。` : '。');
+      const reqEn =
+        required === null
+          ? ''
+          : ` The remaining ${remaining} ${step[1]} must average at most ${fmt(Math.max(required, 0), decimals)} to reach ${p.max}` +
+            (lastYear !== null ? `; the same window last year averaged ${fmt(lastYear, decimals)}.` : '.');
       return {
-        status: 'insufficient_data',
-        value: null,
-        threshold: p.max,
-        coverage,
-        dataVersion: 'none',
-        explanationZh: `${target.title_zh}：截至${asOf}无有效日均值，无法判断。`,
-        explanationEn: `${target.title_en}: no valid daily mean up to ${asOf}; cannot decide.`,
-        details: { validDays: 0, elapsedDays: elapsed },
+        ...base,
+        asOf: d,
+        final,
+        status,
+        value: mean,
+        explanationZh:
+          `${hz}${it.period.from}至${d}有效${n}${step[0]}（应有${s!.expected}${step[0]}），均值${fmt(mean, decimals)}${unitZh}，` +
+          `目标${limitZh}${unitZh}。${sandDustZh(excludedCount.get(i) ?? 0, p.input === 'monthly')}${reqZh}${verdictZh(status, final)}`,
+        explanationEn:
+          `${he}${n} valid ${step[1]} of ${s!.expected} from ${it.period.from} to ${d}, mean ${fmt(mean, decimals)} ${unit}, ` +
+          `target ${limitEn} ${unit}.${sandDustEn(excludedCount.get(i) ?? 0, p.input === 'monthly')}${reqEn} ${verdictEn(status, final)}`,
+        details: {
+          validValues: n,
+          expected: s!.expected,
+          rounded: v,
+          upperLimit: upper,
+          remaining,
+          requiredRemainingMean: required,
+          lastYearRemainingMean: lastYear,
+        },
       };
-    }
-    const mean = rows[0].sum / n;
-    const remaining = totalDays - elapsed;
-    // Assuming every remaining day is valid: (sum + remaining·x) / (n + remaining) ≤ max.
-    const requiredRemainingMean = remaining > 0 ? (p.max * (n + remaining) - rows[0].sum) / remaining : null;
-    const ended = asOf >= period.to;
-    let status: RuleResult['status'];
-    if (ended) status = mean <= p.max ? 'met' : 'breached';
-    else if (requiredRemainingMean !== null && requiredRemainingMean <= 0) status = 'breached';
-    else status = mean > p.max ? 'at_risk' : 'met';
-    const m = mean.toFixed(1);
-    const req = requiredRemainingMean !== null ? requiredRemainingMean.toFixed(1) : null;
-    return {
-      status,
-      value: mean,
-      threshold: p.max,
-      coverage,
-      dataVersion: rows[0].min_version === 1 ? 'audited' : 'provisional',
-      explanationZh:
-        `${target.title_zh}：${period.from}至${asOf}共${n}个有效日，累计均值${m}，限值${p.max}。` +
-        (req !== null ? `剩余${remaining}天须平均不高于${req}方能达标。` : ''),
-      explanationEn:
-        `${target.title_en}: ${n} valid days from ${period.from} to ${asOf}, cumulative mean ${m}, limit ${p.max}.` +
-        (req !== null ? ` The remaining ${remaining} days must average at most ${req} to reach it.` : ''),
-      details: { validDays: n, elapsedDays: elapsed, remainingDays: remaining, requiredRemainingMean },
-    };
+    });
   },
 });

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config/env.js';
 import { createPool } from '../db/pool.js';
 import { createLogger, type Logger } from '../logging.js';
-import { createEmailChannel, type EmailChannel } from '../notify/email-channel.js';
+import { createNotifyChannels, type NotifyChannels } from '../notify/channels.js';
 import { systemClock, type Clock } from '../time/shanghai.js';
 import { closeQueues, createEnqueue, createQueues, type Enqueue, type Queues } from '../../workers/enqueue.js';
 import { registry } from '../../workers/registry.js';
@@ -22,7 +22,7 @@ export interface AppContext {
   clock: Clock;
   queues: Queues;
   enqueue: Enqueue;
-  channels: { email: EmailChannel };
+  channels: NotifyChannels;
   close(): Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export function createAppContext(config: Config, opts: { clock?: Clock; logger?:
   const redis = createRedis(config.REDIS_URL, { forWorkers: true });
   const queues = createQueues(redis, config.QUEUE_PREFIX);
   const enqueue = createEnqueue(queues, registry);
-  const channels = { email: createEmailChannel({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }) };
+  const channels = createNotifyChannels(config, redis);
   let closed = false;
   return {
     config,
@@ -48,6 +48,7 @@ export function createAppContext(config: Config, opts: { clock?: Clock; logger?:
       closed = true;
       await closeQueues(queues);
       channels.email.close();
+      channels.sms.close();
       await db.end();
       await redis.quit();
     },

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server.js';
 import { errorMessage } from '../errors.js';
+import { metrics } from '../metrics/metrics.js';
 import { startScheduler, type Scheduler } from '../../workers/scheduler.js';
 import { allSchedules } from '../../workers/schedules/index.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
@@ -32,6 +33,12 @@ export async function startRoles(ctx: AppContext, roles: readonly ('scheduler' |
         queues: ctx.queues,
         channels: ctx.channels,
         connection: ctx.redis,
+        // Prometheus: failures per queue/job, durations (the evaluate queue's are the evaluation time).
+        onJobFailed: (queue, job) => metrics.jobFailures.inc({ queue, job }),
+        onJobCompleted: (queue, job, ms) => {
+          metrics.jobSeconds.observe({ queue, job }, ms / 1000);
+          if (queue === 'evaluate') metrics.evaluationSeconds.observe(ms / 1000);
+        },
       },
       QUEUE_NAMES,
     );

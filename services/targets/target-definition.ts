@@ -1,48 +1,89 @@
 /**
  * The shape of a target in config/targets/<plan>.yaml. `rule` is validated further by the rule kind's own
  * parameter schema (services/rules/*), so adding a rule kind never touches this file.
+ *
+ * Fields added after the walking skeleton are optional (no zod default), so a PlanFile written in code by
+ * an older caller still type-checks.
  */
 import { z } from 'zod';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
-export const planSchema = z.object({
+/** Which water sections a section-scoped target covers (sites-water.yaml section_kinds). */
+export const TARGET_SECTION_KINDS = [
+  'assessment',
+  'boundary',
+  'transboundary',
+  'town_outflow',
+  'main_river_inflow',
+  'key_waterbody',
+] as const;
+
+export const planSchema = z.strictObject({
   id: z.string().regex(/^[a-z]+-\d{4}$/),
   district: id,
   year: z.number().int().min(2000).max(2100),
   name_zh: z.string().min(1),
   name_en: z.string().min(1),
   document_no: z.string().optional(),
-  issued_on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  issued_on: day.optional(),
   source: z.string().optional(),
 });
 
-export const targetSchema = z.object({
+export const scopeSchema = z.strictObject({
+  /**
+   * district: the plan's district itself (全区). each_area: every street/town of the district valid in the
+   * period (各街道乡镇), or only `ids` when listed. areas / sections: exactly the listed ids.
+   * each_section: the district's water sections of `section_kinds` (with a target class for the year when
+   * the rule takes the class from site_water_target).
+   */
+  kind: z.enum(['district', 'each_area', 'areas', 'sections', 'each_section']),
+  ids: z.array(id).default([]),
+  section_kinds: z.array(z.enum(TARGET_SECTION_KINDS)).optional(),
+  /** each_section only: keep the sections that have a target class for the year (site_water_target). */
+  with_water_target: z.boolean().optional(),
+});
+
+// Strict objects: a misspelt key (exclude_sand_dst) must fail, not be dropped silently.
+export const targetSchema = z.strictObject({
   id: z.string().regex(/^[A-Z0-9]+(-[A-Za-z0-9]+)+$/),
+  /** 序号 as printed, with the table it belongs to (蓝天 1, 碧水 2). */
   row: z.string().optional(),
+  /** The clause as the plan writes it (the part this target checks). */
   clause_zh: z.string().min(1),
   title_zh: z.string().min(1),
   title_en: z.string().min(1),
   metric: id,
-  scope: z.object({
-    kind: z.enum(['district', 'each_area', 'areas', 'sections']),
-    ids: z.array(id).default([]),
-  }),
+  scope: scopeSchema,
   period: z.enum(['year', 'q1', 'quarter', 'month']),
+  /** The year the target is for when it is not the plan's year (2024 row 45: 玉带河 Ⅲ类 in 2025). */
+  year: z.number().int().min(2000).max(2100).optional(),
   rule: z.object({ kind: z.string().min(1) }).catchall(z.unknown()),
   strictness: z.enum(['hard', 'soft']),
   exclude_sand_dust: z.boolean().default(false),
   deadline_zh: z.string().optional(),
-  deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  deadline: day.optional(),
   lead_officials: z.array(id).default([]),
   main_units: z.array(id).default([]),
   assist_units: z.array(id).default([]),
   source: z.string().min(1),
+  /** Why this reading of the clause was chosen (docs/decisions.md), shown to reviewers of the YAML. */
+  note: z.string().optional(),
   enabled: z.boolean().default(true),
 });
 
-export const planFileSchema = z.object({ plan: planSchema, targets: z.array(targetSchema).min(1) });
+export const planFileSchema = z.strictObject({ plan: planSchema, targets: z.array(targetSchema).min(1) });
 
 export type PlanDefinition = z.infer<typeof planSchema>;
 export type TargetDefinition = z.infer<typeof targetSchema>;
 export type PlanFile = z.infer<typeof planFileSchema>;
+export type PlanFileInput = z.input<typeof planFileSchema>;
+
+/** The year a target's periods fall in. */
+export function targetYear(
+  plan: Pick<PlanDefinition, 'year'>,
+  target: Pick<TargetDefinition, 'year'>,
+): number {
+  return target.year ?? plan.year;
+}

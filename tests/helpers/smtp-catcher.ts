@@ -1,6 +1,7 @@
 /**
  * A real SMTP server (the `smtp-server` package) on 127.0.0.1 that keeps every accepted message, parsed
- * with mailparser. Tests can make it answer with an SMTP error for a while (e.g. 421 or 550).
+ * with mailparser. Tests can make it answer with an SMTP error for a while (e.g. 421 or 550), and delay its
+ * "250" after storing a message — the window in which a killed client cannot know the server has it.
  */
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -18,6 +19,12 @@ export interface SmtpCatcher {
   messages: CaughtMail[];
   /** Answer the next DATA commands with this code and message (until cleared with null). */
   failWith(code: number | null, message?: string): void;
+  /** Refuse one recipient at RCPT TO (e.g. 550 "user unknown"), or accept it again with null. */
+  refuseRecipient(address: string, code: number | null): void;
+  /** Hold every "250" this long after the message is stored. */
+  setReplyDelay(ms: number): void;
+  /** Message-ID headers of the accepted messages, in order (duplicates kept). */
+  messageIds(): string[];
   waitFor(count: number, timeoutMs?: number): Promise<CaughtMail[]>;
   close(): Promise<void>;
 }
@@ -26,10 +33,18 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
   const messages: CaughtMail[] = [];
   const waiters: (() => void)[] = [];
   let failure: { code: number; message: string } | null = null;
+  let replyDelayMs = 0;
+  const refusedRecipients = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const code = refusedRecipients.get(address.address);
+      if (code)
+        callback(Object.assign(new Error(`<${address.address}>: user unknown`), { responseCode: code }));
+      else callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -49,12 +64,17 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
               raw,
             });
             waiters.splice(0).forEach((w) => w());
-            callback();
+            if (replyDelayMs > 0) setTimeout(() => callback(), replyDelayMs);
+            else callback();
           },
           (err: Error) => callback(err),
         );
       });
     },
+  });
+  // A client killed mid-conversation resets its connection; that is the test's doing, not a server failure.
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET') throw err;
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.server.address();
@@ -65,6 +85,16 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
     messages,
     failWith(code, message = 'test failure') {
       failure = code === null ? null : { code, message };
+    },
+    refuseRecipient(address, code) {
+      if (code === null) refusedRecipients.delete(address);
+      else refusedRecipients.set(address, code);
+    },
+    setReplyDelay(ms) {
+      replyDelayMs = ms;
+    },
+    messageIds() {
+      return messages.map((m) => m.parsed.messageId ?? '');
     },
     async waitFor(count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

@@ -1,24 +1,45 @@
-/** Ingests one dropped file (long CSV) as a batch, then asks for the rollups to be refreshed. */
+/**
+ * Ingests one named file as a batch (format given or detected), outside any source's drop directory — what
+ * `envwatch ingest <file>` does, as a job. Large long-format files take the bulk path.
+ */
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { ingestRows } from '../../services/ingest/ingest-rows.js';
-import { readLongCsv } from '../../services/ingest/long-csv.js';
+import { bulkIngest } from '../../services/ingest/bulk-load.js';
+import { ingestFile, resolveFormat } from '../../services/ingest/formats/deliveries.js';
+import { readLongFileChunks } from '../../services/ingest/formats/long-format.js';
+import { FORMATS } from '../../services/ingest/sources/source-schema.js';
 import { defineJob } from '../define-job.js';
 
 export const ingestFileJob = defineJob({
   name: 'ingest-file',
   queue: 'ingest',
-  schema: z.object({ path: z.string().min(1), sourceId: z.string().min(1) }),
+  schema: z.object({
+    path: z.string().min(1),
+    sourceId: z.string().min(1),
+    format: z.enum([...FORMATS, 'auto']).default('auto'),
+  }),
   async handle(payload, ctx) {
-    const result = await ingestRows(
-      ctx.db,
-      { sourceId: payload.sourceId, adapter: 'file_drop', origin: payload.path },
-      readLongCsv(payload.path),
-      ctx.clock,
-    );
-    ctx.logger.info({ ...result, newestDataAt: result.newestDataAt?.toISOString() }, 'file ingested');
+    const format = await resolveFormat(payload.path, payload.format);
+    const input = { sourceId: payload.sourceId, adapter: 'manual', origin: payload.path };
+    const { size } = await stat(payload.path);
+    const result =
+      format === 'long' && size > ctx.config.INGEST_BULK_THRESHOLD_MB * 1024 * 1024
+        ? await bulkIngest(
+            ctx.db,
+            { ...input, adapter: 'bulk' },
+            () => readLongFileChunks(payload.path),
+            ctx.clock,
+          )
+        : await ingestFile(ctx.db, input, payload.path, format, ctx.clock);
+    const { refusals: _refusals, ...summary } = result;
+    ctx.logger.info({ ...summary, newestDataAt: result.newestDataAt?.toISOString() }, 'file ingested');
     if (result.inserted + result.updated > 0) {
-      await ctx.enqueue('refresh-rollups', { reason: `batch ${result.batchId}` }, { dedupeId: 'refresh-rollups' });
+      await ctx.enqueue(
+        'refresh-rollups',
+        { reason: `batch ${result.batchId}` },
+        { dedupeId: 'refresh-rollups' },
+      );
     }
-    return result;
+    return summary;
   },
 });

@@ -1,6 +1,10 @@
-/** Moves outbox rows to their queues (deterministic job ids make a repeated relay harmless). */
+/**
+ * Moves outbox rows to their queues (deterministic job ids make a repeated relay harmless). The LISTEN
+ * loop of the worker host does this as rows are committed; this job is the cron safety net and what
+ * writers without a listener enqueue.
+ */
 import { z } from 'zod';
-import { relayOutbox } from '../../services/outbox/outbox.js';
+import { relayAll } from '../../services/outbox/outbox.js';
 import { defineJob } from '../define-job.js';
 
 export const relayOutboxJob = defineJob({
@@ -8,8 +12,6 @@ export const relayOutboxJob = defineJob({
   queue: 'alerts',
   schema: z.object({}),
   async handle(_payload, ctx) {
-    let total = 0;
-    for (let n = await relayOutbox(ctx.db, ctx.queues); n > 0; n = await relayOutbox(ctx.db, ctx.queues)) total += n;
-    return { relayed: total };
+    return { relayed: await relayAll(ctx.db, ctx.queues) };
   },
 });

@@ -1,5 +1,11 @@
-/** Sends one delivery; temporary failures throw so BullMQ retries with backoff. */
+/**
+ * Sends one delivery (claim → send → record). Channel failures are handled in the database — a retry time
+ * for temporary ones, fallback and an operational alert for permanent ones (their outbox rows are relayed by
+ * the worker host's LISTEN loop) — so the job itself only fails, and is retried by BullMQ, when the database
+ * or Redis is unreachable.
+ */
 import { z } from 'zod';
+import { alertDeps } from '../../services/alerts/alert-deps.js';
 import { sendDelivery } from '../../services/notify/send-delivery.js';
 import { defineJob } from '../define-job.js';
 
@@ -8,6 +14,7 @@ export const sendDeliveryJob = defineJob({
   queue: 'deliveries',
   schema: z.object({ deliveryId: z.number().int().positive() }),
   async handle(payload, ctx) {
-    return { outcome: await sendDelivery(ctx.db, payload.deliveryId, ctx.channels) };
+    const r = await sendDelivery(alertDeps(ctx), payload.deliveryId);
+    return { outcome: r.outcome };
   },
 });

@@ -1,6 +1,11 @@
-/** Applies one stored evaluation to alert state (open, update, resolve) and queues its deliveries. */
+/**
+ * Applies a target's newest evaluation to its alert (open, update, reopen, resolve) and plans the
+ * deliveries in the same transaction. The outbox rows it writes are relayed by the worker host's LISTEN
+ * loop the moment it commits (batched with everyone else's under load), the cron relay as the safety net.
+ */
 import { z } from 'zod';
-import { syncAlertForEvaluation } from '../../services/alerts/sync-alert.js';
+import { alertDeps } from '../../services/alerts/alert-deps.js';
+import { syncTargetAlert } from '../../services/alerts/sync-target-alert.js';
 import { defineJob } from '../define-job.js';
 
 export const syncAlertJob = defineJob({
@@ -8,8 +13,12 @@ export const syncAlertJob = defineJob({
   queue: 'alerts',
   schema: z.object({ evaluationId: z.number().int().positive() }),
   async handle(payload, ctx) {
-    const r = await syncAlertForEvaluation(ctx.db, payload.evaluationId);
-    if (r.deliveries > 0) await ctx.enqueue('relay-outbox', {}, { dedupeId: 'relay-outbox' });
-    return r;
+    const deps = alertDeps(ctx);
+    const r = await syncTargetAlert(ctx.db, payload.evaluationId, {
+      now: ctx.clock.now(),
+      settings: deps.settings,
+      smsEnabled: ctx.channels.sms.enabled,
+    });
+    return { alertId: r.alertId, action: r.action, deliveries: r.deliveries };
   },
 });

@@ -1,4 +1,15 @@
-import type { ScheduleDefinition } from './index.js';
+import { schedule, type ScheduleDefinition } from './index.js';
 
-/** Cron schedules owned by the alerts domain (Asia/Shanghai). */
-export const alertsSchedules: ScheduleDefinition[] = [];
+/**
+ * Cron schedules owned by the alerts domain (Asia/Shanghai). One sweep a minute drives everything that
+ * depends on time (escalation, quiet hours, retries, digest at ALERT_DIGEST_TIME, warnings, stale
+ * sources); its minute resolution is the resolution of those times.
+ */
+export const alertsSchedules: ScheduleDefinition[] = [
+  schedule({
+    id: 'alert-sweep',
+    cron: '* * * * *',
+    job: 'alert-sweep',
+    payload: (tick) => ({ tick: tick.toISOString() }),
+  }),
+];

@@ -35,7 +35,14 @@ export async function readSeriesHours(
       ORDER BY ts LIMIT $5`,
     [q.from, q.to, q.seriesId, q.metricId, q.limit],
   );
-  return rows.map((r) => ({ t: r.ts.toISOString(), value: r.value, valid: true, dataVersion: version(r.data_version), flags: r.flags, n: 1 }));
+  return rows.map((r) => ({
+    t: r.ts.toISOString(),
+    value: r.value,
+    valid: true,
+    dataVersion: version(r.data_version),
+    flags: r.flags,
+    n: 1,
+  }));
 }
 
 /** Daily means of one series; for hourly metrics a day with fewer than 20 hours is not a valid daily mean (GB 3095 Table 4). */
@@ -53,7 +60,14 @@ export async function readSeriesDays(
   );
   return rows.map((r) => {
     const valid = !q.hourly || r.n_values >= MIN_HOURS_FOR_DAILY_MEAN;
-    return { t: r.day, value: r.mean_value, valid, dataVersion: version(r.min_version), flags: valid ? [] : ['insufficient_hours'], n: r.n_values };
+    return {
+      t: r.day,
+      value: r.mean_value,
+      valid,
+      dataVersion: version(r.min_version),
+      flags: valid ? [] : ['insufficient_hours'],
+      n: r.n_values,
+    };
   });
 }
 
@@ -83,25 +97,64 @@ export async function readSeriesMonths(
     // Hourly metrics: the month's value is the mean of its valid days; monthly/daily samples: the mean value.
     const value = q.hourly ? r.mean_of_20h_days : r.n_values > 0 ? r.sum_value / r.n_values : null;
     const valid = value !== null;
-    return { t: r.month, value, valid, dataVersion: version(r.min_version), flags: valid ? [] : ['no_valid_day'], n: q.hourly ? r.n_days_20h : r.n_values };
+    return {
+      t: r.month,
+      value,
+      valid,
+      dataVersion: version(r.min_version),
+      flags: valid ? [] : ['no_valid_day'],
+      n: q.hourly ? r.n_days_20h : r.n_values,
+    };
   });
 }
 
-export async function readScopeDays(db: Queryable, q: { scopeId: string; metricId: string; from: string; to: string }): Promise<Point[]> {
-  const { rows } = await db.query<{ day: string; value: number | null; valid: boolean; min_version: number; n_valid_series: number }>(
+export async function readScopeDays(
+  db: Queryable,
+  q: { scopeId: string; metricId: string; from: string; to: string },
+): Promise<Point[]> {
+  const { rows } = await db.query<{
+    day: string;
+    value: number | null;
+    valid: boolean;
+    min_version: number;
+    n_valid_series: number;
+  }>(
     `SELECT day::text AS day, value, valid, min_version, n_valid_series FROM scope_daily
       WHERE scope_id = $3 AND metric_id = $4 AND day BETWEEN $1::date AND $2::date ORDER BY day`,
     [q.from, q.to, q.scopeId, q.metricId],
   );
-  return rows.map((r) => ({ t: r.day, value: r.value, valid: r.valid, dataVersion: version(r.min_version), flags: r.valid ? [] : ['invalid'], n: r.n_valid_series }));
+  return rows.map((r) => ({
+    t: r.day,
+    value: r.value,
+    valid: r.valid,
+    dataVersion: version(r.min_version),
+    flags: r.valid ? [] : ['invalid'],
+    n: r.n_valid_series,
+  }));
 }
 
-export async function readScopeMonths(db: Queryable, q: { scopeId: string; metricId: string; from: string; to: string }): Promise<Point[]> {
-  const { rows } = await db.query<{ month: string; value: number | null; valid: boolean; min_version: number; n_valid_days: number }>(
+export async function readScopeMonths(
+  db: Queryable,
+  q: { scopeId: string; metricId: string; from: string; to: string },
+): Promise<Point[]> {
+  const { rows } = await db.query<{
+    month: string;
+    value: number | null;
+    valid: boolean;
+    min_version: number;
+    n_valid_days: number;
+  }>(
     `SELECT to_char(month, 'YYYY-MM') AS month, value, valid, min_version, n_valid_days FROM scope_monthly
       WHERE scope_id = $3 AND metric_id = $4 AND month BETWEEN date_trunc('month', $1::date)::date AND $2::date
       ORDER BY month`,
     [q.from, q.to, q.scopeId, q.metricId],
   );
-  return rows.map((r) => ({ t: r.month, value: r.value, valid: r.valid, dataVersion: version(r.min_version), flags: r.valid ? [] : ['insufficient_days'], n: r.n_valid_days }));
+  return rows.map((r) => ({
+    t: r.month,
+    value: r.value,
+    valid: r.valid,
+    dataVersion: version(r.min_version),
+    flags: r.valid ? [] : ['insufficient_days'],
+    n: r.n_valid_days,
+  }));
 }

@@ -74,9 +74,18 @@ export async function findMetric(db: Queryable, id: string): Promise<MetricInfo 
   return rows[0] ?? null;
 }
 
-export async function listDistricts(db: Queryable): Promise<{ id: string; name_zh: string; name_en: string }[]> {
+export async function listDistricts(
+  db: Queryable,
+): Promise<{ id: string; name_zh: string; name_en: string }[]> {
   const { rows } = await db.query<{ id: string; name_zh: string; name_en: string }>(
     `SELECT id, name_zh, name_en FROM district ORDER BY sort_order, id`,
+  );
+  return rows;
+}
+
+export async function listMetrics(db: Queryable): Promise<MetricInfo[]> {
+  const { rows } = await db.query<MetricInfo>(
+    `SELECT id, name_zh, name_en, unit, unit_zh, resolution, decimals FROM metric ORDER BY domain, id`,
   );
   return rows;
 }

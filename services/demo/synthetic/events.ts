@@ -88,8 +88,16 @@ function placeSandDust(seed: number, year: number): SandDustEvent[] {
   const first = shanghaiInstant(`${year}-03-${pad(rng.int(19, 24))}`, rng.int(10, 16));
   const second = shanghaiInstant(`${year}-04-${pad(rng.int(10, 18))}`, rng.int(4, 12));
   return [
-    { startsAt: first, endsAt: new Date(first.getTime() + rng.int(30, 40) * HOUR), peakPm10: rng.uniform(1600, 2400) },
-    { startsAt: second, endsAt: new Date(second.getTime() + rng.int(22, 30) * HOUR), peakPm10: rng.uniform(800, 1200) },
+    {
+      startsAt: first,
+      endsAt: new Date(first.getTime() + rng.int(30, 40) * HOUR),
+      peakPm10: rng.uniform(1600, 2400),
+    },
+    {
+      startsAt: second,
+      endsAt: new Date(second.getTime() + rng.int(22, 30) * HOUR),
+      peakPm10: rng.uniform(800, 1200),
+    },
   ];
 }
 
@@ -108,7 +116,8 @@ function placeWarning(year: number, january: Episode): WarningEvent {
     startsAt: shanghaiInstant(buildUp, 20),
     liftedAt: shanghaiInstant(cleanOut, 12),
     issuer: '通州区空气重污染应急指挥部办公室',
-    measures: '启动橙色预警（Ⅱ级）应急措施：工业企业落实“一厂一策”减排，施工工地停止土石方作业，全区禁止燃放烟花爆竹。',
+    measures:
+      '启动橙色预警（Ⅱ级）应急措施：工业企业落实“一厂一策”减排，施工工地停止土石方作业，全区禁止燃放烟花爆竹。',
   };
 }
 
@@ -117,5 +126,10 @@ export function planYearEvents(seed: number, year: number, role: 'replay' | 'his
     return { year, episodes: placeEpisodes(seed, year, HISTORY_EPISODES), sandDust: [], warnings: [] };
   }
   const episodes = placeEpisodes(seed, year, REPLAY_EPISODES);
-  return { year, episodes, sandDust: placeSandDust(seed, year), warnings: [placeWarning(year, episodes[0]!)] };
+  return {
+    year,
+    episodes,
+    sandDust: placeSandDust(seed, year),
+    warnings: [placeWarning(year, episodes[0]!)],
+  };
 }

@@ -22,7 +22,12 @@ export async function readDistrictIds(db: Queryable): Promise<string[]> {
  * Streets/towns of a district valid at any time in [from, to]: the ranked set changes with the plans
  * (17 units in 2020, 22 from 2021), so a 2020 report must not list the 2021 streets.
  */
-export async function readAreasValidIn(db: Queryable, districtId: string, from: string, to: string): Promise<AreaRef[]> {
+export async function readAreasValidIn(
+  db: Queryable,
+  districtId: string,
+  from: string,
+  to: string,
+): Promise<AreaRef[]> {
   const { rows } = await db.query<{
     id: string;
     name_zh: string;
@@ -60,7 +65,15 @@ export async function readMetrics(db: Queryable, ids: readonly string[]): Promis
   return new Map(
     rows.map((r) => [
       r.id,
-      { id: r.id, nameZh: r.name_zh, nameEn: r.name_en, unit: r.unit, unitZh: r.unit_zh, decimals: r.decimals, better: r.better },
+      {
+        id: r.id,
+        nameZh: r.name_zh,
+        nameEn: r.name_en,
+        unit: r.unit,
+        unitZh: r.unit_zh,
+        decimals: r.decimals,
+        better: r.better,
+      },
     ]),
   );
 }

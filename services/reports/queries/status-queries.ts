@@ -70,6 +70,7 @@ export async function readOpenAlerts(db: Queryable, districtId: string): Promise
        LEFT JOIN district d ON d.id = a.scope_id
       WHERE a.state IN ('firing', 'acknowledged')
         AND (p.district_id = $1
+             OR a.district_id = $1
              OR a.scope_id = $1
              OR a.scope_id IN (SELECT id FROM area WHERE district_id = $1)
              OR a.scope_id IN (SELECT id FROM site WHERE district_id = $1))

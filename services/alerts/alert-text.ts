@@ -1,0 +1,193 @@
+/**
+ * The words of an alert, Chinese first with an English version, built once when the alert changes and
+ * stored on it (title/body/facts): every message about the alert — e-mail, SMS, digest, the ack page —
+ * quotes the same text, and the facts hold the short values the SMS templates need.
+ */
+import { formatShanghai } from '../time/shanghai.js';
+import type { AlertText } from './alert-queries.js';
+
+const STATUS: Record<string, { zh: string; en: string }> = {
+  breached: { zh: '未达标', en: 'breached' },
+  at_risk: { zh: '有风险', en: 'at risk' },
+  met: { zh: '已达标', en: 'met' },
+  insufficient_data: { zh: '数据不足', en: 'insufficient data' },
+};
+
+export function statusLabel(status: string): { zh: string; en: string } {
+  return STATUS[status] ?? { zh: status, en: status };
+}
+
+export interface TargetFactsInput {
+  targetId: string;
+  targetTitleZh: string;
+  targetTitleEn: string;
+  clauseZh: string;
+  source: string;
+  strictness: 'hard' | 'soft';
+  scopeZh: string;
+  scopeEn: string;
+  periodKey: string;
+  status: string;
+  value: number | null;
+  threshold: number | null;
+  unitZh: string | null;
+  unitEn: string | null;
+  explanationZh: string;
+  explanationEn: string;
+  deadline: string | null;
+  asOf: string;
+}
+
+export function targetAlertText(t: TargetFactsInput): AlertText {
+  const s = statusLabel(t.status);
+  const soft = t.strictness === 'soft';
+  const tagZh = soft ? `${s.zh}（力争类目标）` : s.zh;
+  const tagEn = soft ? `${s.en} (aspirational target)` : s.en;
+  return {
+    titleZh: `【${tagZh}】${t.scopeZh} · ${t.targetTitleZh}（${t.periodKey}）`,
+    titleEn: `[${tagEn}] ${t.scopeEn} · ${t.targetTitleEn} (${t.periodKey})`,
+    bodyZh:
+      `${t.scopeZh}“${t.targetTitleZh}”${t.periodKey}期间评估为${s.zh}（数据截至${t.asOf}）。\n` +
+      `${t.explanationZh}\n` +
+      `目标原文：${t.clauseZh}（${t.source}）` +
+      (t.deadline ? `\n完成时限：${t.deadline}` : ''),
+    bodyEn:
+      `${t.scopeEn}: "${t.targetTitleEn}" for ${t.periodKey} is ${s.en} (data up to ${t.asOf}).\n` +
+      `${t.explanationEn}\n` +
+      `Plan clause (Chinese): ${t.clauseZh} (${t.source})` +
+      (t.deadline ? `\nDeadline: ${t.deadline}` : ''),
+    facts: {
+      targetId: t.targetId,
+      scopeZh: t.scopeZh,
+      scopeEn: t.scopeEn,
+      targetZh: t.targetTitleZh,
+      targetEn: t.targetTitleEn,
+      period: t.periodKey,
+      status: t.status,
+      statusZh: s.zh,
+      statusEn: s.en,
+      value: t.value,
+      threshold: t.threshold,
+      unitZh: t.unitZh,
+      unitEn: t.unitEn,
+      deadline: t.deadline,
+      strictness: t.strictness,
+      asOf: t.asOf,
+    },
+  };
+}
+
+export const WARNING_LEVEL: Record<string, { zh: string; en: string; grade: string }> = {
+  blue: { zh: '蓝色', en: 'blue', grade: '四级' },
+  yellow: { zh: '黄色', en: 'yellow', grade: '三级' },
+  orange: { zh: '橙色', en: 'orange', grade: '二级' },
+  red: { zh: '红色', en: 'red', grade: '一级' },
+};
+
+export interface WarningFactsInput {
+  level: string;
+  areaZh: string;
+  areaEn: string;
+  startsAt: Date;
+  endsAt: Date | null;
+  liftedAt: Date | null;
+  issuer: string;
+  measures: string | null;
+}
+
+/** 2021 row 49 (001:534): during a heavy-pollution warning fireworks may be neither sold nor set off. */
+const FIREWORKS_ZH = '空气重污染预警期间，全区行政区域内禁止销售、燃放烟花爆竹（001:534）。';
+const FIREWORKS_EN =
+  'While a heavy-pollution warning is in force, selling and setting off fireworks is banned district-wide (001:534).';
+
+export function warningAlertText(w: WarningFactsInput): AlertText {
+  const l = WARNING_LEVEL[w.level] ?? { zh: w.level, en: w.level, grade: '' };
+  const startZh = formatShanghai(w.startsAt, 'M月d日H时');
+  const startEn = formatShanghai(w.startsAt, 'MM-dd HH:mm');
+  const lifted = w.liftedAt;
+  const liftedZh = lifted ? formatShanghai(lifted, 'M月d日H时') : null;
+  const liftedEn = lifted ? formatShanghai(lifted, 'MM-dd HH:mm') : null;
+  const titleZh = lifted
+    ? `【预警解除】${w.areaZh}空气重污染${l.zh}预警已解除`
+    : `【重污染天气${l.zh}预警】${w.areaZh}${startZh}起启动${l.grade}（${l.zh}）预警`;
+  const titleEn = lifted
+    ? `[Warning lifted] ${w.areaEn}: ${l.en} heavy-pollution warning lifted`
+    : `[${l.en} heavy-pollution warning] ${w.areaEn} from ${startEn}`;
+  const measuresZh = w.measures ? `\n应对措施：${w.measures}` : '';
+  return {
+    titleZh,
+    titleEn,
+    bodyZh: lifted
+      ? `${w.areaZh}空气重污染${l.zh}预警已于${liftedZh}解除（发布单位：${w.issuer}），请相关单位按要求恢复正常工作秩序并做好总结。`
+      : `${w.issuer}发布：${w.areaZh}自${startZh}起启动空气重污染${l.zh}预警。请空气重污染应急指挥部各成员单位和各街道乡镇立即落实应急减排措施，加强督导检查。${measuresZh}\n${FIREWORKS_ZH}`,
+    bodyEn: lifted
+      ? `The ${l.en} heavy-pollution warning for ${w.areaEn} was lifted at ${liftedEn} (issued by ${w.issuer}).`
+      : `${w.issuer}: a ${l.en} heavy-pollution warning is in force for ${w.areaEn} from ${startEn}. Member units of the heavy-pollution command and every street/town: apply the emergency emission-reduction measures now.\n${FIREWORKS_EN}`,
+    facts: {
+      level: w.level,
+      levelZh: l.zh,
+      levelEn: l.en,
+      areaZh: w.areaZh,
+      areaEn: w.areaEn,
+      startZh,
+      startEn,
+      liftedZh,
+      liftedEn,
+      issuer: w.issuer,
+    },
+  };
+}
+
+export function staleSourceText(sourceId: string, staleSince: Date): AlertText {
+  const since = formatShanghai(staleSince, 'yyyy-MM-dd HH:mm');
+  return {
+    titleZh: `【数据中断】数据源 ${sourceId} 自 ${since} 起未按时更新`,
+    titleEn: `[Stale data] source ${sourceId} has not delivered since ${since}`,
+    bodyZh: `数据源 ${sourceId} 自 ${since}（北京时间）起未按时提供数据，依赖该数据的目标评估可能滞后。数据恢复后本预警自动解除。`,
+    bodyEn: `Source ${sourceId} has not delivered data since ${since} (Beijing time); evaluations depending on it may lag. The alert resolves when data arrives again.`,
+    facts: {
+      sourceId,
+      staleSince: since,
+      whatZh: `数据源${sourceId}中断`,
+      whatEn: `source ${sourceId} stale`,
+    },
+  };
+}
+
+export interface DeliveryFailureInput {
+  recipientId: string;
+  channel: 'email' | 'sms';
+  address: string;
+  error: string;
+  code: string | null;
+  fallback: 'email' | 'sms' | null;
+  alertTitleZh: string | null;
+}
+
+export function deliveryFailureText(f: DeliveryFailureInput): AlertText {
+  const channelZh = f.channel === 'email' ? '邮件' : '短信';
+  const fallbackZh = f.fallback
+    ? `已改用${f.fallback === 'email' ? '邮件' : '短信'}发送。`
+    : '该联系人没有其他可用渠道，请人工联系。';
+  const fallbackEn = f.fallback
+    ? `The ${f.fallback} channel was used instead.`
+    : 'The contact has no other channel: please reach them by hand.';
+  return {
+    titleZh: `【发送失败】联系人 ${f.recipientId} 的${channelZh}无法送达`,
+    titleEn: `[Delivery failed] ${f.channel} to contact ${f.recipientId} was refused`,
+    bodyZh:
+      `发送给联系人 ${f.recipientId}（${f.address}）的${channelZh}被永久拒绝：${f.code ?? ''} ${f.error}。${fallbackZh}` +
+      (f.alertTitleZh ? `\n相关预警：${f.alertTitleZh}` : '') +
+      '\n请核对通讯录（CONTACTS_FILE）中的地址或号码。该联系人下次发送成功后本提醒自动解除。',
+    bodyEn:
+      `The ${f.channel} to contact ${f.recipientId} (${f.address}) was permanently refused: ${f.code ?? ''} ${f.error}. ${fallbackEn}\n` +
+      'Check the address or number in the contact directory. This alert resolves after the next successful delivery to the contact.',
+    facts: {
+      recipientId: f.recipientId,
+      channel: f.channel,
+      code: f.code,
+      whatZh: `联系人${f.recipientId}${channelZh}发送失败`,
+      whatEn: `${f.channel} to ${f.recipientId} failed`,
+    },
+  };
+}

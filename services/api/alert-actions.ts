@@ -1,0 +1,112 @@
+/**
+ * Acknowledging and commenting on alerts from the API and the dashboard. The alert row is locked, checked,
+ * changed, and its alert_event and audit rows written in one transaction. Acknowledging stops escalation
+ * and cancels messages not yet sent: someone responsible has seen it. The state changes are the alerts
+ * engine's (acknowledgeAlert, insertAlertEvent); the access checks and the audit entry are the API's.
+ */
+import type pg from 'pg';
+import { withTransaction, type Queryable } from '../db/queryable.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { writeAudit, type Actor } from '../auth/audit-log.js';
+import { assertCanWrite, assertScopeReadable, type Principal } from '../auth/principal.js';
+import { insertAlertEvent } from '../alerts/alert-queries.js';
+import { acknowledgeAlert } from '../alerts/lifecycle.js';
+import type { Clock } from '../time/shanghai.js';
+import { findAlert, type AlertRow } from './queries/alert-read.js';
+
+/** Area users act on their own area's alerts; district-wide alerts are for the district bureaus. */
+export function assertAlertVisible(p: Principal, a: AlertRow): void {
+  assertScopeReadable(p, { areaId: a.area_id, districtId: a.district_id });
+}
+
+async function lockAlertFor(tx: Queryable, p: Principal, id: number): Promise<AlertRow> {
+  const alert = await findAlert(tx, id, { forUpdate: true });
+  if (!alert) throw new NotFoundError(`no alert ${id}`);
+  assertAlertVisible(p, alert);
+  assertCanWrite(p);
+  // An area user may read the district aggregate's alerts but not act on them.
+  if (p.role === 'area' && alert.area_id !== p.areaId)
+    throw new ForbiddenError('district-wide alerts are acknowledged by the district bureau');
+  return alert;
+}
+
+const view = (a: AlertRow) => ({
+  state: a.state,
+  acknowledgedAt: a.acknowledged_at,
+  acknowledgedBy: a.acknowledged_by,
+  ackComment: a.ack_comment,
+});
+
+/**
+ * The alerts engine's acknowledgeAlert (stops escalation, cancels messages not yet sent) inside a transaction
+ * that also checks access and writes the audit row. Acknowledging twice is a 409 here: the caller is told,
+ * and nothing is written.
+ */
+export async function acknowledgeAlertAs(
+  pool: pg.Pool,
+  p: Principal,
+  actor: Actor,
+  id: number,
+  comment: string | null,
+  clock: Clock,
+): Promise<AlertRow> {
+  return withTransaction(pool, async (tx) => {
+    const before = await lockAlertFor(tx, p, id);
+    const r = await acknowledgeAlert(tx, {
+      alertId: id,
+      actor: `user:${p.username}`,
+      comment,
+      at: clock.now(),
+    });
+    if (r.outcome === 'already_acknowledged') {
+      throw new ConflictError(
+        `alert ${id} was already acknowledged by ${before.acknowledged_by ?? 'someone'}`,
+      );
+    }
+    const after = (await findAlert(tx, id))!;
+    await writeAudit(tx, actor, {
+      action: 'alert.acknowledge',
+      entityType: 'alert',
+      entityId: id,
+      before: view(before),
+      after: { ...view(after), cancelledDeliveries: r.cancelledDeliveries },
+    });
+    return after;
+  });
+}
+
+export async function commentOnAlertAs(
+  pool: pg.Pool,
+  p: Principal,
+  actor: Actor,
+  id: number,
+  text: string,
+  clock: Clock,
+): Promise<{ eventId: number }> {
+  return withTransaction(pool, async (tx) => {
+    await lockAlertFor(tx, p, id);
+    await insertAlertEvent(tx, {
+      alertId: id,
+      kind: 'comment',
+      actor: `user:${p.username}`,
+      detail: { text },
+      at: clock.now(),
+    });
+    const eventId = await latestEventId(tx, id);
+    await writeAudit(tx, actor, {
+      action: 'alert.comment',
+      entityType: 'alert',
+      entityId: id,
+      after: { eventId, text },
+    });
+    return { eventId };
+  });
+}
+
+async function latestEventId(tx: Queryable, alertId: number): Promise<number> {
+  const { rows } = await tx.query<{ id: number }>(
+    `SELECT max(id)::bigint AS id FROM alert_event WHERE alert_id = $1`,
+    [alertId],
+  );
+  return rows[0]!.id;
+}

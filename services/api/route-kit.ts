@@ -1,0 +1,56 @@
+/** Shared pieces of the route modules: the typed Fastify instance, common query fields, response helpers. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { actorOf, type Actor } from '../auth/audit-log.js';
+import { toShanghaiDay } from '../time/shanghai.js';
+import type { AppContext } from '../runtime/app-context.js';
+import { principalOf } from './auth-hooks.js';
+import { apiErrorSchema } from './errors.js';
+import type { ZodTypeProvider } from './zod-provider.js';
+
+export function typed(app: FastifyInstance) {
+  return app.withTypeProvider<ZodTypeProvider>();
+}
+
+export const limitField = z.coerce.number().int().min(1).max(1000).default(100);
+/** Keyset pagination: pass the smallest id of the previous page. */
+export const beforeField = z.coerce.number().int().positive().optional();
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const dayField = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+export const yearField = z.coerce.number().int().min(2000).max(2100);
+
+/** Error responses every authenticated route can give, for the OpenAPI document. */
+export const authErrors = {
+  400: apiErrorSchema,
+  401: apiErrorSchema,
+  403: apiErrorSchema,
+  404: apiErrorSchema,
+};
+
+/** A 200 whose shape is described in prose (large nested views, file downloads). */
+export const documentedElsewhere = (description: string) => z.unknown().describe(description);
+
+export function actor(req: FastifyRequest): Actor {
+  return actorOf(principalOf(req), { ip: req.ip, id: req.id });
+}
+
+/** "Today" in Shanghai by the application clock (tests and replays drive it). */
+export function today(ctx: AppContext): string {
+  return toShanghaiDay(ctx.clock.now());
+}
+
+export function currentYear(ctx: AppContext): number {
+  return Number(today(ctx).slice(0, 4));
+}
+
+export const TAGS = {
+  reference: 'reference',
+  data: 'measurements',
+  status: 'targets',
+  alerts: 'alerts',
+  reports: 'reports',
+  ingest: 'ingestion',
+  admin: 'administration',
+  session: 'session',
+  ops: 'operations',
+} as const;

@@ -1,0 +1,94 @@
+/** Login and logout for API clients that prefer a session (the dashboard has its own form at /login). */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../runtime/app-context.js';
+import { login, logout, type LoginResult } from '../../auth/sessions.js';
+import { principalOf, SESSION_COOKIE, sessionSettings } from '../auth-hooks.js';
+import { apiErrorSchema } from '../errors.js';
+import { TAGS, typed } from '../route-kit.js';
+
+const me = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(['admin', 'bureau', 'area', 'readonly']),
+  areaId: z.string().nullable(),
+  locale: z.enum(['zh-CN', 'en']),
+  via: z.enum(['session', 'token']),
+  readOnly: z.boolean(),
+  csrfToken: z.string().optional(),
+});
+
+/** httpOnly (no script reads it), SameSite=Lax (not sent on cross-site POSTs), Secure behind HTTPS. */
+export function setSessionCookie(reply: FastifyReply, ctx: AppContext, r: LoginResult): void {
+  reply.setCookie(SESSION_COOKIE, r.sessionSecret, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.config.COOKIE_SECURE,
+    path: '/',
+    expires: r.expiresAt,
+  });
+}
+
+export async function registerSessionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = typed(app);
+  r.post(
+    '/api/session',
+    {
+      config: { public: true },
+      schema: {
+        tags: [TAGS.session],
+        summary:
+          'Log in; sets the session cookie and returns the CSRF token cookie-authenticated writes must send',
+        body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
+        response: { 200: z.object({ csrfToken: z.string(), expiresAt: z.string() }), 401: apiErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const result = await login(
+        ctx.db,
+        { ...req.body, ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
+        sessionSettings(ctx.config),
+      );
+      setSessionCookie(reply, ctx, result);
+      return { csrfToken: result.csrfToken, expiresAt: result.expiresAt.toISOString() };
+    },
+  );
+  r.delete(
+    '/api/session',
+    {
+      schema: {
+        tags: [TAGS.session],
+        summary: 'Log out (ends the session)',
+        response: { 204: z.null(), 401: apiErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      await logout(ctx.db, principalOf(req), req.ip);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  );
+  r.get(
+    '/api/me',
+    {
+      schema: {
+        tags: [TAGS.session],
+        summary: 'Who am I (role, area, CSRF token of the session)',
+        response: { 200: me, 401: apiErrorSchema },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return {
+        username: p.username,
+        displayName: p.displayName,
+        role: p.role,
+        areaId: p.areaId,
+        locale: p.locale,
+        via: p.via,
+        readOnly: p.readOnly,
+        ...(p.csrfToken ? { csrfToken: p.csrfToken } : {}),
+      };
+    },
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * The demo's summary: what the database says happened, next to what the generator planted, so a reader
+ * (and the demo's test) can check that every generated row was received and every bad row refused for
+ * the reason it was planted for.
+ */
+import type { Queryable } from '../db/queryable.js';
+import type { Queues } from '../../workers/enqueue.js';
+import {
+  readAlertCounts,
+  readDeliveryCounts,
+  readEvaluationStatuses,
+  readInputEventCounts,
+  readRefusedByReason,
+  readRowsBySource,
+  readCounters,
+  readReportCounts,
+  type AlertCount,
+  type ReportCounts,
+  type DeliveryCount,
+  type SourceRows,
+} from './summary-queries.js';
+
+export interface ExpectedCounts {
+  rows: number;
+  refusedByReason: Record<string, number>;
+}
+
+export interface DemoSummary {
+  seed: number;
+  period: string;
+  stations: number;
+  expected: ExpectedCounts;
+  rows: {
+    received: number;
+    inserted: number;
+    updated: number;
+    unchanged: number;
+    refused: number;
+    failedBatches: number;
+  };
+  bySource: SourceRows[];
+  refusedByReason: Record<string, number>;
+  evaluationRuns: number;
+  evaluationStatuses: Record<string, number>;
+  alerts: AlertCount[];
+  deliveries: DeliveryCount[];
+  mail: { count: number; where: string };
+  reports: ReportCounts & { where: string };
+  inputs: { sandDustPeriods: number; warnings: number };
+  failedJobs: { failed: number; retrying: number };
+  logFile: string;
+  seconds: number;
+}
+
+/** Jobs that failed for good, and jobs failing that are waiting for another attempt. */
+export async function countFailedJobs(queues: Queues): Promise<{ failed: number; retrying: number }> {
+  let failed = 0;
+  let retrying = 0;
+  for (const q of Object.values(queues)) {
+    failed += (await q.getJobCounts('failed')).failed ?? 0;
+    retrying += (await q.getDelayed(0, 1000)).filter((j) => j.attemptsMade > 0).length;
+  }
+  return { failed, retrying };
+}
+
+export async function collectSummary(
+  db: Queryable,
+  queues: Queues,
+  fixed: Pick<DemoSummary, 'seed' | 'period' | 'stations' | 'expected' | 'mail' | 'logFile' | 'seconds'> & {
+    reportsWhere: string;
+  },
+): Promise<DemoSummary> {
+  const { reportsWhere, ...rest } = fixed;
+  const [
+    counters,
+    bySource,
+    refusedByReason,
+    evaluationStatuses,
+    alerts,
+    deliveries,
+    inputs,
+    failedJobs,
+    reports,
+  ] = await Promise.all([
+    readCounters(db),
+    readRowsBySource(db),
+    readRefusedByReason(db),
+    readEvaluationStatuses(db),
+    readAlertCounts(db),
+    readDeliveryCounts(db),
+    readInputEventCounts(db),
+    countFailedJobs(queues),
+    readReportCounts(db),
+  ]);
+  const { evaluations, alerts: _a, deliveriesSent: _d, reports: _r, ...rows } = counters;
+  return {
+    ...rest,
+    reports: { ...reports, where: reportsWhere },
+    rows,
+    bySource,
+    refusedByReason,
+    evaluationRuns: evaluations,
+    evaluationStatuses,
+    alerts,
+    deliveries,
+    inputs,
+    failedJobs,
+  };
+}
+
+/** Adds one delivery's planted refusals to the running expectation. */
+export function addExpected(
+  into: ExpectedCounts,
+  rows: number,
+  refusals: Partial<Record<string, number>>,
+): void {
+  into.rows += rows;
+  for (const [code, n] of Object.entries(refusals))
+    into.refusedByReason[code] = (into.refusedByReason[code] ?? 0) + (n ?? 0);
+}

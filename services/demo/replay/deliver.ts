@@ -1,0 +1,57 @@
+/**
+ * How a replayed month's deliveries reach envwatch, through the real adapters:
+ * - file drop: each file is written into its source's watched directory (complete files only, see
+ *   table-writer.ts), then the source is run — the `ingest-source` job the dispatcher enqueues at a tick;
+ * - HTTP pull: the month's records are published on the local feed server and the feed source is run; its
+ *   adapter pulls the window of hours still settling, page by page, over HTTP.
+ */
+import path from 'node:path';
+import type { Enqueue } from '../../../workers/enqueue.js';
+import { jobId } from '../../../workers/queue-names.js';
+import type { FeedServer } from '../feed-server.js';
+import type { Delivery } from '../synthetic/dataset.js';
+import { demoDropDir } from './demo-sources.js';
+import { writeTableFile } from './table-writer.js';
+
+export interface DeliveryContext {
+  enqueue: Enqueue;
+  /** DROP_DIR, absolute. */
+  dropDir: string;
+  feed: FeedServer;
+}
+
+type FileDelivery = Extract<Delivery, { route: 'file_drop' }>;
+type PullDelivery = Extract<Delivery, { route: 'http_pull' }>;
+
+export async function dropFile(dc: DeliveryContext, d: FileDelivery): Promise<string> {
+  const file = path.join(dc.dropDir, demoDropDir(d.sourceId), d.name);
+  await writeTableFile(file, d.table);
+  return file;
+}
+
+/** The feed keeps the month being replayed; earlier months have been read and are retired. */
+export function publishOnFeed(dc: DeliveryContext, d: PullDelivery, monthStart: Date): void {
+  dc.feed.retireBefore(monthStart.getTime());
+  dc.feed.publish(d.rows.map((row, i) => ({ row, publishedAt: d.publishedAt[i]! })));
+}
+
+/**
+ * Delivers one wave and runs each source it concerns once: a file-drop run takes every complete file in
+ * the source's directory (one batch each), a pull run reads the feed's window (one batch).
+ */
+export async function deliverWave(
+  dc: DeliveryContext,
+  deliveries: readonly Delivery[],
+  monthStart: Date,
+  tag: string,
+): Promise<void> {
+  const sources = new Set<string>();
+  for (const d of deliveries) {
+    if (d.route === 'http_pull') publishOnFeed(dc, d, monthStart);
+    else await dropFile(dc, d);
+    sources.add(d.sourceId);
+  }
+  for (const sourceId of sources) {
+    await dc.enqueue('ingest-source', { sourceId, tick: null }, { jobId: jobId('demo', sourceId, tag) });
+  }
+}

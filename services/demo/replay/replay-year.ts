@@ -1,0 +1,88 @@
+/**
+ * The replay loop. In replayed time the demo plays the scheduler's part: the scheduler's ticks are wall-clock
+ * minutes, and firing them in the middle of a replayed month would make the year's story depend on how fast
+ * the machine is. So for each month, at the replayed moment its data is due (the 5th of the next month,
+ * 09:00), the demo runs what the ticks would have run: each source (`ingest-source`), the alert sweep
+ * (escalations, digest, warnings) and the monthly reports — and waits until the pipeline has finished
+ * with one before the next.
+ */
+import type { AppContext } from '../../runtime/app-context.js';
+import { MINUTE, shanghaiInstant, type ManualClock } from '../../time/shanghai.js';
+import { jobId } from '../../../workers/queue-names.js';
+import { CORE_SCHEDULES } from '../../../workers/schedules/index.js';
+import { addExpected, type ExpectedCounts } from '../demo-summary.js';
+import { progressLine } from '../progress.js';
+import { readCounters } from '../summary-queries.js';
+import { WAVES, type DemoDataset } from '../synthetic/dataset.js';
+import { waitForIdle } from '../wait-idle.js';
+import { deliverWave, type DeliveryContext } from './deliver.js';
+import { produceMonthlyReports } from './reports-step.js';
+
+export interface ReplayDeps {
+  ctx: AppContext;
+  clock: ManualClock;
+  delivery: DeliveryContext;
+  stepTimeoutMs?: number;
+  out: (line: string) => void;
+}
+
+/** Replays every step; returns what the generator planted, for the summary to compare with. */
+export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promise<ExpectedCounts> {
+  const { ctx, clock } = deps;
+  const expected: ExpectedCounts = { rows: 0, refusedByReason: {} };
+  let sweeps = 0;
+  const sweep = async () => {
+    sweeps += 1;
+    for (const s of CORE_SCHEDULES)
+      await ctx.enqueue(s.job, s.payload(clock.now()) as never, { jobId: jobId('demo-sweep', s.id, sweeps) });
+  };
+  const waitIdle = () =>
+    waitForIdle(ctx.db, ctx.queues, {
+      timeoutMs: deps.stepTimeoutMs ?? 10 * MINUTE,
+      now: () => clock.now(),
+      sweep,
+    });
+  // What the alerts domain's minute tick does at the replayed moment: escalations due, the daily digest,
+  // warnings issued or lifted.
+  const alertSweep = async (at: Date) => {
+    await ctx.enqueue(
+      'alert-sweep',
+      { tick: at.toISOString() },
+      { jobId: jobId('demo-alert-sweep', at.toISOString()) },
+    );
+    await waitIdle();
+  };
+  const plan = dataset.stepPlan();
+  for (const [i, p] of plan.entries()) {
+    const step = dataset.buildStep(p);
+    const before = await readCounters(ctx.db);
+    const t = performance.now();
+    const monthStart = shanghaiInstant(`${step.month}-01`);
+    // Deliveries with a moment of their own (a warning issued, lifted), in time order, each at its moment.
+    const timed = step.deliveries.filter((d) => d.at).sort((a, b) => a.at!.getTime() - b.at!.getTime());
+    for (const d of timed) {
+      clock.set(d.at!);
+      await deliverWave(deps.delivery, [d], monthStart, `${step.phase}-${d.name}`);
+      await waitIdle();
+      await alertSweep(d.at!);
+    }
+    clock.set(step.clock);
+    for (const wave of WAVES) {
+      const deliveries = step.deliveries.filter((d) => d.wave === wave && !d.at);
+      if (deliveries.length === 0) continue;
+      await deliverWave(deps.delivery, deliveries, monthStart, `${step.phase}-${step.month}-w${wave}`);
+      await waitIdle();
+    }
+    for (const d of step.deliveries) addExpected(expected, d.records, d.expectedRefusals);
+    await alertSweep(step.clock);
+    if (step.phase === 'replay') {
+      const revised = step.deliveries.flatMap((d) => (d.revises ? [d.revises] : []));
+      await produceMonthlyReports(ctx, { month: step.month, revised });
+      await waitIdle();
+    }
+    deps.out(
+      progressLine(i + 1, plan.length, step, before, await readCounters(ctx.db), performance.now() - t),
+    );
+  }
+  return expected;
+}

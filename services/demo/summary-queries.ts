@@ -1,0 +1,131 @@
+/**
+ * What the pipeline did, read back from the database (the ground truth, not the demo's own tally): rows per
+ * source, refusals per reason, evaluations, alerts, deliveries, reports. One named function per statement.
+ */
+import type { Queryable } from '../db/queryable.js';
+
+export interface Counters {
+  received: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  refused: number;
+  failedBatches: number;
+  evaluations: number;
+  alerts: number;
+  deliveriesSent: number;
+  reports: number;
+}
+
+/** Running totals, read before and after each replayed month for the progress line. */
+export async function readCounters(db: Queryable): Promise<Counters> {
+  const { rows } = await db.query<Counters>(
+    `SELECT coalesce(sum(received) FILTER (WHERE status = 'done'), 0)::int AS received,
+            coalesce(sum(inserted) FILTER (WHERE status = 'done'), 0)::int AS inserted,
+            coalesce(sum(updated) FILTER (WHERE status = 'done'), 0)::int AS updated,
+            coalesce(sum(unchanged) FILTER (WHERE status = 'done'), 0)::int AS unchanged,
+            coalesce(sum(refused) FILTER (WHERE status = 'done'), 0)::int AS refused,
+            count(*) FILTER (WHERE status = 'failed')::int AS "failedBatches",
+            (SELECT count(*) FROM evaluation)::int AS evaluations,
+            (SELECT count(*) FROM alert)::int AS alerts,
+            (SELECT count(*) FROM delivery WHERE status = 'sent')::int AS "deliveriesSent",
+            (SELECT count(*) FROM report)::int AS reports
+       FROM ingest_batch`,
+  );
+  return rows[0]!;
+}
+
+export interface SourceRows {
+  sourceId: string;
+  adapter: string;
+  batches: number;
+  received: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  refused: number;
+}
+
+export async function readRowsBySource(db: Queryable): Promise<SourceRows[]> {
+  const { rows } = await db.query<SourceRows>(
+    `SELECT source_id AS "sourceId", adapter, count(*)::int AS batches,
+            sum(received)::int AS received, sum(inserted)::int AS inserted, sum(updated)::int AS updated,
+            sum(unchanged)::int AS unchanged, sum(refused)::int AS refused
+       FROM ingest_batch WHERE status = 'done'
+      GROUP BY source_id, adapter ORDER BY source_id, adapter`,
+  );
+  return rows;
+}
+
+export async function readRefusedByReason(db: Queryable): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ code: string; n: number }>(
+    `SELECT reason_code AS code, count(*)::int AS n FROM refused_row GROUP BY reason_code ORDER BY n DESC, code`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.code, r.n]));
+}
+
+export async function readEvaluationStatuses(db: Queryable): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ status: string; n: number }>(
+    `SELECT status, count(*)::int AS n FROM evaluation_current GROUP BY status ORDER BY status`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+export interface AlertCount {
+  kind: string;
+  severity: string;
+  state: string;
+  n: number;
+}
+
+export async function readAlertCounts(db: Queryable): Promise<AlertCount[]> {
+  const { rows } = await db.query<AlertCount>(
+    `SELECT kind, severity, state, count(*)::int AS n FROM alert GROUP BY kind, severity, state ORDER BY kind, severity, state`,
+  );
+  return rows;
+}
+
+export interface DeliveryCount {
+  channel: string;
+  status: string;
+  n: number;
+}
+
+export async function readDeliveryCounts(db: Queryable): Promise<DeliveryCount[]> {
+  const { rows } = await db.query<DeliveryCount>(
+    `SELECT channel, status, count(*)::int AS n FROM delivery GROUP BY channel, status ORDER BY channel, status`,
+  );
+  return rows;
+}
+
+export async function readInputEventCounts(
+  db: Queryable,
+): Promise<{ sandDustPeriods: number; warnings: number }> {
+  const { rows } = await db.query<{ sandDustPeriods: number; warnings: number }>(
+    `SELECT (SELECT count(*) FROM sand_dust_period)::int AS "sandDustPeriods",
+            (SELECT count(*) FROM heavy_pollution_warning)::int AS warnings`,
+  );
+  return rows[0]!;
+}
+
+export interface ReportCounts {
+  versions: number;
+  files: number;
+  /** Files relative to OUT_DIR (reports/<scope>/<period>/v<n>/…), the archive the reports domain keeps. */
+  paths: string[];
+  emailsSent: number;
+}
+
+export async function readReportCounts(db: Queryable): Promise<ReportCounts> {
+  const { rows } = await db.query<{ path: string }>(`SELECT path FROM report_file ORDER BY path`);
+  const { rows: counts } = await db.query<{ versions: number; emailsSent: number }>(
+    `SELECT (SELECT count(*) FROM report)::int AS versions,
+            (SELECT count(*) FROM report_delivery WHERE status = 'sent')::int AS "emailsSent"`,
+  );
+  return {
+    versions: counts[0]!.versions,
+    files: rows.length,
+    paths: rows.map((r) => r.path),
+    emailsSent: counts[0]!.emailsSent,
+  };
+}

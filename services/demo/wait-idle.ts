@@ -1,0 +1,101 @@
+/**
+ * "The pipeline has finished with what we gave it": no job waiting, running or due for a retry soon on any
+ * queue, and nothing left in the hand-over tables between the stages (rollup_queue → evaluation_queue →
+ * outbox → pending deliveries). Seen idle on two polls in a row, because a job that just finished may be
+ * about to enqueue the next stage. The replay moves on only then, so months are processed in order.
+ */
+import type { Queryable } from '../db/queryable.js';
+import { EnvwatchError } from '../errors.js';
+import type { Queues } from '../../workers/enqueue.js';
+
+export class PipelineTimeoutError extends EnvwatchError {
+  readonly code = 'DEMO_PIPELINE_TIMEOUT';
+}
+
+const BUSY_STATES = ['active', 'waiting', 'prioritized', 'waiting-children'] as const;
+const POLL_MS = 150;
+/**
+ * A delayed job due within this horizon (a retry with a short backoff) is work in progress; one due later —
+ * an escalation hours away, an SMS held until working hours, a job failing again and again with an
+ * exponentially longer backoff — is not worth holding the replay for: the summary reports failing jobs.
+ */
+const DELAYED_HORIZON_MS = 30_000;
+
+export interface Backlog {
+  jobs: number;
+  rollupKeys: number;
+  evaluationKeys: number;
+  outbox: number;
+  deliveries: number;
+}
+
+async function dueSoon(queue: Queues[keyof Queues]): Promise<number> {
+  const now = Date.now();
+  const delayed = await queue.getDelayed(0, 200);
+  // BullMQ keeps a job's current delay on it; a retry's delay counts from its last attempt.
+  const dueAt = (j: (typeof delayed)[number]) => Math.max(j.timestamp, j.processedOn ?? 0) + (j.delay ?? 0);
+  return delayed.filter((j) => dueAt(j) - now < DELAYED_HORIZON_MS).length;
+}
+
+/**
+ * `now` is the pipeline's (replayed) time: a delivery not before it is due. Digest items wait for the daily
+ * digest of the alert sweep and are not a backlog of their own.
+ */
+export async function readBacklog(db: Queryable, queues: Queues, now: Date): Promise<Backlog> {
+  const all = Object.values(queues);
+  const counts = await Promise.all(all.map((q) => q.getJobCounts(...BUSY_STATES)));
+  let jobs = counts.reduce((a, c) => a + Object.values(c).reduce((x, y) => x + y, 0), 0);
+  if (jobs === 0) jobs = (await Promise.all(all.map(dueSoon))).reduce((a, b) => a + b, 0);
+  const { rows } = await db.query<Omit<Backlog, 'jobs'>>(
+    `SELECT (SELECT count(*) FROM rollup_queue)::int AS "rollupKeys",
+            (SELECT count(*) FROM evaluation_queue)::int AS "evaluationKeys",
+            (SELECT count(*) FROM outbox WHERE relayed_at IS NULL)::int AS outbox,
+            (SELECT count(*) FROM delivery
+              WHERE (status = 'pending' AND mode = 'immediate' AND not_before <= $1) OR status = 'sending')::int
+              AS deliveries`,
+    [now],
+  );
+  return { jobs, ...rows[0]! };
+}
+
+function idle(b: Backlog): boolean {
+  return b.jobs + b.rollupKeys + b.evaluationKeys + b.outbox + b.deliveries === 0;
+}
+
+export async function waitForIdle(
+  db: Queryable,
+  queues: Queues,
+  opts: {
+    timeoutMs: number;
+    now: () => Date;
+    /**
+     * Runs the scheduler's safety nets (rollups, evaluation and outbox sweeps). The stages hand over with
+     * debounced jobs, and a key queued just as a job finished waits for the next sweep; in replayed time
+     * there is no minute tick, so when work is left and no job is running, the replay sweeps itself.
+     */
+    sweep: () => Promise<void>;
+    signal?: AbortSignal;
+  },
+): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let idleInARow = 0;
+  let strandedInARow = 0;
+  let last: Backlog | null = null;
+  while (idleInARow < 2) {
+    if (opts.signal?.aborted) return;
+    if (Date.now() > deadline) {
+      throw new PipelineTimeoutError(
+        `流水线在 ${Math.round(opts.timeoutMs / 1000)} 秒内未处理完 (pipeline still busy after ${Math.round(opts.timeoutMs / 1000)} s): ` +
+          JSON.stringify(last),
+      );
+    }
+    last = await readBacklog(db, queues, opts.now());
+    idleInARow = idle(last) ? idleInARow + 1 : 0;
+    strandedInARow = last.jobs === 0 && !idle(last) ? strandedInARow + 1 : 0;
+    if (strandedInARow >= 2) {
+      await opts.sweep();
+      strandedInARow = 0;
+    }
+    if (idleInARow < 2) await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Rows of a CSV or XLSX file as strings, streamed: memory does not grow with the file. CSV files saved by
+ * Excel on Chinese Windows are GB18030 ("ANSI"), not UTF-8; the encoding is sniffed from the first 64 KB.
+ * XLSX is read with exceljs' streaming reader, every sheet in turn; dates come back as the wall-clock text
+ * Excel shows (a cell has no zone), numbers as their shortest decimal text.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { ValidationError } from '../../errors.js';
+import { CsvSplitter } from './csv-splitter.js';
+
+export interface TableRow {
+  sheet: string | null;
+  /** 1-based row in the sheet or record in the CSV file (the header row is 1 when it is the first). */
+  rowNumber: number;
+  cells: string[];
+}
+
+export type TableFileType = 'csv' | 'xlsx';
+
+export function tableFileType(file: string): TableFileType {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.csv' || ext === '.txt') return 'csv';
+  if (ext === '.xlsx') return 'xlsx';
+  if (ext === '.xls')
+    throw new ValidationError(`${path.basename(file)}: the old .xls format is not read; save it as .xlsx`);
+  throw new ValidationError(`${path.basename(file)}: not a .csv or .xlsx file`);
+}
+
+/**
+ * Rows in chunks (one per read of the file, about a thousand rows): the bulk path handles a chunk without an
+ * await per row. A file that cannot be parsed (an unclosed quote, a corrupt workbook) will not parse better
+ * on a retry: reading errors become a ValidationError naming the file, which the adapter treats as permanent.
+ */
+export async function* readTableRowChunks(file: string): AsyncGenerator<TableRow[]> {
+  const type = tableFileType(file);
+  try {
+    if (type === 'csv') yield* readCsvChunks(file);
+    else yield* readXlsxChunks(file);
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ValidationError(
+      `${path.basename(file)}: cannot be read as ${type.toUpperCase()}: ${message}`,
+      [],
+      { cause: err },
+    );
+  }
+}
+
+export async function* readTableRows(file: string): AsyncGenerator<TableRow> {
+  for await (const chunk of readTableRowChunks(file)) yield* chunk;
+}
+
+export async function sniffEncoding(file: string): Promise<'utf-8' | 'gb18030'> {
+  const handle = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    try {
+      // stream: true, so a multi-byte character cut at the 64 KB boundary is not taken for invalid UTF-8.
+      new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, bytesRead), { stream: true });
+      return 'utf-8';
+    } catch {
+      return 'gb18030';
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* readCsvChunks(file: string): AsyncGenerator<TableRow[]> {
+  const decoder = new TextDecoder(await sniffEncoding(file));
+  const splitter = new CsvSplitter();
+  let n = 0;
+  const rows = (records: string[][]): TableRow[] =>
+    records.map((cells) => ({ sheet: null, rowNumber: ++n, cells }));
+  for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 })) {
+    const out = rows(splitter.push(decoder.decode(chunk as Buffer, { stream: true })));
+    if (out.length > 0) yield out;
+  }
+  const last = rows([...splitter.push(decoder.decode()), ...splitter.end()]);
+  if (last.length > 0) yield last;
+}
+
+async function* readXlsxChunks(file: string): AsyncGenerator<TableRow[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    entries: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache', // needed to tell a date cell from a number
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+  });
+  let chunk: TableRow[] = [];
+  for await (const sheet of reader) {
+    const ws = sheet as unknown as AsyncIterable<ExcelJS.Row> & { name?: string };
+    for await (const row of ws) {
+      const values = row.values as unknown[];
+      const cells: string[] = [];
+      // row.values is 1-based (index 0 is empty).
+      for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
+      if (cells.every((c) => c === '')) continue;
+      chunk.push({ sheet: ws.name ?? null, rowNumber: row.number, cells });
+      if (chunk.length >= 1000) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+export function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return String(v);
+  if (v instanceof Date) return formatExcelDate(v);
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.richText))
+      return o.richText
+        .map((r: { text?: string }) => r.text ?? '')
+        .join('')
+        .trim();
+    if ('result' in o) return cellText(o.result);
+    if ('text' in o) return cellText(o.text);
+    if ('error' in o) return String(o.error);
+  }
+  return String(v);
+}
+
+/** exceljs gives Excel's wall clock as a UTC Date; print it back as the wall clock, without a zone. */
+function formatExcelDate(d: Date): string {
+  const iso = d.toISOString();
+  const day = iso.slice(0, 10);
+  const time = iso.slice(11, 19);
+  return time === '00:00:00' ? day : `${day} ${time}`;
+}

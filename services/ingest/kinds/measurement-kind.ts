@@ -1,0 +1,62 @@
+/** Measurements: validated by validate-measurement.ts, upserted into `measurement` with revisions kept. */
+import { z } from 'zod';
+import {
+  ensurePartitionsFor,
+  findSupersededByAudited,
+  timeRangeOf,
+  upsertMeasurements,
+  type MeasurementRow,
+} from '../../store/measurement-queries.js';
+import type { RecordKind } from '../record-kind.js';
+import { refuse } from '../refusal-reasons.js';
+import { loadReferenceIndex } from '../reference-index.js';
+import { validateMeasurement, type RawMeasurement } from '../validate-measurement.js';
+
+const text = z.union([z.string(), z.number()]).transform(String);
+
+export const rawMeasurementSchema: z.ZodType<RawMeasurement> = z.object({
+  time: text,
+  series: text,
+  metric: text,
+  value: z.union([z.number(), z.string(), z.null()]),
+  unit: z.string().nullish(),
+  flags: z.string().nullish(),
+  version: text.nullish(),
+  zone: z.string().nullish(),
+  at: z.string().nullish(),
+}) as z.ZodType<RawMeasurement>;
+
+export function measurementKey(r: MeasurementRow): string {
+  return `${r.seriesId}|${r.metricId}|${r.ts.toISOString()}`;
+}
+
+export const measurementKind: RecordKind<RawMeasurement, MeasurementRow> = {
+  id: 'measurement',
+  rawSchema: rawMeasurementSchema,
+  async prepare(db) {
+    const ref = await loadReferenceIndex(db);
+    return (raw, now) => {
+      const v = validateMeasurement(raw, ref, now);
+      return v.ok ? { ok: true, row: v.row, key: measurementKey(v.row), dataAt: v.row.ts } : v;
+    };
+  },
+  async beforeWrite(db, rows) {
+    const range = timeRangeOf(rows);
+    if (range) await ensurePartitionsFor(db, range.min, range.max);
+  },
+  async write(tx, rows, meta) {
+    const counts = await upsertMeasurements(tx, rows, meta);
+    if (counts.unchanged === 0) return { ...counts, refused: [] };
+    const superseded = await findSupersededByAudited(tx, rows);
+    const refusal = refuse('SUPERSEDED_BY_AUDITED');
+    return {
+      ...counts,
+      unchanged: counts.unchanged - superseded.length,
+      refused: superseded.map((index) => ({
+        index,
+        code: refusal.code,
+        detail: `${refusal.detail}：${measurementKey(rows[index]!)}`,
+      })),
+    };
+  },
+};

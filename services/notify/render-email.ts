@@ -1,0 +1,137 @@
+/**
+ * E-mails: a plain-text part and an HTML part with the same content, Chinese for zh-CN contacts and
+ * English for en contacts (nodemailer encodes the UTF-8 subject and body). Every alert e-mail carries the
+ * acknowledgement link while the alert is firing, and says who acknowledged it when it no longer is.
+ */
+import type { AlertRow } from '../alerts/alert-queries.js';
+import { formatShanghai } from '../time/shanghai.js';
+import type { DeliveryRow } from './delivery-queries.js';
+import { parseStep, wordsFor } from './message-parts.js';
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface EmailRenderInput {
+  delivery: Pick<DeliveryRow, 'step' | 'recipient_role' | 'locale'>;
+  alert: AlertRow | null;
+  /** The alerts a digest gathers. */
+  items?: readonly AlertRow[];
+  /** An acknowledgement link for this recipient, or null when the alert cannot be acknowledged. */
+  ackLink: (alert: AlertRow) => string | null;
+  now: Date;
+}
+
+const STATE: Record<string, { zh: string; en: string }> = {
+  firing: { zh: '待确认', en: 'awaiting acknowledgement' },
+  acknowledged: { zh: '已确认', en: 'acknowledged' },
+  resolved: { zh: '已恢复', en: 'resolved' },
+  closed: { zh: '已关闭', en: 'closed' },
+};
+
+export function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
+const FOOTER_ZH = '本邮件由 envwatch 环境目标监测系统自动发送，请勿直接回复。';
+const FOOTER_EN = 'Sent automatically by envwatch, the environmental target monitor. Please do not reply.';
+
+function ackLine(alert: AlertRow, link: string | null, en: boolean): { text: string; html: string } {
+  if (alert.state === 'firing' && link) {
+    const label = en ? 'Acknowledge this alert' : '确认收到（点击链接）';
+    return {
+      text: `${label}: ${link}`,
+      html: `<p><a href="${escapeHtml(link)}">${escapeHtml(label)}</a></p>`,
+    };
+  }
+  if (alert.acknowledged_at) {
+    const at = formatShanghai(alert.acknowledged_at);
+    const t = en
+      ? `Acknowledged by ${alert.acknowledged_by ?? '?'} at ${at}.`
+      : `已由 ${alert.acknowledged_by ?? '?'} 于 ${at} 确认。`;
+    return { text: t, html: `<p>${escapeHtml(t)}</p>` };
+  }
+  return { text: '', html: '' };
+}
+
+function paragraphs(text: string): string {
+  return text
+    .split('\n')
+    .map((p) => `<p>${escapeHtml(p)}</p>`)
+    .join('');
+}
+
+function page(lang: string, title: string, inner: string): string {
+  return (
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+    `<body style="font-family:'PingFang SC','Microsoft YaHei',sans-serif;line-height:1.6;color:#222">${inner}</body></html>`
+  );
+}
+
+export function renderEmail(input: EmailRenderInput): RenderedEmail {
+  const en = input.delivery.locale === 'en';
+  const { kind } = parseStep(input.delivery.step);
+  if (kind === 'digest') return renderDigest(input, en);
+  const alert = input.alert;
+  if (!alert) throw new Error(`delivery step ${input.delivery.step} has no alert`);
+  const words = wordsFor(alert, input.delivery.recipient_role, kind, en, input.now);
+  const body = en ? alert.body_en : alert.body_zh;
+  const ack =
+    kind === 'resolved' || kind === 'warning_lifted'
+      ? { text: '', html: '' }
+      : ackLine(alert, input.ackLink(alert), en);
+  const reference = en ? `\n(Chinese title: ${alert.title_zh})` : '';
+  const footer = en ? FOOTER_EN : FOOTER_ZH;
+  const text = [words.intro, '', body + reference, '', ack.text, '', `— ${footer}`]
+    .filter((l, i, a) => l !== '' || a[i - 1] !== '')
+    .join('\n');
+  const html = page(
+    en ? 'en' : 'zh-CN',
+    words.subject,
+    `<h2 style="font-size:18px">${escapeHtml(words.subject)}</h2><p><strong>${escapeHtml(words.intro)}</strong></p>` +
+      paragraphs(body + reference) +
+      ack.html +
+      `<hr><p style="color:#888;font-size:12px">${escapeHtml(footer)}</p>`,
+  );
+  return { subject: words.subject, text, html };
+}
+
+function renderDigest(input: EmailRenderInput, en: boolean): RenderedEmail {
+  const items = input.items ?? [];
+  const day = input.delivery.step.split(':')[1]?.replace('~fallback', '') ?? '';
+  const subject = en
+    ? `[Daily digest] ${items.length} environmental target notice(s), ${day}`
+    : `【每日汇总】${day} 环境目标提示 ${items.length} 条`;
+  const intro = en
+    ? 'Notices on aspirational targets and early warnings, gathered into one message:'
+    : '以下为力争类目标提示及风险预警汇总，请按需核查处置：';
+  const lines: string[] = [];
+  const rows: string[] = [];
+  items.forEach((a, i) => {
+    const state = STATE[a.state] ?? { zh: a.state, en: a.state };
+    const title = en ? a.title_en : a.title_zh;
+    const link = a.state === 'firing' ? input.ackLink(a) : null;
+    lines.push(
+      `${i + 1}. ${title} — ${en ? state.en : state.zh}${link ? `\n   ${en ? 'Acknowledge' : '确认'}: ${link}` : ''}`,
+    );
+    rows.push(
+      `<tr><td>${i + 1}</td><td>${escapeHtml(title)}</td><td>${escapeHtml(en ? state.en : state.zh)}</td>` +
+        `<td>${link ? `<a href="${escapeHtml(link)}">${en ? 'Acknowledge' : '确认'}</a>` : ''}</td></tr>`,
+    );
+  });
+  const footer = en ? FOOTER_EN : FOOTER_ZH;
+  const text = `${intro}\n\n${lines.join('\n')}\n\n— ${footer}`;
+  const html = page(
+    en ? 'en' : 'zh-CN',
+    subject,
+    `<h2 style="font-size:18px">${escapeHtml(subject)}</h2><p>${escapeHtml(intro)}</p>` +
+      `<table border="1" cellpadding="6" style="border-collapse:collapse">${rows.join('')}</table>` +
+      `<hr><p style="color:#888;font-size:12px">${escapeHtml(footer)}</p>`,
+  );
+  return { subject, text, html };
+}

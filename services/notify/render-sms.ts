@@ -1,0 +1,55 @@
+/** Picks the approved SMS template for a delivery step and fills its variables from the alert's facts. */
+import type { AlertRow } from '../alerts/alert-queries.js';
+import type { DeliveryRow } from './delivery-queries.js';
+import { hoursSince, parseStep } from './message-parts.js';
+import { renderSms, type RenderedSms, type SmsTemplateName } from './sms-templates.js';
+
+export interface SmsRenderInput {
+  delivery: Pick<DeliveryRow, 'step' | 'locale'>;
+  alert: AlertRow | null;
+  digestCount?: number;
+  signName: string;
+  codes: Readonly<Record<string, string>>;
+  now: Date;
+}
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+
+export function renderSmsFor(input: SmsRenderInput): RenderedSms {
+  const en = input.delivery.locale === 'en';
+  const locale = en ? 'en' : 'zh-CN';
+  const { kind } = parseStep(input.delivery.step);
+  const done = (name: SmsTemplateName, vars: Record<string, string>) =>
+    renderSms(name, locale, vars, input.signName, input.codes);
+  if (kind === 'digest') return done('digest', { count: String(input.digestCount ?? 0) });
+  const a = input.alert;
+  if (!a) throw new Error(`delivery step ${input.delivery.step} has no alert`);
+  const f = a.facts;
+  if (a.kind === 'heavy_pollution_warning') {
+    const area = str(en ? f.areaEn : f.areaZh);
+    const level = str(en ? f.levelEn : f.levelZh);
+    return kind === 'warning_lifted'
+      ? done('warning_lifted', { area, level, time: str(en ? f.liftedEn : f.liftedZh) })
+      : done('warning', { area, level, time: str(en ? f.startEn : f.startZh) });
+  }
+  if (a.kind !== 'target') {
+    const what = str(en ? f.whatEn : f.whatZh);
+    return done('operational', {
+      what: kind === 'resolved' ? `${what}${en ? ' (resolved)' : '已恢复'}` : what,
+    });
+  }
+  const scope = str(en ? f.scopeEn : f.scopeZh);
+  const target = str(en ? f.targetEn : f.targetZh);
+  const status = str(en ? f.statusEn : f.statusZh);
+  const period = str(f.period);
+  switch (kind) {
+    case 'escalation':
+      return done('escalation', { scope, target, status, hours: String(hoursSince(a.fired_at, input.now)) });
+    case 'deadline':
+      return done('deadline', { scope, target, deadline: str(f.deadline) });
+    case 'resolved':
+      return done('resolved', { scope, target, period });
+    default:
+      return done('alert', { scope, target, period, status });
+  }
+}

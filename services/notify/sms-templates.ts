@@ -1,0 +1,143 @@
+/**
+ * The SMS templates, as they are filed with the provider for approval: fixed text with ${variables}; free
+ * text is not allowed (standards.md §9). The service checks length itself instead of waiting for the
+ * provider to refuse: a message of at most 70 characters, signature 【…】 included, is one billed SMS (160
+ * when every character is GSM-7, which a Chinese signature never is). Long variables — a street name, a
+ * target title — are shortened with "…" until the message fits; provider rules also cap each variable
+ * (35 characters). A template whose fixed text alone does not fit is a permanent error.
+ */
+import { ValidationError } from '../errors.js';
+
+export type SmsTemplateName =
+  'alert' | 'escalation' | 'deadline' | 'resolved' | 'warning' | 'warning_lifted' | 'operational' | 'digest';
+
+interface TemplateText {
+  text: string;
+  /** Variables that may be shortened to fit, most expendable first. */
+  shrink: readonly string[];
+}
+
+export const SMS_TEMPLATES: Record<SmsTemplateName, { zh: TemplateText; en: TemplateText }> = {
+  alert: {
+    zh: {
+      text: '${scope}“${target}”（${period}）${status}，请及时核查处置并确认。',
+      shrink: ['target', 'scope'],
+    },
+    en: { text: '${scope} ${target} (${period}): ${status}. Please act.', shrink: ['target', 'scope'] },
+  },
+  escalation: {
+    zh: { text: '${scope}“${target}”${status}，${hours}小时未确认，请督办。', shrink: ['target', 'scope'] },
+    en: { text: '${scope} ${target}: ${status}, no ack in ${hours}h.', shrink: ['target', 'scope'] },
+  },
+  deadline: {
+    zh: { text: '${scope}“${target}”期限${deadline}已过仍未达标，请关注。', shrink: ['target', 'scope'] },
+    en: { text: '${scope} ${target}: unmet after ${deadline}.', shrink: ['target', 'scope'] },
+  },
+  resolved: {
+    zh: { text: '${scope}“${target}”（${period}）已恢复达标。', shrink: ['target', 'scope'] },
+    en: { text: '${scope} ${target} (${period}) is met again.', shrink: ['target', 'scope'] },
+  },
+  warning: {
+    zh: {
+      text: '${area}${time}起启动空气重污染${level}预警，请落实应急减排措施；预警期间禁止燃放烟花爆竹。',
+      shrink: ['area'],
+    },
+    en: { text: '${area}: ${level} smog alert from ${time}. No fireworks.', shrink: ['area'] },
+  },
+  warning_lifted: {
+    zh: { text: '${area}空气重污染${level}预警已于${time}解除。', shrink: ['area'] },
+    en: { text: '${area}: ${level} smog alert lifted ${time}.', shrink: ['area'] },
+  },
+  operational: {
+    zh: { text: '运维提醒：${what}，详见邮件。', shrink: ['what'] },
+    en: { text: 'envwatch ops: ${what}. See e-mail.', shrink: ['what'] },
+  },
+  digest: {
+    zh: { text: '今日有${count}条环境目标提示，详见汇总邮件。', shrink: [] },
+    en: { text: '${count} target notices today, see the digest e-mail.', shrink: [] },
+  },
+};
+
+export const SMS_VARIABLE_MAX = 35;
+
+export class SmsTooLongError extends ValidationError {
+  override readonly code = 'SMS_TOO_LONG';
+}
+
+const GSM7 = /^[A-Za-z0-9 \r\n@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!"#¤%&'()*+,\-./:;<=>?¡ÄÖÑÜ§¿äöñüà]*$/;
+
+/** 70 characters per SMS with any non-GSM-7 character (every Chinese text), 160 otherwise. */
+export function smsLengthLimit(fullText: string): number {
+  return GSM7.test(fullText) ? 160 : 70;
+}
+
+export function fillTemplate(text: string, params: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{(\w+)\}/g, (_, k: string) => {
+    const v = params[k];
+    if (v === undefined) throw new ValidationError(`SMS template variable \${${k}} has no value`);
+    return v;
+  });
+}
+
+/** Character count as the providers count it: code points, not UTF-16 units. */
+function len(s: string): number {
+  return [...s].length;
+}
+
+function shorten(s: string, to: number): string {
+  const chars = [...s];
+  return chars.length <= to ? s : `${chars.slice(0, Math.max(0, to - 1)).join('')}…`;
+}
+
+export interface RenderedSms {
+  template: SmsTemplateName;
+  templateCode: string;
+  params: Record<string, string>;
+  /** What the phone will show, signature included. */
+  text: string;
+}
+
+export function renderSms(
+  name: SmsTemplateName,
+  locale: 'zh-CN' | 'en',
+  vars: Readonly<Record<string, string>>,
+  signName: string,
+  codes: Readonly<Record<string, string>>,
+): RenderedSms {
+  const t = SMS_TEMPLATES[name][locale === 'en' ? 'en' : 'zh'];
+  const key = locale === 'en' ? `${name}_en` : name;
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(vars))
+    params[k] = shorten(v.replace(/\s+/g, ' ').trim(), SMS_VARIABLE_MAX);
+  const full = () => `【${signName}】${fillTemplate(t.text, params)}`;
+  let text = full();
+  while (len(text) > smsLengthLimit(text)) {
+    const candidate = t.shrink
+      .filter((k) => len(params[k] ?? '') > 2)
+      .sort((a, b) => len(params[b]!) - len(params[a]!))[0];
+    if (!candidate) {
+      throw new SmsTooLongError(
+        `SMS template ${key} is ${len(text)} characters even with shortened variables`,
+      );
+    }
+    params[candidate] = shorten(params[candidate]!, len(params[candidate]!) - 1);
+    text = full();
+  }
+  return { template: name, templateCode: codes[key] ?? `ENVWATCH_${key.toUpperCase()}`, params, text };
+}
+
+/** SMS_TEMPLATE_CODES: "alert=SMS_1001,alert_en=SMS_1002"; unknown names are refused (a typo would go unnoticed). */
+export function parseTemplateCodes(spec: string): Record<string, string> {
+  const known = new Set(Object.keys(SMS_TEMPLATES).flatMap((n) => [n, `${n}_en`]));
+  const out: Record<string, string> = {};
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [name, code] = part.split('=').map((s) => s.trim());
+    if (!name || !code || !known.has(name))
+      throw new ValidationError(`SMS_TEMPLATE_CODES: cannot use "${part}"`);
+    out[name] = code;
+  }
+  return out;
+}

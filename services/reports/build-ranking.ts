@@ -1,0 +1,116 @@
+/**
+ * Builds one metric's ranking table from query rows: month value, rank with ties and marks, change
+ * against the same month last year, cumulative (YTD) mean and its change, city-wide rank with the
+ * bottom-10/30 flags, and the worst current target status.
+ */
+import { addMonths } from '../time/shanghai.js';
+import type { CityRankRow } from './queries/city-rank-queries.js';
+import type { MonthlyValueRow, PeriodMeanRow } from './queries/rollup-queries.js';
+import type { CurrentStatusRow } from './queries/status-queries.js';
+import { cityBottomFlags, rankItems, yearOnYearChange } from './ranking.js';
+import type {
+  AreaRef,
+  DataVersion,
+  MetricRanking,
+  MetricRef,
+  RankingRow,
+  StatusCell,
+  TargetStatus,
+} from './report-types.js';
+
+/** Worst first: a unit breaching one target and meeting another shows the breach. */
+const STATUS_SEVERITY: Record<TargetStatus, number> = {
+  breached: 3,
+  at_risk: 2,
+  insufficient_data: 1,
+  met: 0,
+};
+
+/** The smallest data_version seen: 0 anywhere makes the report provisional (HJ 633-2012 §5.1.5). */
+export class VersionTracker {
+  private min: number | null = null;
+  see(v: number | null): void {
+    if (v === null) return;
+    this.min = this.min === null ? v : Math.min(this.min, v);
+  }
+  /** No input at all is not audited data: such a report is provisional too. */
+  result(): DataVersion {
+    return this.min === 1 ? 'audited' : 'provisional';
+  }
+}
+
+/** metric → area → worst status; `metricOf` maps a rank metric (city_rank_pm25) to its ranking (pm25). */
+export function statusCells(
+  rows: readonly CurrentStatusRow[],
+  metricOf: (metricId: string) => string,
+): Map<string, Map<string, StatusCell>> {
+  const out = new Map<string, Map<string, StatusCell>>();
+  for (const r of rows) {
+    const metric = metricOf(r.metric_id);
+    const byArea = out.get(metric) ?? new Map<string, StatusCell>();
+    const cell = byArea.get(r.scope_id);
+    if (!cell) byArea.set(r.scope_id, { status: r.status, targetIds: [r.target_id] });
+    else {
+      if (!cell.targetIds.includes(r.target_id)) cell.targetIds.push(r.target_id);
+      if (STATUS_SEVERITY[r.status] > STATUS_SEVERITY[cell.status]) cell.status = r.status;
+    }
+    out.set(metric, byArea);
+  }
+  return out;
+}
+
+export interface RankingInput {
+  metric: MetricRef;
+  areas: readonly AreaRef[];
+  month: string;
+  monthly: readonly MonthlyValueRow[];
+  ytd: readonly PeriodMeanRow[];
+  ytdLastYear: readonly PeriodMeanRow[];
+  cityRanks: readonly CityRankRow[];
+  statuses: ReadonlyMap<string, StatusCell>;
+  source: string;
+}
+
+function pctChange(value: number | null, lastYear: number | null, decimals: number): number | null {
+  return yearOnYearChange(value, lastYear, decimals).changePct;
+}
+
+export function buildRanking(input: RankingInput): MetricRanking {
+  const { metric, month } = input;
+  const lastYearMonth = addMonths(month, -12);
+  // Maps, not find(): at city scale (~330 units × 24 months) linear scans would dominate the data phase.
+  const monthly = new Map(input.monthly.map((r) => [`${r.scope_id}|${r.month}`, r.value]));
+  const valueOf = (areaId: string, m: string) => monthly.get(`${areaId}|${m}`) ?? null;
+  const ytdNow = new Map(input.ytd.map((r) => [r.scope_id, r.mean]));
+  const ytdLy = new Map(input.ytdLastYear.map((r) => [r.scope_id, r.mean]));
+  const cityRanks = new Map(input.cityRanks.map((r) => [r.area_id, r]));
+  const ranked = rankItems(
+    input.areas.map((area) => ({ item: area, value: valueOf(area.id, month) })),
+    { decimals: metric.decimals, better: metric.better },
+  );
+  const rows: RankingRow[] = ranked.rows.map((r) => {
+    const lastYear = valueOf(r.item.id, lastYearMonth);
+    const { change, changePct } = yearOnYearChange(r.value, lastYear, metric.decimals);
+    const ytd = ytdNow.get(r.item.id) ?? null;
+    const ytdLastYear = ytdLy.get(r.item.id) ?? null;
+    const city = cityRanks.get(r.item.id);
+    const rankedCount = city?.n_ranked ?? null;
+    return {
+      area: r.item,
+      value: r.value,
+      rank: r.rank,
+      mark: r.mark,
+      lastYear,
+      change,
+      changePct,
+      ytd,
+      ytdLastYear,
+      ytdChangePct: pctChange(ytd, ytdLastYear, metric.decimals),
+      cityRank: city
+        ? { rank: city.rank, ranked: rankedCount, ...cityBottomFlags(city.rank, rankedCount) }
+        : null,
+      status: input.statuses.get(r.item.id) ?? null,
+    };
+  });
+  return { metric, rows, rankedCount: ranked.rankedCount, markCount: ranked.markCount, source: input.source };
+}

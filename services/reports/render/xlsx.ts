@@ -1,0 +1,89 @@
+/**
+ * XLSX: a sheet per ranking plus the headline, water sections, district targets and alerts. Numbers are
+ * stored as numbers with a number format (officials re-sort and chart them), never as formatted text.
+ */
+import ExcelJS from 'exceljs';
+import type { MonthlyReportData, ReportLocale, WaterBulletinData } from '../report-types.js';
+import { headlineTable, rankingTable, waterBulletinTable, waterTable, type Table } from './table-rows.js';
+import { t } from './labels.js';
+
+/** Excel refuses sheet names over 31 characters or containing []:*?/\ . */
+export function sheetName(name: string, taken: Set<string>): string {
+  const base =
+    name
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .slice(0, 31)
+      .trim() || 'Sheet';
+  let candidate = base;
+  for (let i = 2; taken.has(candidate); i++) candidate = `${base.slice(0, 28)} ${i}`;
+  taken.add(candidate);
+  return candidate;
+}
+
+function addTable(wb: ExcelJS.Workbook, table: Table, taken: Set<string>, caption: string[]): void {
+  const ws = wb.addWorksheet(sheetName(table.name, taken), {
+    views: [{ state: 'frozen', ySplit: caption.length + 1 }],
+  });
+  for (const line of caption) ws.addRow([line]).font = { bold: line === caption[0] };
+  const header = ws.addRow(table.columns.map((c) => c.header));
+  header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
+  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F4E79' } };
+  header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+  table.columns.forEach((c, i) => {
+    const col = ws.getColumn(i + 1);
+    col.width = c.width;
+    if (c.numFmt) col.numFmt = c.numFmt;
+  });
+  for (const row of table.rows) ws.addRow(row.map((v) => (v === null ? null : v)));
+}
+
+export async function renderMonthlyXlsx(
+  data: MonthlyReportData,
+  locale: ReportLocale,
+  meta: { title: string; version: number },
+): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'envwatch';
+  wb.title = meta.title;
+  const taken = new Set<string>();
+  const caption = [
+    meta.title,
+    `${t(locale, 'dataVersion')}: ${t(locale, data.dataVersion)} · ${t(locale, 'version', { n: meta.version })}`,
+  ];
+  addTable(wb, headlineTable(data, locale), taken, caption);
+  for (const r of data.rankings) addTable(wb, rankingTable(data, r, locale), taken, caption);
+  addTable(
+    wb,
+    waterTable(data.water, locale, locale === 'zh-CN' ? '地表水断面' : 'Water sections'),
+    taken,
+    caption,
+  );
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export async function renderWaterBulletinXlsx(
+  data: WaterBulletinData,
+  locale: ReportLocale,
+  meta: { title: string; version: number },
+): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'envwatch';
+  wb.title = meta.title;
+  const taken = new Set<string>();
+  const caption = [
+    meta.title,
+    `${t(locale, 'dataVersion')}: ${t(locale, data.dataVersion)} · ${t(locale, 'version', { n: meta.version })}`,
+  ];
+  addTable(wb, waterBulletinTable(data, locale), taken, caption);
+  addTable(
+    wb,
+    waterTable(
+      data.worst.flatMap((w) => w.sections),
+      locale,
+      locale === 'zh-CN' ? '断面明细' : 'Sections',
+    ),
+    taken,
+    caption,
+  );
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -1,0 +1,70 @@
+/**
+ * Shared pieces of the explanations every evaluation carries (Chinese first): which clause, which scope
+ * and period, then each rule's inputs and arithmetic. Numbers are shown at the metric's decimals after
+ * GB/T 8170 rounding — the same rounding the comparison uses, so the text and the verdict never disagree.
+ */
+import { roundGbt8170 } from '../standards/gbt8170-rounding.js';
+import type { Period } from '../time/periods.js';
+import type { EvaluationStatus, RuleContext } from './rule-kind.js';
+
+export const STATUS_ZH: Record<EvaluationStatus, string> = {
+  met: '达标',
+  at_risk: '有风险',
+  breached: '未达标',
+  insufficient_data: '数据不足',
+};
+
+export const STATUS_EN: Record<EvaluationStatus, string> = {
+  met: 'met',
+  at_risk: 'at risk',
+  breached: 'breached',
+  insufficient_data: 'insufficient data',
+};
+
+/** Rounds for comparison and display (GB/T 8170, round half to even). */
+export function round(value: number, decimals: number): number {
+  return roundGbt8170(value, decimals);
+}
+
+export function fmt(value: number | null, decimals: number): string {
+  return value === null ? '—' : round(value, decimals).toFixed(decimals);
+}
+
+export function pct(rate: number | null): string {
+  return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`;
+}
+
+function periodZh(p: Period): string {
+  if (p.kind === 'year') return `${p.year}年`;
+  if (p.kind === 'quarter') return `${p.year}年第${p.key.slice(-1)}季度`;
+  return `${p.year}年${Number(p.key.slice(5))}月`;
+}
+
+/** "北苑街道 · TZ24-AIR-05（002:2399-2402）各街道乡镇PM2.5累计浓度同比改善，2024年：" */
+export function headZh(ctx: RuleContext, scopeId: string, period: Period): string {
+  const t = ctx.target;
+  return `${ctx.scopes.nameZh(scopeId)} · ${t.id}（${t.definition.source}）${t.definition.title_zh}，${periodZh(period)}：`;
+}
+
+export function headEn(ctx: RuleContext, scopeId: string, period: Period): string {
+  const t = ctx.target;
+  return `${ctx.scopes.nameEn(scopeId)} · ${t.id} (${t.definition.source}) ${t.definition.title_en}, ${period.key}: `;
+}
+
+export function verdictZh(status: EvaluationStatus, final: boolean): string {
+  return final ? `结论：${STATUS_ZH[status]}。` : `当前判断：${STATUS_ZH[status]}（期末前为预判）。`;
+}
+
+export function verdictEn(status: EvaluationStatus, final: boolean): string {
+  return final
+    ? `Verdict: ${STATUS_EN[status]}.`
+    : `Current status: ${STATUS_EN[status]} (a projection until the period ends).`;
+}
+
+export function sandDustZh(excluded: number, monthly = false): string {
+  return excluded > 0 ? `已扣除沙尘影响${excluded}${monthly ? '个月' : '天'}。` : '';
+}
+
+export function sandDustEn(excluded: number, monthly = false): string {
+  return excluded > 0 ? ` ${excluded} sand-dust ${monthly ? 'month(s)' : 'day(s)'} excluded.` : '';
+}

@@ -1,0 +1,52 @@
+/**
+ * Monthly water-section classes from `water_section_class` (migration 0010, maintained by the rollups): per
+ * section and Shanghai month the GB 3838 class of the month's mean parameter values, the values themselves
+ * (needed for annual means and parameter overrides) and the number of samples.
+ */
+import type { Queryable } from '../../db/queryable.js';
+
+export interface WaterMonth {
+  month: string;
+  waterClass: number;
+  /** Monthly mean per parameter, mg/L (pH unitless); empty when only a class was delivered. */
+  values: Record<string, number>;
+  samples: number;
+  version: number;
+}
+
+/** section → months in [fromMonth, toMonth] (YYYY-MM), in order. */
+export async function readWaterMonths(
+  db: Queryable,
+  siteIds: readonly string[],
+  fromMonth: string,
+  toMonth: string,
+): Promise<Map<string, WaterMonth[]>> {
+  const out = new Map<string, WaterMonth[]>();
+  if (siteIds.length === 0) return out;
+  const { rows } = await db.query<{
+    site_id: string;
+    month: string;
+    water_class: number;
+    parameter_values: Record<string, number>;
+    n_samples: number;
+    min_version: number;
+  }>(
+    `SELECT site_id, to_char(month, 'YYYY-MM') AS month, water_class, parameter_values, n_samples, min_version
+       FROM water_section_class
+      WHERE period_kind = 'month' AND site_id = ANY ($1) AND month BETWEEN $2::date AND $3::date
+      ORDER BY site_id, month`,
+    [siteIds, `${fromMonth}-01`, `${toMonth}-01`],
+  );
+  for (const r of rows) {
+    const list = out.get(r.site_id) ?? [];
+    list.push({
+      month: r.month,
+      waterClass: r.water_class,
+      values: r.parameter_values,
+      samples: r.n_samples,
+      version: r.min_version,
+    });
+    out.set(r.site_id, list);
+  }
+  return out;
+}

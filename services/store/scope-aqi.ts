@@ -1,0 +1,145 @@
+/**
+ * Daily AQI of each touched scope day (layer 2), by the HJ 633 edition in force that day, with the IAQI of
+ * every pollutant and the concentrations used. Inputs are the scope's valid daily means (scope_daily: PM2.5,
+ * PM10, SO2, NO2, CO) and two ozone statistics derived here from the scope's hourly ozone means:
+ *
+ *   - o3_8h, the daily maximum 8-hour mean: 8-hour means of the windows ending 08:00…24:00 of the day
+ *     (HJ 663 "当日8时至24时"), each valid with ≥ 6 hours (GB 3095-2026 表4); the maximum is valid with
+ *     ≥ 14 valid windows, or with fewer when it already exceeds the 160 µg/m³ limit (HJ 663-2013 表2 note);
+ *   - o3_1h, the daily maximum hourly mean (a daily indicator under HJ 633-2012 only), with ≥ 20 hours.
+ *
+ * A day without any valid indicator has no AQI (insufficient data), never 0.
+ */
+import type { Queryable } from '../db/queryable.js';
+import { computeDailyAqi, StandardsError, type AqiConcentrations } from '../standards/index.js';
+import { MIN_HOURS_FOR_DAILY_MEAN, MIN_HOURS_FOR_EIGHT_HOUR_MEAN } from '../standards/validity.js';
+
+/** scope_daily metrics that are AQI inputs as they are, and the ozone metric the 8-hour maximum comes from. */
+export const AQI_DAILY_METRICS = ['pm25', 'pm10', 'so2', 'no2', 'co'] as const;
+export const OZONE_METRIC = 'o3';
+const MIN_VALID_8H_WINDOWS = 14;
+const O3_8H_LIMIT = 160;
+
+interface DayInput {
+  scopeId: string;
+  day: string;
+  conc: Record<string, number>;
+}
+
+/** Refreshes scope_daily_aqi for the (scope, day) pairs of rollup_scope_keys that touch an AQI input. */
+export async function refreshScopeAqi(tx: Queryable): Promise<number> {
+  const inputs = [...AQI_DAILY_METRICS, OZONE_METRIC];
+  await tx.query(
+    `CREATE TEMP TABLE rollup_aqi_days ON COMMIT DROP AS
+       SELECT DISTINCT scope_id, day FROM rollup_scope_keys WHERE metric_id = ANY ($1)`,
+    [inputs],
+  );
+  const byDay = new Map<string, DayInput>();
+  const entry = (scopeId: string, day: string) => {
+    const key = `${scopeId}|${day}`;
+    let e = byDay.get(key);
+    if (!e) byDay.set(key, (e = { scopeId, day, conc: {} }));
+    return e;
+  };
+  const { rows: means } = await tx.query<{ scope_id: string; day: string; metric_id: string; value: number }>(
+    `SELECT sd.scope_id, sd.day::text AS day, sd.metric_id, sd.value
+       FROM rollup_aqi_days k
+       JOIN scope_daily sd ON sd.scope_id = k.scope_id AND sd.day = k.day
+      WHERE sd.metric_id = ANY ($1) AND sd.valid`,
+    [AQI_DAILY_METRICS],
+  );
+  for (const r of means) entry(r.scope_id, r.day).conc[r.metric_id] = r.value;
+  for (const r of await readOzoneStats(tx)) {
+    if (r.o3_8h !== null && (r.n_windows >= MIN_VALID_8H_WINDOWS || r.o3_8h > O3_8H_LIMIT))
+      entry(r.scope_id, r.day).conc.o3_8h = r.o3_8h;
+    if (r.o3_1h !== null && r.n_hours >= MIN_HOURS_FOR_DAILY_MEAN)
+      entry(r.scope_id, r.day).conc.o3_1h = r.o3_1h;
+  }
+
+  const out = { scope: [] as string[], day: [] as string[], aqi: [] as number[], level: [] as number[] };
+  const extra = {
+    primary: [] as string[],
+    standard: [] as string[],
+    iaqi: [] as string[],
+    conc: [] as string[],
+  };
+  for (const { scopeId, day, conc } of byDay.values()) {
+    const result = dailyAqi(day, conc);
+    if (!result) continue;
+    out.scope.push(scopeId);
+    out.day.push(day);
+    out.aqi.push(result.aqi);
+    out.level.push(result.level);
+    extra.primary.push(result.primaryPollutants.join(','));
+    extra.standard.push(result.version);
+    extra.iaqi.push(JSON.stringify(result.iaqi));
+    extra.conc.push(JSON.stringify(result.concentrations));
+  }
+  await tx.query(
+    `DELETE FROM scope_daily_aqi a USING rollup_aqi_days k WHERE a.scope_id = k.scope_id AND a.day = k.day`,
+  );
+  if (out.scope.length === 0) return 0;
+  await tx.query(
+    `INSERT INTO scope_daily_aqi (scope_id, day, aqi, level, primary_pollutants, standard, iaqi, concentrations)
+     SELECT s, d, a, l, coalesce(string_to_array(nullif(p, ''), ','), '{}'), st, i, c
+       FROM unnest($1::text[], $2::date[], $3::int[], $4::smallint[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[])
+         AS t(s, d, a, l, p, st, i, c)`,
+    [out.scope, out.day, out.aqi, out.level, extra.primary, extra.standard, extra.iaqi, extra.conc],
+  );
+  return out.scope.length;
+}
+
+/**
+ * HJ 633-2012 table note: an O3 8-hour value above 800 µg/m³ takes the 1-hour IAQI instead, so without a
+ * valid 1-hour maximum that day has no computable AQI — left out (insufficient data), not guessed.
+ */
+function dailyAqi(day: string, conc: AqiConcentrations) {
+  try {
+    return computeDailyAqi(day, conc);
+  } catch (err) {
+    if (err instanceof StandardsError) return null;
+    throw err;
+  }
+}
+
+interface OzoneRow {
+  scope_id: string;
+  day: string;
+  o3_8h: number | null;
+  n_windows: number;
+  o3_1h: number | null;
+  n_hours: number;
+}
+
+/** The scope's hourly ozone means of each day, their 8-hour windows, and the two daily maxima. */
+async function readOzoneStats(tx: Queryable): Promise<OzoneRow[]> {
+  const { rows } = await tx.query<OzoneRow>(
+    `WITH hourly AS (
+       SELECT k.scope_id, k.day, m.ts, avg(m.value) AS v,
+              k.day::timestamp AT TIME ZONE 'Asia/Shanghai' AS day_start
+         FROM rollup_aqi_days k
+         JOIN scope_series ss ON ss.scope_id = k.scope_id
+         JOIN measurement m ON m.series_id = ss.series_id AND m.metric_id = $1
+          AND m.ts >= k.day::timestamp AT TIME ZONE 'Asia/Shanghai'
+          AND m.ts < (k.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+          AND NOT ('invalid' = ANY (m.flags))
+        GROUP BY k.scope_id, k.day, m.ts
+     ),
+     windows AS (
+       SELECT h.scope_id, h.day, w.start_hour, avg(h.v) AS mean8, count(*) AS n
+         FROM hourly h
+         JOIN generate_series(0, 16) AS w(start_hour)
+           ON h.ts >= h.day_start + make_interval(hours => w.start_hour)
+          AND h.ts < h.day_start + make_interval(hours => w.start_hour + 8)
+        GROUP BY h.scope_id, h.day, w.start_hour
+     )
+     SELECT d.scope_id, d.day::text AS day,
+            (SELECT max(mean8) FROM windows w WHERE w.scope_id = d.scope_id AND w.day = d.day AND w.n >= $2) AS o3_8h,
+            (SELECT count(*) FROM windows w WHERE w.scope_id = d.scope_id AND w.day = d.day AND w.n >= $2)::int AS n_windows,
+            max(d.v) AS o3_1h, count(*)::int AS n_hours
+       FROM hourly d
+      GROUP BY d.scope_id, d.day`,
+    [OZONE_METRIC, MIN_HOURS_FOR_EIGHT_HOUR_MEAN],
+  );
+  return rows;
+}

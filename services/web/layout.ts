@@ -1,0 +1,100 @@
+/** The page shell (navigation, language switch, logout) and formatting helpers shared by the pages. */
+import type { Principal } from '../auth/principal.js';
+import { formatShanghai } from '../time/shanghai.js';
+import { html, type SafeHtml } from './html.js';
+import { translator, type Locale, type Translate } from './i18n.js';
+
+export interface PageContext {
+  locale: Locale;
+  t: Translate;
+  principal: Principal | null;
+  /** The current path with its query, for the language switch. */
+  url: string;
+}
+
+export function pageContext(locale: Locale, principal: Principal | null, url: string): PageContext {
+  return { locale, t: translator(locale), principal, url };
+}
+
+/** The same page in the other language. */
+function otherLanguageUrl(pc: PageContext): string {
+  const u = new URL(pc.url, 'http://x');
+  u.searchParams.set('lang', pc.locale === 'en' ? 'zh-CN' : 'en');
+  return `${u.pathname}${u.search}`;
+}
+
+type NavKey = 'overview' | 'alerts' | 'reports' | 'ingestion' | 'queues' | null;
+
+export function layout(pc: PageContext, title: string, body: SafeHtml, active: NavKey = null): SafeHtml {
+  const p = pc.principal;
+  const { t } = pc;
+  const link = (key: Exclude<NavKey, null>, href: string) =>
+    html`<a href="${href}" class="${active === key ? 'active' : ''}">${t(key)}</a>`;
+  const operator = p && p.role !== 'area';
+  return html`<!doctype html>
+    <html lang="${pc.locale === 'en' ? 'en' : 'zh-CN'}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · ${t('appName')}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+      </head>
+      <body>
+        <header class="top">
+          <a class="brand" href="/">${t('appName')}</a>
+          ${
+            p
+              ? html`<nav>
+                  ${link('overview', '/')}${link('alerts', '/alerts')}${link('reports', '/reports')}
+                  ${operator ? link('ingestion', '/ingest') : ''}
+                  ${p.role === 'admin' ? html`<a href="/admin/queues">${t('queues')}</a>` : ''}
+                  <a href="/docs">${t('apiDocs')}</a>
+                </nav>`
+              : ''
+          }
+          <a class="lang" href="${otherLanguageUrl(pc)}" lang="${pc.locale === 'en' ? 'zh-CN' : 'en'}"
+            >${t('switchLang')}</a
+          >
+          ${
+            p
+              ? html`<span class="who">${p.displayName}${p.readOnly ? html` (${t('readOnly')})` : ''}</span>
+                  <form method="post" action="/logout">
+                    <input type="hidden" name="_csrf" value="${p.csrfToken ?? ''}" /><button
+                      class="link"
+                      type="submit"
+                    >
+                      ${t('logout')}
+                    </button>
+                  </form>`
+              : ''
+          }
+        </header>
+        <main>
+          <h1>${title}</h1>
+          ${body}
+        </main>
+      </body>
+    </html>`;
+}
+
+export function fmt(v: number | null | undefined, decimals = 1): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(decimals);
+}
+
+export function fmtPct(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  return `${v > 0 ? '+' : ''}${v.toFixed(1)}%`;
+}
+
+export function fmtTime(d: Date | null | undefined): string {
+  return d ? formatShanghai(d, 'yyyy-MM-dd HH:mm') : '—';
+}
+
+export function statusBadge(pc: PageContext, status: string): SafeHtml {
+  const key = `status_${status}` as Parameters<Translate>[0];
+  return html`<span class="badge s-${status}">${pc.t(key)}</span>`;
+}
+
+export function csrfField(pc: PageContext): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${pc.principal?.csrfToken ?? ''}" />`;
+}

@@ -1,0 +1,108 @@
+/** Dashboard pages for the archive and the machinery: reports, ingestion (sources, batches, refused rows). */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../runtime/app-context.js';
+import { assertDistrictOperator } from '../auth/principal.js';
+import { listBatches, listRefusedRows, listSources } from '../api/queries/ingest-read.js';
+import { listReports } from '../api/queries/report-read.js';
+import { discardRefusedRow, reprocessRefused } from '../api/refused-actions.js';
+import { reportDistrictFilter } from '../api/routes/reports.js';
+import { actor, typed } from '../api/route-kit.js';
+import type { PageContext } from './layout.js';
+import { ingestPage } from './pages/ingest-page.js';
+import { reportsPage } from './pages/reports-page.js';
+import { sendPage } from './web-routes.js';
+
+export async function registerWebOperationsRoutes(
+  web: FastifyInstance,
+  ctx: AppContext,
+  pc: (req: FastifyRequest, reply: FastifyReply) => PageContext,
+): Promise<void> {
+  const r = typed(web);
+
+  r.get(
+    '/reports',
+    { schema: { hide: true, querystring: z.object({ lang: z.string().optional() }) } },
+    async (req, reply) => {
+      const reports = await listReports(ctx.db, {
+        districtId: reportDistrictFilter(req.principal!, undefined),
+        kind: null,
+        period: null,
+        includeSuperseded: false,
+        limit: 200,
+      });
+      return sendPage(reply, reportsPage(pc(req, reply), reports));
+    },
+  );
+
+  r.get(
+    '/ingest',
+    {
+      schema: {
+        hide: true,
+        querystring: z.object({ notice: z.string().max(300).optional(), lang: z.string().optional() }),
+      },
+    },
+    async (req, reply) => {
+      assertDistrictOperator(req.principal!, 'read');
+      const [sources, batches, refused] = await Promise.all([
+        listSources(ctx.db),
+        listBatches(ctx.db, { sourceId: null, status: null, beforeId: null, limit: 20 }),
+        listRefusedRows(ctx.db, {
+          status: 'open',
+          sourceId: null,
+          batchId: null,
+          reasonCode: null,
+          beforeId: null,
+          limit: 100,
+        }),
+      ]);
+      return sendPage(
+        reply,
+        ingestPage(pc(req, reply), { sources, batches, refused, notice: req.query.notice ?? null }),
+      );
+    },
+  );
+
+  const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+  r.post(
+    '/ingest/refused/:id/reprocess',
+    { schema: { hide: true, params: idParams } },
+    async (req, reply) => {
+      assertDistrictOperator(req.principal!, 'write');
+      const page = pc(req, reply);
+      const out = await reprocessRefused(ctx.db, actor(req), { ids: [req.params.id] }, { clock: ctx.clock });
+      if (out.reprocessed.length > 0)
+        await ctx.enqueue(
+          'refresh-rollups',
+          { reason: `reprocess ${out.batchIds.join(',')}` },
+          { dedupeId: 'refresh-rollups' },
+        );
+      const still = out.stillRefused[0];
+      const notice = still
+        ? page.t('stillRefused', { reason: `${still.reasonCode} ${still.reasonDetail}` })
+        : `#${req.params.id} ${page.t('done')}`;
+      return reply.redirect(`/ingest?notice=${encodeURIComponent(notice.slice(0, 300))}`, 303);
+    },
+  );
+
+  r.post(
+    '/ingest/refused/:id/discard',
+    {
+      schema: {
+        hide: true,
+        params: idParams,
+        body: z.object({ reason: z.string().trim().min(1).max(1000) }),
+      },
+    },
+    async (req, reply) => {
+      assertDistrictOperator(req.principal!, 'write');
+      await discardRefusedRow(ctx.db, actor(req), req.params.id, req.body.reason);
+      return reply.redirect(
+        `/ingest?notice=${encodeURIComponent(`#${req.params.id} ${pc(req, reply).t('done')}`)}`,
+        303,
+      );
+    },
+  );
+}

@@ -1,0 +1,293 @@
+/**
+ * The dashboard: server-rendered pages over the same views and actions as the JSON API (no build step, no
+ * client framework; forms post back and redirect, so every page works without script and on a phone).
+ */
+import formbody from '@fastify/formbody';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../runtime/app-context.js';
+import { UnauthorizedError } from '../errors.js';
+import { login, logout } from '../auth/sessions.js';
+import { acknowledgeAlertAs } from '../api/alert-actions.js';
+import { SESSION_COOKIE, sessionSettings } from '../api/auth-hooks.js';
+import { statusOf } from '../api/errors.js';
+import { setSessionCookie } from '../api/routes/session.js';
+import { actor, currentYear, today, typed } from '../api/route-kit.js';
+import { registerWebOperationsRoutes } from './web-operations.js';
+import type { SafeHtml } from './html.js';
+import { parseLocale, type Locale } from './i18n.js';
+import { pageContext, type PageContext } from './layout.js';
+import { buildOverview } from '../api/views/overview.js';
+import { buildAreaSummary } from '../api/views/area-summary.js';
+import { listDistricts } from '../api/queries/reference-read.js';
+import { listAlerts } from '../api/queries/alert-read.js';
+import { listAreas } from '../reference/reference-queries.js';
+import { confinedArea } from '../auth/principal.js';
+import { overviewPage } from './pages/overview-page.js';
+import { areaPage } from './pages/area-page.js';
+import { alertsPage } from './pages/alerts-page.js';
+import { errorPage, loginPage } from './pages/simple-pages.js';
+
+const LANG_COOKIE = 'ew_lang';
+const CSS = readFileSync(path.join(import.meta.dirname, 'assets/app.css'), 'utf8');
+
+/** ?lang= (remembered for a year) → cookie → the user's preference → DEFAULT_LOCALE. */
+export function resolveLocale(req: FastifyRequest, reply: FastifyReply, fallback: Locale): Locale {
+  const fromQuery = parseLocale((req.query as Record<string, unknown> | undefined)?.lang);
+  if (fromQuery) {
+    reply.setCookie(LANG_COOKIE, fromQuery, { path: '/', sameSite: 'lax', maxAge: 365 * 24 * 3600 });
+    return fromQuery;
+  }
+  return parseLocale(req.cookies[LANG_COOKIE]) ?? req.principal?.locale ?? fallback;
+}
+
+/** Only same-site paths: an open redirect through ?next= would help phishing. */
+export function safeReturn(target: unknown, fallback = '/'): string {
+  return typeof target === 'string' &&
+    target.startsWith('/') &&
+    !target.startsWith('//') &&
+    !target.startsWith('/\\')
+    ? target
+    : fallback;
+}
+
+/** Pages load nothing from elsewhere and run no script: a strict policy costs nothing and stops injection. */
+const PAGE_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export function sendPage(reply: FastifyReply, page: SafeHtml, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-security-policy', PAGE_CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'same-origin')
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(page.value);
+}
+
+export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const pc = (req: FastifyRequest, reply: FastifyReply): PageContext =>
+    pageContext(resolveLocale(req, reply, ctx.config.DEFAULT_LOCALE), req.principal, req.url);
+
+  await app.register(async (web) => {
+    // Form posts only here (and in the alerts engine's ack pages): the JSON API accepts JSON.
+    await web.register(formbody);
+    web.setErrorHandler((err, req, reply) => {
+      const status = statusOf(err);
+      if (status === 401) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+      if (status >= 500) req.log.error({ err, reqId: req.id }, 'page failed');
+      const message = status >= 500 ? `request ${req.id}` : err instanceof Error ? err.message : String(err);
+      return sendPage(reply, errorPage(pc(req, reply), status, message), status);
+    });
+    const r = typed(web);
+
+    r.get('/assets/app.css', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
+      reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(CSS),
+    );
+
+    r.get(
+      '/login',
+      {
+        config: { public: true },
+        schema: {
+          hide: true,
+          querystring: z.object({
+            next: z.string().optional(),
+            failed: z.string().optional(),
+            lang: z.string().optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        if (req.principal) return reply.redirect(safeReturn(req.query.next), 303);
+        return sendPage(
+          reply,
+          loginPage(pc(req, reply), { next: safeReturn(req.query.next), failed: false, username: '' }),
+        );
+      },
+    );
+
+    r.post(
+      '/login',
+      {
+        config: { public: true },
+        schema: {
+          hide: true,
+          body: z.object({
+            username: z.string().max(100),
+            password: z.string().max(200),
+            next: z.string().optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        // Login CSRF (logging a victim into the attacker's account): refuse posts from other origins.
+        const origin = req.headers.origin;
+        if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) {
+          return sendPage(reply, errorPage(pc(req, reply), 403, 'cross-site login refused'), 403);
+        }
+        try {
+          const result = await login(
+            ctx.db,
+            {
+              username: req.body.username,
+              password: req.body.password,
+              ip: req.ip,
+              userAgent: req.headers['user-agent'] ?? null,
+            },
+            sessionSettings(ctx.config),
+          );
+          setSessionCookie(reply, ctx, result);
+          return reply.redirect(safeReturn(req.body.next), 303);
+        } catch (err) {
+          if (!(err instanceof UnauthorizedError)) throw err;
+          return sendPage(
+            reply,
+            loginPage(pc(req, reply), {
+              next: safeReturn(req.body.next),
+              failed: true,
+              username: req.body.username,
+            }),
+            401,
+          );
+        }
+      },
+    );
+
+    r.post('/logout', { schema: { hide: true } }, async (req, reply) => {
+      if (req.principal) await logout(ctx.db, req.principal, req.ip);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect('/login', 303);
+    });
+
+    r.get(
+      '/',
+      {
+        schema: {
+          hide: true,
+          querystring: z.object({
+            district: z.string().optional(),
+            year: z.coerce.number().int().min(2000).max(2100).optional(),
+            lang: z.string().optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const p = req.principal!;
+        const districtId = req.query.district ?? p.districtId ?? 'tongzhou';
+        const [overview, districts] = await Promise.all([
+          buildOverview(ctx.db, p, {
+            districtId,
+            year: req.query.year ?? currentYear(ctx),
+            today: today(ctx),
+          }),
+          listDistricts(ctx.db),
+        ]);
+        const visible = p.role === 'area' ? districts.filter((d) => d.id === p.districtId) : districts;
+        return sendPage(reply, overviewPage(pc(req, reply), overview, visible));
+      },
+    );
+
+    r.get(
+      '/areas/:id',
+      {
+        schema: {
+          hide: true,
+          params: z.object({ id: z.string() }),
+          querystring: z.object({
+            year: z.coerce.number().int().min(2000).max(2100).optional(),
+            lang: z.string().optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const summary = await buildAreaSummary(ctx.db, req.principal!, {
+          areaId: req.params.id,
+          year: req.query.year ?? currentYear(ctx),
+          today: today(ctx),
+        });
+        return sendPage(reply, areaPage(pc(req, reply), summary));
+      },
+    );
+
+    r.get(
+      '/alerts',
+      {
+        schema: {
+          hide: true,
+          querystring: z.object({
+            state: z.string().default('open'),
+            severity: z.string().default(''),
+            area: z.string().default(''),
+            acked: z.coerce.number().int().optional(),
+            lang: z.string().optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const p = req.principal!;
+        const q = req.query;
+        const own = confinedArea(p);
+        const areaId = own ?? (q.area || null);
+        const states = q.state === 'open' ? ['firing', 'acknowledged'] : q.state ? [q.state] : null;
+        const severity = ['critical', 'warning', 'notice'].includes(q.severity) ? q.severity : null;
+        const [alerts, areas] = await Promise.all([
+          listAlerts(ctx.db, {
+            states,
+            severity,
+            kind: null,
+            areaId,
+            targetId: null,
+            beforeId: null,
+            limit: 200,
+          }),
+          listAreas(ctx.db),
+        ]);
+        const page = pc(req, reply);
+        const areaOptions = areas
+          .filter((a) => !own || a.id === own)
+          .map((a) => ({ id: a.id, label: page.locale === 'en' ? a.name_en : a.short_zh }));
+        const notice = q.acked ? `#${q.acked} ${page.t('acknowledged')}` : null;
+        return sendPage(
+          reply,
+          alertsPage(
+            page,
+            alerts,
+            { state: q.state, severity: q.severity, area: q.area },
+            areaOptions,
+            notice,
+          ),
+        );
+      },
+    );
+
+    r.post(
+      '/alerts/:id/ack',
+      {
+        schema: {
+          hide: true,
+          params: z.object({ id: z.coerce.number().int().positive() }),
+          body: z.object({ comment: z.string().trim().max(2000).optional(), return: z.string().optional() }),
+        },
+      },
+      async (req, reply) => {
+        await acknowledgeAlertAs(
+          ctx.db,
+          req.principal!,
+          actor(req),
+          req.params.id,
+          req.body.comment || null,
+          ctx.clock,
+        );
+        const back = new URL(safeReturn(req.body.return, '/alerts'), 'http://x');
+        back.searchParams.set('acked', String(req.params.id));
+        return reply.redirect(`${back.pathname}${back.search}`, 303);
+      },
+    );
+
+    await registerWebOperationsRoutes(web, ctx, pc);
+  });
+}

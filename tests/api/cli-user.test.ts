@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/env.js';
+import { run } from '../../services/cli/commands/user.js';
+import { useTestDatabase } from '../helpers/test-db.js';
+import { seedDistricts } from './factories.js';
+
+const db = useTestDatabase();
+
+async function user(...args: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const config = loadConfig({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+  const code = await run({ config, args, out: (l) => lines.push(l) });
+  return { code, lines };
+}
+
+describe('envwatch user', () => {
+  it('adds the bootstrap administrator and prints a generated password once', async () => {
+    const { code, lines } = await user('add', '--username', 'admin', '--role', 'admin');
+    expect(code).toBe(0);
+    const password = lines.find((l) => l.startsWith('password: '))!.slice('password: '.length);
+    expect(password).toHaveLength(20);
+    const { rows } = await db.pool.query(
+      `SELECT role, password_hash LIKE 'scrypt$%' AS hashed FROM app_user WHERE username = 'admin'`,
+    );
+    expect(rows).toEqual([{ role: 'admin', hashed: true }]);
+    const audit = await db.pool.query(
+      `SELECT via, actor LIKE 'cli:%' AS cli FROM audit_log WHERE action = 'user.create'`,
+    );
+    expect(audit.rows).toEqual([{ via: 'cli', cli: true }]);
+  });
+
+  it('refuses a street/town account without its area, and a duplicate username', async () => {
+    await seedDistricts(db.pool);
+    await expect(user('add', '--username', 'street1', '--role', 'area')).rejects.toThrow(/needs an area/);
+    await expect(user('add', '--username', 'admin', '--role', 'readonly')).rejects.toThrow(/already exists/);
+    expect((await user('add', '--username', 'street1', '--role', 'area', '--area', 'beiyuan')).code).toBe(0);
+  });
+
+  it('issues a token (printed once, stored as a digest), lists and revokes it', async () => {
+    const { lines } = await user(
+      'token',
+      '--username',
+      'street1',
+      '--name',
+      'dashboard script',
+      '--read-only',
+      '--days',
+      '30',
+    );
+    const token = lines.find((l) => l.startsWith('ewt_'))!;
+    expect(token).toMatch(/^ewt_[A-Za-z0-9_-]{43}$/);
+    const listed = (await user('tokens', '--username', 'street1')).lines;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toContain('read-only');
+    expect(listed[0]).toContain('active');
+    const id = listed[0]!.split('\t')[0]!;
+    await user('revoke-token', '--id', id);
+    expect((await user('tokens')).lines[0]).toContain('revoked');
+  });
+
+  it('lists, disables and re-enables users', async () => {
+    await user('disable', '--username', 'street1');
+    expect((await user('list')).lines.find((l) => l.includes('street1'))).toContain('disabled');
+    await user('enable', '--username', 'street1');
+    expect((await user('list')).lines.find((l) => l.includes('street1'))).not.toContain('disabled');
+  });
+});

@@ -1,0 +1,112 @@
+/** The dashboard's pages over HTTP (the browser test drives the main path; this covers the rest). */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useApiServer } from './harness.js';
+import { createUser, seedAlert, seedDistricts, TEST_PASSWORD, type TestUser } from './factories.js';
+
+const server = useApiServer();
+let bureau: TestUser;
+let area: TestUser;
+let refusedId: number;
+
+async function session(u: TestUser): Promise<{ cookie: string; csrf: string }> {
+  const res = await fetch(`${server.url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: u.username, password: TEST_PASSWORD }),
+  });
+  return {
+    cookie: res.headers.get('set-cookie')!.split(';')[0]!,
+    csrf: ((await res.json()) as { csrfToken: string }).csrfToken,
+  };
+}
+
+const page = (path: string, cookie: string) =>
+  fetch(`${server.url}${path}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
+const form = (path: string, cookie: string, fields: Record<string, string>) =>
+  fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+
+beforeAll(async () => {
+  const pool = server.db.pool;
+  await seedDistricts(pool);
+  bureau = await createUser(pool, 'bureau');
+  area = await createUser(pool, 'area', { areaId: 'beiyuan' });
+  await seedAlert(pool, { scopeId: 'beiyuan' });
+  const { rows } = await pool.query<{ id: number }>(
+    `INSERT INTO ingest_batch (source_id, adapter, status, received, refused, finished_at) VALUES ('feed', 'file_drop', 'done', 1, 1, now()) RETURNING id`,
+  );
+  const r = await pool.query<{ id: number }>(
+    `INSERT INTO refused_row (batch_id, source_id, row_number, raw, reason_code, reason_detail)
+     VALUES ($1, 'feed', 2, '{"time":"2024-03-01T09:00:00+08:00","series":"北苑示例站X","metric":"pm25","value":"41"}', 'UNKNOWN_SERIES', 'no station') RETURNING id`,
+    [rows[0]!.id],
+  );
+  refusedId = r.rows[0]!.id;
+});
+
+describe('dashboard pages', () => {
+  it('sends a browser without a session to the login form, keeping where it was going', async () => {
+    const res = await fetch(`${server.url}/alerts`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login?next=%2Falerts');
+    const login = await fetch(`${server.url}/login`);
+    expect(await login.text()).toContain('登录 envwatch');
+  });
+
+  it('refuses a wrong password on the form and logs in with the right one', async () => {
+    const bad = await form('/login', '', { username: bureau.username, password: 'nope', next: '/alerts' });
+    expect(bad.status).toBe(401);
+    expect(await bad.text()).toContain('用户名或密码错误');
+    const good = await form('/login', '', {
+      username: bureau.username,
+      password: TEST_PASSWORD,
+      next: '//evil.example/',
+    });
+    expect(good.status).toBe(303);
+    expect(good.headers.get('location')).toBe('/'); // no open redirect
+  });
+
+  it('renders the reports and ingestion pages with a strict content security policy', async () => {
+    const { cookie } = await session(bureau);
+    const reports = await page('/reports', cookie);
+    expect(reports.status).toBe(200);
+    expect(reports.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await reports.text()).toContain('尚无归档报告');
+    const ingest = await page('/ingest?lang=en', cookie);
+    const html = await ingest.text();
+    expect(html).toContain('Refused rows');
+    expect(html).toContain('UNKNOWN_SERIES');
+    expect(html).toContain('北苑示例站X'); // escaped raw row, shown as text
+  });
+
+  it('keeps the ingestion page from street/town accounts', async () => {
+    const { cookie } = await session(area);
+    expect((await page('/ingest', cookie)).status).toBe(403);
+    expect((await page('/areas/zhongcang', cookie)).status).toBe(403);
+    expect((await page('/areas/beiyuan', cookie)).status).toBe(200);
+  });
+
+  it('discards a refused row from the ingestion page with the CSRF token, and not without it', async () => {
+    const { cookie, csrf } = await session(bureau);
+    expect((await form(`/ingest/refused/${refusedId}/discard`, cookie, { reason: 'x' })).status).toBe(403);
+    const res = await form(`/ingest/refused/${refusedId}/discard`, cookie, {
+      _csrf: csrf,
+      reason: 'test feed',
+    });
+    expect(res.status).toBe(303);
+    const { rows } = await server.db.pool.query(`SELECT status, resolved_by FROM refused_row WHERE id = $1`, [
+      refusedId,
+    ]);
+    expect(rows[0]).toEqual({ status: 'discarded', resolved_by: bureau.username });
+  });
+
+  it('logs out and ends the session', async () => {
+    const { cookie, csrf } = await session(bureau);
+    const out = await form('/logout', cookie, { _csrf: csrf });
+    expect(out.status).toBe(303);
+    expect((await page('/', cookie)).status).toBe(303);
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * `npm run demo` over one quarter, against this file's own database and queue prefix, without the
+ * dashboard: every generated row is received, every planted bad row refused for its reason, and the year's
+ * story reaches the officials (alerts, e-mails in out/mail/).
+ */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { loadConfig } from '../../config/env.js';
+import { runDemo, type DemoRun } from '../../services/demo/run-demo.js';
+import { DEFAULT_DEMO_OPTIONS } from '../../services/demo/synthetic/dataset.js';
+import { MAIL_INDEX, type CaughtMailEntry } from '../../services/demo/mail-catcher.js';
+import { useTestDatabase } from '../helpers/test-db.js';
+import { createTestRedis, deleteKeysWithPrefix, uniqueQueuePrefix } from '../helpers/test-redis.js';
+
+const db = useTestDatabase();
+const prefix = uniqueQueuePrefix();
+let outDir: string;
+let demo: DemoRun;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), 'envwatch-demo-'));
+  const config = loadConfig({
+    ...process.env,
+    OUT_DIR: outDir,
+    DROP_DIR: path.join(outDir, 'drop'),
+    // No dashboard, but a port nobody else's test server would be listening on.
+    HTTP_PORT: '0',
+  });
+  demo = await runDemo(
+    config,
+    {
+      ...DEFAULT_DEMO_OPTIONS,
+      months: 3,
+      serve: false,
+      databaseUrl: db.url,
+      queuePrefix: prefix,
+      stepTimeoutMs: 5 * 60_000,
+    },
+    (line) => lines.push(line),
+  );
+}, 20 * 60_000);
+
+afterAll(async () => {
+  const redis = createTestRedis();
+  await deleteKeysWithPrefix(redis, prefix);
+  redis.disconnect();
+  await rm(outDir, { recursive: true, force: true });
+});
+
+test('every generated row is received, and no batch failed', () => {
+  const s = demo.summary;
+  expect(s.rows.received).toBe(s.expected.rows);
+  expect(s.rows.received).toBe(s.rows.inserted + s.rows.updated + s.rows.unchanged + s.rows.refused);
+  expect(s.rows.failedBatches).toBe(0);
+  expect(s.failedJobs).toEqual({ failed: 0, retrying: 0 });
+  // Two quarters of hourly PM2.5 and PM10 at 52 stations, less the gaps.
+  expect(s.rows.received).toBeGreaterThan(450_000);
+});
+
+test('the bad rows are refused for the reasons they were planted for, and nothing else is', () => {
+  expect(demo.summary.refusedByReason).toEqual(demo.summary.expected.refusedByReason);
+  expect(demo.summary.refusedByReason).toEqual({
+    NEGATIVE_VALUE: 2,
+    IMPLAUSIBLE_VALUE: 1,
+    FUTURE_TIMESTAMP: 2,
+    UNKNOWN_SERIES: 3,
+    MISSING_TIMEZONE: 1,
+  });
+});
+
+test('the audited January revised the provisional one instead of adding rows', async () => {
+  const { rows } = await db.pool.query<{ revised: number }>(
+    `SELECT count(*)::int AS revised FROM measurement_revision WHERE ts >= '2023-12-31T16:00:00Z' AND ts < '2024-01-31T16:00:00Z'`,
+  );
+  expect(rows[0]!.revised).toBeGreaterThan(50_000);
+  const audited = demo.summary.bySource.find((b) => b.sourceId === 'demo_station_audited');
+  expect(audited?.updated).toBeGreaterThan(50_000);
+});
+
+test('the sand-dust period and the heavy-pollution warning were recorded through their adapters', async () => {
+  expect(demo.summary.inputs).toEqual({ sandDustPeriods: 1, warnings: 1 });
+  const { rows } = await db.pool.query<{ lifted: boolean }>(
+    `SELECT lifted_at IS NOT NULL AS lifted FROM heavy_pollution_warning`,
+  );
+  expect(rows).toEqual([{ lifted: true }]);
+});
+
+test('targets were evaluated, alerts raised and e-mailed, and every e-mail sent landed in out/mail/', async () => {
+  const s = demo.summary;
+  expect(s.evaluationRuns).toBeGreaterThan(0);
+  expect(s.alerts.filter((a) => a.kind === 'target').reduce((n, a) => n + a.n, 0)).toBeGreaterThan(0);
+  expect(s.alerts.some((a) => a.kind === 'heavy_pollution_warning')).toBe(true);
+  const alertMail = s.deliveries
+    .filter((d) => d.channel === 'email' && d.status === 'sent')
+    .reduce((n, d) => n + d.n, 0);
+  expect(alertMail).toBeGreaterThan(0);
+  const sent = alertMail + s.reports.emailsSent;
+  expect(s.mail.count).toBe(sent);
+  const index = JSON.parse(
+    await readFile(path.join(outDir, 'mail', MAIL_INDEX), 'utf8'),
+  ) as CaughtMailEntry[];
+  expect(index).toHaveLength(sent);
+  const files = (await readdir(path.join(outDir, 'mail'))).filter((f) => f.endsWith('.eml'));
+  expect(files.sort()).toEqual(index.map((e) => e.file).sort());
+});
+
+test('each replayed month has its report for each district, archived under out/reports/', async () => {
+  const { rows } = await db.pool.query<{ period_key: string; scope_id: string }>(
+    `SELECT DISTINCT period_key, scope_id FROM report WHERE kind = 'monthly' ORDER BY 1, 2`,
+  );
+  expect(rows).toEqual(
+    ['2024-01', '2024-02', '2024-03'].flatMap((period_key) =>
+      ['bda', 'tongzhou'].map((scope_id) => ({ period_key, scope_id })),
+    ),
+  );
+  expect(demo.summary.reports.files).toBeGreaterThanOrEqual(6);
+  for (const p of demo.summary.reports.paths)
+    await expect(readFile(path.join(outDir, p))).resolves.toBeInstanceOf(Buffer);
+});
+
+test('the progress shows six months (three of history, three replayed) and the summary follows', () => {
+  expect(lines.filter((l) => /^\[\d\/6\] \d{4}-\d{2}/.test(l))).toHaveLength(6);
+  expect(lines.some((l) => l.includes('演示摘要 Demo summary'))).toBe(true);
+});
