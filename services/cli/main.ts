@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   reprocess: { summary: 'refused rows: --list, re-process after a fix, or --discard', load: () => import('./commands/reprocess.js') },
   evaluate: { summary: 'evaluate targets now [--year YYYY] [--target ID] [--as-of YYYY-MM-DD]', load: () => import('./commands/evaluate.js') },
   'check-targets': { summary: 'validate config/targets against config/reference without a database', load: () => import('./commands/check-targets.js') },
+  alerts: { summary: 'open alerts: list | ack <id> --by <name> [--comment] | sweep | sms-templates', load: () => import('./commands/alerts.js') },
   report: { summary: 'produce a report: --month 2024-03 [--scope tongzhou|bda] [--out dir] [--email]', load: () => import('./commands/report.js') },
   user: { summary: 'accounts and API tokens: add | list | token | revoke-token | password | disable | enable', load: () => import('./commands/user.js') },
   demo: { summary: 'replay a synthetic year end to end and leave the dashboard running (npm run demo)', load: () => import('./commands/demo.js') },
