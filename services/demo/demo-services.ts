@@ -13,7 +13,7 @@ import { demoConfig, demoLogin } from './demo-setup.js';
 import { startFeedServer, type FeedServer } from './feed-server.js';
 import { findHttpPort } from './local-ports.js';
 import { startMailCatcher, type MailCatcher } from './mail-catcher.js';
-import { demoDropDir, writeDemoSourcesFile } from './replay/demo-sources.js';
+import { DEMO_DROP_ROOT, writeDemoSourcesFile } from './replay/demo-sources.js';
 
 export interface DemoServices {
   config: Config;
@@ -34,7 +34,7 @@ export async function startDemoServices(
   const outDir = resolveFromRoot(base.OUT_DIR);
   const dropDir = resolveFromRoot(base.DROP_DIR);
   // The demo's drop directories only: files of an earlier run must not be ingested again.
-  await rm(path.join(dropDir, path.dirname(demoDropDir('x'))), { recursive: true, force: true });
+  await rm(path.join(dropDir, DEMO_DROP_ROOT), { recursive: true, force: true });
   const mail = opts.smtpUrl ? null : await startMailCatcher(path.join(outDir, 'mail'));
   const feed = await startFeedServer();
   try {

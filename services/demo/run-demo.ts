@@ -82,7 +82,7 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
     if (reset) await clearQueuePrefix(ctx.redis, queuePrefix);
     // The API serves during the replay too: the dashboard fills month by month.
     roles = await startRoles(ctx, opts.serve ? ['workers', 'api'] : ['workers']);
-    const url = roles.apiUrl ? `http://${base.HTTP_HOST}:${services.config.HTTP_PORT}/` : null;
+    const url = roles.apiUrl ? dashboardUrl(services, opts.year) : null;
     if (url) {
       out(`仪表盘 Dashboard: ${url}（回放中即可查看 watch it fill while the year replays）`);
       out(loginLine(services));
@@ -116,7 +116,7 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
       await services.close();
       return { summary, url: null, stop: async () => undefined };
     }
-    return await serve(services, clock, summary, out);
+    return await serve(services, clock, summary, dashboardUrl(services, opts.year), out);
   } catch (err) {
     await roles?.stop().catch(() => undefined);
     await services.close();
@@ -129,11 +129,11 @@ async function serve(
   services: DemoServices,
   clock: ManualClock,
   summary: DemoSummary,
+  url: string,
   out: Out,
 ): Promise<DemoRun> {
   const ctx = createAppContext(services.config, { clock, logger: services.logger });
   const roles = await startRoles(ctx, ['scheduler', 'workers', 'api']);
-  const url = `http://${services.config.HTTP_HOST}:${services.config.HTTP_PORT}/`;
   out('');
   out(`仪表盘 Dashboard: ${url}  （按 Ctrl-C 退出 press Ctrl-C to stop）`);
   out(loginLine(services));
@@ -145,6 +145,14 @@ async function serve(
       await services.close();
     },
   };
+}
+
+/**
+ * The overview of the replayed year: the replay ends on the 5th of January after it (when December's data
+ * are in), and the dashboard would otherwise open on that new, still empty year.
+ */
+function dashboardUrl({ config }: DemoServices, year: number): string {
+  return `http://${config.HTTP_HOST}:${config.HTTP_PORT}/?year=${year}`;
 }
 
 function loginLine({ login }: DemoServices): string {

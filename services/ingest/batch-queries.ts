@@ -135,6 +135,29 @@ export async function markSourceSuccess(
   );
 }
 
+/** finishBatch and markSourceSuccess in one round trip (the steady path ends every batch with both). */
+export async function finishBatchAndMarkSource(
+  db: Queryable,
+  b: { batchId: number; sourceId: string; counts: BatchCounts; newestDataAt: Date | null; at: Date },
+): Promise<void> {
+  const c = b.counts;
+  await db.query(
+    `WITH finished AS (
+       UPDATE ingest_batch
+          SET status = 'done', received = $3, inserted = $4, updated = $5, unchanged = $6, refused = $7,
+              newest_data_at = $8, finished_at = now()
+        WHERE id = $1
+       RETURNING id
+     )
+     INSERT INTO source_status (source_id, watching_since, last_success_at, last_data_at, last_batch_id)
+     SELECT $2, $9, $9, $8, id FROM finished
+     ON CONFLICT (source_id) DO UPDATE
+       SET last_success_at = $9, last_batch_id = EXCLUDED.last_batch_id,
+           last_data_at = GREATEST(source_status.last_data_at, EXCLUDED.last_data_at)`,
+    [b.batchId, b.sourceId, c.received, c.inserted, c.updated, c.unchanged, c.refused, b.newestDataAt, b.at],
+  );
+}
+
 export async function markSourceFailure(
   db: Queryable,
   sourceId: string,

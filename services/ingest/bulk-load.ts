@@ -174,9 +174,12 @@ export async function bulkIngest(
     const timingsMs = { stream: t1 - t0, move: t2 - t1, refusals: performance.now() - t2 };
     return { ...counts, batchId, newestDataAt: stats.newest, refusals: [], timingsMs };
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    await failBatch(pool, batchId, errorMessage(err));
-    await markSourceFailure(pool, input.sourceId, errorMessage(err), clock.now());
+    // The transaction is gone either way; bookkeeping may fail for the same reason as the load did.
+    await Promise.allSettled([
+      client.query('ROLLBACK'),
+      failBatch(pool, batchId, errorMessage(err)),
+      markSourceFailure(pool, input.sourceId, errorMessage(err), clock.now()),
+    ]);
     throw err;
   } finally {
     client.release();

@@ -1,9 +1,12 @@
 /**
  * The steady ingestion path, for every record kind: validate records, write the good ones, keep the refused
  * ones with their raw content and reason, and close the batch with counts that add up
- * (received = inserted + updated + unchanged + refused). Records are processed in chunks, each in its own
- * transaction together with its refused rows, so a large batch neither holds one huge transaction nor loses
- * a refusal if it stops half-way; re-running a delivery is idempotent (unchanged rows change nothing).
+ * (received = inserted + updated + unchanged + refused). Records are written in chunks, each atomically with
+ * its refused rows, so a large batch neither holds one huge transaction nor loses a refusal if it stops
+ * half-way; re-running a delivery is idempotent (unchanged rows change nothing).
+ *
+ * Chunks are pipelined: while PostgreSQL writes one chunk, the next is validated (the batch keeps one client,
+ * whose queries go out at once), so a batch costs about its database time, not database plus validation.
  */
 import type pg from 'pg';
 import { withTransaction } from '../db/queryable.js';
@@ -11,14 +14,13 @@ import { errorMessage } from '../errors.js';
 import type { Clock } from '../time/shanghai.js';
 import {
   failBatch,
-  finishBatch,
+  finishBatchAndMarkSource,
   markSourceFailure,
-  markSourceSuccess,
   openBatch,
   type BatchCounts,
   type OpenBatchInput,
 } from './batch-queries.js';
-import type { RecordKind, SourceRecord } from './record-kind.js';
+import type { RecordKind, SourceRecord, WriteOutcome } from './record-kind.js';
 import { refuse } from './refusal-reasons.js';
 import { insertRefusedRows, markRefusedRowsRetried, type RefusedRowInput } from './refused-queries.js';
 
@@ -40,9 +42,53 @@ export interface IngestResult extends BatchCounts {
 export const CHUNK_SIZE = 5_000;
 const REFUSAL_SAMPLE = 200;
 
-interface Pending<Raw, Row> {
-  row: Row;
-  rec: SourceRecord<Raw>;
+interface Chunk<Raw, Row> {
+  good: { row: Row; rec: SourceRecord<Raw> }[];
+  bad: RefusedRowInput[];
+  retried: number[];
+}
+
+const emptyChunk = <Raw, Row>(): Chunk<Raw, Row> => ({ good: [], bad: [], retried: [] });
+
+/**
+ * Writes one chunk: its rows, the rows the store refused, the refused rows, the retried rows closed. A chunk
+ * whose only statement is the kind's single-statement write needs no transaction of its own.
+ */
+async function writeChunk<Raw, Row>(
+  client: pg.PoolClient,
+  kind: RecordKind<Raw, Row>,
+  chunk: Chunk<Raw, Row>,
+  meta: { sourceId: string; batchId: number; by: string },
+): Promise<{ out: WriteOutcome; bad: RefusedRowInput[] }> {
+  const rows = chunk.good.map((g) => g.row);
+  const storeRefusals = (out: WriteOutcome): RefusedRowInput[] =>
+    out.refused.map((r) => {
+      const rec = chunk.good[r.index]!.rec;
+      return {
+        rowNumber: rec.row,
+        raw: rec.raw,
+        reasonCode: r.code,
+        reasonDetail: r.detail,
+        retryOf: rec.retryOf ?? null,
+      };
+    });
+  if (kind.singleStatementWrite && chunk.bad.length === 0 && chunk.retried.length === 0) {
+    const out = await kind.write(client, rows, { ...meta, autocommit: true });
+    // Rows the store kept out were not written: refusing them after the write loses nothing if we stop here.
+    const bad = storeRefusals(out);
+    await insertRefusedRows(client, meta.batchId, meta.sourceId, kind.id, bad);
+    return { out, bad };
+  }
+  return withTransaction(client, async (tx) => {
+    const out =
+      rows.length > 0
+        ? await kind.write(tx, rows, meta)
+        : { inserted: 0, updated: 0, unchanged: 0, refused: [] };
+    const bad = [...chunk.bad, ...storeRefusals(out)];
+    await insertRefusedRows(tx, meta.batchId, meta.sourceId, kind.id, bad);
+    await markRefusedRowsRetried(tx, chunk.retried, meta.batchId, meta.by);
+    return { out, bad };
+  });
 }
 
 export async function ingestRecords<Raw, Row>(
@@ -55,98 +101,93 @@ export async function ingestRecords<Raw, Row>(
   opts: { by?: string; batchId?: number } = {},
 ): Promise<IngestResult> {
   const batchId = opts.batchId ?? (await openBatch(pool, { ...input, recordKind: kind.id }));
+  const meta = { sourceId: input.sourceId, batchId, by: opts.by ?? input.adapter };
   const counts: BatchCounts = { received: 0, inserted: 0, updated: 0, unchanged: 0, refused: 0 };
   const refusals: RefusalSummary[] = [];
+  const sample = (bad: readonly RefusedRowInput[]) => {
+    for (const r of bad) {
+      if (refusals.length >= REFUSAL_SAMPLE) return;
+      refusals.push({ row: r.rowNumber, code: r.reasonCode, detail: r.reasonDetail });
+    }
+  };
   let newest: Date | null = null;
+  let inFlight: Promise<void> | null = null;
+  const client = await pool.connect();
   try {
-    const validate = await kind.prepare(pool);
+    const validate = await kind.prepare(client);
     const seen = new Set<string>();
-    let good: Pending<Raw, Row>[] = [];
-    let bad: RefusedRowInput[] = [];
-    let retried: number[] = [];
-    const noteRefusal = (r: RefusedRowInput) => {
-      bad.push(r);
-      if (refusals.length < REFUSAL_SAMPLE)
-        refusals.push({ row: r.rowNumber, code: r.reasonCode, detail: r.reasonDetail });
-    };
+    let chunk = emptyChunk<Raw, Row>();
+
+    /** Starts writing the pending chunk once the previous one is done; does not wait for it. */
     const flush = async () => {
-      const chunk = good;
-      const chunkBad = bad;
-      const chunkRetried = retried;
-      good = [];
-      bad = [];
-      retried = [];
-      const rows = chunk.map((p) => p.row);
-      if (rows.length > 0) await kind.beforeWrite?.(pool, rows);
-      await withTransaction(pool, async (tx) => {
-        const out = await kind.write(tx, rows, { sourceId: input.sourceId, batchId });
-        for (const r of out.refused) {
-          const rec = chunk[r.index]!.rec;
-          const refusal = {
-            rowNumber: rec.row,
-            raw: rec.raw,
-            reasonCode: r.code,
-            reasonDetail: r.detail,
-            retryOf: rec.retryOf ?? null,
-          };
-          chunkBad.push(refusal);
-          if (refusals.length < REFUSAL_SAMPLE)
-            refusals.push({ row: rec.row, code: r.code, detail: r.detail });
-        }
-        await insertRefusedRows(tx, batchId, input.sourceId, kind.id, chunkBad);
-        await markRefusedRowsRetried(tx, chunkRetried, batchId, opts.by ?? input.adapter);
+      const c = chunk;
+      chunk = emptyChunk<Raw, Row>();
+      if (inFlight) await inFlight;
+      const rows = c.good.map((g) => g.row);
+      if (rows.length > 0) await kind.beforeWrite?.(client, rows);
+      inFlight = writeChunk(client, kind, c, meta).then(({ out, bad }) => {
+        // Counted once stored, so a failed batch reports exactly what it committed.
         counts.inserted += out.inserted;
         counts.updated += out.updated;
         counts.unchanged += out.unchanged;
-        counts.refused += chunkBad.length;
+        counts.refused += bad.length;
+        sample(bad);
       });
+      // Awaited before the next chunk or at the end; a rejection meanwhile is not "unhandled".
+      inFlight.catch(() => undefined);
     };
+
+    /** Validates one record into the pending chunk; true when the chunk is full. */
+    const take = (rec: SourceRecord<Raw>): boolean => {
+      counts.received += 1;
+      if (rec.retryOf !== undefined) chunk.retried.push(rec.retryOf);
+      const retryOf = rec.retryOf ?? null;
+      const v = validate(rec.raw, now);
+      const refusal = !v.ok ? v : seen.has(v.key) ? refuse('DUPLICATE_IN_BATCH', v.key) : null;
+      if (refusal) {
+        chunk.bad.push({
+          rowNumber: rec.row,
+          raw: rec.raw,
+          reasonCode: refusal.code,
+          reasonDetail: refusal.detail,
+          retryOf,
+        });
+      } else if (v.ok) {
+        seen.add(v.key);
+        chunk.good.push({ row: v.row, rec });
+        if (v.dataAt && (!newest || v.dataAt > newest)) newest = v.dataAt;
+      }
+      return chunk.good.length + chunk.bad.length >= CHUNK_SIZE;
+    };
+
     const now = clock.now();
     for await (const item of records) {
       for (const rec of Array.isArray(item) ? item : [item]) if (take(rec)) await flush();
     }
-    /** Validates one record into the pending chunk; true when the chunk is full. */
-    function take(rec: SourceRecord<Raw>): boolean {
-      counts.received += 1;
-      if (rec.retryOf !== undefined) retried.push(rec.retryOf);
-      const v = validate(rec.raw, now);
-      const retryOf = rec.retryOf ?? null;
-      if (!v.ok) {
-        noteRefusal({
-          rowNumber: rec.row,
-          raw: rec.raw,
-          reasonCode: v.code,
-          reasonDetail: v.detail,
-          retryOf,
-        });
-      } else if (seen.has(v.key)) {
-        const d = refuse('DUPLICATE_IN_BATCH', v.key);
-        noteRefusal({
-          rowNumber: rec.row,
-          raw: rec.raw,
-          reasonCode: d.code,
-          reasonDetail: d.detail,
-          retryOf,
-        });
-      } else {
-        seen.add(v.key);
-        good.push({ row: v.row, rec });
-        if (v.dataAt && (!newest || v.dataAt > newest)) newest = v.dataAt;
-      }
-      return good.length + bad.length >= CHUNK_SIZE;
-    }
     await flush();
-    await finishBatch(pool, batchId, counts, newest);
-    await markSourceSuccess(pool, input.sourceId, batchId, newest, clock.now());
+    await inFlight;
+    await finishBatchAndMarkSource(client, {
+      batchId,
+      sourceId: input.sourceId,
+      counts,
+      newestDataAt: newest,
+      at: clock.now(),
+    });
     return { ...counts, batchId, newestDataAt: newest, refusals };
   } catch (err) {
+    await (inFlight as Promise<void> | null)?.catch(() => undefined);
     // The committed chunks stay (re-running the delivery is idempotent); the batch says where it stopped.
     const committed = {
       ...counts,
       received: counts.inserted + counts.updated + counts.unchanged + counts.refused,
     };
-    await failBatch(pool, batchId, errorMessage(err), committed);
-    await markSourceFailure(pool, input.sourceId, errorMessage(err), clock.now());
+    // Bookkeeping may fail for the same reason (the database is gone); the original error is the one to see.
+    await Promise.allSettled([
+      failBatch(pool, batchId, errorMessage(err), committed),
+      markSourceFailure(pool, input.sourceId, errorMessage(err), clock.now()),
+    ]);
     throw err;
+  } finally {
+    client.release();
   }
 }

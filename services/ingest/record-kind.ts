@@ -38,6 +38,8 @@ export interface WriteOutcome {
 export interface WriteMeta {
   sourceId: string;
   batchId: number;
+  /** The write runs outside any transaction: each statement commits on its own. */
+  autocommit?: boolean;
 }
 
 export interface RecordKind<Raw, Row> {
@@ -46,6 +48,11 @@ export interface RecordKind<Raw, Row> {
   readonly rawSchema: z.ZodType<Raw>;
   /** Loads what validation needs (reference data) once per batch and returns the validator. */
   prepare(db: Queryable): Promise<(raw: Raw, now: Date) => Validated<Row>>;
+  /**
+   * The write changes the store in one statement (a read may follow), so a chunk without refused rows to keep
+   * needs no transaction of its own.
+   */
+  readonly singleStatementWrite?: boolean;
   /** Called outside the write transaction before each chunk (plain-mode partitions). */
   beforeWrite?(db: Queryable, rows: readonly Row[]): Promise<void>;
   write(tx: Queryable, rows: readonly Row[], meta: WriteMeta): Promise<WriteOutcome>;

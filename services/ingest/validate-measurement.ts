@@ -52,11 +52,15 @@ export function parseDataVersion(v: string | null | undefined): 0 | 1 | null {
   return null;
 }
 
-export function parseFlags(flags: string | null | undefined): string[] {
-  if (!flags) return [];
+const NO_FLAGS: readonly string[] = Object.freeze([]);
+
+export function parseFlags(flags: string | null | undefined): readonly string[] {
+  if (!flags) return NO_FLAGS;
   const out = new Set<string>();
   for (const f of flags.split(/[;,|，；]/)) {
-    const t = f.trim();
+    // Control characters are never part of a flag (and \x1f separates rows on the way to the database).
+    // eslint-disable-next-line no-control-regex
+    const t = f.replace(/[\u0000-\u001f]/g, '').trim();
     if (t !== '') out.add(INVALID_FLAGS.has(t.toLowerCase()) ? 'invalid' : t);
   }
   return [...out];
@@ -71,14 +75,24 @@ interface Memo {
   series: Map<string, SeriesInfo | null>;
   metrics: Map<string, MetricInfo | null>;
   times: Map<string, Date | Refusal>;
+  /** Shanghai day by instant (ms): the validity check needs it for every row. */
+  days: Map<number, string>;
 }
 const MEMO_LIMIT = 20_000;
 const memos = new WeakMap<ReferenceIndex, Memo>();
 
 function memoOf(ref: ReferenceIndex): Memo {
   let m = memos.get(ref);
-  if (!m) memos.set(ref, (m = { series: new Map(), metrics: new Map(), times: new Map() }));
+  if (!m) memos.set(ref, (m = { series: new Map(), metrics: new Map(), times: new Map(), days: new Map() }));
   return m;
+}
+
+/**
+ * A string read from a file is often a slice of the whole chunk it came in: kept as a key, it would keep the
+ * chunk alive (64 KB for a 20-byte time). Keys are copied into strings of their own when stored.
+ */
+function ownCopy<K>(key: K): K {
+  return (typeof key === 'string' ? Buffer.from(key, 'utf8').toString('utf8') : key) as K;
 }
 
 function remember<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
@@ -86,13 +100,15 @@ function remember<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
   if (hit !== undefined || map.has(key)) return hit as V;
   if (map.size >= MEMO_LIMIT) map.clear(); // bounded: a feed with endless distinct texts does not grow memory
   const v = compute();
-  map.set(key, v);
+  map.set(ownCopy(key), v);
   return v;
 }
 
 export function validateMeasurement(raw: RawMeasurement, ref: ReferenceIndex, now: Date): ValidationOutcome {
-  const missing = (['time', 'series', 'metric', 'value'] as const).filter((k) => isBlank(raw[k]));
-  if (missing.length > 0) return refuse('MISSING_FIELD', missing.join(', '));
+  if (isBlank(raw.time) || isBlank(raw.series) || isBlank(raw.metric) || isBlank(raw.value)) {
+    const missing = (['time', 'series', 'metric', 'value'] as const).filter((k) => isBlank(raw[k]));
+    return refuse('MISSING_FIELD', missing.join(', '));
+  }
   const memo = memoOf(ref);
   const time = String(raw.time).trim();
   const seriesName = String(raw.series).trim();
@@ -102,9 +118,10 @@ export function validateMeasurement(raw: RawMeasurement, ref: ReferenceIndex, no
   if (!metric) return refuse('UNKNOWN_METRIC', metricName);
 
   const zone = raw.zone ?? null;
-  const ts = remember(memo.times, `${time}|${zone ?? ''}|${metric.resolution}`, () =>
-    parseTime(time, zone, metric),
-  );
+  // The key names the zone and the resolution only when they matter (a zone given, a non-hourly metric).
+  const key =
+    zone === null && metric.resolution === 'hour' ? time : `${time}|${zone ?? ''}|${metric.resolution}`;
+  const ts = remember(memo.times, key, () => parseTime(time, zone, metric));
   if (!(ts instanceof Date)) return ts;
   if (ts.getTime() > now.getTime() + FUTURE_TOLERANCE) return refuse('FUTURE_TIMESTAMP', time);
   if (!isAligned(ts, metric))
@@ -112,7 +129,7 @@ export function validateMeasurement(raw: RawMeasurement, ref: ReferenceIndex, no
 
   const series = remember(memo.series, seriesName, () => ref.series.get(normaliseName(seriesName)) ?? null);
   if (!series) return refuse('UNKNOWN_SERIES', seriesName);
-  const day = shanghaiDayOf(ts);
+  const day = remember(memo.days, ts.getTime(), () => shanghaiDayOf(ts));
   if (day < series.validFrom || (series.validTo !== null && day > series.validTo)) {
     return refuse(
       'SERIES_NOT_VALID_THEN',

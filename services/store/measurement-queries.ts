@@ -5,6 +5,7 @@
  * value never overwrites an audited one. Every changed key is queued for the rollups in the same statement,
  * which is how a revision or an hour arriving days late marks its periods for re-evaluation.
  */
+import { isPgError, PG } from '../db/pg-errors.js';
 import type { Queryable } from '../db/queryable.js';
 
 export interface MeasurementRow {
@@ -34,18 +35,27 @@ export async function ensurePartitionsFor(db: Queryable, from: Date, to: Date): 
 
 export function timeRangeOf(rows: readonly { ts: Date }[]): { min: Date; max: Date } | null {
   if (rows.length === 0) return null;
-  let min = rows[0]!.ts;
-  let max = min;
+  let min = Infinity;
+  let max = -Infinity;
   for (const r of rows) {
-    if (r.ts < min) min = r.ts;
-    if (r.ts > max) max = r.ts;
+    const t = r.ts.getTime();
+    if (t < min) min = t;
+    if (t > max) max = t;
   }
-  return { min, max };
+  return { min: new Date(min), max: new Date(max) };
 }
 
-function columns(rows: readonly MeasurementRow[]): unknown[] {
+/** Separates the rows' flag lists (flags themselves are split on ',' — see parseFlags — and carry no controls). */
+const ROW_SEP = '\u001f';
+
+/**
+ * The rows as six column strings, split by string_to_array: PostgreSQL unpacks them about five times faster than
+ * JSON or pg's array literals, and V8 builds them with a join — it matters at 5,000 rows a statement. Ids are
+ * [a-z0-9_] (no comma); times travel as epoch milliseconds (exact, no date formatting per row).
+ */
+function packedColumns(rows: readonly MeasurementRow[]): string[] {
   const n = rows.length;
-  const ts = new Array<string>(n);
+  const ts = new Array<number>(n);
   const series = new Array<string>(n);
   const metric = new Array<string>(n);
   const value = new Array<number>(n);
@@ -53,15 +63,28 @@ function columns(rows: readonly MeasurementRow[]): unknown[] {
   const version = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
-    ts[i] = r.ts.toISOString();
+    ts[i] = r.ts.getTime();
     series[i] = r.seriesId;
     metric[i] = r.metricId;
     value[i] = r.value;
     flags[i] = r.flags && r.flags.length > 0 ? r.flags.join(',') : '';
     version[i] = r.dataVersion;
   }
-  return [ts, series, metric, value, flags, version];
+  return [
+    ts.join(','),
+    series.join(','),
+    metric.join(','),
+    value.join(','),
+    flags.join(ROW_SEP),
+    version.join(','),
+  ];
 }
+
+const INPUT = `SELECT u.ord, 'epoch'::timestamptz + u.t * INTERVAL '1 millisecond' AS ts, u.s AS series_id, u.m AS metric_id,
+         u.v AS value, u.f AS flags, u.d AS data_version
+    FROM unnest(string_to_array($1, ',')::bigint[], string_to_array($2, ','), string_to_array($3, ','),
+                string_to_array($4, ',')::float8[], string_to_array($5, E'\\x1f'), string_to_array($6, ',')::smallint[])
+         WITH ORDINALITY AS u(t, s, m, v, f, d, ord)`;
 
 /** Rows must not repeat a key (the caller refuses duplicates first): one statement cannot update a row twice. */
 export async function upsertMeasurements(
@@ -71,10 +94,7 @@ export async function upsertMeasurements(
 ): Promise<UpsertCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   const { rows: result } = await db.query<{ inserted: number; updated: number }>(
-    `WITH input AS (
-       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::smallint[])
-         AS t(ts, series_id, metric_id, value, flags, data_version)
-     ),
+    `WITH input AS (${INPUT}),
      upserted AS (
        INSERT INTO measurement AS m (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
        SELECT ts, series_id, metric_id, value, coalesce(string_to_array(nullif(flags, ''), ','), '{}'),
@@ -92,15 +112,124 @@ export async function upsertMeasurements(
      queued AS (
        INSERT INTO rollup_queue (series_id, metric_id, day)
        SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date FROM upserted
+       -- A key already queued and not yet claimed needs nothing; a claimed one must be processed again.
        ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
+        WHERE rollup_queue.claim IS NOT NULL
      )
      SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
        FROM upserted`,
-    [...columns(rows), meta.sourceId, meta.batchId],
+    [...packedColumns(rows), meta.sourceId, meta.batchId],
   );
   const inserted = result[0]?.inserted ?? 0;
   const updated = result[0]?.updated ?? 0;
   return { inserted, updated, unchanged: rows.length - inserted - updated };
+}
+
+export interface WriteCounts extends UpsertCounts {
+  /** Indexes of provisional rows an audited value kept out (see findSupersededByAudited). */
+  superseded: number[];
+}
+
+/**
+ * The effect of upsertMeasurements + findSupersededByAudited in one statement, and about half as costly on
+ * new data: each input key's stored row is looked up first — one probe per series and metric finds the ones
+ * with nothing stored in the input's time span (new hours: the common case), then a primary-key probe per row
+ * of the others, in the partitions of the input's time range (LIMIT 1 keeps the planner from joining whole
+ * partitions) — new keys go in with a
+ * plain INSERT — ON CONFLICT's speculative insertion costs nearly as much as the insert itself — and only
+ * changed keys take the ON CONFLICT path (the revision trigger keeps their old rows). For use outside a
+ * transaction: a concurrent writer storing one of the new keys meanwhile makes the INSERT fail with a unique
+ * violation, and writeMeasurements then runs the ON CONFLICT form for the whole chunk.
+ */
+async function writeByLookup(
+  db: Queryable,
+  rows: readonly MeasurementRow[],
+  meta: { sourceId: string; batchId: number | null },
+): Promise<WriteCounts> {
+  const range = timeRangeOf(rows)!;
+  const { rows: result } = await db.query<{ inserted: number; updated: number; superseded: number[] | null }>(
+    `WITH input AS (
+       SELECT x.*, coalesce(string_to_array(nullif(x.flags, ''), ','), '{}') AS flag_array FROM (${INPUT}) x
+     ),
+     -- One probe per series and metric (LIMIT 1 keeps it a probe, not a scan of the partitions); materialized,
+     -- since inlined, the planner would turn it back into one probe per row.
+     occupied AS MATERIALIZED (
+       SELECT g.series_id, g.metric_id
+         FROM (SELECT series_id, metric_id, min(ts) AS lo, max(ts) AS hi FROM input GROUP BY series_id, metric_id) g
+         CROSS JOIN LATERAL (
+           SELECT 1 FROM measurement m
+            WHERE m.series_id = g.series_id AND m.metric_id = g.metric_id
+              AND m.ts >= g.lo AND m.ts <= g.hi AND m.ts >= $9 AND m.ts <= $10
+            LIMIT 1) hit
+     ),
+     existing AS (
+       SELECT i.ord, m.value AS old_value, m.flags AS old_flags, m.data_version AS old_version
+         FROM (SELECT * FROM input WHERE (series_id, metric_id) IN (SELECT series_id, metric_id FROM occupied)) i
+         CROSS JOIN LATERAL (
+           SELECT value, flags, data_version FROM measurement m
+            WHERE m.series_id = i.series_id AND m.metric_id = i.metric_id AND m.ts = i.ts
+              AND m.ts >= $9 AND m.ts <= $10
+            LIMIT 1) m
+     ),
+     inserted AS (
+       INSERT INTO measurement (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
+       SELECT i.ts, i.series_id, i.metric_id, i.value, i.flag_array, i.data_version, $7, $8
+         FROM input i WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)
+       RETURNING ts, series_id, metric_id
+     ),
+     changes AS (
+       SELECT i.*, e.old_value, e.old_flags, e.old_version FROM input i JOIN existing e ON e.ord = i.ord
+        WHERE (e.old_value, e.old_flags, e.old_version) IS DISTINCT FROM (i.value, i.flag_array, i.data_version)
+     ),
+     updated AS (
+       INSERT INTO measurement AS m (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
+       SELECT ts, series_id, metric_id, value, flag_array, data_version, $7, $8 FROM changes
+        WHERE data_version >= old_version
+       ON CONFLICT (series_id, metric_id, ts) DO UPDATE
+          SET value = EXCLUDED.value, flags = EXCLUDED.flags, data_version = EXCLUDED.data_version,
+              source_id = EXCLUDED.source_id, batch_id = EXCLUDED.batch_id, ingested_at = now(),
+              revision = m.revision + 1
+        WHERE EXCLUDED.data_version >= m.data_version
+       RETURNING m.ts, m.series_id, m.metric_id
+     ),
+     queued AS (
+       INSERT INTO rollup_queue (series_id, metric_id, day)
+       SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date
+         FROM (SELECT * FROM inserted UNION ALL SELECT * FROM updated) x
+       ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
+        WHERE rollup_queue.claim IS NOT NULL
+     )
+     SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM updated)::int AS updated,
+            -- A provisional value under an audited one: refused only when it differs (an equal one is unchanged).
+            (SELECT array_agg(c.ord::int - 1) FROM changes c
+              WHERE c.data_version < c.old_version
+                AND (c.old_value, c.old_flags) IS DISTINCT FROM (c.value, c.flag_array)) AS superseded`,
+    [...packedColumns(rows), meta.sourceId, meta.batchId, range.min, range.max],
+  );
+  const r = result[0]!;
+  const superseded = r.superseded ?? [];
+  const unchanged = rows.length - r.inserted - r.updated - superseded.length;
+  return { inserted: r.inserted, updated: r.updated, unchanged, superseded };
+}
+
+/**
+ * Writes measurements outside a transaction (db is a pool or a client not in one): the counts, and the
+ * provisional rows an audited value kept out, for the caller to refuse. Rows must not repeat a key.
+ */
+export async function writeMeasurements(
+  db: Queryable,
+  rows: readonly MeasurementRow[],
+  meta: { sourceId: string; batchId: number | null },
+): Promise<WriteCounts> {
+  if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, superseded: [] };
+  try {
+    return await writeByLookup(db, rows, meta);
+  } catch (err) {
+    if (!isPgError(err, PG.UNIQUE_VIOLATION)) throw err;
+  }
+  const counts = await upsertMeasurements(db, rows, meta);
+  const superseded = counts.unchanged > 0 ? await findSupersededByAudited(db, rows) : [];
+  return { ...counts, unchanged: counts.unchanged - superseded.length, superseded };
 }
 
 /**
@@ -119,13 +248,13 @@ export async function findSupersededByAudited(
   if (provisional.length === 0) return [];
   const picked = provisional.map((i) => rows[i]!);
   const { rows: found } = await db.query<{ ord: number }>(
-    `SELECT i.ord::int AS ord
-       FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::smallint[])
-              WITH ORDINALITY AS i(ts, series_id, metric_id, value, flags, data_version, ord)
+    `WITH i AS (${INPUT})
+     SELECT i.ord::int AS ord
+       FROM i
        JOIN measurement m ON m.series_id = i.series_id AND m.metric_id = i.metric_id AND m.ts = i.ts
       WHERE m.data_version > i.data_version
         AND (m.value, m.flags) IS DISTINCT FROM (i.value, coalesce(string_to_array(nullif(i.flags, ''), ','), '{}'))`,
-    columns(picked),
+    packedColumns(picked),
   );
   return found.map((f) => provisional[f.ord - 1]!);
 }

@@ -18,13 +18,21 @@ describe('storage policies (plain mode)', () => {
     await ensurePartitionsFor(db.pool, new Date('2023-01-15T00:00:00Z'), new Date('2023-03-15T00:00:00Z'));
     const report = await applyStoragePolicies(db.pool, { RAW_RETENTION_DAYS: 0, COMPRESS_AFTER_DAYS: 120 });
     expect(report.droppedPartitions).toEqual([]);
-    expect(await partitions()).toEqual(['measurement_y2023m01', 'measurement_y2023m02', 'measurement_y2023m03']);
+    expect(await partitions()).toEqual([
+      'measurement_y2023m01',
+      'measurement_y2023m02',
+      'measurement_y2023m03',
+    ]);
   });
 
   it('drops only the partitions that end before now minus the retention window', async () => {
     const now = new Date('2023-05-01T00:00:00Z');
     // 60 days before 1 May is 2 March: January and February end before it, March does not.
-    const report = await applyStoragePolicies(db.pool, { RAW_RETENTION_DAYS: 60, COMPRESS_AFTER_DAYS: 120 }, now);
+    const report = await applyStoragePolicies(
+      db.pool,
+      { RAW_RETENTION_DAYS: 60, COMPRESS_AFTER_DAYS: 120 },
+      now,
+    );
     expect(report.droppedPartitions.sort()).toEqual(['measurement_y2023m01', 'measurement_y2023m02']);
     expect(await partitions()).toEqual(['measurement_y2023m03']);
   });

@@ -15,9 +15,11 @@ import { parseSources } from '../../ingest/sources/load-sources.js';
 import type { SourceDefinition } from '../../ingest/sources/source-schema.js';
 import { DEMO_SOURCES } from '../synthetic/dataset.js';
 
-/** Drop directories are DROP_DIR/demo/<source id>. */
+/** The demo's drop directories live under DROP_DIR/demo/: DROP_DIR/demo/<source id>. */
+export const DEMO_DROP_ROOT = 'demo';
+
 export function demoDropDir(sourceId: string): string {
-  return path.join('demo', sourceId);
+  return path.join(DEMO_DROP_ROOT, sourceId);
 }
 
 const NOTE =

@@ -41,9 +41,11 @@ async function moveInto(from: string, dir: string, name: string): Promise<string
 async function releaseStaleClaims(dir: string, processing: string): Promise<void> {
   for (const name of await readdir(processing)) {
     const file = path.join(processing, name);
+    // Gone meanwhile (another worker released or finished it): nothing to give back.
     const s = await stat(file).catch(() => null);
-    if (s?.isFile() && Date.now() - s.mtimeMs > CLAIM_TIMEOUT)
+    if (s?.isFile() && Date.now() - s.mtimeMs > CLAIM_TIMEOUT) {
       await rename(file, path.join(dir, name)).catch(() => undefined);
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import {
   findSupersededByAudited,
   timeRangeOf,
   upsertMeasurements,
+  writeMeasurements,
   type MeasurementRow,
 } from '../../store/measurement-queries.js';
 import type { RecordKind } from '../record-kind.js';
@@ -27,11 +28,12 @@ export const rawMeasurementSchema: z.ZodType<RawMeasurement> = z.object({
 }) as z.ZodType<RawMeasurement>;
 
 export function measurementKey(r: MeasurementRow): string {
-  return `${r.seriesId}|${r.metricId}|${r.ts.toISOString()}`;
+  return `${r.seriesId}|${r.metricId}|${r.ts.getTime()}`;
 }
 
 export const measurementKind: RecordKind<RawMeasurement, MeasurementRow> = {
   id: 'measurement',
+  singleStatementWrite: true,
   rawSchema: rawMeasurementSchema,
   async prepare(db) {
     const ref = await loadReferenceIndex(db);
@@ -45,18 +47,23 @@ export const measurementKind: RecordKind<RawMeasurement, MeasurementRow> = {
     if (range) await ensurePartitionsFor(db, range.min, range.max);
   },
   async write(tx, rows, meta) {
+    const refusal = refuse('SUPERSEDED_BY_AUDITED');
+    const refused = (indexes: readonly number[]) =>
+      indexes.map((index) => {
+        const r = rows[index]!;
+        return {
+          index,
+          code: refusal.code,
+          detail: `${refusal.detail}：${r.seriesId} ${r.metricId} ${r.ts.toISOString()}`,
+        };
+      });
+    if (meta.autocommit) {
+      const { superseded, ...counts } = await writeMeasurements(tx, rows, meta);
+      return { ...counts, refused: refused(superseded) };
+    }
     const counts = await upsertMeasurements(tx, rows, meta);
     if (counts.unchanged === 0) return { ...counts, refused: [] };
     const superseded = await findSupersededByAudited(tx, rows);
-    const refusal = refuse('SUPERSEDED_BY_AUDITED');
-    return {
-      ...counts,
-      unchanged: counts.unchanged - superseded.length,
-      refused: superseded.map((index) => ({
-        index,
-        code: refusal.code,
-        detail: `${refusal.detail}：${measurementKey(rows[index]!)}`,
-      })),
-    };
+    return { ...counts, unchanged: counts.unchanged - superseded.length, refused: refused(superseded) };
   },
 };

@@ -128,6 +128,7 @@ async function writeSandDust(tx: Queryable, rows: readonly SandDustRow[], batchI
 
 export const sandDustKind: RecordKind<RawSandDust, SandDustRow> = {
   id: 'sand_dust_period',
+  singleStatementWrite: true,
   rawSchema: rawSandDustSchema,
   async prepare(db) {
     const ref = await loadReferenceIndex(db);

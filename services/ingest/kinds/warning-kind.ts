@@ -174,6 +174,7 @@ async function writeWarnings(tx: Queryable, rows: readonly WarningRow[], batchId
 
 export const warningKind: RecordKind<RawWarning, WarningRow> = {
   id: 'heavy_pollution_warning',
+  singleStatementWrite: true,
   rawSchema: rawWarningSchema,
   async prepare(db) {
     const ref = await loadReferenceIndex(db);
