@@ -39,8 +39,18 @@ export function today(ctx: AppContext): string {
   return toShanghaiDay(ctx.clock.now());
 }
 
-export function currentYear(ctx: AppContext): number {
-  return Number(today(ctx).slice(0, 4));
+/** Until this day of January, pages and endpoints asked for no year open on the year just ended. */
+export const YEAR_ROLLOVER_DAY = 10;
+
+/**
+ * The year shown when none is asked for. In the first days of January the new year has no valid daily mean
+ * yet (the first is yesterday's, and the settling window holds it back) while officials are closing the old
+ * one, so the default stays on the year just ended until YEAR_ROLLOVER_DAY; ?year= still opens any year.
+ */
+export function defaultYear(ctx: AppContext): number {
+  const day = today(ctx);
+  const year = Number(day.slice(0, 4));
+  return day.slice(5) < `01-${String(YEAR_ROLLOVER_DAY).padStart(2, '0')}` ? year - 1 : year;
 }
 
 export const TAGS = {

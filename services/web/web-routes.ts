@@ -14,7 +14,7 @@ import { acknowledgeAlertAs } from '../api/alert-actions.js';
 import { SESSION_COOKIE, sessionSettings } from '../api/auth-hooks.js';
 import { statusOf } from '../api/errors.js';
 import { setSessionCookie } from '../api/routes/session.js';
-import { actor, currentYear, today, typed } from '../api/route-kit.js';
+import { actor, defaultYear, today, typed } from '../api/route-kit.js';
 import { registerWebOperationsRoutes } from './web-operations.js';
 import type { SafeHtml } from './html.js';
 import { parseLocale, type Locale } from './i18n.js';
@@ -181,7 +181,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
         const [overview, districts] = await Promise.all([
           buildOverview(ctx.db, p, {
             districtId,
-            year: req.query.year ?? currentYear(ctx),
+            year: req.query.year ?? defaultYear(ctx),
             today: today(ctx),
           }),
           listDistricts(ctx.db),
@@ -206,7 +206,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       async (req, reply) => {
         const summary = await buildAreaSummary(ctx.db, req.principal!, {
           areaId: req.params.id,
-          year: req.query.year ?? currentYear(ctx),
+          year: req.query.year ?? defaultYear(ctx),
           today: today(ctx),
         });
         return sendPage(reply, areaPage(pc(req, reply), summary));

@@ -9,7 +9,7 @@ import { resolveScopeOwner } from '../queries/reference-read.js';
 import { listTargetStatuses } from '../queries/status-read.js';
 import {
   authErrors,
-  currentYear,
+  defaultYear,
   documentedElsewhere,
   limitField,
   TAGS,
@@ -113,7 +113,7 @@ export async function registerStatusRoutes(app: FastifyInstance, ctx: AppContext
     async (req) =>
       buildOverview(ctx.db, principalOf(req), {
         districtId: req.query.district,
-        year: req.query.year ?? currentYear(ctx),
+        year: req.query.year ?? defaultYear(ctx),
         today: today(ctx),
       }),
   );
@@ -137,7 +137,7 @@ export async function registerStatusRoutes(app: FastifyInstance, ctx: AppContext
     async (req) =>
       buildAreaSummary(ctx.db, principalOf(req), {
         areaId: req.params.id,
-        year: req.query.year ?? currentYear(ctx),
+        year: req.query.year ?? defaultYear(ctx),
         today: today(ctx),
       }),
   );
