@@ -96,7 +96,10 @@ const schema = z.object({
       try {
         return JSON.parse(s) as unknown;
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'JSON object of name → secret, e.g. {"municipal_feed":"…"}' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'JSON object of name → secret, e.g. {"municipal_feed":"…"}',
+        });
         return z.NEVER;
       }
     })
@@ -107,6 +110,9 @@ const schema = z.object({
   // `npm run demo` sends its e-mail here (e.g. Mailpit: smtp://127.0.0.1:1025) instead of its embedded catcher
   // that writes out/mail/. Unset: the catcher.
   DEMO_SMTP_URL: z.url().optional(),
+  // A directory of caught e-mail (the demo's out/mail/: <n>-<subject>.eml and index.json) that the dashboard shows
+  // to admins under /mail. The demo sets it for its embedded catcher; unset in deployments.
+  MAIL_CATCHER_DIR: z.string().min(1).optional(),
   DEFAULT_LOCALE: z.enum(['zh-CN', 'en']).default('zh-CN'),
   ROLES: z
     .string()
@@ -143,12 +149,19 @@ const schema = z.object({
     .pipe(z.array(z.number().int().min(2000))),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   // API and dashboard (issue 7). A session ends at its absolute lifetime or after the idle period, first come.
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).default(120),
   // Cookies marked Secure (HTTPS only). Defaults to true in production (see loadConfig).
   COOKIE_SECURE: bool.optional(),
   // First-boot / demo administrator, created at API start when both are set and the user does not exist.
-  INITIAL_ADMIN_USERNAME: z.string().regex(/^[a-z0-9][a-z0-9_.-]{1,62}$/, 'lower-case letters, digits, _ . -').optional(),
+  INITIAL_ADMIN_USERNAME: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{1,62}$/, 'lower-case letters, digits, _ . -')
+    .optional(),
   INITIAL_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').optional(),
   // When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open to the network.
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
@@ -166,7 +179,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ? []
     : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   if (parsed.success && parsed.data.NODE_ENV === 'production') {
-    if (!parsed.data.APP_SECRET) problems.push('APP_SECRET: required in production (signs acknowledgement links)');
+    if (!parsed.data.APP_SECRET)
+      problems.push('APP_SECRET: required in production (signs acknowledgement links)');
     if (parsed.data.SMS_GATEWAY_URL && (!parsed.data.SMS_ACCESS_KEY || !parsed.data.SMS_ACCESS_SECRET)) {
       problems.push('SMS_ACCESS_KEY/SMS_ACCESS_SECRET: required when SMS_GATEWAY_URL is set');
     }

@@ -47,6 +47,7 @@ export async function startDemoServices(
       databaseUrl: opts.databaseUrl,
       queuePrefix: opts.queuePrefix,
       smtpUrl: opts.smtpUrl ?? mail!.url,
+      mailDir: mail?.dir ?? null,
       httpPort,
       sourcesFile,
     });

@@ -126,6 +126,8 @@ export function demoConfig(
     databaseUrl: string;
     queuePrefix: string;
     smtpUrl: string;
+    /** The embedded catcher's directory, shown in the dashboard; null when Mailpit or another server takes the mail. */
+    mailDir: string | null;
     httpPort: number;
     sourcesFile: string;
     login: { username: string; password: string };
@@ -141,6 +143,7 @@ export function demoConfig(
     DATABASE_URL: overrides.databaseUrl,
     QUEUE_PREFIX: overrides.queuePrefix,
     SMTP_URL: overrides.smtpUrl,
+    MAIL_CATCHER_DIR: overrides.mailDir ?? undefined,
     HTTP_PORT: overrides.httpPort,
     PUBLIC_BASE_URL: `http://${base.HTTP_HOST}:${overrides.httpPort}`,
   };

@@ -10,10 +10,17 @@ export interface PageContext {
   principal: Principal | null;
   /** The current path with its query, for the language switch. */
   url: string;
+  /** Caught e-mail is on show (MAIL_CATCHER_DIR, the demo): admins get a link to it. */
+  mailbox?: boolean;
 }
 
-export function pageContext(locale: Locale, principal: Principal | null, url: string): PageContext {
-  return { locale, t: translator(locale), principal, url };
+export function pageContext(
+  locale: Locale,
+  principal: Principal | null,
+  url: string,
+  opts: { mailbox?: boolean } = {},
+): PageContext {
+  return { locale, t: translator(locale), principal, url, mailbox: opts.mailbox ?? false };
 }
 
 /** The same page in the other language. */
@@ -23,7 +30,7 @@ function otherLanguageUrl(pc: PageContext): string {
   return `${u.pathname}${u.search}`;
 }
 
-type NavKey = 'overview' | 'alerts' | 'reports' | 'ingestion' | 'queues' | null;
+type NavKey = 'overview' | 'alerts' | 'reports' | 'ingestion' | 'queues' | 'mailbox' | null;
 
 export function layout(pc: PageContext, title: string, body: SafeHtml, active: NavKey = null): SafeHtml {
   const p = pc.principal;
@@ -48,6 +55,7 @@ export function layout(pc: PageContext, title: string, body: SafeHtml, active: N
                   ${link('overview', '/')}${link('alerts', '/alerts')}${link('reports', '/reports')}
                   ${operator ? link('ingestion', '/ingest') : ''}
                   ${p.role === 'admin' ? html`<a href="/admin/queues">${t('queues')}</a>` : ''}
+                  ${p.role === 'admin' && pc.mailbox ? link('mailbox', '/mail') : ''}
                   <a href="/docs">${t('apiDocs')}</a>
                 </nav>`
               : ''

@@ -2,14 +2,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../runtime/app-context.js';
-import { assertDistrictOperator } from '../auth/principal.js';
+import { assertAdmin, assertDistrictOperator } from '../auth/principal.js';
 import { listBatches, listRefusedRows, listSources } from '../api/queries/ingest-read.js';
 import { listReports } from '../api/queries/report-read.js';
 import { discardRefusedRow, reprocessRefused } from '../api/refused-actions.js';
 import { reportDistrictFilter } from '../api/routes/reports.js';
 import { actor, typed } from '../api/route-kit.js';
 import type { PageContext } from './layout.js';
+import { resolveFromRoot } from '../cli/paths.js';
+import { NotFoundError } from '../errors.js';
+import { readMailbox, readMailFile, readMailMessage } from './mailbox.js';
 import { ingestPage } from './pages/ingest-page.js';
+import { mailboxPage, mailMessagePage } from './pages/mail-page.js';
 import { reportsPage } from './pages/reports-page.js';
 import { sendPage } from './web-routes.js';
 
@@ -105,4 +109,40 @@ export async function registerWebOperationsRoutes(
       );
     },
   );
+
+  registerMailboxRoutes(web, ctx, pc);
+}
+
+/** The demo's caught e-mail (MAIL_CATCHER_DIR); admins only — the messages carry people's addresses. */
+function registerMailboxRoutes(
+  web: FastifyInstance,
+  ctx: AppContext,
+  pc: (req: FastifyRequest, reply: FastifyReply) => PageContext,
+): void {
+  const r = typed(web);
+  const mailDir = (req: FastifyRequest): string => {
+    assertAdmin(req.principal!);
+    const dir = ctx.config.MAIL_CATCHER_DIR;
+    if (dir === undefined) throw new NotFoundError('no caught e-mail here (MAIL_CATCHER_DIR is not set)');
+    return resolveFromRoot(dir);
+  };
+  const nParams = z.object({ n: z.coerce.number().int().positive() });
+
+  r.get('/mail', { schema: { hide: true } }, async (req, reply) =>
+    sendPage(reply, mailboxPage(pc(req, reply), await readMailbox(mailDir(req)))),
+  );
+  r.get('/mail/:n', { schema: { hide: true, params: nParams } }, async (req, reply) =>
+    sendPage(reply, mailMessagePage(pc(req, reply), await readMailMessage(mailDir(req), req.params.n))),
+  );
+  r.get('/mail/:n/eml', { schema: { hide: true, params: nParams } }, async (req, reply) => {
+    const { entry, raw } = await readMailFile(mailDir(req), req.params.n);
+    return reply
+      .type('message/rfc822')
+      .header(
+        'content-disposition',
+        // An ASCII fallback, and the real (often Chinese) name per RFC 6266 for browsers that read it.
+        `attachment; filename="mail-${entry.n}.eml"; filename*=UTF-8''${encodeURIComponent(entry.file)}`,
+      )
+      .send(raw);
+  });
 }

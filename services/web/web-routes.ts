@@ -70,7 +70,9 @@ export function sendPage(reply: FastifyReply, page: SafeHtml, status = 200): Fas
 
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const pc = (req: FastifyRequest, reply: FastifyReply): PageContext =>
-    pageContext(resolveLocale(req, reply, ctx.config.DEFAULT_LOCALE), req.principal, req.url);
+    pageContext(resolveLocale(req, reply, ctx.config.DEFAULT_LOCALE), req.principal, req.url, {
+      mailbox: ctx.config.MAIL_CATCHER_DIR !== undefined,
+    });
 
   await app.register(async (web) => {
     // Form posts only here (and in the alerts engine's ack pages): the JSON API accepts JSON.

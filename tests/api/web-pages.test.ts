@@ -1,11 +1,17 @@
 /** The dashboard's pages over HTTP (the browser test drives the main path; this covers the rest). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useApiServer } from './harness.js';
 import { createUser, seedAlert, seedDistricts, TEST_PASSWORD, type TestUser } from './factories.js';
 
-const server = useApiServer();
+// Caught e-mail as the demo's catcher leaves it (services/demo/mail-catcher.ts).
+const mailDir = mkdtempSync(path.join(tmpdir(), 'envwatch-mail-'));
+const server = useApiServer({ MAIL_CATCHER_DIR: mailDir });
 let bureau: TestUser;
 let area: TestUser;
+let admin: TestUser;
 let refusedId: number;
 
 async function session(u: TestUser): Promise<{ cookie: string; csrf: string }> {
@@ -35,6 +41,8 @@ beforeAll(async () => {
   await seedDistricts(pool);
   bureau = await createUser(pool, 'bureau');
   area = await createUser(pool, 'area', { areaId: 'beiyuan' });
+  admin = await createUser(pool, 'admin');
+  writeCaughtMail();
   await seedAlert(pool, { scopeId: 'beiyuan' });
   const { rows } = await pool.query<{ id: number }>(
     `INSERT INTO ingest_batch (source_id, adapter, status, received, refused, finished_at) VALUES ('feed', 'file_drop', 'done', 1, 1, now()) RETURNING id`,
@@ -108,5 +116,82 @@ describe('dashboard pages', () => {
     const out = await form('/logout', cookie, { _csrf: csrf });
     expect(out.status).toBe(303);
     expect((await page('/', cookie)).status).toBe(303);
+  });
+});
+
+function writeCaughtMail(): void {
+  const eml = [
+    'From: envwatch <alerts@envwatch.local>',
+    'To: zhang@beiyuan.example',
+    'Subject: =?UTF-8?B?' + Buffer.from('【超标】北苑街道 PM2.5').toString('base64') + '?=',
+    'Message-ID: <a1@envwatch.local>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    '北苑街道 2024年PM2.5累计浓度 41.2 µg/m³，超过目标 35。',
+    '--b',
+    'Content-Type: application/pdf; name="report.pdf"',
+    'Content-Disposition: attachment; filename="report.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('%PDF-1.4 test').toString('base64'),
+    '--b--',
+    '',
+  ].join('\r\n');
+  writeFileSync(path.join(mailDir, '0001-超标-北苑街道-PM2-5.eml'), eml);
+  const entry = {
+    n: 1,
+    file: '0001-超标-北苑街道-PM2-5.eml',
+    subject: '【超标】北苑街道 PM2.5',
+    from: 'envwatch <alerts@envwatch.local>',
+    to: ['zhang@beiyuan.example'],
+    date: '2024-06-15T02:00:00.000Z',
+    messageId: '<a1@envwatch.local>',
+    bytes: eml.length,
+  };
+  // A tampered entry pointing outside the directory must not be served.
+  const evil = { ...entry, n: 2, file: '../../etc/passwd.eml' };
+  writeFileSync(path.join(mailDir, 'index.json'), JSON.stringify([entry]));
+  writeFileSync(path.join(mailDir, 'index-evil.json'), JSON.stringify([entry, evil]));
+}
+
+describe('the caught e-mail of the demo', () => {
+  it('lists and shows messages to admins, with the .eml to download', async () => {
+    const { cookie } = await session(admin);
+    const overview = await (await page('/reports', cookie)).text();
+    expect(overview).toContain('href="/mail"');
+    const list = await page('/mail', cookie);
+    expect(list.status).toBe(200);
+    const listHtml = await list.text();
+    expect(listHtml).toContain('【超标】北苑街道 PM2.5');
+    expect(listHtml).toContain('zhang@beiyuan.example');
+    const one = await (await page('/mail/1', cookie)).text();
+    expect(one).toContain('北苑街道 2024年PM2.5累计浓度 41.2 µg/m³，超过目标 35。');
+    expect(one).toContain('report.pdf');
+    const eml = await page('/mail/1/eml', cookie);
+    expect(eml.headers.get('content-type')).toContain('message/rfc822');
+    expect(eml.headers.get('content-disposition')).toContain("filename*=UTF-8''0001-");
+    expect(await eml.text()).toContain('Message-ID: <a1@envwatch.local>');
+    expect((await page('/mail/9', cookie)).status).toBe(404);
+  });
+
+  it('is for admins only: the messages carry addresses', async () => {
+    const { cookie } = await session(bureau);
+    expect(await (await page('/reports', cookie)).text()).not.toContain('href="/mail"');
+    expect((await page('/mail', cookie)).status).toBe(403);
+    expect((await page('/mail/1', cookie)).status).toBe(403);
+  });
+
+  it('refuses an index entry that points outside the directory', async () => {
+    const { copyFileSync } = await import('node:fs');
+    copyFileSync(path.join(mailDir, 'index-evil.json'), path.join(mailDir, 'index.json'));
+    const { cookie } = await session(admin);
+    const res = await page('/mail/2/eml', cookie);
+    expect(res.status).toBe(500);
+    expect(await res.text()).not.toContain('root:');
   });
 });
