@@ -2,8 +2,7 @@
  * cumulative_mean_limit with hand-computed expectations: 2024 is a leap year (366 days; 1 Jan – 31 May =
  * 152 days, leaving 214), the comparison is at one decimal after GB/T 8170 rounding (half to even).
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../helpers/test-db.js';
+import { describe, expect, it } from 'vitest';
 import {
   days,
   evaluateAsOf,
@@ -12,19 +11,11 @@ import {
   insertScopeMonthly,
   months,
   only,
-  resetData,
-  seedRealReference,
   target,
+  useRuleDatabase,
 } from '../targets/fixtures.js';
 
-const db = useTestDatabase();
-
-beforeAll(async () => {
-  await seedRealReference(db.pool);
-});
-beforeEach(async () => {
-  await resetData(db.pool);
-});
+const db = useRuleDatabase();
 
 const annual35 = target({ id: 'T-MEAN-01', rule: { kind: 'cumulative_mean_limit', max: 35 } });
 

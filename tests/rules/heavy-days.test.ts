@@ -2,27 +2,18 @@
  * heavy_days: a heavy day has a daily AQI above 200; Q1 2024 has 91 days. The sand-dust exclusion leaves the
  * day out of both the count and the days expected.
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enumerateDays } from '../../services/time/shanghai.js';
-import { useTestDatabase } from '../helpers/test-db.js';
 import {
   evaluateAsOf,
   insertAqi,
   insertSandDust,
   only,
-  resetData,
-  seedRealReference,
   target,
+  useRuleDatabase,
 } from '../targets/fixtures.js';
 
-const db = useTestDatabase();
-
-beforeAll(async () => {
-  await seedRealReference(db.pool);
-});
-beforeEach(async () => {
-  await resetData(db.pool);
-});
+const db = useRuleDatabase();
 
 const q1 = target({
   id: 'T-HEAVY-Q1',

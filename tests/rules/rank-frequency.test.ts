@@ -2,27 +2,18 @@
  * rank_frequency: with 273 units ranked, the bottom 30 are ranks 244-273 (rank > 273 − 30) and the bottom 10
  * ranks 264-273. Months count once they have ended by the evaluation day.
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { shanghaiInstant } from '../../services/time/shanghai.js';
-import { useTestDatabase } from '../helpers/test-db.js';
 import {
   evaluateAsOf,
   insertCityRanks,
   only,
-  resetData,
-  seedRealReference,
   target,
+  useRuleDatabase,
   writeMeasurements,
 } from '../targets/fixtures.js';
 
-const db = useTestDatabase();
-
-beforeAll(async () => {
-  await seedRealReference(db.pool);
-});
-beforeEach(async () => {
-  await resetData(db.pool);
-});
+const db = useRuleDatabase();
 
 const N = 273;
 const unit = { kind: 'areas' as const, ids: ['majuqiao'] };

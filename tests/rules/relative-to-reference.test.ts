@@ -4,27 +4,18 @@
  * Relative improvement rates (rounded to 0.1 point): A 2.7 %, B 7.1 %, C 0.0 %, D 0.0 % → average 2.45 %, which
  * GB/T 8170 rounds half-to-even to 2.4 %.
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../helpers/test-db.js';
+import { describe, expect, it } from 'vitest';
 import {
   days,
   evaluateAsOf,
   insertScopeDaily,
   insertScopeMonthly,
   months,
-  resetData,
-  seedRealReference,
   target,
+  useRuleDatabase,
 } from '../targets/fixtures.js';
 
-const db = useTestDatabase();
-
-beforeAll(async () => {
-  await seedRealReference(db.pool);
-});
-beforeEach(async () => {
-  await resetData(db.pool);
-});
+const db = useRuleDatabase();
 
 const UNITS = { beiyuan: [36, 37], wenjing: [39, 42], zhongcang: [33, 33], yuqiao: [38, 38] } as const;
 

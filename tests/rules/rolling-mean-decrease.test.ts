@@ -1,24 +1,8 @@
 /** rolling_mean_decrease: three-year moving averages of annual means (000:2020, 004:17). */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../helpers/test-db.js';
-import {
-  days,
-  evaluateAsOf,
-  insertScopeDaily,
-  only,
-  resetData,
-  seedRealReference,
-  target,
-} from '../targets/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { days, evaluateAsOf, insertScopeDaily, only, target, useRuleDatabase } from '../targets/fixtures.js';
 
-const db = useTestDatabase();
-
-beforeAll(async () => {
-  await seedRealReference(db.pool);
-});
-beforeEach(async () => {
-  await resetData(db.pool);
-});
+const db = useRuleDatabase();
 
 const rolling = target({
   id: 'T-ROLL-01',

@@ -1,23 +1,8 @@
 /** water_class_target on the reference sections (sites-water.yaml) with monthly classes and parameter means. */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../helpers/test-db.js';
-import {
-  evaluateAsOf,
-  insertWaterMonth,
-  only,
-  resetData,
-  seedRealReference,
-  target,
-} from '../targets/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { evaluateAsOf, insertWaterMonth, only, target, useRuleDatabase } from '../targets/fixtures.js';
 
-const db = useTestDatabase();
-
-beforeAll(async () => {
-  await seedRealReference(db.pool);
-});
-beforeEach(async () => {
-  await resetData(db.pool);
-});
+const db = useRuleDatabase();
 
 const water = (
   id: string,

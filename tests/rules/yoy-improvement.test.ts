@@ -1,24 +1,8 @@
 /** yoy_improvement: the mean so far against the same calendar window last year, at one decimal. */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../helpers/test-db.js';
-import {
-  days,
-  evaluateAsOf,
-  insertScopeDaily,
-  only,
-  resetData,
-  seedRealReference,
-  target,
-} from '../targets/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { days, evaluateAsOf, insertScopeDaily, only, target, useRuleDatabase } from '../targets/fixtures.js';
 
-const db = useTestDatabase();
-
-beforeAll(async () => {
-  await seedRealReference(db.pool);
-});
-beforeEach(async () => {
-  await resetData(db.pool);
-});
+const db = useRuleDatabase();
 
 const perUnit = target({
   id: 'T-YOY-01',

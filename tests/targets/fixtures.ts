@@ -26,6 +26,8 @@ import {
   shanghaiInstant,
 } from '../../services/time/shanghai.js';
 import type pg from 'pg';
+import { beforeAll, beforeEach } from 'vitest';
+import { useTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -34,6 +36,18 @@ export async function seedRealReference(pool: pg.Pool): Promise<void> {
 }
 
 /** Empties every input and output table between tests of one file (reference rows stay). */
+/** A database of the file's own with the real reference data, and no target data left from the test before. */
+export function useRuleDatabase(): TestDatabase {
+  const db = useTestDatabase();
+  beforeAll(async () => {
+    await seedRealReference(db.pool);
+  });
+  beforeEach(async () => {
+    await resetData(db.pool);
+  });
+  return db;
+}
+
 export async function resetData(db: Queryable): Promise<void> {
   await db.query(
     `TRUNCATE scope_daily, scope_monthly, scope_daily_aqi, sand_dust_period, measurement, measurement_revision,
