@@ -24,6 +24,8 @@ export interface EmailMessage {
   /** Stable per delivery: `<…@…>`. */
   messageId: string;
   headers?: Record<string, string>;
+  /** The Date header: the application clock's now (a replay dates its mail in the replayed time). */
+  date?: Date;
 }
 
 export interface SendHooks {
@@ -75,6 +77,7 @@ export function createEmailChannel(opts: EmailChannelOptions): EmailChannel {
           html: msg.html,
           messageId: msg.messageId,
           headers: msg.headers,
+          ...(msg.date ? { date: msg.date } : {}),
         })
           .compile()
           .build();

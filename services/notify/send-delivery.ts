@@ -172,6 +172,7 @@ async function transmit(deps: AlertDeps, d: DeliveryRow, alert: AlertRow | null,
         html: mail.html,
         messageId: d.message_id!,
         headers: { 'X-Envwatch-Delivery': d.idempotency_key },
+        date: now,
       },
       // The evidence recover-leases.ts decides by: written before the terminating "." goes out.
       { beforeDataEnd: () => markDataSent(deps.db, d.id, d.attempts, deps.clock.now()) },

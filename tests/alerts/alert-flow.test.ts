@@ -57,6 +57,8 @@ describe('a hard-target breach', () => {
     expect(main.parsed.text).toContain('48.2');
     expect(main.parsed.text).toMatch(/https:\/\/envwatch\.example\.gov\.cn\/ack\/\S+/);
     expect(main.parsed.html).toContain('确认收到');
+    // Dated by the application clock (a replay dates its mail in the replayed time).
+    expect(main.parsed.date).toEqual(shanghaiInstant('2024-03-05', 10, 0));
     expect(byRecipient.get('water.duty@example.gov.cn')!.parsed.text).toContain('协办单位');
 
     expect(h.gateway.messages).toHaveLength(1);
