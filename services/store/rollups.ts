@@ -7,10 +7,13 @@
  *   3. in one transaction: recompute scope_daily / scope_monthly / scope_daily_aqi for the scopes those
  *      series belong to, queue the touched (scope, metric, day) for evaluation, and delete the claimed keys
  *      that still carry our claim (a key written again meanwhile lost its claim and is processed again).
+ * A run that fails releases its claim at once, so the keys do not wait out CLAIM_TIMEOUT; a run chosen as
+ * a deadlock victim (another writer of the layer-2 tables or of evaluation_queue) runs step 3 again.
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { withTransaction, type Queryable } from '../db/queryable.js';
+import { isPgError, PG } from '../db/pg-errors.js';
+import { withTransaction, type Queryable, type TxClient } from '../db/queryable.js';
 import { MIN_HOURS_FOR_DAILY_MEAN } from '../standards/validity.js';
 import { refreshScopeAqi } from './scope-aqi.js';
 import { refreshSeriesRollups } from './series-rollup-refresh.js';
@@ -18,6 +21,8 @@ import { readStorageMode, type StorageMode } from './storage-mode.js';
 import { refreshWaterClasses } from './water-classes.js';
 
 const CLAIM_TIMEOUT = '10 minutes';
+/** Runs of step 3 when PostgreSQL picks it as a deadlock victim (it rolled back; the other side went on). */
+const DEADLOCK_ATTEMPTS = 3;
 
 export interface RollupRunResult {
   keys: number;
@@ -39,33 +44,95 @@ export async function processRollupQueue(
 ): Promise<RollupRunResult> {
   const mode = opts.mode ?? (await readStorageMode(pool));
   const token = randomUUID();
-  const { rows: claimed } = await pool.query<ClaimedKey>(
+  const claimed = await claimKeys(pool, token, opts.limit ?? 200_000);
+  if (claimed.length === 0) return { keys: 0, scopeDays: 0, aqiDays: 0, waterClasses: 0, evaluationKeys: 0 };
+  try {
+    await refreshSeriesRollups(pool, mode, claimed);
+    const derived = await retryOnDeadlock(() => withTransaction(pool, (tx) => refreshDerived(tx, token)));
+    return { keys: claimed.length, ...derived };
+  } catch (err) {
+    try {
+      await releaseClaims(pool, token);
+    } catch (releaseErr) {
+      throw new AggregateError(
+        [err, releaseErr],
+        `rollup refresh failed and its claim could not be released (the keys wait ${CLAIM_TIMEOUT})`,
+      );
+    }
+    throw err;
+  }
+}
+
+/** Committed at once, so a crash leaves the keys claimable again after CLAIM_TIMEOUT. */
+async function claimKeys(db: Queryable, token: string, limit: number): Promise<ClaimedKey[]> {
+  const { rows } = await db.query<ClaimedKey>(
     `UPDATE rollup_queue q SET claim = $1, claimed_at = now()
        FROM (SELECT series_id, metric_id, day FROM rollup_queue
               WHERE claim IS NULL OR claimed_at < now() - $3::interval
-              ORDER BY day LIMIT $2 FOR UPDATE SKIP LOCKED) pick
+              ORDER BY day, series_id, metric_id LIMIT $2 FOR UPDATE SKIP LOCKED) pick
       WHERE q.series_id = pick.series_id AND q.metric_id = pick.metric_id AND q.day = pick.day
       RETURNING q.series_id, q.metric_id, q.day::text AS day`,
-    [token, opts.limit ?? 200_000, CLAIM_TIMEOUT],
+    [token, limit, CLAIM_TIMEOUT],
   );
-  if (claimed.length === 0) return { keys: 0, scopeDays: 0, aqiDays: 0, waterClasses: 0, evaluationKeys: 0 };
+  return rows;
+}
 
-  await refreshSeriesRollups(pool, mode, claimed);
+async function refreshDerived(tx: TxClient, token: string): Promise<Omit<RollupRunResult, 'keys'>> {
+  // The planner cannot size the temp tables below and estimates these statements at millions of cost units,
+  // which switches on JIT compilation: 1-2 s of compiling measured for statements that run in 20-200 ms.
+  await tx.query('SET LOCAL jit = off');
+  await tx.query(
+    `CREATE TEMP TABLE rollup_keys ON COMMIT DROP AS
+       SELECT series_id, metric_id, day FROM rollup_queue WHERE claim = $1`,
+    [token],
+  );
+  const scopeDays = await refreshScopeDaily(tx);
+  await refreshScopeMonthly(tx);
+  const aqiDays = await refreshScopeAqi(tx);
+  const waterClasses = await refreshWaterClasses(tx);
+  const evaluationKeys = await queueEvaluations(tx);
+  await deleteClaimedKeys(tx, token);
+  return { scopeDays, aqiDays, waterClasses, evaluationKeys };
+}
 
-  return withTransaction(pool, async (tx) => {
-    await tx.query(
-      `CREATE TEMP TABLE rollup_keys ON COMMIT DROP AS
-         SELECT series_id, metric_id, day FROM rollup_queue WHERE claim = $1`,
-      [token],
-    );
-    const scopeDays = await refreshScopeDaily(tx);
-    await refreshScopeMonthly(tx);
-    const aqiDays = await refreshScopeAqi(tx);
-    const waterClasses = await refreshWaterClasses(tx);
-    const evaluationKeys = await queueEvaluations(tx);
-    await tx.query('DELETE FROM rollup_queue WHERE claim = $1', [token]);
-    return { keys: claimed.length, scopeDays, aqiDays, waterClasses, evaluationKeys };
-  });
+/**
+ * Deletes the keys still carrying our claim, skipping any a writer holds right now. Ingest re-queues keys
+ * (INSERT … ON CONFLICT DO UPDATE, which locks every conflicting row) in whatever order its rows come, within
+ * one long statement; a plain DELETE locking our keys one by one — in any order, a fixed one included — could
+ * take a key that ingest wants next while waiting for one that ingest holds: a deadlock. With SKIP LOCKED
+ * this transaction never waits for a queue row, so no cycle can pass through rollup_queue. A skipped key is
+ * one that ingest is re-queuing: its statement clears the claim, so the key is processed again; if ingest
+ * rolls back instead, the key keeps our claim and is processed once more after CLAIM_TIMEOUT (harmless).
+ */
+async function deleteClaimedKeys(tx: Queryable, token: string): Promise<void> {
+  await tx.query(
+    `DELETE FROM rollup_queue q USING (
+       SELECT series_id, metric_id, day FROM rollup_queue WHERE claim = $1
+        ORDER BY series_id, metric_id, day FOR UPDATE SKIP LOCKED) mine
+      WHERE q.series_id = mine.series_id AND q.metric_id = mine.metric_id AND q.day = mine.day`,
+    [token],
+  );
+}
+
+/** Gives the keys back after a failed run (skipping, as above, any that a writer is re-queuing anyway). */
+async function releaseClaims(db: Queryable, token: string): Promise<void> {
+  await db.query(
+    `UPDATE rollup_queue q SET claim = NULL, claimed_at = NULL FROM (
+       SELECT series_id, metric_id, day FROM rollup_queue WHERE claim = $1
+        ORDER BY series_id, metric_id, day FOR UPDATE SKIP LOCKED) mine
+      WHERE q.series_id = mine.series_id AND q.metric_id = mine.metric_id AND q.day = mine.day`,
+    [token],
+  );
+}
+
+async function retryOnDeadlock<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= DEADLOCK_ATTEMPTS || !isPgError(err, PG.DEADLOCK_DETECTED)) throw err;
+    }
+  }
 }
 
 /**

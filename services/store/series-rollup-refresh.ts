@@ -38,7 +38,11 @@ export function consecutiveRuns(sorted: readonly string[], next: (v: string) => 
   return runs;
 }
 
-export async function refreshSeriesRollups(pool: pg.Pool, mode: StorageMode, keys: readonly RollupKey[]): Promise<void> {
+export async function refreshSeriesRollups(
+  pool: pg.Pool,
+  mode: StorageMode,
+  keys: readonly RollupKey[],
+): Promise<void> {
   const days = [...new Set(keys.map((k) => k.day))].sort();
   const dayRuns = consecutiveRuns(days, (d) => addDays(d, 1));
   if (mode === 'timescale') {

@@ -40,23 +40,34 @@ export async function applyStoragePolicies(
       );
     }
     await db.query(`SELECT remove_compression_policy('measurement', if_exists => true)`);
-    await db.query(`SELECT add_compression_policy('measurement', $1::interval)`, [`${config.COMPRESS_AFTER_DAYS} days`]);
+    await db.query(`SELECT add_compression_policy('measurement', $1::interval)`, [
+      `${config.COMPRESS_AFTER_DAYS} days`,
+    ]);
     await db.query(`SELECT remove_retention_policy('measurement', if_exists => true)`);
     if (config.RAW_RETENTION_DAYS > 0) {
-      await db.query(`SELECT add_retention_policy('measurement', $1::interval)`, [`${config.RAW_RETENTION_DAYS} days`]);
+      await db.query(`SELECT add_retention_policy('measurement', $1::interval)`, [
+        `${config.RAW_RETENTION_DAYS} days`,
+      ]);
     }
     return {
       mode,
       compression: `chunks older than ${config.COMPRESS_AFTER_DAYS} days`,
-      retention: config.RAW_RETENTION_DAYS > 0 ? `raw rows older than ${config.RAW_RETENTION_DAYS} days` : 'keep raw rows',
+      retention:
+        config.RAW_RETENTION_DAYS > 0
+          ? `raw rows older than ${config.RAW_RETENTION_DAYS} days`
+          : 'keep raw rows',
       droppedPartitions: [],
     };
   }
-  const dropped = config.RAW_RETENTION_DAYS > 0 ? await dropExpiredPartitions(db, config.RAW_RETENTION_DAYS, now) : [];
+  const dropped =
+    config.RAW_RETENTION_DAYS > 0 ? await dropExpiredPartitions(db, config.RAW_RETENTION_DAYS, now) : [];
   return {
     mode,
     compression: 'not available without TimescaleDB',
-    retention: config.RAW_RETENTION_DAYS > 0 ? `raw partitions older than ${config.RAW_RETENTION_DAYS} days` : 'keep raw rows',
+    retention:
+      config.RAW_RETENTION_DAYS > 0
+        ? `raw partitions older than ${config.RAW_RETENTION_DAYS} days`
+        : 'keep raw rows',
     droppedPartitions: dropped,
   };
 }
