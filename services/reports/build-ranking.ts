@@ -3,9 +3,8 @@
  * against the same month last year, cumulative (YTD) mean and its change, city-wide rank with the
  * bottom-10/30 flags, and the worst current target status.
  */
-import { addMonths } from '../time/shanghai.js';
 import type { CityRankRow } from './queries/city-rank-queries.js';
-import type { MonthlyValueRow, PeriodMeanRow } from './queries/rollup-queries.js';
+import type { CumulativeRow } from './queries/rollup-queries.js';
 import type { CurrentStatusRow } from './queries/status-queries.js';
 import { cityBottomFlags, rankItems, yearOnYearChange } from './ranking.js';
 import type {
@@ -62,10 +61,9 @@ export function statusCells(
 export interface RankingInput {
   metric: MetricRef;
   areas: readonly AreaRef[];
-  month: string;
-  monthly: readonly MonthlyValueRow[];
-  ytd: readonly PeriodMeanRow[];
-  ytdLastYear: readonly PeriodMeanRow[];
+  /** Per unit: the month and the cumulative mean from 1 January; the same a year earlier. */
+  thisYear: readonly CumulativeRow[];
+  lastYear: readonly CumulativeRow[];
   cityRanks: readonly CityRankRow[];
   statuses: ReadonlyMap<string, StatusCell>;
   source: string;
@@ -76,23 +74,20 @@ function pctChange(value: number | null, lastYear: number | null, decimals: numb
 }
 
 export function buildRanking(input: RankingInput): MetricRanking {
-  const { metric, month } = input;
-  const lastYearMonth = addMonths(month, -12);
-  // Maps, not find(): at city scale (~330 units × 24 months) linear scans would dominate the data phase.
-  const monthly = new Map(input.monthly.map((r) => [`${r.scope_id}|${r.month}`, r.value]));
-  const valueOf = (areaId: string, m: string) => monthly.get(`${areaId}|${m}`) ?? null;
-  const ytdNow = new Map(input.ytd.map((r) => [r.scope_id, r.mean]));
-  const ytdLy = new Map(input.ytdLastYear.map((r) => [r.scope_id, r.mean]));
+  const { metric } = input;
+  // Maps, not find(): at city scale (~330 units) linear scans would dominate the data phase.
+  const now = new Map(input.thisYear.map((r) => [r.scope_id, r]));
+  const before = new Map(input.lastYear.map((r) => [r.scope_id, r]));
   const cityRanks = new Map(input.cityRanks.map((r) => [r.area_id, r]));
   const ranked = rankItems(
-    input.areas.map((area) => ({ item: area, value: valueOf(area.id, month) })),
+    input.areas.map((area) => ({ item: area, value: now.get(area.id)?.value ?? null })),
     { decimals: metric.decimals, better: metric.better },
   );
   const rows: RankingRow[] = ranked.rows.map((r) => {
-    const lastYear = valueOf(r.item.id, lastYearMonth);
+    const lastYear = before.get(r.item.id)?.value ?? null;
     const { change, changePct } = yearOnYearChange(r.value, lastYear, metric.decimals);
-    const ytd = ytdNow.get(r.item.id) ?? null;
-    const ytdLastYear = ytdLy.get(r.item.id) ?? null;
+    const ytd = now.get(r.item.id)?.mean ?? null;
+    const ytdLastYear = before.get(r.item.id)?.mean ?? null;
     const city = cityRanks.get(r.item.id);
     const rankedCount = city?.n_ranked ?? null;
     return {

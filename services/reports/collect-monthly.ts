@@ -14,17 +14,44 @@ import {
   readDailyAqi,
   readDailyValues,
   readMonthlyValues,
-  readPeriodMeans,
+  readCumulativeWindow,
   readSandDustDays,
 } from './queries/rollup-queries.js';
 import { readCurrentStatuses, readOpenAlerts } from './queries/status-queries.js';
-import { readWaterParamNames, readWaterSampleMeans, readWaterSections } from './queries/water-queries.js';
+import {
+  readWaterParamNames,
+  readWaterSampleMeans,
+  readWaterSections,
+  type WaterSampleMeanRow,
+  type WaterSectionRefRow,
+} from './queries/water-queries.js';
 import { buildRanking, statusCells, VersionTracker } from './build-ranking.js';
 import type { AlertRow, DistrictTargetRow, MonthlyReportData } from './report-types.js';
 import { buildSectionRow, periodValues } from './water-sections.js';
 import { ValidationError } from '../errors.js';
 
 export const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/**
+ * The district's water sections and their samples from the same month last year to the month's end. The
+ * samples follow their sections at once, not after the slowest query of the report's batch.
+ */
+async function readSectionsWithSamples(
+  db: Queryable,
+  scopeId: string,
+  year: number,
+  from: string,
+  monthEnd: string,
+): Promise<{ sections: WaterSectionRefRow[]; samples: WaterSampleMeanRow[] }> {
+  const sections = await readWaterSections(db, scopeId, year, `${monthEnd.slice(0, 7)}-01`, monthEnd);
+  const samples = await readWaterSampleMeans(
+    db,
+    sections.map((s) => s.id),
+    from,
+    monthEnd,
+  );
+  return { sections, samples };
+}
 
 export async function collectMonthlyReport(
   db: Queryable,
@@ -53,10 +80,9 @@ export async function collectMonthlyReport(
   const rankMetricIds = metricIds.map(cityRankMetricOf);
 
   const [
-    monthly,
+    monthYtd,
+    monthYtdLy,
     districtMonthly,
-    ytd,
-    ytdLy,
     pm25Daily,
     aqiDaily,
     sandDustDays,
@@ -64,10 +90,12 @@ export async function collectMonthlyReport(
     statuses,
     districtStatuses,
     alerts,
-    sections,
+    { sections, samples: waterSamples },
     paramNames,
   ] = await Promise.all([
-    readMonthlyValues(db, areaIds, metricIds, [month, lastYearMonth]),
+    // The month and its cumulative mean, and the same for last year: two connections, two cores.
+    readCumulativeWindow(db, areaIds, metricIds, `${year}-01`, month),
+    readCumulativeWindow(db, areaIds, metricIds, `${year - 1}-01`, lastYearMonth),
     // The district's two years of PM2.5 and dust fall: the headline and the monthly chart.
     readMonthlyValues(
       db,
@@ -75,8 +103,6 @@ export async function collectMonthlyReport(
       ['pm25', 'dust_fall'],
       Array.from({ length: 24 }, (_, i) => addMonths(`${year - 1}-01`, i)),
     ),
-    readPeriodMeans(db, areaIds, metricIds, `${year}-01`, month),
-    readPeriodMeans(db, areaIds, metricIds, `${year - 1}-01`, lastYearMonth),
     readDailyValues(db, scopeId, 'pm25', lyStart, monthEnd),
     readDailyAqi(db, scopeId, lyStart, monthEnd),
     readSandDustDays(db, scopeId, lyStart, monthEnd),
@@ -84,22 +110,15 @@ export async function collectMonthlyReport(
     readCurrentStatuses(db, scopeId, areaIds, [...metricIds, ...rankMetricIds], periodKeys),
     readCurrentStatuses(db, scopeId, [scopeId], null, periodKeys),
     readOpenAlerts(db, scopeId),
-    readWaterSections(db, scopeId, year, monthStart, monthEnd),
+    readSectionsWithSamples(db, scopeId, year, `${lastYearMonth}-01`, monthEnd),
     readWaterParamNames(db),
   ]);
-  const waterSamples = await readWaterSampleMeans(
-    db,
-    sections.map((s) => s.id),
-    `${lastYearMonth}-01`,
-    monthEnd,
-  );
 
   const versions = new VersionTracker();
   // Only what the report prints decides its data version: this month, the cumulative windows, the ranks.
-  for (const r of monthly) versions.see(r.min_version);
+  for (const r of [...monthYtd, ...monthYtdLy]) versions.see(r.min_version);
   for (const r of districtMonthly)
     if (r.month === month || r.month === lastYearMonth) versions.see(r.min_version);
-  for (const r of [...ytd, ...ytdLy]) versions.see(r.min_version);
   for (const r of pm25Daily) versions.see(r.min_version);
   for (const r of cityRanks) versions.see(r.data_version);
   for (const r of waterSamples) if (r.month === month) versions.see(r.min_version);
@@ -110,10 +129,8 @@ export async function collectMonthlyReport(
     return buildRanking({
       metric,
       areas,
-      month,
-      monthly: monthly.filter((r) => r.metric_id === id),
-      ytd: ytd.filter((r) => r.metric_id === id),
-      ytdLastYear: ytdLy.filter((r) => r.metric_id === id),
+      thisYear: monthYtd.filter((r) => r.metric_id === id),
+      lastYear: monthYtdLy.filter((r) => r.metric_id === id),
       cityRanks: cityRanks.filter((r) => r.metric_id === id),
       statuses: statusByMetric.get(id) ?? new Map(),
       source: RANKING_METRICS.find((m) => m.id === id)!.source,

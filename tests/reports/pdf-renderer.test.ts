@@ -1,12 +1,8 @@
 /** The PDF renderer's failure modes and font handling, without starting a browser. */
 import { describe, expect, it } from 'vitest';
 import { ReportRenderError } from '../../services/reports/report-errors.js';
-import {
-  asciiRomanNumerals,
-  fontCssFor,
-  lazyPdfRenderer,
-  openPdfRenderer,
-} from '../../services/reports/render/pdf.js';
+import { asciiRomanNumerals, lazyPdfRenderer, openPdfRenderer } from '../../services/reports/render/pdf.js';
+import { fontCssFor } from '../../services/reports/render/pdf-fonts.js';
 
 describe('openPdfRenderer', () => {
   it('fails permanently, naming the Debian package, when Chromium is not installed', async () => {

@@ -1,18 +1,21 @@
 /**
- * PDF (A4, page numbers) and chart PNGs through headless Chromium driven by playwright-core.
+ * PDF (A4, page numbers) and chart PNGs through headless Chromium driven by playwright-core. Fonts: see
+ * pdf-fonts.ts.
  *
- * Fonts: Noto Sans SC from the npm package @fontsource/noto-sans-sc, served to the page from memory. Its
- * files have TrueType outlines, which Chromium embeds as subsetted CID TrueType fonts (check: pdffonts).
- * The system Noto Sans CJK (fonts-noto-cjk) has CFF outlines, which Chromium's PDF backend can only emit
- * as Type 3 glyph procedures — embedded, but unnamed and poorly rendered by some viewers.
+ * One browser context and a pool of its pages serve every report of a run: opening a page costs a
+ * renderer process (0.5–2 s on a busy 2-core machine; `browser.newPage()` also made a new context each
+ * time). Each page keeps one document whose web fonts stay loaded: a report's head and body are swapped
+ * into it, and only faces it has not declared yet are added. Navigating to each report instead decoded
+ * its ~35 woff2 subsets again, 0.4–1 s per PDF.
  */
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ReportRenderError } from '../report-errors.js';
+import { rasterizeCharts } from './chart-png.js';
+import { FONT_PACKAGE, fontFaces, fontFacesFor, type FontFace } from './pdf-fonts.js';
 import type { ChartOut } from './html-shared.js';
 
 const CHROMIUM_ARGS = [
@@ -23,60 +26,37 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 const RENDER_TIMEOUT_MS = 60_000;
-const FONT_PACKAGE = '@fontsource/noto-sans-sc';
-
-export interface FontFace {
-  css: string;
-  ranges: [number, number][];
-}
-
-let fontFacesCache: FontFace[] | null = null;
+/**
+ * Faces a warm document may accumulate before it is replaced by a fresh one: Chromium matches every text
+ * run against every declared face, so a document holding most of the ~200 subsets lays out slowly.
+ */
+const MAX_DECLARED_FACES = 80;
+const SHELL_HTML =
+  '<!DOCTYPE html><html><head><meta charset="utf-8"><style id="envwatch-fonts"></style></head><body></body></html>';
 
 /**
- * The package's @font-face rules (regular and bold), woff2 only, pointing at the files in node_modules.
- * The page is loaded from a file:// URL so Chromium reads the subsets straight from disk (request
- * interception through the DevTools protocol doubled the load time).
+ * Runs in the page (a string: the project compiles without the DOM library). Declares the new faces,
+ * waits for every face to load, then swaps in the report's <html> attributes, head and body. The body
+ * comes last so the report is laid out once, with its fonts, not once with fallbacks and again per face.
  */
-async function fontFaces(): Promise<FontFace[]> {
-  if (fontFacesCache) return fontFacesCache;
-  const require = createRequire(import.meta.url);
-  let cssPath: string;
-  try {
-    cssPath = require.resolve(`${FONT_PACKAGE}/400.css`);
-  } catch (err) {
-    throw new ReportRenderError(`font package ${FONT_PACKAGE} is not installed: run npm ci`, true, {
-      cause: err,
-    });
-  }
-  const dir = path.dirname(cssPath);
-  const files = pathToFileURL(path.join(dir, 'files')).href;
-  const css = [await readFile(cssPath, 'utf8'), await readFile(path.join(dir, '700.css'), 'utf8')].join('\n');
-  fontFacesCache = [...css.matchAll(/@font-face\s*{[^}]*}/g)].map(([block]) => ({
-    css: block.replace(
-      /url\(\.\/files\/([^)]+\.woff2)\) format\('woff2'\), url\([^)]*\) format\('woff'\)/,
-      `url(${files}/$1) format('woff2')`,
-    ),
-    ranges: (/unicode-range:\s*([^;]+);/.exec(block)?.[1] ?? 'U+0-10FFFF').split(',').map((r) => {
-      const [a, b] = r.trim().replace(/^U\+/i, '').split('-');
-      return [parseInt(a!, 16), parseInt(b ?? a!, 16)] as [number, number];
-    }),
-  }));
-  return fontFacesCache;
-}
-
-/**
- * Only the faces whose unicode-range the document uses (~35 of ~200): Chromium matches every text run
- * against every declared face, and a city-scale report (1,650 table rows) spent seconds doing so.
- */
-export function fontCssFor(faces: readonly FontFace[], html: string): string {
-  const used = new Set<number>();
-  for (const ch of html) used.add(ch.codePointAt(0)!);
-  const points = [...used];
-  return faces
-    .filter((f) => points.some((p) => f.ranges.some(([a, b]) => p >= a && p <= b)))
-    .map((f) => f.css)
-    .join('\n');
-}
+const SWAP_DOCUMENT = `async ({ html, fontCss }) => {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const fonts = document.getElementById('envwatch-fonts');
+  if (fontCss) fonts.append(document.createTextNode(fontCss));
+  // Reading layout applies the new style sheet text, which is what adds its faces to document.fonts.
+  document.body.getBoundingClientRect();
+  await Promise.allSettled([...document.fonts].map((f) => f.load()));
+  const root = document.documentElement;
+  for (const a of [...root.attributes]) root.removeAttribute(a.name);
+  for (const a of [...doc.documentElement.attributes]) root.setAttribute(a.name, a.value);
+  // The font style element stays in place: taking it out of the document would drop its loaded faces.
+  for (const n of [...document.head.childNodes]) if (n !== fonts) n.remove();
+  document.head.append(...[...doc.head.childNodes].map((n) => document.importNode(n, true)));
+  for (const a of [...document.body.attributes]) document.body.removeAttribute(a.name);
+  for (const a of [...doc.body.attributes]) document.body.setAttribute(a.name, a.value);
+  document.body.replaceChildren(...[...doc.body.childNodes].map((n) => document.importNode(n, true)));
+  return [...document.fonts].filter((f) => f.status === 'loaded').length;
+}`;
 
 /**
  * Noto Sans SC (Google's cut) has no Number Forms glyphs, and the only installed fonts that do are CFF
@@ -114,14 +94,18 @@ export async function openPdfRenderer(opts: { chromiumPath: string }): Promise<P
   }
   const faces = await fontFaces();
   const workDir = await mkdtemp(path.join(tmpdir(), 'envwatch-render-'));
-  let pageNo = 0;
+  // A file:// document, so the @font-face rules may read the font files from node_modules.
+  const shellUrl = pathToFileURL(path.join(workDir, 'shell.html')).href;
+  await writeFile(new URL(shellUrl), SHELL_HTML);
   let browser: Browser;
+  let context: BrowserContext;
   try {
     browser = await chromium.launch({
       executablePath: opts.chromiumPath,
       args: CHROMIUM_ARGS,
       timeout: RENDER_TIMEOUT_MS,
     });
+    context = await browser.newContext();
   } catch (err) {
     await rm(workDir, { recursive: true, force: true });
     throw new ReportRenderError(
@@ -131,36 +115,46 @@ export async function openPdfRenderer(opts: { chromiumPath: string }): Promise<P
     );
   }
 
-  /**
-   * A page with the Noto Sans SC web fonts loaded from disk, checked to have loaded. The body is kept in a
-   * <template> until every face is in: laying out a long report first with fallback fonts and again after
-   * each of ~35 subsets arrives cost seconds at city scale.
-   */
-  async function loadWithFonts(html: string): Promise<Page> {
-    const page = await browser.newPage();
+  const idle: Page[] = [];
+  /** The faces each page's current document has declared. */
+  const declared = new WeakMap<Page, Set<FontFace>>();
+
+  /** A page from the pool (or a new one), returned after a clean run; one that failed is closed. */
+  async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+    const page = idle.pop() ?? (await context.newPage());
     page.setDefaultTimeout(RENDER_TIMEOUT_MS);
-    const file = path.join(workDir, `page-${++pageNo}.html`);
-    const deferred = html
-      .replace('</head>', `<style>${fontCssFor(faces, html)}</style></head>`)
-      .replace(/<body>([\s\S]*)<\/body>/, '<body><template id="envwatch-body">$1</template></body>');
-    await writeFile(file, deferred);
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    // A string, not a function: the project compiles without the DOM library.
-    const loaded = Number(
-      await page.evaluate(`Promise.allSettled([...document.fonts].map((f) => f.load())).then(() => {
-        const t = document.getElementById('envwatch-body');
-        if (t) document.body.replaceChildren(t.content.cloneNode(true));
-        return [...document.fonts].filter((f) => f.status === 'loaded').length;
-      })`),
-    );
-    if (loaded === 0) {
-      await page.close();
+    let ok = false;
+    try {
+      const result = await fn(page);
+      ok = true;
+      return result;
+    } finally {
+      // A failed page may be mid-navigation; the render's own error is the one to report, and close()
+      // reclaims the page with the context if this close fails too.
+      if (ok && !page.isClosed()) idle.push(page);
+      else void page.close().catch(() => undefined);
+    }
+  }
+
+  /** Puts the report into the page's warm document, with the Noto Sans SC faces it needs loaded. */
+  async function loadWithFonts(page: Page, html: string): Promise<void> {
+    const needed = fontFacesFor(faces, html);
+    let have = declared.get(page);
+    if (!have || have.size + needed.length > MAX_DECLARED_FACES) {
+      await page.goto(shellUrl, { waitUntil: 'load' });
+      have = new Set();
+      declared.set(page, have);
+    }
+    const fresh = needed.filter((f) => !have.has(f));
+    const arg = { html, fontCss: fresh.map((f) => f.css).join('\n') };
+    // Playwright passes no argument to a function given as a string: the data go in as a JSON literal.
+    const loaded = Number(await page.evaluate(`(${SWAP_DOCUMENT})(${JSON.stringify(arg)})`));
+    for (const f of fresh) have.add(f);
+    if (loaded === 0)
       throw new ReportRenderError(
         `no Chinese font face loaded from ${FONT_PACKAGE}; the PDF would show empty boxes`,
         true,
       );
-    }
-    return page;
   }
 
   return {
@@ -173,32 +167,12 @@ export async function openPdfRenderer(opts: { chromiumPath: string }): Promise<P
       // CSS page-margin boxes (Chromium 131+) instead of Playwright's footerTemplate: the footer is laid out
       // with the document's own (embedded) fonts, and no separate footer document is rendered per page.
       const footer = `<style>@page { @bottom-center { content: ${pages}; font-family: 'Noto Sans SC', sans-serif; font-size: 7.5pt; color: #5b6470; } }</style>`;
-      const page = await loadWithFonts(asciiRomanNumerals(html).replace('</head>', `${footer}</head>`));
-      try {
-        return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
-      } finally {
-        await page.close();
-      }
+      return withPage(async (page) => {
+        await loadWithFonts(page, asciiRomanNumerals(html).replace('</head>', `${footer}</head>`));
+        return page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+      });
     },
-    async chartPngs(charts) {
-      const out = new Map<string, Buffer>();
-      if (charts.length === 0) return out;
-      // Pixels, not text: the system's CJK fonts (fonts-noto-cjk) draw them, no web fonts to load.
-      const page = await browser.newPage({ deviceScaleFactor: 2 });
-      try {
-        page.setDefaultTimeout(RENDER_TIMEOUT_MS);
-        const body = charts
-          .map((c) => `<div id="${c.id}" style="display:inline-block;background:#fff">${c.svg}</div>`)
-          .join('<br>');
-        await page.setContent(
-          `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0;background:#fff">${body}</body></html>`,
-        );
-        for (const c of charts) out.set(c.id, await page.locator(`#${c.id}`).screenshot({ type: 'png' }));
-      } finally {
-        await page.close();
-      }
-      return out;
-    },
+    chartPngs: (charts) => withPage((page) => rasterizeCharts(page, charts)),
     async close() {
       await browser.close();
       await rm(workDir, { recursive: true, force: true });
