@@ -8,6 +8,9 @@ export function createLogger(opts: { level: string; name?: string }): Logger {
     name: opts.name ?? 'envwatch',
     level: opts.level,
     // Mobile numbers and e-mail addresses are personal data: never in logs.
-    redact: { paths: ['*.mobile', '*.email', 'mobile', 'email', '*.password', 'password'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.mobile', '*.email', 'mobile', 'email', '*.password', 'password'],
+      censor: '[redacted]',
+    },
   });
 }

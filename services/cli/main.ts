@@ -8,18 +8,54 @@ import { ConfigError, EnvwatchError } from '../errors.js';
 import type { CommandRun } from './command.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRun }> }> = {
-  migrate: { summary: 'apply pending database migrations (safe to run concurrently)', load: () => import('./commands/migrate.js') },
-  seed: { summary: 'load reference data, targets and contacts from config/ (idempotent)', load: () => import('./commands/seed.js') },
-  doctor: { summary: 'show storage mode, PostgreSQL/TimescaleDB/Redis versions and warnings', load: () => import('./commands/doctor.js') },
-  start: { summary: 'migrate, then run scheduler + workers + API (ROLES=…); --wait <s>', load: () => import('./commands/start.js') },
-  ingest: { summary: 'ingest one file by hand: envwatch ingest <file> [--format F] [--source ID] [--bulk]', load: () => import('./commands/ingest.js') },
-  reprocess: { summary: 'refused rows: --list, re-process after a fix, or --discard', load: () => import('./commands/reprocess.js') },
-  evaluate: { summary: 'evaluate targets now [--year YYYY] [--target ID] [--as-of YYYY-MM-DD]', load: () => import('./commands/evaluate.js') },
-  'check-targets': { summary: 'validate config/targets against config/reference without a database', load: () => import('./commands/check-targets.js') },
-  alerts: { summary: 'open alerts: list | ack <id> --by <name> [--comment] | sweep | sms-templates', load: () => import('./commands/alerts.js') },
-  report: { summary: 'produce a report: --month 2024-03 [--scope tongzhou|bda] [--out dir] [--email]', load: () => import('./commands/report.js') },
-  user: { summary: 'accounts and API tokens: add | list | token | revoke-token | password | disable | enable', load: () => import('./commands/user.js') },
-  demo: { summary: 'replay a synthetic year end to end and leave the dashboard running (npm run demo)', load: () => import('./commands/demo.js') },
+  migrate: {
+    summary: 'apply pending database migrations (safe to run concurrently)',
+    load: () => import('./commands/migrate.js'),
+  },
+  seed: {
+    summary: 'load reference data, targets and contacts from config/ (idempotent)',
+    load: () => import('./commands/seed.js'),
+  },
+  doctor: {
+    summary: 'show storage mode, PostgreSQL/TimescaleDB/Redis versions and warnings',
+    load: () => import('./commands/doctor.js'),
+  },
+  start: {
+    summary: 'migrate, then run scheduler + workers + API (ROLES=…); --wait <s>',
+    load: () => import('./commands/start.js'),
+  },
+  ingest: {
+    summary: 'ingest one file by hand: envwatch ingest <file> [--format F] [--source ID] [--bulk]',
+    load: () => import('./commands/ingest.js'),
+  },
+  reprocess: {
+    summary: 'refused rows: --list, re-process after a fix, or --discard',
+    load: () => import('./commands/reprocess.js'),
+  },
+  evaluate: {
+    summary: 'evaluate targets now [--year YYYY] [--target ID] [--as-of YYYY-MM-DD]',
+    load: () => import('./commands/evaluate.js'),
+  },
+  'check-targets': {
+    summary: 'validate config/targets against config/reference without a database',
+    load: () => import('./commands/check-targets.js'),
+  },
+  alerts: {
+    summary: 'open alerts: list | ack <id> --by <name> [--comment] | sweep | sms-templates',
+    load: () => import('./commands/alerts.js'),
+  },
+  report: {
+    summary: 'produce a report: --month 2024-03 [--scope tongzhou|bda] [--out dir] [--email]',
+    load: () => import('./commands/report.js'),
+  },
+  user: {
+    summary: 'accounts and API tokens: add | list | token | revoke-token | password | disable | enable',
+    load: () => import('./commands/user.js'),
+  },
+  demo: {
+    summary: 'replay a synthetic year end to end and leave the dashboard running (npm run demo)',
+    load: () => import('./commands/demo.js'),
+  },
 };
 
 function usage(): string {

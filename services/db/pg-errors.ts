@@ -14,7 +14,8 @@ export const PG = {
 } as const;
 
 export function pgErrorCode(err: unknown): string | undefined {
-  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string')
+    return err.code;
   return undefined;
 }
 

@@ -73,9 +73,13 @@ async function ensureLedger(client: pg.PoolClient): Promise<void> {
 }
 
 async function readLedger(client: pg.PoolClient | pg.Pool): Promise<LedgerRow[] | null> {
-  const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('envwatch_migration')::text AS t`);
+  const exists = await client.query<{ t: string | null }>(
+    `SELECT to_regclass('envwatch_migration')::text AS t`,
+  );
   if (!exists.rows[0]?.t) return null;
-  const { rows } = await client.query<LedgerRow>('SELECT id, name, checksum FROM envwatch_migration ORDER BY id');
+  const { rows } = await client.query<LedgerRow>(
+    'SELECT id, name, checksum FROM envwatch_migration ORDER BY id',
+  );
   return rows;
 }
 
@@ -123,7 +127,11 @@ export async function migrate(
   });
 }
 
-async function applyOne(client: pg.PoolClient, file: MigrationFile, storageMode: StorageModeSetting): Promise<void> {
+async function applyOne(
+  client: pg.PoolClient,
+  file: MigrationFile,
+  storageMode: StorageModeSetting,
+): Promise<void> {
   const record = () =>
     client.query('INSERT INTO envwatch_migration (id, name, checksum) VALUES ($1, $2, $3)', [
       file.id,

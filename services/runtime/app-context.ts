@@ -10,7 +10,13 @@ import { createPool } from '../db/pool.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createNotifyChannels, type NotifyChannels } from '../notify/channels.js';
 import { systemClock, type Clock } from '../time/shanghai.js';
-import { closeQueues, createEnqueue, createQueues, type Enqueue, type Queues } from '../../workers/enqueue.js';
+import {
+  closeQueues,
+  createEnqueue,
+  createQueues,
+  type Enqueue,
+  type Queues,
+} from '../../workers/enqueue.js';
 import { registry } from '../../workers/registry.js';
 import { createRedis } from './redis.js';
 

@@ -9,7 +9,9 @@ export function createRedis(url: string, opts: { forWorkers?: boolean } = {}): R
   });
 }
 
-export async function readRedisInfo(redis: Redis): Promise<{ version: string; maxmemoryPolicy: string; usedMemory: number }> {
+export async function readRedisInfo(
+  redis: Redis,
+): Promise<{ version: string; maxmemoryPolicy: string; usedMemory: number }> {
   const info = await redis.info();
   const field = (k: string) => new RegExp(`^${k}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '';
   const policy = (await redis.config('GET', 'maxmemory-policy')) as string[];

@@ -17,7 +17,10 @@ export interface RunningRoles {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export async function startRoles(ctx: AppContext, roles: readonly ('scheduler' | 'workers' | 'api')[]): Promise<RunningRoles> {
+export async function startRoles(
+  ctx: AppContext,
+  roles: readonly ('scheduler' | 'workers' | 'api')[],
+): Promise<RunningRoles> {
   let scheduler: Scheduler | null = null;
   let workers: WorkerHost | null = null;
   let api: FastifyInstance | null = null;

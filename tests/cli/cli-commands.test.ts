@@ -14,7 +14,12 @@ let db: TestDatabase;
 
 function envwatch(...args: string[]) {
   return run(process.execPath, [BIN, ...args], {
-    env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', CONTACTS_FILE: 'config/contacts.example.yaml' },
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'silent',
+      CONTACTS_FILE: 'config/contacts.example.yaml',
+    },
     timeout: 120_000,
   });
 }

@@ -14,7 +14,12 @@ describe('loadConfig', () => {
   it('reports every invalid key at once', () => {
     let error: unknown;
     try {
-      loadConfig({ DATABASE_URL: 'not a url', HTTP_PORT: '99999', STORAGE_MODE: 'mongodb', ROLES: 'api,cron' });
+      loadConfig({
+        DATABASE_URL: 'not a url',
+        HTTP_PORT: '99999',
+        STORAGE_MODE: 'mongodb',
+        ROLES: 'api,cron',
+      });
     } catch (err) {
       error = err;
     }
@@ -29,6 +34,8 @@ describe('loadConfig', () => {
 
   it('refuses to run in production without an APP_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/APP_SECRET/);
-    expect(loadConfig({ NODE_ENV: 'production', APP_SECRET: 'x'.repeat(32) }).APP_SECRET).toBe('x'.repeat(32));
+    expect(loadConfig({ NODE_ENV: 'production', APP_SECRET: 'x'.repeat(32) }).APP_SECRET).toBe(
+      'x'.repeat(32),
+    );
   });
 });

@@ -3,7 +3,9 @@ import type { Queryable } from '../../services/db/queryable.js';
 import type { PlanFile } from '../../services/targets/target-definition.js';
 
 export async function insertSkeletonReference(db: Queryable): Promise<void> {
-  await db.query(`INSERT INTO district (id, name_zh, name_en) VALUES ('tongzhou', '通州区', 'Tongzhou District')`);
+  await db.query(
+    `INSERT INTO district (id, name_zh, name_en) VALUES ('tongzhou', '通州区', 'Tongzhou District')`,
+  );
   await db.query(
     `INSERT INTO area (id, district_id, name_zh, short_zh, name_en, kind, valid_from)
      VALUES ('beiyuan', 'tongzhou', '北苑街道办事处', '北苑街道', 'Beiyuan Subdistrict', 'street', '2020-01-01')`,
@@ -26,7 +28,13 @@ export async function insertSkeletonReference(db: Queryable): Promise<void> {
 
 export function skeletonPlan(): PlanFile {
   return {
-    plan: { id: 'skeleton-2024', district: 'tongzhou', year: 2024, name_zh: '骨架测试计划', name_en: 'Skeleton plan' },
+    plan: {
+      id: 'skeleton-2024',
+      district: 'tongzhou',
+      year: 2024,
+      name_zh: '骨架测试计划',
+      name_en: 'Skeleton plan',
+    },
     targets: [
       {
         id: 'SKEL-AIR-01',

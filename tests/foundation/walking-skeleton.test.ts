@@ -26,7 +26,12 @@ beforeAll(async () => {
   smtp = await startSmtpCatcher();
   await insertSkeletonReference(db.pool);
   await upsertPlanFile(db.pool, skeletonPlan());
-  const config = loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    SMTP_URL: smtp.url,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+  });
   ctx = createAppContext(config);
   roles = await startRoles(ctx, ['workers']);
 });
@@ -62,17 +67,30 @@ describe('walking skeleton', () => {
 
     const count = async (sql: string) => (await db.pool.query<{ n: number }>(sql)).rows[0]!.n;
     expect(await count('SELECT count(*)::int AS n FROM measurement')).toBe(72);
-    expect(await count(`SELECT count(*)::int AS n FROM ingest_batch WHERE status = 'done' AND received = 72 AND inserted = 72`)).toBe(1);
-    expect(await count(`SELECT count(*)::int AS n FROM scope_daily WHERE scope_id = 'tongzhou' AND valid`)).toBe(3);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM ingest_batch WHERE status = 'done' AND received = 72 AND inserted = 72`,
+      ),
+    ).toBe(1);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM scope_daily WHERE scope_id = 'tongzhou' AND valid`),
+    ).toBe(3);
     const ev = await db.pool.query<{ status: string; value: number }>(
       `SELECT e.status, e.value FROM evaluation_current c JOIN evaluation e ON e.id = c.evaluation_id
         WHERE c.target_id = 'SKEL-AIR-01' AND c.scope_id = 'tongzhou' AND c.period_key = '2024'`,
     );
     expect(ev.rows[0]).toEqual({ status: 'at_risk', value: 80 });
-    expect(await count(`SELECT count(*)::int AS n FROM alert WHERE state = 'firing' AND target_id = 'SKEL-AIR-01'`)).toBe(1);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM alert WHERE state = 'firing' AND target_id = 'SKEL-AIR-01'`,
+      ),
+    ).toBe(1);
     // The delivery is marked sent just after the SMTP server's 250: poll briefly rather than sleep.
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && (await count(`SELECT count(*)::int AS n FROM delivery WHERE status = 'sent'`)) < 1) {
+    while (
+      Date.now() < deadline &&
+      (await count(`SELECT count(*)::int AS n FROM delivery WHERE status = 'sent'`)) < 1
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(await count(`SELECT count(*)::int AS n FROM delivery WHERE status = 'sent'`)).toBe(1);

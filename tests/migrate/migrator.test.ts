@@ -47,16 +47,22 @@ describe('migrate', () => {
     await migrate(db.pool, { dir: MIGRATIONS, storageMode: 'plain' });
     const { rows } = await db.pool.query<{ mode: string }>('SELECT mode FROM envwatch_storage');
     expect(rows[0]!.mode).toBe('plain');
-    const part = await db.pool.query<{ relkind: string }>(`SELECT relkind FROM pg_class WHERE relname = 'measurement'`);
+    const part = await db.pool.query<{ relkind: string }>(
+      `SELECT relkind FROM pg_class WHERE relname = 'measurement'`,
+    );
     expect(part.rows[0]!.relkind).toBe('p'); // natively partitioned
   });
 
   it('refuses a database that is newer than the code', async () => {
     const db = await emptyDb();
     await migrate(db.pool, { dir: MIGRATIONS, storageMode: 'auto' });
-    await db.pool.query(`INSERT INTO envwatch_migration (id, name, checksum) VALUES (9999, '9999_from_the_future.sql', 'x')`);
+    await db.pool.query(
+      `INSERT INTO envwatch_migration (id, name, checksum) VALUES (9999, '9999_from_the_future.sql', 'x')`,
+    );
     await expect(readSchemaStatus(db.pool, MIGRATIONS)).rejects.toThrow(/newer than the code/);
-    await expect(migrate(db.pool, { dir: MIGRATIONS, storageMode: 'auto' })).rejects.toBeInstanceOf(SchemaMismatchError);
+    await expect(migrate(db.pool, { dir: MIGRATIONS, storageMode: 'auto' })).rejects.toBeInstanceOf(
+      SchemaMismatchError,
+    );
   });
 
   it('refuses a released migration that was edited', async () => {
@@ -66,7 +72,9 @@ describe('migrate', () => {
     await copyFile(path.join(MIGRATIONS, first), path.join(dir, first));
     await migrate(db.pool, { dir, storageMode: 'auto' });
     await writeFile(path.join(dir, first), '-- edited\nSELECT 1;');
-    await expect(migrate(db.pool, { dir, storageMode: 'auto' })).rejects.toThrow(/edited after it was applied/);
+    await expect(migrate(db.pool, { dir, storageMode: 'auto' })).rejects.toThrow(
+      /edited after it was applied/,
+    );
   });
 
   it('rolls back a failing migration whole and names it', async () => {

@@ -39,7 +39,8 @@ export async function collectDoctorReport(config: Config): Promise<DoctorReport>
     const schema = await readSchemaStatus(pool, path.join(PROJECT_ROOT, 'migrations'));
     const storageMode = schema.applied > 0 ? await readStorageMode(pool).catch(() => null) : null;
     const tsVersion = await readTimescaleVersion(pool);
-    if (schema.pending.length > 0) warnings.push(`${schema.pending.length} migration(s) pending: run \`envwatch migrate\``);
+    if (schema.pending.length > 0)
+      warnings.push(`${schema.pending.length} migration(s) pending: run \`envwatch migrate\``);
     const redisInfo = await readRedisInfo(redis);
     if (redisInfo.maxmemoryPolicy !== 'noeviction') {
       warnings.push(
@@ -47,7 +48,9 @@ export async function collectDoctorReport(config: Config): Promise<DoctorReport>
       );
     }
     if (rows[0]?.preloaded && storageMode === 'plain') {
-      warnings.push('TimescaleDB is preloaded on this server but this database uses plain partitions (chosen at its first migration)');
+      warnings.push(
+        'TimescaleDB is preloaded on this server but this database uses plain partitions (chosen at its first migration)',
+      );
     }
     if (storageMode === 'timescale') warnings.push(...(await timescaleJobWarnings(pool)));
     return {
@@ -68,7 +71,12 @@ export async function collectDoctorReport(config: Config): Promise<DoctorReport>
 
 /** Background policies (compression, refresh, retention) that failed their last run need an operator. */
 async function timescaleJobWarnings(pool: Queryable): Promise<string[]> {
-  const { rows } = await pool.query<{ job_id: number; proc: string; hypertable: string | null; err: string | null }>(
+  const { rows } = await pool.query<{
+    job_id: number;
+    proc: string;
+    hypertable: string | null;
+    err: string | null;
+  }>(
     `SELECT s.job_id, j.proc_name AS proc, s.hypertable_name AS hypertable,
             (SELECT e.err_message FROM timescaledb_information.job_errors e
               WHERE e.job_id = s.job_id ORDER BY e.finish_time DESC LIMIT 1) AS err
@@ -76,16 +84,23 @@ async function timescaleJobWarnings(pool: Queryable): Promise<string[]> {
       WHERE s.last_run_status = 'Failed'`,
   );
   return rows.map(
-    (r) => `TimescaleDB job ${r.job_id} (${r.proc}${r.hypertable ? ` on ${r.hypertable}` : ''}) failed its last run${r.err ? `: ${r.err}` : ''}`,
+    (r) =>
+      `TimescaleDB job ${r.job_id} (${r.proc}${r.hypertable ? ` on ${r.hypertable}` : ''}) failed its last run${r.err ? `: ${r.err}` : ''}`,
   );
 }
 
 export async function runDoctor(config: Config, out: (line: string) => void): Promise<DoctorReport> {
   const r = await collectDoctorReport(config);
-  out(`storage mode        ${r.storageMode ?? '(not migrated yet)'}${r.storageMode === 'timescale' ? ' (hypertable, continuous aggregates, compression)' : r.storageMode === 'plain' ? ' (monthly partitions, service-maintained rollups)' : ''}`);
+  out(
+    `storage mode        ${r.storageMode ?? '(not migrated yet)'}${r.storageMode === 'timescale' ? ' (hypertable, continuous aggregates, compression)' : r.storageMode === 'plain' ? ' (monthly partitions, service-maintained rollups)' : ''}`,
+  );
   out(`PostgreSQL          ${r.postgresVersion}`);
-  out(`TimescaleDB         ${r.timescaledbVersion ?? (r.timescaledbAvailable ? 'available, not enabled' : 'not installed')}`);
-  out(`schema              ${r.schema.applied} applied, ${r.schema.pending.length} pending (latest: ${r.schema.latest ?? '-'})`);
+  out(
+    `TimescaleDB         ${r.timescaledbVersion ?? (r.timescaledbAvailable ? 'available, not enabled' : 'not installed')}`,
+  );
+  out(
+    `schema              ${r.schema.applied} applied, ${r.schema.pending.length} pending (latest: ${r.schema.latest ?? '-'})`,
+  );
   out(`Redis               ${r.redisVersion}, maxmemory-policy ${r.redisMaxmemoryPolicy}`);
   for (const w of r.warnings) out(`WARNING             ${w}`);
   if (r.warnings.length === 0) out('no warnings');

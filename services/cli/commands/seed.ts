@@ -25,7 +25,11 @@ export async function runSeed(config: Config, out: (line: string) => void): Prom
   try {
     const counts = await seedReference(pool, reference);
     const tally = (c: TableCounts) => `+${c.inserted} ~${c.updated} -${c.deleted}`;
-    out(`reference data (inserted ~updated -deleted): ${Object.entries(counts).map(([k, c]) => `${k} ${tally(c)}`).join(', ')}`);
+    out(
+      `reference data (inserted ~updated -deleted): ${Object.entries(counts)
+        .map(([k, c]) => `${k} ${tally(c)}`)
+        .join(', ')}`,
+    );
     const targets = await withTransaction(pool, async (tx) => {
       let n = 0;
       for (const plan of plans) n += await upsertPlanFile(tx, plan);

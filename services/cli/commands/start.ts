@@ -7,7 +7,11 @@ import { parseArgs } from 'node:util';
 import type { CommandRun } from '../command.js';
 
 /** Waits for PostgreSQL and Redis (containers start in any order), migrates, then starts the roles. */
-export async function runStart(config: Config, out: (line: string) => void, opts: { waitSeconds: number }): Promise<void> {
+export async function runStart(
+  config: Config,
+  out: (line: string) => void,
+  opts: { waitSeconds: number },
+): Promise<void> {
   await waitFor(() => checkPostgres(config), opts.waitSeconds);
   await waitFor(() => checkRedis(config), opts.waitSeconds);
   await runMigrate(config, out);
