@@ -41,6 +41,7 @@ import type { SourceRecord } from './record-kind.js';
 import { refuse } from './refusal-reasons.js';
 import { insertRefusedRows, type RefusedRowInput } from './refused-queries.js';
 import { loadReferenceIndex, type ReferenceIndex } from './reference-index.js';
+import { RollupKeys } from './rollup-keys.js';
 import { shanghaiDayOf } from './shanghai-fast.js';
 import { validateMeasurement, type RawMeasurement } from './validate-measurement.js';
 
@@ -61,7 +62,12 @@ interface StreamStats {
   min: number;
   max: number;
   newest: Date | null;
+  /** The rollup queue's keys, gathered while streaming (see rollup-keys.ts). */
+  keys: RollupKeys;
 }
+
+/** ~10 MB at most while sending them: a year of one hourly metric for 230 stations has 84,000 keys. */
+const ROLLUP_KEYS_LIMIT = 200_000;
 
 /** Validates each record and renders it as one COPY line of the staging table. */
 async function* stageLines(
@@ -93,6 +99,7 @@ async function* stageLines(
           dayOfTs = t;
           day = shanghaiDayOf(r.ts);
         }
+        stats.keys.add(day, r.metricId, r.seriesId);
         const flags = r.flags && r.flags.length > 0 ? copyText(r.flags.join(',')) : '';
         buf += `${seq}\t${rowNumber}\t${r.ts.toISOString()}\t${day}\t${copyText(r.seriesId)}\t${r.metricId}\t${r.value}\t${flags}\t${r.dataVersion}\t\\N\t\\N\t\\N\n`;
       } else {
@@ -114,7 +121,7 @@ export async function bulkIngest(
   input: IngestInput,
   openRecords: RecordSource,
   clock: Clock,
-  opts: { batchId?: number } = {},
+  opts: { batchId?: number; rollupKeysLimit?: number } = {},
 ): Promise<BulkResult> {
   const batchId = opts.batchId ?? (await openBatch(pool, { ...input, recordKind: 'measurement' }));
   const stats: StreamStats = {
@@ -124,6 +131,7 @@ export async function bulkIngest(
     min: Infinity,
     max: -Infinity,
     newest: null,
+    keys: new RollupKeys(opts.rollupKeysLimit ?? ROLLUP_KEYS_LIMIT),
   };
   const client = await pool.connect();
   try {
@@ -151,6 +159,7 @@ export async function bulkIngest(
         { sourceId: input.sourceId, batchId },
         new Date(stats.min),
         new Date(stats.max),
+        stats.keys.lines(),
       );
       if (moved.inserted + moved.updated + moved.duplicates < stats.good)
         superseded = await refuseSupersededInStage(client);
@@ -197,13 +206,14 @@ async function moveStage(
   meta: { sourceId: string; batchId: number },
   from: Date,
   to: Date,
+  rollupKeys: string | null,
 ): Promise<{ inserted: number; updated: number; duplicates: number }> {
   await analyzeStage(client);
   // Duplicates are rare: rather than a check that costs every load, they make the plain INSERT fail.
   if (!(await stageOverlapsMeasurement(client, from, to))) {
     await client.query('SAVEPOINT fresh_insert');
     try {
-      const inserted = await insertFreshStage(client, meta);
+      const inserted = await insertFreshStage(client, meta, rollupKeys);
       await client.query('RELEASE SAVEPOINT fresh_insert');
       return { inserted, updated: 0, duplicates: 0 };
     } catch (err) {

@@ -48,11 +48,14 @@ export async function stageOverlapsMeasurement(db: Queryable, from: Date, to: Da
 
 /**
  * New data only (no duplicates, nothing stored yet — checked just before): a plain INSERT in the file's order,
- * the fast case of a history back-fill. Every row is new, so every key it covers is queued for the rollups.
+ * the fast case of a history back-fill. Every row is new, so every key it covers is queued for the rollups:
+ * `keys` lists them when the stream collected them (series, metric and day joined by \x1f, one per line),
+ * otherwise they are read back from the stage.
  */
 export async function insertFreshStage(
   db: Queryable,
   meta: { sourceId: string; batchId: number },
+  keys: string | null = null,
 ): Promise<number> {
   const { rowCount } = await db.query(
     `INSERT INTO measurement (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
@@ -60,11 +63,23 @@ export async function insertFreshStage(
        FROM ingest_stage WHERE reason_code IS NULL`,
     [meta.sourceId, meta.batchId],
   );
-  await db.query(
-    `INSERT INTO rollup_queue (series_id, metric_id, day)
-     SELECT DISTINCT series_id, metric_id, day FROM ingest_stage WHERE reason_code IS NULL
-     ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL`,
-  );
+  const upsertKeys = `ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
+     WHERE rollup_queue.claim IS NOT NULL`;
+  if (keys !== null) {
+    await db.query(
+      `INSERT INTO rollup_queue (series_id, metric_id, day)
+       SELECT split_part(k, E'\\x1f', 1), split_part(k, E'\\x1f', 2), split_part(k, E'\\x1f', 3)::date
+         FROM unnest(string_to_array($1, E'\\n')) k
+       ${upsertKeys}`,
+      [keys],
+    );
+  } else {
+    await db.query(
+      `INSERT INTO rollup_queue (series_id, metric_id, day)
+       SELECT DISTINCT series_id, metric_id, day FROM ingest_stage WHERE reason_code IS NULL
+       ${upsertKeys}`,
+    );
+  }
   return rowCount ?? 0;
 }
 

@@ -111,6 +111,21 @@ describe('bulk path', () => {
       `SELECT day FROM rollup_queue WHERE series_id = 'st_huoxian_1' AND metric_id = 'pm10' ORDER BY day`,
     );
     expect(keys).toEqual([{ day: '2024-02-01' }, { day: '2024-02-02' }, { day: '2024-02-03' }]);
+    // More keys than the stream may keep in memory: the database reads them back from the stage instead.
+    await db.pool.query(`DELETE FROM measurement WHERE series_id = 'st_huoxian_1'`);
+    await db.pool.query(`DELETE FROM rollup_queue`);
+    const counted = await bulkIngest(
+      db.pool,
+      { sourceId: 'bulk', adapter: 'bulk' },
+      () => readLongFileChunks(file),
+      clock,
+      { rollupKeysLimit: 1 },
+    );
+    expect(counted).toMatchObject({ received: 72, inserted: 72, refused: 0 });
+    const { rows: keysAgain } = await db.pool.query(
+      `SELECT day FROM rollup_queue WHERE series_id = 'st_huoxian_1' AND metric_id = 'pm10' ORDER BY day`,
+    );
+    expect(keysAgain).toEqual(keys);
     const again = await bulkIngest(
       db.pool,
       { sourceId: 'bulk', adapter: 'bulk' },
