@@ -16,6 +16,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { isPgError, PG } from '../db/pg-errors.js';
 import { errorMessage } from '../errors.js';
 import { ensurePartitionsFor } from '../store/measurement-queries.js';
+import { readRawRetentionDays } from '../store/storage-mode.js';
 import type { Clock } from '../time/shanghai.js';
 import {
   failBatch,
@@ -43,7 +44,7 @@ import { insertRefusedRows, type RefusedRowInput } from './refused-queries.js';
 import { loadReferenceIndex, type ReferenceIndex } from './reference-index.js';
 import { RollupKeys } from './rollup-keys.js';
 import { shanghaiDayOf } from './shanghai-fast.js';
-import { validateMeasurement, type RawMeasurement } from './validate-measurement.js';
+import { validateMeasurement, type RawMeasurement, type ValidationLimits } from './validate-measurement.js';
 
 /** Opens the delivery (again, when refused rows' raw content must be recovered), in chunks of records. */
 export type RecordSource = () => AsyncIterable<SourceRecord<RawMeasurement>[]>;
@@ -74,6 +75,7 @@ async function* stageLines(
   chunks: AsyncIterable<SourceRecord<RawMeasurement>[]>,
   ref: ReferenceIndex,
   now: Date,
+  limits: ValidationLimits,
   stats: StreamStats,
 ) {
   // Rows come grouped by time: the Shanghai day of the previous row's time is usually this row's too.
@@ -85,7 +87,7 @@ async function* stageLines(
       stats.received += 1;
       const seq = stats.received;
       const rowNumber = rec.row === null ? '\\N' : String(rec.row);
-      const v = validateMeasurement(rec.raw, ref, now);
+      const v = validateMeasurement(rec.raw, ref, now, limits);
       if (v.ok) {
         const r = v.row;
         const t = r.ts.getTime();
@@ -136,6 +138,7 @@ export async function bulkIngest(
   const client = await pool.connect();
   try {
     const ref = await loadReferenceIndex(client);
+    const limits = { rawRetentionDays: await readRawRetentionDays(client) };
     await client.query('BEGIN');
     // Sorting two million keys for the duplicate check wants more than the default 4 MB (server memory).
     await client.query(`SET LOCAL work_mem = '256MB'`);
@@ -144,7 +147,7 @@ export async function bulkIngest(
     const copy = client.query(copyFrom(`COPY ingest_stage (${STAGE_COPY_COLUMNS}) FROM STDIN`));
     // Two chunks in flight at most: memory stays flat while PostgreSQL takes its time.
     await pipeline(
-      Readable.from(stageLines(openRecords(), ref, clock.now(), stats), { highWaterMark: 2 }),
+      Readable.from(stageLines(openRecords(), ref, clock.now(), limits, stats), { highWaterMark: 2 }),
       copy,
     );
 

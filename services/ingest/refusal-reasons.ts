@@ -7,6 +7,10 @@ export const REFUSAL_REASONS = {
   BAD_TIMESTAMP: ['时间不是 ISO 8601 格式', 'the time is not an ISO 8601 timestamp'],
   MISSING_TIMEZONE: ['时间缺少时区（请写 +08:00 或 Z）', 'the time has no zone offset (write +08:00 or Z)'],
   FUTURE_TIMESTAMP: ['时间晚于当前时间', 'the time is in the future'],
+  BEYOND_RETENTION: [
+    '早于原始数据保留期限，该时段的原始数据已不再保存',
+    'older than the raw-data retention window (RAW_RETENTION_DAYS): raw data of that time is no longer kept',
+  ],
   MISALIGNED_TIMESTAMP: ['时间与数据周期不对齐', "the time is not the start of the metric's period"],
   UNKNOWN_SERIES: [
     '未知的站点、点位或街道乡镇（无此编号或别名）',

@@ -4,7 +4,7 @@
  * judged the same way whatever its route.
  */
 import type { MeasurementRow } from '../store/measurement-queries.js';
-import { HOUR } from '../time/shanghai.js';
+import { DAY, HOUR } from '../time/shanghai.js';
 import { parseBarePeriodStart, parseInstant } from './parse-time.js';
 import {
   normaliseName,
@@ -104,7 +104,23 @@ function remember<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
   return v;
 }
 
-export function validateMeasurement(raw: RawMeasurement, ref: ReferenceIndex, now: Date): ValidationOutcome {
+export interface ValidationLimits {
+  /**
+   * The raw-data retention in force (days, 0 = none). A row older than it is refused: its partition or chunk
+   * is dropped, and its day's rollups recomputed from that one row would replace the means kept from the full
+   * data (migration 0052).
+   */
+  rawRetentionDays: number;
+}
+
+const NO_LIMITS: ValidationLimits = { rawRetentionDays: 0 };
+
+export function validateMeasurement(
+  raw: RawMeasurement,
+  ref: ReferenceIndex,
+  now: Date,
+  limits: ValidationLimits = NO_LIMITS,
+): ValidationOutcome {
   if (isBlank(raw.time) || isBlank(raw.series) || isBlank(raw.metric) || isBlank(raw.value)) {
     const missing = (['time', 'series', 'metric', 'value'] as const).filter((k) => isBlank(raw[k]));
     return refuse('MISSING_FIELD', missing.join(', '));
@@ -124,6 +140,9 @@ export function validateMeasurement(raw: RawMeasurement, ref: ReferenceIndex, no
   const ts = remember(memo.times, key, () => parseTime(time, zone, metric));
   if (!(ts instanceof Date)) return ts;
   if (ts.getTime() > now.getTime() + FUTURE_TOLERANCE) return refuse('FUTURE_TIMESTAMP', time);
+  if (limits.rawRetentionDays > 0 && ts.getTime() < now.getTime() - limits.rawRetentionDays * DAY) {
+    return refuse('BEYOND_RETENTION', `${time} (${limits.rawRetentionDays} days)`);
+  }
   if (!isAligned(ts, metric))
     return refuse('MISALIGNED_TIMESTAMP', `${time} (${metric.id}: ${metric.resolution})`);
 

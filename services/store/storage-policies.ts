@@ -33,12 +33,18 @@ export async function applyStoragePolicies(
   now: Date = new Date(),
 ): Promise<PolicyReport> {
   const mode = await readStorageMode(db);
+  if (
+    mode === 'timescale' &&
+    config.RAW_RETENTION_DAYS > 0 &&
+    config.RAW_RETENTION_DAYS < MIN_TIMESCALE_RETENTION_DAYS
+  ) {
+    throw new ValidationError(
+      `RAW_RETENTION_DAYS=${config.RAW_RETENTION_DAYS} is too short under TimescaleDB: use 0 (keep raw data) or at least ${MIN_TIMESCALE_RETENTION_DAYS} days, beyond the continuous aggregates' refresh window, or the daily and monthly rollups of dropped days would be erased`,
+    );
+  }
+  // Recorded before anything is dropped: from here on ingest refuses rows older than the window.
+  await db.query('UPDATE envwatch_storage SET raw_retention_days = $1', [config.RAW_RETENTION_DAYS]);
   if (mode === 'timescale') {
-    if (config.RAW_RETENTION_DAYS > 0 && config.RAW_RETENTION_DAYS < MIN_TIMESCALE_RETENTION_DAYS) {
-      throw new ValidationError(
-        `RAW_RETENTION_DAYS=${config.RAW_RETENTION_DAYS} is too short under TimescaleDB: use 0 (keep raw data) or at least ${MIN_TIMESCALE_RETENTION_DAYS} days, beyond the continuous aggregates' refresh window, or the daily and monthly rollups of dropped days would be erased`,
-      );
-    }
     await db.query(`SELECT remove_compression_policy('measurement', if_exists => true)`);
     await db.query(`SELECT add_compression_policy('measurement', $1::interval)`, [
       `${config.COMPRESS_AFTER_DAYS} days`,

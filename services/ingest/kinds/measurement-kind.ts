@@ -8,6 +8,7 @@ import {
   writeMeasurements,
   type MeasurementRow,
 } from '../../store/measurement-queries.js';
+import { readRawRetentionDays } from '../../store/storage-mode.js';
 import type { RecordKind } from '../record-kind.js';
 import { refuse } from '../refusal-reasons.js';
 import { loadReferenceIndex } from '../reference-index.js';
@@ -37,8 +38,9 @@ export const measurementKind: RecordKind<RawMeasurement, MeasurementRow> = {
   rawSchema: rawMeasurementSchema,
   async prepare(db) {
     const ref = await loadReferenceIndex(db);
+    const limits = { rawRetentionDays: await readRawRetentionDays(db) };
     return (raw, now) => {
-      const v = validateMeasurement(raw, ref, now);
+      const v = validateMeasurement(raw, ref, now, limits);
       return v.ok ? { ok: true, row: v.row, key: measurementKey(v.row), dataAt: v.row.ts } : v;
     };
   },
