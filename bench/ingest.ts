@@ -34,14 +34,16 @@ import { createTestDatabase } from '../tests/helpers/test-db.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const N = Number(process.argv[2] ?? process.env.BENCH_ROWS ?? 2_000_000);
 const STEADY = Number(process.argv[3] ?? process.env.BENCH_STEADY_ROWS ?? 300_000);
-const STATIONS = 230;
 const START = Date.parse('2023-01-01T00:00:00+08:00');
 const STEADY_START = Date.parse('2025-01-01T00:00:00+08:00');
+// 230 stations (a year of hourly data is ~2,000,000 rows); a larger N adds stations, not years, so the
+// bulk rows stay in 2023-2024, before the steady path's hours and the clock.
+const STATIONS = Math.max(230, Math.ceil(N / ((STEADY_START - START) / HOUR)));
 // A steady batch as a pull delivers it: ~230 stations × 6 pollutants × the hours still settling.
 const BATCH = 10_000;
 const HEAP_MB = Number(process.env.BENCH_BULK_HEAP_MB ?? 64);
 
-const stationId = (i: number) => `bench_st_${String(i).padStart(3, '0')}`;
+const stationId = (i: number) => `bench_st_${String(i).padStart(4, '0')}`;
 
 /** Shanghai wall time with its zone, as feeds write it. */
 function isoShanghai(ms: number): string {
@@ -177,7 +179,7 @@ async function main(): Promise<void> {
     await seedReference(pool, await loadReferenceSet(path.join(ROOT, 'config/reference')));
     await pool.query(
       `INSERT INTO site (id, kind, name_zh, name_en, district_id, area_id, is_example, note)
-       SELECT 'bench_st_' || lpad(i::text, 3, '0'), 'air_station', '基准站' || i, 'Bench station ' || i, 'tongzhou', 'beiyuan', true, 'bench'
+       SELECT 'bench_st_' || lpad(i::text, 4, '0'), 'air_station', '基准站' || i, 'Bench station ' || i, 'tongzhou', 'beiyuan', true, 'bench'
          FROM generate_series(1, $1::int) i`,
       [STATIONS],
     );

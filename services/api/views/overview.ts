@@ -93,7 +93,8 @@ export function buildOverview(
   );
 }
 
-async function computeOverview(
+/** The overview without the cache (bench:api times it; callers use buildOverview). */
+export async function computeOverview(
   db: Queryable,
   p: Principal,
   q: { districtId: string; year: number; today: string },
