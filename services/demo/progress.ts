@@ -5,6 +5,7 @@
 import { REFUSAL_REASONS, isRefusalCode } from '../ingest/refusal-reasons.js';
 import type { Counters } from './summary-queries.js';
 import type { DemoSummary } from './demo-summary.js';
+import { formatShanghai } from '../time/shanghai.js';
 
 const num = (n: number) => n.toLocaleString('en-US');
 
@@ -66,7 +67,13 @@ export function summaryLines(s: DemoSummary): string[] {
   for (const a of s.alerts)
     lines.push(`  ${String(a.n).padStart(4)}  ${a.kind} · ${a.severity} · ${a.state}`);
   lines.push(`投递 Deliveries       ${s.deliveries.length === 0 ? '（无 none）' : ''}`);
-  for (const d of s.deliveries) lines.push(`  ${String(d.n).padStart(4)}  ${d.channel} · ${d.status}`);
+  for (const d of s.deliveries) {
+    const due =
+      d.status === 'scheduled' && d.firstDue
+        ? `（定时：下一次摘要或工作时间，最早 ${formatShanghai(d.firstDue)} waiting for the next digest or working hours）`
+        : '';
+    lines.push(`  ${String(d.n).padStart(4)}  ${d.channel} · ${d.status}${due}`);
+  }
   lines.push(
     `报告 Reports          ${s.reports.versions} 份 versions, ${s.reports.files} 个文件 files → ${s.reports.where}/`,
   );

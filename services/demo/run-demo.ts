@@ -108,6 +108,7 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
       reportsWhere: path.relative(PROJECT_ROOT, path.join(services.outDir, 'reports')),
       logFile: path.relative(PROJECT_ROOT, services.logFile),
       seconds: (performance.now() - started) / 1000,
+      now: clock.now(),
     });
     for (const line of summaryLines(summary)) out(line);
     await roles.stop();

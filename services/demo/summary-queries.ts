@@ -87,13 +87,22 @@ export async function readAlertCounts(db: Queryable): Promise<AlertCount[]> {
 
 export interface DeliveryCount {
   channel: string;
+  /** The delivery's status; 'scheduled' for a pending one not due before `now` (a digest, working hours). */
   status: string;
   n: number;
+  /** For 'scheduled': when the first of them is due. */
+  firstDue: Date | null;
 }
 
-export async function readDeliveryCounts(db: Queryable): Promise<DeliveryCount[]> {
+/** A pending delivery due later is waiting on purpose, not stuck: the summary says so. */
+export async function readDeliveryCounts(db: Queryable, now: Date): Promise<DeliveryCount[]> {
   const { rows } = await db.query<DeliveryCount>(
-    `SELECT channel, status, count(*)::int AS n FROM delivery GROUP BY channel, status ORDER BY channel, status`,
+    `SELECT channel, status, count(*)::int AS n, min(not_before) FILTER (WHERE status = 'scheduled') AS "firstDue"
+       FROM (SELECT channel, not_before,
+                    CASE WHEN status = 'pending' AND not_before > $1 THEN 'scheduled' ELSE status END AS status
+               FROM delivery) d
+      GROUP BY channel, status ORDER BY channel, status`,
+    [now],
   );
   return rows;
 }
