@@ -3,7 +3,7 @@
  * stored as numbers with a number format (officials re-sort and chart them), never as formatted text.
  */
 import ExcelJS from 'exceljs';
-import type { MonthlyReportData, ReportLocale, WaterBulletinData } from '../report-types.js';
+import type { DataVersion, MonthlyReportData, ReportLocale, WaterBulletinData } from '../report-types.js';
 import { headlineTable, rankingTable, waterBulletinTable, waterTable, type Table } from './table-rows.js';
 import { t } from './labels.js';
 
@@ -37,28 +37,32 @@ function addTable(wb: ExcelJS.Workbook, table: Table, taken: Set<string>, captio
   for (const row of table.rows) ws.addRow(row.map((v) => (v === null ? null : v)));
 }
 
-export async function renderMonthlyXlsx(
-  data: MonthlyReportData,
-  locale: ReportLocale,
-  meta: { title: string; version: number },
-): Promise<Buffer> {
+/** A workbook whose every sheet starts with the report's title and data version (one sheet per table). */
+function newBook(locale: ReportLocale, meta: { title: string; version: number }, dataVersion: DataVersion) {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'envwatch';
   wb.title = meta.title;
   const taken = new Set<string>();
   const caption = [
     meta.title,
-    `${t(locale, 'dataVersion')}: ${t(locale, data.dataVersion)} · ${t(locale, 'version', { n: meta.version })}`,
+    `${t(locale, 'dataVersion')}: ${t(locale, dataVersion)} · ${t(locale, 'version', { n: meta.version })}`,
   ];
-  addTable(wb, headlineTable(data, locale), taken, caption);
-  for (const r of data.rankings) addTable(wb, rankingTable(data, r, locale), taken, caption);
-  addTable(
-    wb,
-    waterTable(data.water, locale, locale === 'zh-CN' ? '地表水断面' : 'Water sections'),
-    taken,
-    caption,
-  );
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return {
+    add: (table: Table) => addTable(wb, table, taken, caption),
+    write: async () => Buffer.from(await wb.xlsx.writeBuffer()),
+  };
+}
+
+export async function renderMonthlyXlsx(
+  data: MonthlyReportData,
+  locale: ReportLocale,
+  meta: { title: string; version: number },
+): Promise<Buffer> {
+  const book = newBook(locale, meta, data.dataVersion);
+  book.add(headlineTable(data, locale));
+  for (const r of data.rankings) book.add(rankingTable(data, r, locale));
+  book.add(waterTable(data.water, locale, locale === 'zh-CN' ? '地表水断面' : 'Water sections'));
+  return book.write();
 }
 
 export async function renderWaterBulletinXlsx(
@@ -66,24 +70,14 @@ export async function renderWaterBulletinXlsx(
   locale: ReportLocale,
   meta: { title: string; version: number },
 ): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'envwatch';
-  wb.title = meta.title;
-  const taken = new Set<string>();
-  const caption = [
-    meta.title,
-    `${t(locale, 'dataVersion')}: ${t(locale, data.dataVersion)} · ${t(locale, 'version', { n: meta.version })}`,
-  ];
-  addTable(wb, waterBulletinTable(data, locale), taken, caption);
-  addTable(
-    wb,
+  const book = newBook(locale, meta, data.dataVersion);
+  book.add(waterBulletinTable(data, locale));
+  book.add(
     waterTable(
       data.worst.flatMap((w) => w.sections),
       locale,
       locale === 'zh-CN' ? '断面明细' : 'Sections',
     ),
-    taken,
-    caption,
   );
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return book.write();
 }
