@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { signSmsRequest } from '../../services/notify/sms-channel.js';
 import { fillTemplate, SMS_TEMPLATES, type SmsTemplateName } from '../../services/notify/sms-templates.js';
+import { Arrivals } from './arrivals.js';
 
 export interface GatewayMessage {
   outId: string;
@@ -64,11 +65,11 @@ export async function startSmsGateway(
   const accessKey = opts.accessKey ?? 'test-access-key';
   const accessSecret = opts.accessSecret ?? 'test-access-secret';
   const templates = defaultTemplates();
-  const messages: GatewayMessage[] = [];
+  const arrivals = new Arrivals<GatewayMessage>('SMS');
+  const messages = arrivals.items;
   const requests: SmsGateway['requests'] = [];
   const byOutId = new Map<string, GatewayMessage>();
   const refused = new Set<string>();
-  const waiters: (() => void)[] = [];
   let failure: number | null = null;
   let duplicates = 0;
   let replyDelayMs = 0;
@@ -132,8 +133,7 @@ export async function startSmsGateway(
         bizId: `biz-${++seq}`,
       };
       byOutId.set(r.OutId, msg);
-      messages.push(msg);
-      waiters.splice(0).forEach((w) => w());
+      arrivals.push(msg);
       if (replyDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, replyDelayMs));
       return answer(200, 'OK', { BizId: msg.bizId }, r.OutId);
     })().catch((err: unknown) => {
@@ -162,21 +162,7 @@ export async function startSmsGateway(
     refuse(phone) {
       refused.add(phone.replace(/^\+86/, ''));
     },
-    async waitFor(count, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (messages.length < count) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`expected ${count} SMS, got ${messages.length}`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, left);
-          waiters.push(() => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
-      }
-      return messages;
-    },
+    waitFor: (count, timeoutMs) => arrivals.waitFor(count, timeoutMs),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -5,6 +5,7 @@
  */
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { Arrivals } from './arrivals.js';
 
 export interface CaughtMail {
   from: string;
@@ -30,8 +31,8 @@ export interface SmtpCatcher {
 }
 
 export async function startSmtpCatcher(): Promise<SmtpCatcher> {
-  const messages: CaughtMail[] = [];
-  const waiters: (() => void)[] = [];
+  const arrivals = new Arrivals<CaughtMail>('messages');
+  const messages = arrivals.items;
   let failure: { code: number; message: string } | null = null;
   let replyDelayMs = 0;
   const refusedRecipients = new Map<string, number>();
@@ -57,13 +58,12 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
         const raw = Buffer.concat(chunks);
         simpleParser(raw).then(
           (parsed) => {
-            messages.push({
+            arrivals.push({
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               to: session.envelope.rcptTo.map((r) => r.address),
               parsed,
               raw,
             });
-            waiters.splice(0).forEach((w) => w());
             if (replyDelayMs > 0) setTimeout(() => callback(), replyDelayMs);
             else callback();
           },
@@ -96,21 +96,7 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
     messageIds() {
       return messages.map((m) => m.parsed.messageId ?? '');
     },
-    async waitFor(count, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (messages.length < count) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`expected ${count} messages, got ${messages.length}`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, left);
-          waiters.push(() => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
-      }
-      return messages;
-    },
+    waitFor: (count, timeoutMs) => arrivals.waitFor(count, timeoutMs),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
