@@ -16,7 +16,9 @@ export interface JobDefinition<N extends string = string, S extends z.ZodType = 
   handle(payload: z.infer<S>, ctx: JobContext): Promise<unknown>;
 }
 
-export function defineJob<const N extends string, S extends z.ZodType>(def: JobDefinition<N, S>): JobDefinition<N, S> {
+export function defineJob<const N extends string, S extends z.ZodType>(
+  def: JobDefinition<N, S>,
+): JobDefinition<N, S> {
   return def;
 }
 

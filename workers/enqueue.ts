@@ -20,7 +20,11 @@ export interface EnqueueOptions {
   priority?: number;
 }
 
-export type Enqueue = <N extends JobName>(name: N, payload: JobPayload<N>, opts?: EnqueueOptions) => Promise<void>;
+export type Enqueue = <N extends JobName>(
+  name: N,
+  payload: JobPayload<N>,
+  opts?: EnqueueOptions,
+) => Promise<void>;
 
 /**
  * Completed jobs are kept an hour (so a cron tick's deterministic id still collapses duplicates from a
@@ -38,7 +42,8 @@ export type Queues = Record<QueueName, Queue>;
 
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
   const entries = QUEUE_NAMES.map(
-    (name) => [name, new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })] as const,
+    (name) =>
+      [name, new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })] as const,
   );
   return Object.fromEntries(entries) as Queues;
 }

@@ -3,7 +3,15 @@
  * evaluation (database-bound, debounced), alerts (state changes), deliveries (outside services with
  * their own rate limits), reports (CPU-heavy rendering) and maintenance.
  */
-export const QUEUE_NAMES = ['ingest', 'rollups', 'evaluate', 'alerts', 'deliveries', 'reports', 'maintenance'] as const;
+export const QUEUE_NAMES = [
+  'ingest',
+  'rollups',
+  'evaluate',
+  'alerts',
+  'deliveries',
+  'reports',
+  'maintenance',
+] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** BullMQ refuses ':' in custom job ids (it separates Redis key parts): build ids from parts with '__'. */

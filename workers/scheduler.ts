@@ -16,7 +16,11 @@ export function tickJobId(scheduleId: string, tick: Date): string {
   return jobId('cron', scheduleId, tick.toISOString().slice(0, 16));
 }
 
-export function startScheduler(schedules: readonly ScheduleDefinition[], enqueue: Enqueue, logger: Logger): Scheduler {
+export function startScheduler(
+  schedules: readonly ScheduleDefinition[],
+  enqueue: Enqueue,
+  logger: Logger,
+): Scheduler {
   const tasks: ScheduledTask[] = schedules.map((s) =>
     cron.schedule(
       s.cron,

@@ -59,7 +59,10 @@ export function startWorkers(deps: WorkerHostDeps, queues: readonly QueueName[])
       maxStalledCount: 5,
     });
     worker.on('failed', (job, err) => {
-      deps.logger.error({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: errorMessage(err) }, 'job failed');
+      deps.logger.error(
+        { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: errorMessage(err) },
+        'job failed',
+      );
       deps.onJobFailed?.(queue, job?.name ?? 'unknown', err);
     });
     worker.on('error', (err) => deps.logger.error({ queue, err: errorMessage(err) }, 'worker error'));
@@ -79,7 +82,12 @@ export function startWorkers(deps: WorkerHostDeps, queues: readonly QueueName[])
   };
 }
 
-async function runJob(deps: WorkerHostDeps, queue: QueueName, job: Job, signal?: AbortSignal): Promise<unknown> {
+async function runJob(
+  deps: WorkerHostDeps,
+  queue: QueueName,
+  job: Job,
+  signal?: AbortSignal,
+): Promise<unknown> {
   const def = (registry as Record<string, (typeof registry)[keyof typeof registry]>)[job.name];
   if (!def) throw new UnrecoverableError(`no handler for job ${job.name} on queue ${queue}`);
   const parsed = def.schema.safeParse(job.data);

@@ -9,7 +9,8 @@ export const applyStoragePoliciesJob = defineJob({
   schema: z.object({}),
   async handle(_payload, ctx) {
     const report = await applyStoragePolicies(ctx.db, ctx.config, ctx.clock.now());
-    if (report.droppedPartitions.length > 0) ctx.logger.info({ dropped: report.droppedPartitions }, 'raw partitions dropped by retention');
+    if (report.droppedPartitions.length > 0)
+      ctx.logger.info({ dropped: report.droppedPartitions }, 'raw partitions dropped by retention');
     return report;
   },
 });

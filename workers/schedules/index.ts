@@ -17,8 +17,18 @@ export function schedule<N extends JobName>(s: ScheduleDefinition<N>): ScheduleD
 
 /** Safety nets behind the event-driven path: anything queued but not yet processed is picked up. */
 export const CORE_SCHEDULES: ScheduleDefinition[] = [
-  schedule({ id: 'rollups-sweep', cron: '* * * * *', job: 'refresh-rollups', payload: () => ({ reason: 'schedule' }) }),
-  schedule({ id: 'evaluate-sweep', cron: '*/5 * * * *', job: 'evaluate-targets', payload: () => ({ reason: 'schedule' }) }),
+  schedule({
+    id: 'rollups-sweep',
+    cron: '* * * * *',
+    job: 'refresh-rollups',
+    payload: () => ({ reason: 'schedule' }),
+  }),
+  schedule({
+    id: 'evaluate-sweep',
+    cron: '*/5 * * * *',
+    job: 'evaluate-targets',
+    payload: () => ({ reason: 'schedule' }),
+  }),
   schedule({ id: 'outbox-sweep', cron: '* * * * *', job: 'relay-outbox', payload: () => ({}) }),
 ];
 

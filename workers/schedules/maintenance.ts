@@ -3,5 +3,10 @@ import { schedule, type ScheduleDefinition } from './index.js';
 /** Cron schedules owned by the maintenance domain (Asia/Shanghai). */
 export const maintenanceSchedules: ScheduleDefinition[] = [
   // 03:30, when no ingest is expected: retention drops whole partitions.
-  schedule({ id: 'storage-policies', cron: '30 3 * * *', job: 'apply-storage-policies', payload: () => ({}) }),
+  schedule({
+    id: 'storage-policies',
+    cron: '30 3 * * *',
+    job: 'apply-storage-policies',
+    payload: () => ({}),
+  }),
 ];
