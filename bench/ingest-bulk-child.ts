@@ -2,14 +2,15 @@
  * The bulk path of `npm run bench:ingest`, run in a process of its own (as `envwatch ingest <file>` runs), so
  * the peak RSS it reports is that of a process doing the load and nothing else: modules loaded, then one file
  * streamed through bulkIngest. Prints one JSON line: seconds, peak and starting RSS, the batch counts.
- *   node --import tsx bench/ingest-bulk-child.ts <database-url> <file> <now-iso>
+ *   node --import tsx bench/ingest-bulk-child.ts <database-url> <file> <now-iso> [direct|staged]
+ * `staged` turns the direct COPY off, timing the path revisions and re-deliveries take.
  */
 import { bulkIngest } from '../services/ingest/bulk-load.js';
 import { readLongFileChunks } from '../services/ingest/formats/long-format.js';
 import { createPool } from '../services/db/pool.js';
 import { ManualClock } from '../services/time/shanghai.js';
 
-const [url, file, nowIso] = process.argv.slice(2);
+const [url, file, nowIso, mode = 'direct'] = process.argv.slice(2);
 if (!url || !file || !nowIso) throw new Error('usage: ingest-bulk-child.ts <database-url> <file> <now-iso>');
 
 const pool = createPool({ connectionString: url, max: 3 });
@@ -25,6 +26,7 @@ try {
     { sourceId: 'bench', adapter: 'bulk', origin: file },
     () => readLongFileChunks(file),
     new ManualClock(new Date(nowIso)),
+    { direct: mode !== 'staged' },
   );
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(timer);

@@ -5,9 +5,11 @@
  * A long-format CSV of N hourly PM2.5 rows (default 2,000,000: a year of hours for ~230 stations) is written
  * to a temporary file, then loaded twice into the same, emptied `measurement` table:
  *   1. plain COPY — PostgreSQL parses the same file bytes (COPY … FROM STDIN CSV), no validation: the ceiling;
- *   2. the bulk path — bulkIngest: streamed CSV parsing and validation, COPY into staging, one set-based
- *      upsert with duplicate check and rollup queue (services/ingest/bulk-load.ts).
- * and prints rows/s for both, their ratio and the peak RSS of the bulk path (sampled every 20 ms). Then the
+ *   2. the bulk path — bulkIngest: streamed CSV parsing and validation; new data is COPYed straight into
+ *      measurement (services/ingest/bulk-direct.ts), the rollup keys queued;
+ *   3. the bulk path's staged route, which revisions and re-deliveries take: COPY into a staging table, one
+ *      set-based upsert with duplicate check and rollup queue (services/ingest/bulk-load.ts);
+ * and prints rows/s for each, the bulk path's ratio to COPY and its peak RSS (sampled every 20 ms). Then the
  * steady path — batches of 10,000 raw rows as an adapter delivers them, validated and upserted by ingestRows —
  * is timed over STEADY rows (default 300,000) of new hours.
  * Targets: bulk ≥ 50 % of plain COPY; steady ≥ 50,000 rows/s; peak RSS < 200 MB whatever N is.
@@ -141,7 +143,14 @@ interface ChildResult {
   timingsMs: { stream: number; move: number; refusals: number };
   startMb: number;
   peakMb: number;
-  counts: { received: number; inserted: number; updated: number; unchanged: number; refused: number };
+  counts: {
+    received: number;
+    inserted: number;
+    updated: number;
+    unchanged: number;
+    refused: number;
+    path: string;
+  };
 }
 
 /**
@@ -151,12 +160,17 @@ interface ChildResult {
  * the cap is what a deployment sets (NODE_OPTIONS=--max-old-space-size=64) to hold RSS flat; a load under a
  * 40 MB cap also shows nothing grows with N — a leak would end in an out-of-memory crash.
  */
-async function runBulkChild(url: string, file: string, now: Date): Promise<ChildResult> {
+async function runBulkChild(
+  url: string,
+  file: string,
+  now: Date,
+  mode: 'direct' | 'staged',
+): Promise<ChildResult> {
   const child = path.join(ROOT, 'bench/ingest-bulk-child.ts');
   const flags = HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : [];
   const { stdout, stderr } = await promisify(execFile)(
     process.execPath,
-    [...flags, '--import', 'tsx', child, url, file, now.toISOString()],
+    [...flags, '--import', 'tsx', child, url, file, now.toISOString(), mode],
     {
       cwd: ROOT,
       maxBuffer: 1 << 20,
@@ -207,16 +221,24 @@ async function main(): Promise<void> {
 
     await emptyMeasurements(pool);
     const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
-    const bulk = await runBulkChild(db.url, file, clock.now());
+    const bulk = await runBulkChild(db.url, file, clock.now(), 'direct');
     const r = bulk.counts;
-    console.log(
-      `  bulk path       ${r.inserted.toLocaleString('en-US')} rows in ${bulk.seconds.toFixed(1)} s = ${rate(r.received, bulk.seconds)}` +
-        `  (received ${r.received}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, refused ${r.refused})`,
-    );
     const t = bulk.timingsMs;
     console.log(
-      `                  read + validate + COPY to staging ${(t.stream / 1000).toFixed(1)} s, set-based move ${(t.move / 1000).toFixed(1)} s, ` +
+      `  bulk path       ${r.inserted.toLocaleString('en-US')} rows in ${bulk.seconds.toFixed(1)} s = ${rate(r.received, bulk.seconds)}` +
+        `  (${r.path}; received ${r.received}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, refused ${r.refused})`,
+    );
+    console.log(
+      `                  read + validate + COPY ${(t.stream / 1000).toFixed(1)} s, rollup keys ${(t.move / 1000).toFixed(1)} s, ` +
         `refused rows ${(t.refusals / 1000).toFixed(1)} s`,
+    );
+    await emptyMeasurements(pool);
+    const staged = await runBulkChild(db.url, file, clock.now(), 'staged');
+    const ts = staged.timingsMs;
+    console.log(
+      `  staged route    ${staged.counts.inserted.toLocaleString('en-US')} rows in ${staged.seconds.toFixed(1)} s = ${rate(staged.counts.received, staged.seconds)}` +
+        `  (revisions and re-deliveries: COPY to staging ${(ts.stream / 1000).toFixed(1)} s, set-based move ${(ts.move / 1000).toFixed(1)} s; ` +
+        `${((copy.seconds / staged.seconds) * 100).toFixed(0)} % of COPY, peak RSS ${staged.peakMb.toFixed(0)} MB)`,
     );
     const ratio = copy.seconds / bulk.seconds;
     console.log(`  ratio           bulk / plain COPY = ${(ratio * 100).toFixed(0)} %  (target ≥ 50 %)`);

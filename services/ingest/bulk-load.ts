@@ -14,6 +14,7 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isPgError, PG } from '../db/pg-errors.js';
+import { copyText, tryDirectCopy } from './bulk-direct.js';
 import { errorMessage } from '../errors.js';
 import { ensurePartitionsFor } from '../store/measurement-queries.js';
 import { readRawRetentionDays } from '../store/storage-mode.js';
@@ -37,7 +38,7 @@ import {
   STAGE_COPY_COLUMNS,
   insertStageValidationRefusals,
 } from './bulk-queries.js';
-import type { IngestInput, IngestResult } from './ingest-records.js';
+import { REFUSAL_SAMPLE, type IngestInput, type IngestResult } from './ingest-records.js';
 import type { SourceRecord } from './record-kind.js';
 import { refuse } from './refusal-reasons.js';
 import { insertRefusedRows, type RefusedRowInput } from './refused-queries.js';
@@ -48,13 +49,6 @@ import { validateMeasurement, type RawMeasurement, type ValidationLimits } from 
 
 /** Opens the delivery (again, when refused rows' raw content must be recovered), in chunks of records. */
 export type RecordSource = () => AsyncIterable<SourceRecord<RawMeasurement>[]>;
-
-/** COPY text format: backslash, tab, newline and carriage return are escaped; \N is NULL. */
-function copyText(s: string): string {
-  return /[\\\t\n\r]/.test(s)
-    ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : s;
-}
 
 interface StreamStats {
   received: number;
@@ -114,7 +108,12 @@ async function* stageLines(
 }
 
 export interface BulkResult extends IngestResult {
-  /** Wall time of each step (ms): stream = read, validate and COPY into staging; move = the set-based upsert. */
+  /** direct: COPYed straight into measurement (bulk-direct.ts); staged: through the staging table. */
+  path: 'direct' | 'staged';
+  /**
+   * Wall time of each step (ms): stream = read, validate and COPY (into measurement, or into staging);
+   * move = the set-based upsert of the staged path, or queueing the rollups of the direct one.
+   */
   timingsMs: { stream: number; move: number; refusals: number };
 }
 
@@ -123,7 +122,7 @@ export async function bulkIngest(
   input: IngestInput,
   openRecords: RecordSource,
   clock: Clock,
-  opts: { batchId?: number; rollupKeysLimit?: number } = {},
+  opts: { batchId?: number; rollupKeysLimit?: number; direct?: boolean } = {},
 ): Promise<BulkResult> {
   const batchId = opts.batchId ?? (await openBatch(pool, { ...input, recordKind: 'measurement' }));
   const stats: StreamStats = {
@@ -142,12 +141,48 @@ export async function bulkIngest(
     await client.query('BEGIN');
     // Sorting two million keys for the duplicate check wants more than the default 4 MB (server memory).
     await client.query(`SET LOCAL work_mem = '256MB'`);
+    const now = clock.now();
+    if (opts.direct !== false) {
+      const keys = new RollupKeys(opts.rollupKeysLimit ?? ROLLUP_KEYS_LIMIT);
+      const direct = await tryDirectCopy(
+        client,
+        pool,
+        { sourceId: input.sourceId, batchId },
+        openRecords(),
+        (raw) => validateMeasurement(raw, ref, now, limits),
+        keys,
+        now,
+      );
+      if (direct) {
+        const counts: BatchCounts = {
+          received: direct.received,
+          inserted: direct.inserted,
+          updated: 0,
+          unchanged: 0,
+          refused: direct.refused.length,
+        };
+        await finishBatch(client, batchId, counts, direct.newest);
+        await client.query('COMMIT');
+        await markSourceSuccess(pool, input.sourceId, batchId, direct.newest, clock.now());
+        const refusals = direct.refused
+          .slice(0, REFUSAL_SAMPLE)
+          .map((r) => ({ row: r.rowNumber, code: r.reasonCode, detail: r.reasonDetail }));
+        return {
+          ...counts,
+          batchId,
+          newestDataAt: direct.newest,
+          refusals,
+          path: 'direct',
+          timingsMs: direct.timingsMs,
+        };
+      }
+    }
     await createStage(client);
     const t0 = performance.now();
     const copy = client.query(copyFrom(`COPY ingest_stage (${STAGE_COPY_COLUMNS}) FROM STDIN`));
     // Two chunks in flight at most: memory stays flat while PostgreSQL takes its time.
     await pipeline(
-      Readable.from(stageLines(openRecords(), ref, clock.now(), limits, stats), { highWaterMark: 2 }),
+      Readable.from(stageLines(openRecords(), ref, now, limits, stats), { highWaterMark: 2 }),
       copy,
     );
 
@@ -184,7 +219,7 @@ export async function bulkIngest(
     await client.query('COMMIT');
     await markSourceSuccess(pool, input.sourceId, batchId, stats.newest, clock.now());
     const timingsMs = { stream: t1 - t0, move: t2 - t1, refusals: performance.now() - t2 };
-    return { ...counts, batchId, newestDataAt: stats.newest, refusals: [], timingsMs };
+    return { ...counts, batchId, newestDataAt: stats.newest, refusals: [], path: 'staged', timingsMs };
   } catch (err) {
     // The transaction is gone either way; bookkeeping may fail for the same reason as the load did.
     await Promise.allSettled([

@@ -46,6 +46,40 @@ export async function stageOverlapsMeasurement(db: Queryable, from: Date, to: Da
   return rows[0]!.overlap;
 }
 
+/** A key queued again while a refresh holds it loses the claim, so that refresh leaves it for the next one. */
+const REQUEUE = `ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
+     WHERE rollup_queue.claim IS NOT NULL`;
+
+/** Queues the rollup keys gathered while streaming: series, metric and day joined by \x1f, one per line. */
+export async function queueRollupKeys(db: Queryable, keys: string): Promise<void> {
+  await db.query(
+    `INSERT INTO rollup_queue (series_id, metric_id, day)
+     SELECT split_part(k, E'\\x1f', 1), split_part(k, E'\\x1f', 2), split_part(k, E'\\x1f', 3)::date
+       FROM unnest(string_to_array($1, E'\\n')) k
+     ${REQUEUE}`,
+    [keys],
+  );
+}
+
+/**
+ * The rollup keys of the rows a batch inserted, read back when there were too many to gather while streaming.
+ * The time range confines the scan to the partitions (chunks) the batch wrote into.
+ */
+export async function queueRollupKeysOfBatch(
+  db: Queryable,
+  batchId: number,
+  from: Date,
+  to: Date,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO rollup_queue (series_id, metric_id, day)
+     SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date
+       FROM measurement WHERE batch_id = $1 AND ts >= $2 AND ts <= $3
+     ${REQUEUE}`,
+    [batchId, from, to],
+  );
+}
+
 /**
  * New data only (no duplicates, nothing stored yet — checked just before): a plain INSERT in the file's order,
  * the fast case of a history back-fill. Every row is new, so every key it covers is queued for the rollups:
@@ -63,23 +97,13 @@ export async function insertFreshStage(
        FROM ingest_stage WHERE reason_code IS NULL`,
     [meta.sourceId, meta.batchId],
   );
-  const upsertKeys = `ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
-     WHERE rollup_queue.claim IS NOT NULL`;
-  if (keys !== null) {
-    await db.query(
-      `INSERT INTO rollup_queue (series_id, metric_id, day)
-       SELECT split_part(k, E'\\x1f', 1), split_part(k, E'\\x1f', 2), split_part(k, E'\\x1f', 3)::date
-         FROM unnest(string_to_array($1, E'\\n')) k
-       ${upsertKeys}`,
-      [keys],
-    );
-  } else {
+  if (keys !== null) await queueRollupKeys(db, keys);
+  else
     await db.query(
       `INSERT INTO rollup_queue (series_id, metric_id, day)
        SELECT DISTINCT series_id, metric_id, day FROM ingest_stage WHERE reason_code IS NULL
-       ${upsertKeys}`,
+       ${REQUEUE}`,
     );
-  }
   return rowCount ?? 0;
 }
 

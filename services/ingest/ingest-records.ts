@@ -40,7 +40,7 @@ export interface IngestResult extends BatchCounts {
 }
 
 export const CHUNK_SIZE = 5_000;
-const REFUSAL_SAMPLE = 200;
+export const REFUSAL_SAMPLE = 200;
 
 interface Chunk<Raw, Row> {
   good: { row: Row; rec: SourceRecord<Raw> }[];

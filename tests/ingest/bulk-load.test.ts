@@ -49,7 +49,14 @@ describe('bulk path', () => {
       () => readLongFileChunks(file),
       clock,
     );
-    expect(r).toMatchObject({ received: 7, inserted: 2, updated: 1, unchanged: 0, refused: 4 });
+    expect(r).toMatchObject({
+      received: 7,
+      inserted: 2,
+      updated: 1,
+      unchanged: 0,
+      refused: 4,
+      path: 'staged',
+    });
     expect(await batchState(db.pool, r.batchId)).toMatchObject({ status: 'done', received: 7, refused: 4 });
     expect(await refusedCodes(db.pool, r.batchId)).toEqual([
       'SUPERSEDED_BY_AUDITED',
@@ -106,7 +113,7 @@ describe('bulk path', () => {
       () => readLongFileChunks(file),
       clock,
     );
-    expect(r).toMatchObject({ received: 72, inserted: 72, refused: 0 });
+    expect(r).toMatchObject({ received: 72, inserted: 72, refused: 0, path: 'direct' });
     const { rows: keys } = await db.pool.query(
       `SELECT day FROM rollup_queue WHERE series_id = 'st_huoxian_1' AND metric_id = 'pm10' ORDER BY day`,
     );
@@ -121,7 +128,7 @@ describe('bulk path', () => {
       clock,
       { rollupKeysLimit: 1 },
     );
-    expect(counted).toMatchObject({ received: 72, inserted: 72, refused: 0 });
+    expect(counted).toMatchObject({ received: 72, inserted: 72, refused: 0, path: 'direct' });
     const { rows: keysAgain } = await db.pool.query(
       `SELECT day FROM rollup_queue WHERE series_id = 'st_huoxian_1' AND metric_id = 'pm10' ORDER BY day`,
     );
@@ -132,7 +139,7 @@ describe('bulk path', () => {
       () => readLongFileChunks(file),
       clock,
     );
-    expect(again).toMatchObject({ received: 72, inserted: 0, updated: 0, unchanged: 72 });
+    expect(again).toMatchObject({ received: 72, inserted: 0, updated: 0, unchanged: 72, path: 'staged' });
   });
 
   it('falls back to the general path when new data repeats a key', async () => {
@@ -148,8 +155,65 @@ describe('bulk path', () => {
       () => readLongFileChunks(file),
       clock,
     );
-    expect(r).toMatchObject({ received: 3, inserted: 2, refused: 1 });
+    expect(r).toMatchObject({ received: 3, inserted: 2, refused: 1, path: 'staged' });
     expect(await refusedCodes(db.pool, r.batchId)).toEqual(['DUPLICATE_IN_BATCH']);
+  });
+
+  it('COPYs new data straight into measurement, keeping flags as written and refused rows with their raw content', async () => {
+    const file = await writeCsv(`${tempDir()}/direct.csv`, [
+      ['time', 'series', 'metric', 'value', 'flags'],
+      [t(13), 'st_taihu_1', 'pm25', '30', 'invalid'],
+      [t(14), 'st_taihu_1', 'pm25', '31', 'H;say "hi"\\there'],
+      [t(15), 'st_taihu_1', 'pm25', '-4', ''],
+      [t(16), 'st_taihu_1', 'pm25', '33', ''],
+    ]);
+    const r = await bulkIngest(
+      db.pool,
+      { sourceId: 'bulk_direct', adapter: 'bulk' },
+      () => readLongFileChunks(file),
+      clock,
+    );
+    expect(r).toMatchObject({ received: 4, inserted: 3, updated: 0, refused: 1, path: 'direct' });
+    expect(r.refusals).toEqual([expect.objectContaining({ row: 4, code: 'NEGATIVE_VALUE' })]);
+    expect(await batchState(db.pool, r.batchId)).toMatchObject({ status: 'done', received: 4, refused: 1 });
+    const { rows: raws } = await db.pool.query<{ row_number: number; raw: { value: string } }>(
+      `SELECT row_number, raw FROM refused_row WHERE batch_id = $1`,
+      [r.batchId],
+    );
+    expect(raws.map((x) => [x.row_number, x.raw.value])).toEqual([[4, '-4']]);
+    const { rows } = await db.pool.query<{ flags: string[]; source_id: string; batch_id: number }>(
+      `SELECT flags, source_id, batch_id FROM measurement WHERE series_id = 'st_taihu_1' ORDER BY ts`,
+    );
+    expect(rows.map((x) => x.flags)).toEqual([['invalid'], ['H', 'say "hi"\\there'], []]);
+    expect(rows.every((x) => x.source_id === 'bulk_direct' && x.batch_id === r.batchId)).toBe(true);
+    const { rows: keys } = await db.pool.query(
+      `SELECT day FROM rollup_queue WHERE series_id = 'st_taihu_1' AND metric_id = 'pm25'`,
+    );
+    expect(keys).toEqual([{ day: '2024-03-05' }]);
+  });
+
+  it('takes the staged path when a later chunk reaches back before the partitions the first one needed', async () => {
+    const raw = (time: string, value: number) => ({
+      row: null,
+      raw: { time, series: 'st_zhangjiawan_1', metric: 'pm25', value },
+    });
+    // Plain mode makes partitions from the first chunk's month onwards: June 2023 has none yet.
+    const chunks = [[raw('2024-03-06T08:00:00+08:00', 20)], [raw('2023-06-01T08:00:00+08:00', 21)]];
+    const r = await bulkIngest(
+      db.pool,
+      { sourceId: 'bulk_backwards', adapter: 'bulk' },
+      async function* () {
+        yield* chunks;
+      },
+      clock,
+    );
+    expect(r).toMatchObject({ received: 2, inserted: 2, refused: 0 });
+    const mode = (await db.pool.query<{ mode: string }>('SELECT mode FROM envwatch_storage')).rows[0]!.mode;
+    expect(r.path).toBe(mode === 'plain' ? 'staged' : 'direct');
+    const { rows } = await db.pool.query(
+      `SELECT value FROM measurement WHERE series_id = 'st_zhangjiawan_1' ORDER BY ts`,
+    );
+    expect(rows).toEqual([{ value: 21 }, { value: 20 }]);
   });
 
   it('fails the whole batch, loading nothing, when the file breaks half-way', async () => {
