@@ -1,9 +1,12 @@
 /**
- * The bulk path, for large loads (a year of hourly data for hundreds of stations): records are validated in
- * JS as they stream from the file and COPYed into a temporary staging table — refused rows included, with
- * their raw content and reason — then moved into `measurement` by one set-based INSERT … ON CONFLICT that
- * also refuses in-batch duplicates and queues the rollups. Memory stays bounded whatever the file size: a
- * record is validated, written to the COPY stream (which applies backpressure) and forgotten.
+ * The bulk path, for large loads (a year of hourly data for hundreds of stations). New data — a history
+ * back-fill — is COPYed straight into `measurement` (bulk-direct.ts). Anything else (a key already stored or
+ * repeated in the delivery, a chunk reaching back before the partitions made for the first, many refusals)
+ * takes the staged route: records are validated in JS as they stream from the file and COPYed into a temporary
+ * staging table — refused rows included, with their raw content and reason — then moved into `measurement` by
+ * one set-based INSERT … ON CONFLICT that also refuses in-batch duplicates and queues the rollups. Memory stays
+ * bounded whatever the file size: a record is validated, written to the COPY stream (which applies
+ * backpressure) and forgotten.
  *
  * The batch is one transaction: it loads completely or not at all, and re-running it is idempotent. Rows the
  * set-based step refuses (duplicates, provisional values under audited ones) are rare; their raw content is
@@ -61,7 +64,7 @@ interface StreamStats {
   keys: RollupKeys;
 }
 
-/** ~10 MB at most while sending them: a year of one hourly metric for 230 stations has 84,000 keys. */
+/** Runs of days kept while streaming (rollup-keys.ts): one per series and metric for a delivery in time order. */
 const ROLLUP_KEYS_LIMIT = 200_000;
 
 /** Validates each record and renders it as one COPY line of the staging table. */

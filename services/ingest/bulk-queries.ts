@@ -50,14 +50,19 @@ export async function stageOverlapsMeasurement(db: Queryable, from: Date, to: Da
 const REQUEUE = `ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
      WHERE rollup_queue.claim IS NOT NULL`;
 
-/** Queues the rollup keys gathered while streaming: series, metric and day joined by \x1f, one per line. */
-export async function queueRollupKeys(db: Queryable, keys: string): Promise<void> {
+/**
+ * Queues the rollup keys gathered while streaming (rollup-keys.ts): one run of days per line — series, metric,
+ * first and last day separated by \x1f. DISTINCT: runs may overlap, and ON CONFLICT may touch a key once.
+ */
+export async function queueRollupKeys(db: Queryable, runs: string): Promise<void> {
   await db.query(
     `INSERT INTO rollup_queue (series_id, metric_id, day)
-     SELECT split_part(k, E'\\x1f', 1), split_part(k, E'\\x1f', 2), split_part(k, E'\\x1f', 3)::date
-       FROM unnest(string_to_array($1, E'\\n')) k
+     SELECT DISTINCT r[1], r[2], d::date
+       FROM unnest(string_to_array($1, E'\\n')) line,
+            LATERAL string_to_array(line, E'\\x1f') r,
+            LATERAL generate_series(r[3]::date, r[4]::date, interval '1 day') d
      ${REQUEUE}`,
-    [keys],
+    [runs],
   );
 }
 
@@ -81,10 +86,9 @@ export async function queueRollupKeysOfBatch(
 }
 
 /**
- * New data only (no duplicates, nothing stored yet — checked just before): a plain INSERT in the file's order,
- * the fast case of a history back-fill. Every row is new, so every key it covers is queued for the rollups:
- * `keys` lists them when the stream collected them (series, metric and day joined by \x1f, one per line),
- * otherwise they are read back from the stage.
+ * New data only (no duplicates, nothing stored yet — checked just before): a plain INSERT in the file's order.
+ * Every row is new, so every key it covers is queued for the rollups: `keys` lists them as runs of days when
+ * the stream collected them (see queueRollupKeys), otherwise they are read back from the stage.
  */
 export async function insertFreshStage(
   db: Queryable,
