@@ -69,9 +69,11 @@ export function summaryLines(s: DemoSummary): string[] {
   lines.push(`投递 Deliveries       ${s.deliveries.length === 0 ? '（无 none）' : ''}`);
   for (const d of s.deliveries) {
     const due =
-      d.status === 'scheduled' && d.firstDue
-        ? `（定时：下一次摘要或工作时间，最早 ${formatShanghai(d.firstDue)} waiting for the next digest or working hours）`
-        : '';
+      d.status === 'digest'
+        ? '（待下一次每日摘要 waiting for the next daily digest）'
+        : d.status === 'scheduled' && d.firstDue
+          ? `（定时发送，最早 ${formatShanghai(d.firstDue)} due from then: working hours or a retry）`
+          : '';
     lines.push(`  ${String(d.n).padStart(4)}  ${d.channel} · ${d.status}${due}`);
   }
   lines.push(

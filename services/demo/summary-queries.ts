@@ -87,19 +87,24 @@ export async function readAlertCounts(db: Queryable): Promise<AlertCount[]> {
 
 export interface DeliveryCount {
   channel: string;
-  /** The delivery's status; 'scheduled' for a pending one not due before `now` (a digest, working hours). */
+  /**
+   * The delivery's status, except for pending ones waiting on purpose: 'digest' for an item of the next daily
+   * digest, 'scheduled' for one not due before `now` (working hours, a retry's backoff).
+   */
   status: string;
   n: number;
   /** For 'scheduled': when the first of them is due. */
   firstDue: Date | null;
 }
 
-/** A pending delivery due later is waiting on purpose, not stuck: the summary says so. */
+/** A pending delivery that waits on purpose is not stuck: the summary says so. */
 export async function readDeliveryCounts(db: Queryable, now: Date): Promise<DeliveryCount[]> {
   const { rows } = await db.query<DeliveryCount>(
     `SELECT channel, status, count(*)::int AS n, min(not_before) FILTER (WHERE status = 'scheduled') AS "firstDue"
        FROM (SELECT channel, not_before,
-                    CASE WHEN status = 'pending' AND not_before > $1 THEN 'scheduled' ELSE status END AS status
+                    CASE WHEN status = 'pending' AND mode = 'digest' THEN 'digest'
+                         WHEN status = 'pending' AND not_before > $1 THEN 'scheduled'
+                         ELSE status END AS status
                FROM delivery) d
       GROUP BY channel, status ORDER BY channel, status`,
     [now],
