@@ -17,7 +17,6 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isPgError, PG } from '../db/pg-errors.js';
-import { copyText, tryDirectCopy } from './bulk-direct.js';
 import { errorMessage } from '../errors.js';
 import { ensurePartitionsFor } from '../store/measurement-queries.js';
 import { readRawRetentionDays } from '../store/storage-mode.js';
@@ -30,6 +29,7 @@ import {
   openBatch,
   type BatchCounts,
 } from './batch-queries.js';
+import { copyText, tryDirectCopy } from './bulk-direct.js';
 import {
   analyzeStage,
   createStage,
