@@ -4,27 +4,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  days,
   evaluateAsOf,
   insertSandDust,
-  insertScopeDaily,
   insertScopeMonthly,
   months,
   only,
+  pm25Days,
   target,
   useRuleDatabase,
 } from '../targets/fixtures.js';
 
 const db = useRuleDatabase();
-/** Daily PM2.5 of the district, as layer-2 rollups. */
-const districtPm25 = (...range: Parameters<typeof days>) =>
-  insertScopeDaily(db.pool, 'tongzhou', 'pm25', days(...range));
 
 const annual35 = target({ id: 'T-MEAN-01', rule: { kind: 'cumulative_mean_limit', max: 35 } });
 
 describe('cumulative_mean_limit, daily values', () => {
   it('meets a mean of exactly 35.0 at the year end (183 days at 30, 183 at 40)', async () => {
-    await districtPm25('2024-01-01', '2024-12-31', (_d, i) => (i % 2 === 0 ? 30 : 40));
+    await pm25Days(db.pool, 'tongzhou', '2024-01-01', '2024-12-31', (_d, i) => (i % 2 === 0 ? 30 : 40));
     const r = only(await evaluateAsOf(db.pool, annual35, '2025-01-05', { year: 2024 }));
     expect(r).toMatchObject({
       status: 'met',
@@ -39,7 +35,7 @@ describe('cumulative_mean_limit, daily values', () => {
 
   it('meets 35.05, which rounds half-to-even to 35.0', async () => {
     // 366 × 35.05 = 12828.3: one day carries the extra 18.3.
-    await districtPm25('2024-01-01', '2024-12-31', (_d, i) => (i === 0 ? 53.3 : 35));
+    await pm25Days(db.pool, 'tongzhou', '2024-01-01', '2024-12-31', (_d, i) => (i === 0 ? 53.3 : 35));
     const r = only(await evaluateAsOf(db.pool, annual35, '2025-01-05', { year: 2024 }));
     expect(r.value).toBeCloseTo(35.05, 10);
     expect(r.status).toBe('met');
@@ -47,7 +43,7 @@ describe('cumulative_mean_limit, daily values', () => {
 
   it('breaches 35.06, which rounds to 35.1', async () => {
     // 366 × 0.06 = 21.96 extra on one day.
-    await districtPm25('2024-01-01', '2024-12-31', (_d, i) => (i === 0 ? 56.96 : 35));
+    await pm25Days(db.pool, 'tongzhou', '2024-01-01', '2024-12-31', (_d, i) => (i === 0 ? 56.96 : 35));
     const r = only(await evaluateAsOf(db.pool, annual35, '2025-01-05', { year: 2024 }));
     expect(r).toMatchObject({ status: 'breached', final: true });
     expect(r.explanationZh).toContain('均值35.1');
@@ -55,8 +51,8 @@ describe('cumulative_mean_limit, daily values', () => {
 
   it('projects the mean the remaining 214 days must stay under, at_risk when last year was dirtier then', async () => {
     // 152 days at 40.35: sum 6133.2; (35 × 366 − 6133.2) / 214 = 31.2. Last year's 1 Jun – 31 Dec averaged 33.
-    await districtPm25('2024-01-01', '2024-05-31', () => 40.35);
-    await districtPm25('2023-06-01', '2023-12-31', () => 33);
+    await pm25Days(db.pool, 'tongzhou', '2024-01-01', '2024-05-31', () => 40.35);
+    await pm25Days(db.pool, 'tongzhou', '2023-06-01', '2023-12-31', () => 33);
     const r = only(await evaluateAsOf(db.pool, annual35, '2024-06-03'));
     expect(r).toMatchObject({ status: 'at_risk', final: false, asOf: '2024-05-31' });
     expect(r.details.requiredRemainingMean as number).toBeCloseTo(31.2, 9);
@@ -65,8 +61,8 @@ describe('cumulative_mean_limit, daily values', () => {
   });
 
   it('is on track (met) when the same remaining window last year was already cleaner than required', async () => {
-    await districtPm25('2024-01-01', '2024-05-31', () => 40.35);
-    await districtPm25('2023-06-01', '2023-12-31', () => 30);
+    await pm25Days(db.pool, 'tongzhou', '2024-01-01', '2024-05-31', () => 40.35);
+    await pm25Days(db.pool, 'tongzhou', '2023-06-01', '2023-12-31', () => 30);
     const r = only(await evaluateAsOf(db.pool, annual35, '2024-06-03'));
     expect(r).toMatchObject({ status: 'met', final: false });
   });
@@ -74,7 +70,7 @@ describe('cumulative_mean_limit, daily values', () => {
   it('breaches the Q1 target before the quarter ends once even zero for the rest cannot reach 51', async () => {
     // Q1 2024 = 91 days; 89 days at 53 = 4717 > 51 × 91 = 4641.
     const q1 = target({ id: 'T-MEAN-Q1', period: 'q1', rule: { kind: 'cumulative_mean_limit', max: 51 } });
-    await districtPm25('2024-01-01', '2024-03-29', () => 53);
+    await pm25Days(db.pool, 'tongzhou', '2024-01-01', '2024-03-29', () => 53);
     const r = only(await evaluateAsOf(db.pool, q1, '2024-03-30'));
     expect(r).toMatchObject({ status: 'breached', final: false, periodKey: '2024-Q1', asOf: '2024-03-29' });
   });
@@ -86,7 +82,7 @@ describe('cumulative_mean_limit, daily values', () => {
       `INSERT INTO scope_monthly (scope_id, metric_id, month, value, n_days, n_valid_days, valid, min_version)
        VALUES ('tongzhou', 'pm25', '2024-01-01', 40, 31, 31, true, 1), ('tongzhou', 'pm25', '2024-02-01', 40, 29, 29, true, 1)`,
     );
-    await districtPm25('2024-03-01', '2024-03-10', () => 30);
+    await pm25Days(db.pool, 'tongzhou', '2024-03-01', '2024-03-10', () => 30);
     const r = only(await evaluateAsOf(db.pool, annual35, '2024-03-11'));
     expect(r.value).toBeCloseTo(2700 / 70, 9);
     expect(r).toMatchObject({ asOf: '2024-03-10', coverage: 1, dataVersion: 'mixed' });
@@ -94,7 +90,7 @@ describe('cumulative_mean_limit, daily values', () => {
 
   it('says insufficient_data when fewer than 324/365 of the days so far are valid', async () => {
     // 100 days, 88 valid: 0.88 < 0.8877.
-    await districtPm25('2024-01-01', '2024-04-09', (_d, i) => (i < 12 ? null : 30));
+    await pm25Days(db.pool, 'tongzhou', '2024-01-01', '2024-04-09', (_d, i) => (i < 12 ? null : 30));
     const r = only(await evaluateAsOf(db.pool, annual35, '2024-04-10'));
     expect(r).toMatchObject({ status: 'insufficient_data', coverage: 0.88 });
   });
@@ -104,7 +100,7 @@ describe('cumulative_mean_limit, one calendar month of daily values (GB 3095 Tab
   const feb = target({ id: 'T-MEAN-M', period: 'month', rule: { kind: 'cumulative_mean_limit', max: 75 } });
 
   it('cannot decide February 2024 with 24 valid days of 29', async () => {
-    await districtPm25('2024-02-01', '2024-02-29', (_d, i) => (i < 5 ? null : 40));
+    await pm25Days(db.pool, 'tongzhou', '2024-02-01', '2024-02-29', (_d, i) => (i < 5 ? null : 40));
     const rows = await evaluateAsOf(db.pool, feb, '2024-03-02');
     expect(rows.find((r) => r.periodKey === '2024-02')).toMatchObject({
       status: 'insufficient_data',
@@ -113,7 +109,7 @@ describe('cumulative_mean_limit, one calendar month of daily values (GB 3095 Tab
   });
 
   it('decides February 2024 with 25 valid days (February needs 25, other months 27)', async () => {
-    await districtPm25('2024-02-01', '2024-02-29', (_d, i) => (i < 4 ? null : 40));
+    await pm25Days(db.pool, 'tongzhou', '2024-02-01', '2024-02-29', (_d, i) => (i < 4 ? null : 40));
     const rows = await evaluateAsOf(db.pool, feb, '2024-03-02');
     expect(rows.find((r) => r.periodKey === '2024-02')).toMatchObject({
       status: 'met',

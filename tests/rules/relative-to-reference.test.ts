@@ -11,6 +11,7 @@ import {
   insertScopeDaily,
   insertScopeMonthly,
   months,
+  pm25Days,
   target,
   useRuleDatabase,
 } from '../targets/fixtures.js';
@@ -99,18 +100,8 @@ describe('relative_to_reference (2021 tiering)', () => {
 
 describe('relative_to_reference (2020: the district mean, no alternative)', () => {
   it('compares each unit with the district scope mean plus its offset', async () => {
-    await insertScopeDaily(
-      db.pool,
-      'tongzhou',
-      'pm25',
-      days('2020-01-01', '2020-12-31', () => 40),
-    );
-    await insertScopeDaily(
-      db.pool,
-      'lucheng',
-      'pm25',
-      days('2020-01-01', '2020-12-31', () => 41.2),
-    );
+    await pm25Days(db.pool, 'tongzhou', '2020-01-01', '2020-12-31', () => 40);
+    await pm25Days(db.pool, 'lucheng', '2020-01-01', '2020-12-31', () => 41.2);
     const t = target({
       id: 'T-REF-2020',
       scope: { kind: 'areas', ids: ['lucheng'] },

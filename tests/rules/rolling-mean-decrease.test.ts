@@ -1,6 +1,6 @@
 /** rolling_mean_decrease: three-year moving averages of annual means (000:2020, 004:17). */
 import { describe, expect, it } from 'vitest';
-import { days, evaluateAsOf, insertScopeDaily, only, target, useRuleDatabase } from '../targets/fixtures.js';
+import { evaluateAsOf, only, pm25Days, target, useRuleDatabase } from '../targets/fixtures.js';
 
 const db = useRuleDatabase();
 
@@ -11,12 +11,7 @@ const rolling = target({
 });
 
 async function year(y: number, value: number): Promise<void> {
-  await insertScopeDaily(
-    db.pool,
-    'tongzhou',
-    'pm25',
-    days(`${y}-01-01`, `${y}-12-31`, () => value),
-  );
+  await pm25Days(db.pool, 'tongzhou', `${y}-01-01`, `${y}-12-31`, () => value);
 }
 
 describe('rolling_mean_decrease', () => {

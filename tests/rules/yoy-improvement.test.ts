@@ -1,6 +1,6 @@
 /** yoy_improvement: the mean so far against the same calendar window last year, at one decimal. */
 import { describe, expect, it } from 'vitest';
-import { days, evaluateAsOf, insertScopeDaily, only, target, useRuleDatabase } from '../targets/fixtures.js';
+import { evaluateAsOf, only, pm25Days, target, useRuleDatabase } from '../targets/fixtures.js';
 
 const db = useRuleDatabase();
 
@@ -13,24 +13,9 @@ const perUnit = target({
 
 describe('yoy_improvement', () => {
   it('compares 1 Jan – 29 Feb 2024 (leap day included) with 1 Jan – 28 Feb 2023', async () => {
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2024-01-01', '2024-02-29', () => 50),
-    );
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2023-01-01', '2023-02-28', () => 52),
-    );
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2023-03-01', '2023-03-05', () => 99),
-    ); // outside the window
+    await pm25Days(db.pool, 'beiyuan', '2024-01-01', '2024-02-29', () => 50);
+    await pm25Days(db.pool, 'beiyuan', '2023-01-01', '2023-02-28', () => 52);
+    await pm25Days(db.pool, 'beiyuan', '2023-03-01', '2023-03-05', () => 99); // outside the window
     const r = only(await evaluateAsOf(db.pool, perUnit, '2024-03-01'));
     expect(r).toMatchObject({ status: 'met', final: false, asOf: '2024-02-29', value: 50, threshold: 52 });
     expect(r.details).toMatchObject({
@@ -42,54 +27,24 @@ describe('yoy_improvement', () => {
   });
 
   it('does not count a tie (both 45.0) as an improvement: at_risk during the year', async () => {
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2024-01-01', '2024-03-31', () => 45),
-    );
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2023-01-01', '2023-03-31', () => 45.04),
-    );
+    await pm25Days(db.pool, 'beiyuan', '2024-01-01', '2024-03-31', () => 45);
+    await pm25Days(db.pool, 'beiyuan', '2023-01-01', '2023-03-31', () => 45.04);
     const r = only(await evaluateAsOf(db.pool, perUnit, '2024-04-01'));
     expect(r.status).toBe('at_risk');
     expect(r.explanationZh).toContain('持平不算改善');
   });
 
   it('counts the same tie as met when the target sets tie_is_improvement', async () => {
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2024-01-01', '2024-03-31', () => 45),
-    );
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2023-01-01', '2023-03-31', () => 45.04),
-    );
+    await pm25Days(db.pool, 'beiyuan', '2024-01-01', '2024-03-31', () => 45);
+    await pm25Days(db.pool, 'beiyuan', '2023-01-01', '2023-03-31', () => 45.04);
     const tie = { ...perUnit, id: 'T-YOY-TIE', rule: { kind: 'yoy_improvement', tie_is_improvement: true } };
     const r = only(await evaluateAsOf(db.pool, tie, '2024-04-01'));
     expect(r.status).toBe('met');
   });
 
   it('breaches at the year end when the annual mean is not lower than last year', async () => {
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2023-01-01', '2023-12-31', () => 38),
-    );
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2024-01-01', '2024-12-31', () => 38.2),
-    );
+    await pm25Days(db.pool, 'beiyuan', '2023-01-01', '2023-12-31', () => 38);
+    await pm25Days(db.pool, 'beiyuan', '2024-01-01', '2024-12-31', () => 38.2);
     const r = only(await evaluateAsOf(db.pool, perUnit, '2025-01-02', { year: 2024 }));
     expect(r).toMatchObject({ status: 'breached', final: true });
     expect(r.explanationZh).toContain('上升0.2');
@@ -97,18 +52,8 @@ describe('yoy_improvement', () => {
 
   it('projects what the rest of the year must average to end below last year', async () => {
     // 2023: 365 days at 40. 2024 so far: 91 days at 44 (sum 4004); (40 × 366 − 4004) / 275 = 38.683…
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2023-01-01', '2023-12-31', () => 40),
-    );
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2024-01-01', '2024-03-31', () => 44),
-    );
+    await pm25Days(db.pool, 'beiyuan', '2023-01-01', '2023-12-31', () => 40);
+    await pm25Days(db.pool, 'beiyuan', '2024-01-01', '2024-03-31', () => 44);
     const r = only(await evaluateAsOf(db.pool, perUnit, '2024-04-02'));
     expect(r.status).toBe('at_risk');
     expect(r.details.requiredRemainingMean as number).toBeCloseTo((40 * 366 - 4004) / 275, 9);
@@ -116,18 +61,8 @@ describe('yoy_improvement', () => {
   });
 
   it("says insufficient_data without enough of last year's window", async () => {
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2024-01-01', '2024-03-31', () => 44),
-    );
-    await insertScopeDaily(
-      db.pool,
-      'beiyuan',
-      'pm25',
-      days('2023-01-01', '2023-02-15', () => 40),
-    );
+    await pm25Days(db.pool, 'beiyuan', '2024-01-01', '2024-03-31', () => 44);
+    await pm25Days(db.pool, 'beiyuan', '2023-01-01', '2023-02-15', () => 40);
     const r = only(await evaluateAsOf(db.pool, perUnit, '2024-04-02'));
     expect(r.status).toBe('insufficient_data');
     expect(r.explanationZh).toContain('上年同期有效数据不足');

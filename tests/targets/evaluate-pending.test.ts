@@ -11,9 +11,8 @@ import { listCurrentStatus, listEvaluationHistory } from '../../services/targets
 import { ManualClock, enumerateDays, shanghaiInstant } from '../../services/time/shanghai.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import {
-  days,
-  insertScopeDaily,
   insertWaterMonth,
+  pm25Days,
   resetData,
   seedRealReference,
   target,
@@ -152,12 +151,7 @@ describe('evaluatePending', () => {
     });
     // A negative concentration is refused by the GB 3838 classifier (StandardsError) inside the rule.
     await insertWaterMonth(db.pool, 'ex_outflow_xiji', '2024-01', 5, { nh3n: -1 });
-    await insertScopeDaily(
-      db.pool,
-      'tongzhou',
-      'pm25',
-      days('2024-01-01', '2024-02-29', () => 30),
-    );
+    await pm25Days(db.pool, 'tongzhou', '2024-01-01', '2024-02-29', () => 30);
     const r = await sweepTargets(db.pool, { clock, year: 2024 });
     expect(r.failedTargets).toEqual(['T-PEND-BAD']);
     expect((await listCurrentStatus(db.pool)).map((x) => [x.targetId, x.status])).toEqual([

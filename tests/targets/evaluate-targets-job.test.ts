@@ -13,7 +13,7 @@ import { targetsSchedules } from '../../workers/schedules/targets.js';
 import type { JobContext } from '../../workers/job-context.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { createTestRedis, deleteKeysWithPrefix, uniqueQueuePrefix } from '../helpers/test-redis.js';
-import { days, insertScopeDaily, resetData, seedRealReference, target } from './fixtures.js';
+import { pm25Days, resetData, seedRealReference, target } from './fixtures.js';
 
 const db = useTestDatabase();
 const prefix = uniqueQueuePrefix();
@@ -48,12 +48,7 @@ beforeEach(async () => {
 
 describe('evaluate-targets job', () => {
   it('sweeps every current period when asked and relays the alert work it caused', async () => {
-    await insertScopeDaily(
-      db.pool,
-      'tongzhou',
-      'pm25',
-      days('2024-01-01', '2024-03-31', () => 60),
-    );
+    await pm25Days(db.pool, 'tongzhou', '2024-01-01', '2024-03-31', () => 60);
     const result = await evaluateTargetsJob.handle(evaluateTargetsJob.schema.parse({ sweep: true }), ctx);
     expect(result).toMatchObject({ keys: 0, evaluations: 1, transitions: 1, failedTargets: [] });
     expect((await listCurrentStatus(db.pool, { targetIds: ['T-JOB-01'] }))[0]).toMatchObject({
@@ -64,12 +59,7 @@ describe('evaluate-targets job', () => {
   });
 
   it('only drains the queue without sweep, and enqueues nothing when nothing changed', async () => {
-    await insertScopeDaily(
-      db.pool,
-      'tongzhou',
-      'pm25',
-      days('2024-01-01', '2024-03-31', () => 60),
-    );
+    await pm25Days(db.pool, 'tongzhou', '2024-01-01', '2024-03-31', () => 60);
     const result = await evaluateTargetsJob.handle(evaluateTargetsJob.schema.parse({}), ctx);
     expect(result).toMatchObject({ keys: 0, evaluations: 0, transitions: 0 });
     expect(await app.queues.alerts.getJobs(['waiting', 'delayed', 'prioritized'])).toEqual([]);

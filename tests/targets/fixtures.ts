@@ -103,6 +103,11 @@ export interface DayValue {
 }
 
 /** `value(day)` for every day from `from` to `to`; null makes an invalid day (a row without a valid mean). */
+/** Daily PM2.5 of one scope as layer-2 rollups: `pm25Days(pool, 'beiyuan', from, to, (day, i) => value)`. */
+export function pm25Days(pool: pg.Pool, scopeId: string, ...range: Parameters<typeof days>): Promise<void> {
+  return insertScopeDaily(pool, scopeId, 'pm25', days(...range));
+}
+
 export function days(from: string, to: string, value: (day: string, i: number) => number | null): DayValue[] {
   return enumerateDays(from, to).map((day, i) => ({ day, value: value(day, i) }));
 }
