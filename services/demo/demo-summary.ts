@@ -68,11 +68,11 @@ export async function collectSummary(
   queues: Queues,
   fixed: Pick<DemoSummary, 'seed' | 'period' | 'stations' | 'expected' | 'mail' | 'logFile' | 'seconds'> & {
     reportsWhere: string;
-    /** The replay clock's time: deliveries due after it are reported as scheduled. */
-    now: Date;
   },
+  /** The replay clock's time: deliveries due after it are reported as scheduled. */
+  now: Date,
 ): Promise<DemoSummary> {
-  const { reportsWhere, now: _now, ...rest } = fixed;
+  const { reportsWhere, ...rest } = fixed;
   const [
     counters,
     bySource,
@@ -89,7 +89,7 @@ export async function collectSummary(
     readRefusedByReason(db),
     readEvaluationStatuses(db),
     readAlertCounts(db),
-    readDeliveryCounts(db, fixed.now),
+    readDeliveryCounts(db, now),
     readInputEventCounts(db),
     countFailedJobs(queues),
     readReportCounts(db),

@@ -99,17 +99,21 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
       stepTimeoutMs: opts.stepTimeoutMs,
       out,
     });
-    const summary = await collectSummary(ctx.db, ctx.queues, {
-      seed: opts.seed,
-      period: `${opts.year}-01..${addMonths(`${opts.year}-01`, opts.months - 1)}（历史 history ${opts.year - 1}）`,
-      stations: dataset.stations.length,
-      expected,
-      mail: { count: services.mail?.caught().length ?? 0, where: mailWhere },
-      reportsWhere: path.relative(PROJECT_ROOT, path.join(services.outDir, 'reports')),
-      logFile: path.relative(PROJECT_ROOT, services.logFile),
-      seconds: (performance.now() - started) / 1000,
-      now: clock.now(),
-    });
+    const summary = await collectSummary(
+      ctx.db,
+      ctx.queues,
+      {
+        seed: opts.seed,
+        period: `${opts.year}-01..${addMonths(`${opts.year}-01`, opts.months - 1)}（历史 history ${opts.year - 1}）`,
+        stations: dataset.stations.length,
+        expected,
+        mail: { count: services.mail?.caught().length ?? 0, where: mailWhere },
+        reportsWhere: path.relative(PROJECT_ROOT, path.join(services.outDir, 'reports')),
+        logFile: path.relative(PROJECT_ROOT, services.logFile),
+        seconds: (performance.now() - started) / 1000,
+      },
+      clock.now(),
+    );
     for (const line of summaryLines(summary)) out(line);
     await roles.stop();
     roles = null;

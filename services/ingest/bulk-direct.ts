@@ -20,8 +20,8 @@ import { queueRollupKeys, queueRollupKeysOfBatch } from './bulk-queries.js';
 import type { SourceRecord } from './record-kind.js';
 import { insertRefusedRows, type RefusedRowInput } from './refused-queries.js';
 import type { RollupKeys } from './rollup-keys.js';
-import { shanghaiDayOf } from './shanghai-fast.js';
 import type { RawMeasurement, ValidationOutcome } from './validate-measurement.js';
+import { ValidRows } from './valid-rows.js';
 
 /** Refusals kept in memory before the fast case gives up: ~2 MB of raw records. */
 export const REFUSALS_LIMIT = 10_000;
@@ -65,15 +65,14 @@ export async function tryDirectCopy(
 ): Promise<DirectResult | null> {
   const it = records[Symbol.asyncIterator]();
   const refused: RefusedRowInput[] = [];
-  const stats = { received: 0, good: 0, min: Infinity, max: -Infinity, newest: null as Date | null };
+  let received = 0;
+  const valid = new ValidRows(keys);
   const tail = `\t${copyText(meta.sourceId)}\t${meta.batchId}\n`;
-  let dayOfTs = NaN;
-  let day = '';
 
   const lines = (chunk: SourceRecord<RawMeasurement>[]): string => {
     let buf = '';
     for (const rec of chunk) {
-      stats.received += 1;
+      received += 1;
       const v = validate(rec.raw);
       if (!v.ok) {
         if (refused.length >= REFUSALS_LIMIT) throw new GiveUp('too many refused rows');
@@ -81,18 +80,7 @@ export async function tryDirectCopy(
         continue;
       }
       const r = v.row;
-      const t = r.ts.getTime();
-      if (t < stats.min) stats.min = t;
-      if (t > stats.max) {
-        stats.max = t;
-        stats.newest = r.ts;
-      }
-      stats.good += 1;
-      if (t !== dayOfTs) {
-        dayOfTs = t;
-        day = shanghaiDayOf(r.ts);
-      }
-      keys.add(day, r.metricId, r.seriesId);
+      valid.add(r);
       const flags = r.flags && r.flags.length > 0 ? copyText(arrayLiteral(r.flags)) : '{}';
       buf += `${r.ts.toISOString()}\t${copyText(r.seriesId)}\t${r.metricId}\t${r.value}\t${flags}\t${r.dataVersion}${tail}`;
     }
@@ -104,10 +92,10 @@ export async function tryDirectCopy(
   try {
     const first = await it.next();
     const firstLines = first.done ? '' : lines(first.value);
-    if (stats.good === 0) throw new GiveUp('no valid row in the first chunk');
+    if (valid.good === 0) throw new GiveUp('no valid row in the first chunk');
     // On another connection, committed on its own (creating a partition locks the parent table), before this
     // transaction touches measurement. A delivery in time order needs nothing before its first month.
-    await ensurePartitionsFor(pool, new Date(stats.min), new Date(Math.max(stats.max, now.getTime())));
+    await ensurePartitionsFor(pool, new Date(valid.min), new Date(Math.max(valid.max, now.getTime())));
     async function* rest() {
       yield firstLines;
       for (let r = await it.next(); !r.done; r = await it.next()) {
@@ -126,7 +114,7 @@ export async function tryDirectCopy(
     const t1 = performance.now();
     const keyLines = keys.lines();
     if (keyLines !== null) await queueRollupKeys(client, keyLines);
-    else await queueRollupKeysOfBatch(client, meta.batchId, new Date(stats.min), new Date(stats.max));
+    else await queueRollupKeysOfBatch(client, meta.batchId, new Date(valid.min), new Date(valid.max));
     const t2 = performance.now();
     for (let i = 0; i < refused.length; i += REFUSAL_PAGE)
       await insertRefusedRows(
@@ -137,10 +125,10 @@ export async function tryDirectCopy(
         refused.slice(i, i + REFUSAL_PAGE),
       );
     return {
-      received: stats.received,
+      received,
       inserted: copy.rowCount,
       refused,
-      newest: stats.newest,
+      newest: valid.newest,
       timingsMs: { stream: t1 - t0, move: t2 - t1, refusals: performance.now() - t2 },
     };
   } catch (err) {

@@ -19,7 +19,6 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { isPgError, PG } from '../db/pg-errors.js';
 import { errorMessage } from '../errors.js';
 import { ensurePartitionsFor } from '../store/measurement-queries.js';
-import { readRawRetentionDays } from '../store/storage-mode.js';
 import type { Clock } from '../time/shanghai.js';
 import {
   failBatch,
@@ -47,21 +46,21 @@ import { refuse } from './refusal-reasons.js';
 import { insertRefusedRows, type RefusedRowInput } from './refused-queries.js';
 import { loadReferenceIndex, type ReferenceIndex } from './reference-index.js';
 import { RollupKeys } from './rollup-keys.js';
-import { shanghaiDayOf } from './shanghai-fast.js';
-import { validateMeasurement, type RawMeasurement, type ValidationLimits } from './validate-measurement.js';
+import { ValidRows } from './valid-rows.js';
+import {
+  loadValidationLimits,
+  validateMeasurement,
+  type RawMeasurement,
+  type ValidationLimits,
+} from './validate-measurement.js';
 
 /** Opens the delivery (again, when refused rows' raw content must be recovered), in chunks of records. */
 export type RecordSource = () => AsyncIterable<SourceRecord<RawMeasurement>[]>;
 
 interface StreamStats {
   received: number;
-  good: number;
   refusedByValidation: number;
-  min: number;
-  max: number;
-  newest: Date | null;
-  /** The rollup queue's keys, gathered while streaming (see rollup-keys.ts). */
-  keys: RollupKeys;
+  valid: ValidRows;
 }
 
 /** Runs of days kept while streaming (rollup-keys.ts): one per series and metric for a delivery in time order. */
@@ -75,9 +74,6 @@ async function* stageLines(
   limits: ValidationLimits,
   stats: StreamStats,
 ) {
-  // Rows come grouped by time: the Shanghai day of the previous row's time is usually this row's too.
-  let dayOfTs = NaN;
-  let day = '';
   for await (const chunk of chunks) {
     let buf = '';
     for (const rec of chunk) {
@@ -87,18 +83,7 @@ async function* stageLines(
       const v = validateMeasurement(rec.raw, ref, now, limits);
       if (v.ok) {
         const r = v.row;
-        const t = r.ts.getTime();
-        if (t < stats.min) stats.min = t;
-        if (t > stats.max) {
-          stats.max = t;
-          stats.newest = r.ts;
-        }
-        stats.good += 1;
-        if (t !== dayOfTs) {
-          dayOfTs = t;
-          day = shanghaiDayOf(r.ts);
-        }
-        stats.keys.add(day, r.metricId, r.seriesId);
+        const day = stats.valid.add(r);
         const flags = r.flags && r.flags.length > 0 ? copyText(r.flags.join(',')) : '';
         buf += `${seq}\t${rowNumber}\t${r.ts.toISOString()}\t${day}\t${copyText(r.seriesId)}\t${r.metricId}\t${r.value}\t${flags}\t${r.dataVersion}\t\\N\t\\N\t\\N\n`;
       } else {
@@ -130,17 +115,13 @@ export async function bulkIngest(
   const batchId = opts.batchId ?? (await openBatch(pool, { ...input, recordKind: 'measurement' }));
   const stats: StreamStats = {
     received: 0,
-    good: 0,
     refusedByValidation: 0,
-    min: Infinity,
-    max: -Infinity,
-    newest: null,
-    keys: new RollupKeys(opts.rollupKeysLimit ?? ROLLUP_KEYS_LIMIT),
+    valid: new ValidRows(new RollupKeys(opts.rollupKeysLimit ?? ROLLUP_KEYS_LIMIT)),
   };
   const client = await pool.connect();
   try {
     const ref = await loadReferenceIndex(client);
-    const limits = { rawRetentionDays: await readRawRetentionDays(client) };
+    const limits = await loadValidationLimits(client);
     await client.query('BEGIN');
     // Sorting two million keys for the duplicate check wants more than the default 4 MB (server memory).
     await client.query(`SET LOCAL work_mem = '256MB'`);
@@ -192,17 +173,17 @@ export async function bulkIngest(
     const t1 = performance.now();
     let moved = { inserted: 0, updated: 0, duplicates: 0 };
     let superseded = 0;
-    if (stats.good > 0) {
+    if (stats.valid.good > 0) {
       // On another connection, committed on its own: creating a partition locks the parent table.
-      await ensurePartitionsFor(pool, new Date(stats.min), new Date(stats.max));
+      await ensurePartitionsFor(pool, new Date(stats.valid.min), new Date(stats.valid.max));
       moved = await moveStage(
         client,
         { sourceId: input.sourceId, batchId },
-        new Date(stats.min),
-        new Date(stats.max),
-        stats.keys.lines(),
+        new Date(stats.valid.min),
+        new Date(stats.valid.max),
+        stats.valid.keys.lines(),
       );
-      if (moved.inserted + moved.updated + moved.duplicates < stats.good)
+      if (moved.inserted + moved.updated + moved.duplicates < stats.valid.good)
         superseded = await refuseSupersededInStage(client);
     }
     const t2 = performance.now();
@@ -215,14 +196,14 @@ export async function bulkIngest(
       received: stats.received,
       inserted: moved.inserted,
       updated: moved.updated,
-      unchanged: stats.good - moved.duplicates - superseded - moved.inserted - moved.updated,
+      unchanged: stats.valid.good - moved.duplicates - superseded - moved.inserted - moved.updated,
       refused,
     };
-    await finishBatch(client, batchId, counts, stats.newest);
+    await finishBatch(client, batchId, counts, stats.valid.newest);
     await client.query('COMMIT');
-    await markSourceSuccess(pool, input.sourceId, batchId, stats.newest, clock.now());
+    await markSourceSuccess(pool, input.sourceId, batchId, stats.valid.newest, clock.now());
     const timingsMs = { stream: t1 - t0, move: t2 - t1, refusals: performance.now() - t2 };
-    return { ...counts, batchId, newestDataAt: stats.newest, refusals: [], path: 'staged', timingsMs };
+    return { ...counts, batchId, newestDataAt: stats.valid.newest, refusals: [], path: 'staged', timingsMs };
   } catch (err) {
     // The transaction is gone either way; bookkeeping may fail for the same reason as the load did.
     await Promise.allSettled([

@@ -3,7 +3,9 @@
  * (file drop, HTTP pull and push, bulk, re-processing) funnels its rows through here, so the same input is
  * judged the same way whatever its route.
  */
+import type { Queryable } from '../db/queryable.js';
 import type { MeasurementRow } from '../store/measurement-queries.js';
+import { readRawRetentionDays } from '../store/storage-mode.js';
 import { DAY, HOUR } from '../time/shanghai.js';
 import { parseBarePeriodStart, parseInstant } from './parse-time.js';
 import {
@@ -114,6 +116,11 @@ export interface ValidationLimits {
 }
 
 const NO_LIMITS: ValidationLimits = { rawRetentionDays: 0 };
+
+/** The limits in force, read once per batch (the retention the last storage-policy run recorded). */
+export async function loadValidationLimits(db: Queryable): Promise<ValidationLimits> {
+  return { rawRetentionDays: await readRawRetentionDays(db) };
+}
 
 export function validateMeasurement(
   raw: RawMeasurement,

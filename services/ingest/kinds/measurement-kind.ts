@@ -8,11 +8,10 @@ import {
   writeMeasurements,
   type MeasurementRow,
 } from '../../store/measurement-queries.js';
-import { readRawRetentionDays } from '../../store/storage-mode.js';
 import type { RecordKind } from '../record-kind.js';
 import { refuse } from '../refusal-reasons.js';
 import { loadReferenceIndex } from '../reference-index.js';
-import { validateMeasurement, type RawMeasurement } from '../validate-measurement.js';
+import { loadValidationLimits, validateMeasurement, type RawMeasurement } from '../validate-measurement.js';
 
 const text = z.union([z.string(), z.number()]).transform(String);
 
@@ -38,7 +37,7 @@ export const measurementKind: RecordKind<RawMeasurement, MeasurementRow> = {
   rawSchema: rawMeasurementSchema,
   async prepare(db) {
     const ref = await loadReferenceIndex(db);
-    const limits = { rawRetentionDays: await readRawRetentionDays(db) };
+    const limits = await loadValidationLimits(db);
     return (raw, now) => {
       const v = validateMeasurement(raw, ref, now, limits);
       return v.ok ? { ok: true, row: v.row, key: measurementKey(v.row), dataAt: v.row.ts } : v;
