@@ -93,6 +93,12 @@ async function* readXlsxChunks(file: string): AsyncGenerator<TableRow[]> {
     hyperlinks: 'ignore',
     worksheets: 'emit',
   });
+  // exceljs parses a worksheet as soon as it meets it once the shared strings and relationships are known, and
+  // looks its name up in xl/workbook.xml, which a ZIP may hold after the sheets (OPC prescribes no order;
+  // exceljs' own writer puts it last, and its parallel writes move the shared strings before the sheet now and
+  // then). Without a model it throws "reading 'sheets'" (exceljs#962); with this seed such a sheet keeps the
+  // reader's default name, Sheet<n>.
+  (reader as unknown as { model?: { sheets: unknown[] } }).model = { sheets: [] };
   let chunk: TableRow[] = [];
   for await (const sheet of reader) {
     const ws = sheet as unknown as AsyncIterable<ExcelJS.Row> & { name?: string };
