@@ -56,6 +56,9 @@ export function startOutboxListener(deps: {
     });
   };
 
+  /** Detaches our handlers from the listening connection before it goes back to the pool. */
+  let detach: () => void = () => undefined;
+
   const connect = async (): Promise<void> => {
     try {
       const c = await deps.db.connect();
@@ -64,13 +67,21 @@ export function startOutboxListener(deps: {
         return;
       }
       client = c;
-      c.on('notification', relay);
-      c.on('error', (err) => {
+      const onError = (err: Error) => {
+        // Only while the connection is ours: once released (close(), or lost before), the pool handles it.
+        if (client !== c) return;
         deps.logger.warn({ err: errorMessage(err) }, 'outbox listener connection lost; reconnecting');
-        c.release(true);
         client = null;
+        detach();
+        c.release(true);
         if (!closed) reconnectTimer = setTimeout(() => void connect(), 1000);
-      });
+      };
+      detach = () => {
+        c.removeListener('notification', relay);
+        c.removeListener('error', onError);
+      };
+      c.on('notification', relay);
+      c.on('error', onError);
       await c.query('LISTEN envwatch_outbox');
       markReady();
       relay(); // rows written while nobody listened
@@ -95,6 +106,7 @@ export function startOutboxListener(deps: {
         const c = client;
         client = null;
         await c.query('UNLISTEN envwatch_outbox').catch(() => undefined);
+        detach();
         c.release();
       }
     },

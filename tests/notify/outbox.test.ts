@@ -79,4 +79,41 @@ describe('the outbox', () => {
       await listener?.close();
     }
   });
+  it('listens again after losing its connection, and lets go of the one it closed', async () => {
+    const backends = async (query: string) =>
+      (
+        await db.pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = $1`,
+          [query],
+        )
+      ).rows.map((r) => r.pid);
+    const terminate = (pids: number[]) =>
+      db.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid', [pids]);
+    const listener = startOutboxListener({
+      db: db.pool,
+      queues,
+      logger: createLogger({ level: 'silent' }),
+      pollMs: 60_000,
+    });
+    try {
+      await listener.ready;
+      const first = await backends('LISTEN envwatch_outbox');
+      expect(first).toHaveLength(1);
+      await terminate(first);
+      const deadline = Date.now() + 5000;
+      let again: number[] = [];
+      while ((again = await backends('LISTEN envwatch_outbox')).filter((p) => p !== first[0]).length === 0) {
+        if (Date.now() > deadline) throw new Error('the listener did not reconnect');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(again).not.toContain(first[0]);
+    } finally {
+      await listener.close();
+    }
+    // The closed listener's connection is idle in the pool now: losing it is the pool's business, not a
+    // second release by the listener (which threw "Release called on client which has already been released").
+    await terminate(await backends('UNLISTEN envwatch_outbox'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await db.pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+  });
 });
