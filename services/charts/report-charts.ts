@@ -77,7 +77,7 @@ export function monthlyPm25Chart(
           itemStyle: { color: SHADES.main },
           label: { show: true, position: 'inside', color: '#fff', fontSize: 10, formatter: '{c}' },
           data: points.map((p) => (p.value === null ? null : Math.round(p.value))),
-          markLine: targetLine(target, `${l.target} ${target}`, 'yAxis'),
+          markLine: targetLine(target, l.target, 'yAxis'),
         },
         {
           name: l.lastYear,
@@ -127,10 +127,25 @@ export function dailyPm25Chart(
     data: [] as number[],
     itemStyle: { color: a.colourHex, borderColor: INK.axis, borderWidth: 0.4 },
   }));
+  const sand = points.some((p) => p.sandDust) ? `▲ ${l.sandDust}` : null;
+  if (sand)
+    legendSeries.push({
+      name: sand,
+      type: 'bar',
+      data: [],
+      itemStyle: { color: 'transparent', borderColor: 'transparent', borderWidth: 0 },
+    });
   return renderChartSvg(
     id,
     {
-      legend: { top: 4, itemWidth: 12, itemHeight: 10, textStyle: { fontSize: 10 } },
+      legend: {
+        top: 4,
+        itemWidth: 12,
+        itemHeight: 10,
+        textStyle: { fontSize: 10 },
+        // The levels (and the sand-dust mark) only: the data series colours its bars itself.
+        data: legendSeries.map((x) => (x.name === sand ? { name: x.name, icon: 'none' } : x.name)),
+      },
       grid: { left: 48, right: 16, top: 44, bottom: 28 },
       xAxis: {
         type: 'category',
@@ -158,7 +173,7 @@ export function dailyPm25Chart(
               ? { show: true, position: 'top' as const, formatter: '▲', color: '#6b4f1d', fontSize: 9 }
               : undefined,
           })),
-          markLine: targetLine(limit, `${l.limit} ${limit}`, 'yAxis'),
+          markLine: targetLine(limit, l.limit, 'yAxis'),
         },
       ],
     },

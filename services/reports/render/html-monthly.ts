@@ -4,7 +4,7 @@
  * targets, water sections, open alerts.
  */
 import type { Comparison, HeavyDays, MetricRanking, MonthlyReportData, RankingRow } from '../report-types.js';
-import { dailyPm25Chart, monthlyPm25Chart, rankingBarChart } from './charts.js';
+import { dailyPm25Chart, monthlyPm25Chart, rankingBarChart, waterClassChart } from './charts.js';
 import {
   DASH,
   areaName,
@@ -86,7 +86,7 @@ export function renderMonthlyHtml(data: MonthlyReportData, ctx: RenderContext): 
     districtTargetsTable(data, ctx),
     `<h2>${escapeHtml(t(locale, 'water'))}</h2>`,
     data.water.length > 0
-      ? renderWaterSectionTable(data.water, locale)
+      ? renderWaterSectionTable(data.water, locale) + waterChart(data, ctx, charts)
       : `<p>${escapeHtml(t(locale, 'noSections'))}</p>`,
     `<h2>${escapeHtml(t(locale, 'alerts'))}</h2>`,
     alertsTable(data, ctx),
@@ -231,6 +231,7 @@ function rankingSection(
         charts,
         `chart-rank-${metric.id}`,
         rankingBarChart(bars, {
+          id: `rank-${metric.id.replace(/_/g, '-')}`,
           decimals: metric.decimals,
           unit,
           label: t(locale, 'rankingOf', { metric: name }),
@@ -279,4 +280,21 @@ function alertsTable(data: MonthlyReportData, ctx: RenderContext): string {
     )
     .join('');
   return `<table><thead><tr><th>${t(locale, 'severity')}</th><th>${t(locale, 'title')}</th><th>${t(locale, 'subject')}</th><th>${t(locale, 'state')}</th><th>${t(locale, 'opened')}</th><th>${t(locale, 'acknowledged')}</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** The sections' classes against their targets, beside the table (the PDF draws the same chart). */
+function waterChart(data: MonthlyReportData, ctx: RenderContext, charts: ChartOut[]): string {
+  const { locale } = ctx;
+  const title = `${t(locale, 'water')} · ${t(locale, 'waterClass')}`;
+  const svg = waterClassChart(
+    data.water.map((w) => ({
+      label: locale === 'zh-CN' ? w.nameZh : w.nameEn,
+      waterClass: w.waterClass,
+      targetClass: w.targetClass,
+    })),
+    locale,
+    'water-classes',
+    title,
+  );
+  return embedChart(ctx, charts, 'chart-water-classes', svg, title);
 }
