@@ -25,8 +25,9 @@ import {
   type ReportFileRow,
   type ReportRow,
 } from './queries/archive-queries.js';
-import { renderReport, type EmailAssets } from './render-report.js';
-import type { PdfRenderer } from './render/pdf.js';
+import { renderReport, type EmailAssets, type RenderFailure } from './render-report.js';
+import type { PdfEngine } from './render/pdf-engine.js';
+import { ReportRenderError } from './report-errors.js';
 import type { ReportData, ReportKind, ReportLocale } from './report-types.js';
 
 export interface ProduceOptions {
@@ -39,7 +40,8 @@ export interface ProduceOptions {
   /** Absolute OUT_DIR. */
   outDir: string;
   clock: Clock;
-  renderer: PdfRenderer;
+  /** The PDF engine (pdfkit by default; see render/pdf-engine.ts). */
+  renderer: PdfEngine;
   /** Make a new version even when the data did not change. */
   force?: boolean;
 }
@@ -48,6 +50,8 @@ export interface ProduceResult {
   status: 'created' | 'unchanged';
   report: ReportRow;
   files: ReportFileRow[];
+  /** Formats that could not be produced this time, with the reason (also kept in report.summary). */
+  failures: RenderFailure[];
   timings: { dataMs: number; renderMs: number; archiveMs: number };
 }
 
@@ -77,6 +81,11 @@ export function dataFingerprint(data: ReportData): string {
   const volatile = new Set(['alerts', 'districtTargets', 'status']);
   const json = JSON.stringify(data, (key, value: unknown) => (volatile.has(key) ? undefined : value));
   return createHash('sha256').update(json).digest('hex');
+}
+
+function hasFailures(report: ReportRow): boolean {
+  const f = report.summary['failures'];
+  return Array.isArray(f) && f.length > 0;
 }
 
 function sha256(buf: Buffer): string {
@@ -116,11 +125,13 @@ export async function produceReport(db: pg.Pool, opts: ProduceOptions): Promise<
     await lockReportKey(tx, opts.kind, opts.scopeId, opts.periodKey);
     // Re-read under the lock: a producer that finished meanwhile with the same data leaves nothing to do.
     const current = await readCurrentReport(tx, opts.kind, opts.scopeId, opts.periodKey);
-    if (current && current.data_fingerprint === fingerprint && !opts.force) {
+    // A version that lacks a format is made again, so a fixed engine fills the gap on the next run.
+    if (current && current.data_fingerprint === fingerprint && !opts.force && !hasFailures(current)) {
       return {
         status: 'unchanged',
         report: current,
         files: await readReportFiles(tx, current.id),
+        failures: [],
         timings: { dataMs, renderMs: 0, archiveMs: 0 },
       };
     }
@@ -133,6 +144,11 @@ export async function produceReport(db: pg.Pool, opts: ProduceOptions): Promise<
       opts.renderer,
     );
     const renderMs = performance.now() - t1;
+    if (rendered.files.length === 0)
+      throw new ReportRenderError(
+        `no format of ${opts.kind} ${opts.scopeId} ${opts.periodKey} could be produced: ${rendered.failures.map((f) => `${f.locale} ${f.format}: ${f.reason}`).join('; ')}`,
+        false,
+      );
 
     const t2 = performance.now();
     const relDir = archiveDir(opts.scopeId, opts.periodKey, version);
@@ -149,7 +165,13 @@ export async function produceReport(db: pg.Pool, opts: ProduceOptions): Promise<
       data_version: data.dataVersion,
       data_fingerprint: fingerprint,
       reason: opts.reason,
-      summary: { titles: rendered.titles, email, supersedes: current?.version ?? null },
+      summary: {
+        titles: rendered.titles,
+        email,
+        supersedes: current?.version ?? null,
+        failures: rendered.failures,
+        pdfEngine: opts.renderer.name,
+      },
       produced_at: producedAt,
     });
     const files: ReportFileRow[] = [];
@@ -174,6 +196,7 @@ export async function produceReport(db: pg.Pool, opts: ProduceOptions): Promise<
       status: 'created',
       report,
       files,
+      failures: rendered.failures,
       timings: { dataMs, renderMs, archiveMs: performance.now() - t2 },
     };
   });

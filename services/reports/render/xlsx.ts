@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import type { DataVersion, MonthlyReportData, ReportLocale, WaterBulletinData } from '../report-types.js';
 import { headlineTable, rankingTable, waterBulletinTable, waterTable, type Table } from './table-rows.js';
 import { t } from './labels.js';
+import { stampZipEntries } from './zip-dates.js';
 
 /** Excel refuses sheet names over 31 characters or containing []:*?/\ . */
 export function sheetName(name: string, taken: Set<string>): string {
@@ -37,10 +38,19 @@ function addTable(wb: ExcelJS.Workbook, table: Table, taken: Set<string>, captio
   for (const row of table.rows) ws.addRow(row.map((v) => (v === null ? null : v)));
 }
 
+export interface XlsxMeta {
+  title: string;
+  version: number;
+  producedAt: Date;
+}
+
 /** A workbook whose every sheet starts with the report's title and data version (one sheet per table). */
-function newBook(locale: ReportLocale, meta: { title: string; version: number }, dataVersion: DataVersion) {
+function newBook(locale: ReportLocale, meta: XlsxMeta, dataVersion: DataVersion) {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'envwatch';
+  // The report's production time, not the time of writing: the same version renders to the same bytes.
+  wb.created = meta.producedAt;
+  wb.modified = meta.producedAt;
   wb.title = meta.title;
   const taken = new Set<string>();
   const caption = [
@@ -49,14 +59,14 @@ function newBook(locale: ReportLocale, meta: { title: string; version: number },
   ];
   return {
     add: (table: Table) => addTable(wb, table, taken, caption),
-    write: async () => Buffer.from(await wb.xlsx.writeBuffer()),
+    write: async () => stampZipEntries(Buffer.from(await wb.xlsx.writeBuffer()), meta.producedAt),
   };
 }
 
 export async function renderMonthlyXlsx(
   data: MonthlyReportData,
   locale: ReportLocale,
-  meta: { title: string; version: number },
+  meta: XlsxMeta,
 ): Promise<Buffer> {
   const book = newBook(locale, meta, data.dataVersion);
   book.add(headlineTable(data, locale));
@@ -68,7 +78,7 @@ export async function renderMonthlyXlsx(
 export async function renderWaterBulletinXlsx(
   data: WaterBulletinData,
   locale: ReportLocale,
-  meta: { title: string; version: number },
+  meta: XlsxMeta,
 ): Promise<Buffer> {
   const book = newBook(locale, meta, data.dataVersion);
   book.add(waterBulletinTable(data, locale));
