@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readReportFailures } from '../../services/demo/summary-queries.js';
 import { collectReportData, produceReport } from '../../services/reports/produce-report.js';
 import { renderReport } from '../../services/reports/render-report.js';
 import { openPdfEngine } from '../../services/reports/render/pdf-engine.js';
@@ -93,6 +94,15 @@ describe('reports without a browser', () => {
     );
     expect(rows[0].files).toBe(6);
     expect(rows[0].failures).toHaveLength(2);
+    // The demo summary names what is missing and why.
+    expect(await readReportFailures(db.pool)).toEqual([
+      {
+        format: 'pdf',
+        reason: expect.stringMatching(/^Chromium not found at \/nonexistent\/chromium/),
+        n: 2,
+        example: 'tongzhou 2024-03 en',
+      },
+    ]);
     // Same data, no --force: the version with a missing format is not "unchanged", it is made again.
     const again = await produceReport(db.pool, {
       ...base,
@@ -103,5 +113,6 @@ describe('reports without a browser', () => {
     expect(again.report.version).toBe(r.report.version + 1);
     expect(again.files.filter((f) => f.format === 'pdf')).toHaveLength(2);
     expect(again.failures).toEqual([]);
+    expect(await readReportFailures(db.pool)).toEqual([]);
   }, 60_000);
 });
