@@ -17,7 +17,7 @@ import {
   readCumulativeWindow,
   readSandDustDays,
 } from './queries/rollup-queries.js';
-import { readCurrentStatuses, readOpenAlerts } from './queries/status-queries.js';
+import { readOpenAlerts, readStatusesAsOf } from './queries/status-queries.js';
 import {
   readWaterParamNames,
   readWaterSampleMeans,
@@ -107,8 +107,9 @@ export async function collectMonthlyReport(
     readDailyAqi(db, scopeId, lyStart, monthEnd),
     readSandDustDays(db, scopeId, lyStart, monthEnd),
     readCityRanks(db, areaIds, metricIds, monthStart),
-    readCurrentStatuses(db, scopeId, areaIds, [...metricIds, ...rankMetricIds], periodKeys),
-    readCurrentStatuses(db, scopeId, [scopeId], null, periodKeys),
+    // Statuses as they stood at the month's end: a past month keeps telling that month's story.
+    readStatusesAsOf(db, scopeId, areaIds, [...metricIds, ...rankMetricIds], periodKeys, monthEnd),
+    readStatusesAsOf(db, scopeId, [scopeId], null, periodKeys, monthEnd),
     readOpenAlerts(db, scopeId),
     readSectionsWithSamples(db, scopeId, year, `${lastYearMonth}-01`, monthEnd),
     readWaterParamNames(db),
