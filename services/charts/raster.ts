@@ -4,7 +4,7 @@
  * resvg rasterises shapes only. Letting resvg load the 10 MB font itself cost 0.4–3 s per chart (it parses
  * the whole font for every image); outlines from the already-open font cost a few milliseconds.
  */
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import type { ChartSvg } from './echarts-svg.js';
 import { fontFiles, openFont } from './fonts.js';
 
@@ -89,20 +89,22 @@ export function outlineText(svg: string): string {
   });
 }
 
-/** PNG of each chart at CHART_PNG_SCALE×, on white, keyed by chart id. */
+/**
+ * PNG of each chart at CHART_PNG_SCALE×, on white, keyed by chart id. resvg draws on libuv's thread pool
+ * (renderAsync), so the e-mail images are made while the main thread lays out the PDF.
+ */
 export async function chartPngs(charts: readonly ChartSvg[]): Promise<Map<string, Buffer>> {
   const f = await fontFiles();
   files = { regular: f.regular, boldFile: f.bold };
-  const out = new Map<string, Buffer>();
-  for (const c of charts) {
-    const png = new Resvg(outlineText(c.svg), {
-      fitTo: { mode: 'zoom', value: CHART_PNG_SCALE },
-      background: '#ffffff',
-      font: { loadSystemFonts: false },
-    })
-      .render()
-      .asPng();
-    out.set(c.id, Buffer.from(png));
-  }
-  return out;
+  const pngs = await Promise.all(
+    charts.map(async (c) => {
+      const image = await renderAsync(outlineText(c.svg), {
+        fitTo: { mode: 'zoom', value: CHART_PNG_SCALE },
+        background: '#ffffff',
+        font: { loadSystemFonts: false },
+      });
+      return [c.id, Buffer.from(image.asPng())] as const;
+    }),
+  );
+  return new Map(pngs);
 }

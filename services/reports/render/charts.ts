@@ -22,12 +22,39 @@ export const FONT_STACK =
 export { MAX_BARS } from '../../charts/report-charts.js';
 export type BarDatum = RankingBar;
 
+/**
+ * A chart is a pure function of its arguments, and a report draws each twice per language (the web page
+ * and PDF, then the e-mail body): the second drawing is taken from here. Small, as a report has ~10 charts.
+ */
+const drawn = new Map<string, string>();
+const MAX_DRAWN = 64;
+
+function memo(args: unknown, draw: () => string): string {
+  const key = JSON.stringify(args);
+  let svg = drawn.get(key);
+  if (svg === undefined) {
+    svg = draw();
+    if (drawn.size >= MAX_DRAWN) drawn.delete(drawn.keys().next().value!);
+    drawn.set(key, svg);
+  }
+  return svg;
+}
+
 function ugUnit(locale: ReportLocale): string {
   return locale === 'zh-CN' ? '微克/立方米' : 'µg/m³';
 }
 
 /** Monthly PM2.5 of the year: bars, last year's months, the cumulative mean and the annual target line. */
 export function monthlyPm25Chart(
+  points: readonly MonthlyPoint[],
+  target: number | null,
+  locale: ReportLocale,
+  year: number,
+): string {
+  return memo(['monthly', points, target, locale, year], () => monthlyChartSvg(points, target, locale, year));
+}
+
+function monthlyChartSvg(
   points: readonly MonthlyPoint[],
   target: number | null,
   locale: ReportLocale,
@@ -46,6 +73,17 @@ export function monthlyPm25Chart(
 
 /** Daily PM2.5 of the month, each bar in its AQI level colour (HJ 633 表A.1), with the 24-h limit. */
 export function dailyPm25Chart(
+  points: readonly DailyPoint[],
+  limit: number,
+  locale: ReportLocale,
+  monthText: string,
+): string {
+  return memo(['daily', points, limit, locale, monthText], () =>
+    dailyChartSvg(points, limit, locale, monthText),
+  );
+}
+
+function dailyChartSvg(
   points: readonly DailyPoint[],
   limit: number,
   locale: ReportLocale,
@@ -72,13 +110,17 @@ export function rankingBarChart(
     target?: { value: number; label: string } | null;
   },
 ): string {
-  return rankingChart(opts.id, data, {
-    title: opts.label,
-    unit: opts.unit,
-    decimals: opts.decimals,
-    reference: opts.reference ?? null,
-    target: opts.target ?? null,
-  }).svg;
+  return memo(
+    ['ranking', data, opts],
+    () =>
+      rankingChart(opts.id, data, {
+        title: opts.label,
+        unit: opts.unit,
+        decimals: opts.decimals,
+        reference: opts.reference ?? null,
+        target: opts.target ?? null,
+      }).svg,
+  );
 }
 
 /** Each water section's class against its target class. */
@@ -88,10 +130,14 @@ export function waterClassChart(
   id: string,
   title: string,
 ): string {
-  return waterChart(id, sections, {
-    title,
-    classLabels: [1, 2, 3, 4, 5, 6].map((c) => waterClassLabel(c, locale)),
-    measured: t(locale, 'waterClass'),
-    target: t(locale, 'targetClass'),
-  }).svg;
+  return memo(
+    ['water', sections, locale, id, title],
+    () =>
+      waterChart(id, sections, {
+        title,
+        classLabels: [1, 2, 3, 4, 5, 6].map((c) => waterClassLabel(c, locale)),
+        measured: t(locale, 'waterClass'),
+        target: t(locale, 'targetClass'),
+      }).svg,
+  );
 }
