@@ -1,5 +1,5 @@
 /**
- * Registers the ingestion engine's measurement push (services/ingest/http-push-route.ts) at
+ * Registers the ingestion engine's measurement push (measurement-push-route.ts, the batch in services/ingest/push-batch.ts) at
  * POST /api/ingest/measurements behind the API's authentication: admins and district bureaus with a writable
  * credential may push (a feed carries every area's data). Each accepted push is audited with its batch.
  */
@@ -8,7 +8,7 @@ import { actorOf, writeAudit } from '../../auth/audit-log.js';
 import { canOperateDistrict } from '../../auth/principal.js';
 import { resolveFromRoot } from '../../cli/paths.js';
 import { errorMessage } from '../../errors.js';
-import { registerMeasurementPushRoute } from '../../ingest/http-push-route.js';
+import { registerMeasurementPushRoute } from './measurement-push-route.js';
 import { loadSources } from '../../ingest/sources/load-sources.js';
 import type { AppContext } from '../../runtime/app-context.js';
 
