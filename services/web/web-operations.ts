@@ -8,7 +8,7 @@ import { listReports } from '../api/queries/report-read.js';
 import { discardRefusedRow, reprocessRefused } from '../api/refused-actions.js';
 import { actor, typed } from '../api/route-kit.js';
 import { sendPage, type PageContext } from './layout.js';
-import { resolveFromRoot } from '../cli/paths.js';
+import { resolveFromRoot } from '../../config/paths.js';
 import { NotFoundError } from '../errors.js';
 import { readMailbox, readMailFile, readMailMessage } from './mailbox.js';
 import { ingestPage } from './pages/ingest-page.js';

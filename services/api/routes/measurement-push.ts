@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { actorOf, writeAudit } from '../../auth/audit-log.js';
 import { canOperateDistrict } from '../../auth/principal.js';
-import { resolveFromRoot } from '../../cli/paths.js';
+import { resolveFromRoot } from '../../../config/paths.js';
 import { errorMessage } from '../../errors.js';
 import { registerMeasurementPushRoute } from './measurement-push-route.js';
 import { loadSources } from '../../ingest/sources/load-sources.js';

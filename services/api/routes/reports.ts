@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../runtime/app-context.js';
 import { NotFoundError } from '../../errors.js';
 import { assertScopeReadable, reportDistrictFilter } from '../../auth/principal.js';
-import { resolveFromRoot } from '../../cli/paths.js';
+import { resolveFromRoot } from '../../../config/paths.js';
 import { principalOf } from '../auth-hooks.js';
 import { findReportFile, listReports } from '../queries/report-read.js';
 import { authErrors, documentedElsewhere, limitField, TAGS, typed } from '../route-kit.js';
