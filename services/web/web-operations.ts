@@ -14,6 +14,7 @@ import { readMailbox, readMailFile, readMailMessage } from './mailbox.js';
 import { ingestPage } from './pages/ingest-page.js';
 import { mailboxPage, mailMessagePage } from './pages/mail-page.js';
 import { reportsPage } from './pages/reports-page.js';
+import { refreshRollupsRequest } from '../outbox/messages.js';
 
 export async function registerWebOperationsRoutes(
   web: FastifyInstance,
@@ -76,11 +77,7 @@ export async function registerWebOperationsRoutes(
       const page = pc(req, reply);
       const out = await reprocessRefused(ctx.db, actor(req), { ids: [req.params.id] }, { clock: ctx.clock });
       if (out.reprocessed.length > 0)
-        await ctx.enqueue(
-          'refresh-rollups',
-          { reason: `reprocess ${out.batchIds.join(',')}` },
-          { dedupeId: 'refresh-rollups' },
-        );
+        await ctx.enqueue(...refreshRollupsRequest(`reprocess ${out.batchIds.join(',')}`));
       const still = out.stillRefused[0];
       const notice = still
         ? page.t('stillRefused', { reason: `${still.reasonCode} ${still.reasonDetail}` })

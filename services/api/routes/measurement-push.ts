@@ -11,6 +11,7 @@ import { errorMessage } from '../../errors.js';
 import { registerMeasurementPushRoute } from './measurement-push-route.js';
 import { loadSources } from '../../ingest/sources/load-sources.js';
 import type { AppContext } from '../../runtime/app-context.js';
+import { refreshRollupsRequest } from '../../outbox/messages.js';
 
 export const MEASUREMENT_PUSH_PATH = '/api/ingest/measurements';
 
@@ -57,11 +58,7 @@ export async function registerMeasurementPush(app: FastifyInstance, ctx: AppCont
       sources: () => loadSources(resolveFromRoot(ctx.config.SOURCES_FILE)),
       authorizeSource: (req) => req.principal !== null && canOperateDistrict(req.principal, 'write'),
       onIngested: async (result) => {
-        await ctx.enqueue(
-          'refresh-rollups',
-          { reason: `batch ${result.batchId}` },
-          { dedupeId: 'refresh-rollups' },
-        );
+        await ctx.enqueue(...refreshRollupsRequest(`batch ${result.batchId}`));
       },
     });
   });
