@@ -17,7 +17,6 @@ import {
   raiseOpsAlert,
   type OpsContext,
 } from './operational-alerts.js';
-import type { RecipientRole } from './routing.js';
 import { getContact } from './routing-queries.js';
 
 type Ctx = Omit<OpsContext, 'now'>;
@@ -83,7 +82,7 @@ async function planFallback(
       recipients: [
         {
           contactId: contact.id,
-          role: d.recipient_role as RecipientRole,
+          role: d.recipient_role,
           email: other === 'email' ? address : null,
           mobile: other === 'sms' ? address : null,
           locale: d.locale,
@@ -92,7 +91,7 @@ async function planFallback(
       ],
       urgent: alert?.urgent ?? false,
       digest: false,
-      smsRoles: new Set([d.recipient_role as RecipientRole]),
+      smsRoles: new Set([d.recipient_role]),
       fallbackOf: d.id,
     },
     { now: ctx.now, smsEnabled: ctx.smsEnabled, workingHours: ctx.settings.smsWorkingHours },
