@@ -31,7 +31,7 @@ const STATE: Record<string, { zh: string; en: string }> = {
   closed: { zh: '已关闭', en: 'closed' },
 };
 
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
