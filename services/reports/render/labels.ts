@@ -2,7 +2,7 @@
  * Every word the reports print, in Chinese (first) and English. Renderers never hold literal text, so the
  * two languages cannot drift apart and a wording fix is one edit.
  */
-import type { ReportLocale, TargetStatus } from '../report-types.js';
+import type { ReportLocale } from '../report-types.js';
 
 type Text = { zh: string; en: string };
 
@@ -135,23 +135,12 @@ export function t(locale: ReportLocale, key: LabelKey, vars: Record<string, stri
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
 }
 
-export const STATUS_LABELS: Record<TargetStatus, Text> = {
-  met: { zh: '达标', en: 'met' },
-  at_risk: { zh: '有风险', en: 'at risk' },
-  breached: { zh: '未达标', en: 'breached' },
-  insufficient_data: { zh: '数据不足', en: 'insufficient data' },
-};
-
-export const ALERT_STATE_LABELS: Record<'firing' | 'acknowledged', Text> = {
-  firing: { zh: '告警中', en: 'firing' },
-  acknowledged: { zh: '已确认', en: 'acknowledged' },
-};
-
-export const SEVERITY_LABELS: Record<'critical' | 'warning' | 'notice', Text> = {
-  critical: { zh: '严重', en: 'critical' },
-  warning: { zh: '警告', en: 'warning' },
-  notice: { zh: '提示', en: 'notice' },
-};
+// Verdicts, alert states and severities are the product's words, not the reports': one catalogue for all.
+export {
+  ALERT_STATE_LABELS,
+  SEVERITY_LABELS,
+  TARGET_STATUS_LABELS as STATUS_LABELS,
+} from '../../labels/catalogue.js';
 
 /** Section titles of the rankings (002:2972-2973 wording). */
 export const RANKING_TITLES: Record<string, Text> = {
