@@ -3,6 +3,7 @@
  * English for en contacts (nodemailer encodes the UTF-8 subject and body). Every alert e-mail carries the
  * acknowledgement link while the alert is firing, and says who acknowledged it when it no longer is.
  */
+import { ALERT_STATE_LABELS, labelOf } from '../labels/catalogue.js';
 import type { MessageItem } from './message.js';
 import { formatShanghai } from '../time/shanghai.js';
 import type { DeliveryRow } from './delivery-queries.js';
@@ -23,13 +24,6 @@ export interface EmailRenderInput {
   ackLink: (alert: MessageItem) => string | null;
   now: Date;
 }
-
-const STATE: Record<string, { zh: string; en: string }> = {
-  firing: { zh: '待确认', en: 'awaiting acknowledgement' },
-  acknowledged: { zh: '已确认', en: 'acknowledged' },
-  resolved: { zh: '已恢复', en: 'resolved' },
-  closed: { zh: '已关闭', en: 'closed' },
-};
 
 function escapeHtml(s: string): string {
   return s.replace(
@@ -113,7 +107,7 @@ function renderDigest(input: EmailRenderInput, en: boolean): RenderedEmail {
   const lines: string[] = [];
   const rows: string[] = [];
   items.forEach((a, i) => {
-    const state = STATE[a.state] ?? { zh: a.state, en: a.state };
+    const state = labelOf(ALERT_STATE_LABELS, a.state);
     const title = en ? a.titleEn : a.titleZh;
     const link = a.state === 'firing' ? input.ackLink(a) : null;
     lines.push(
