@@ -147,7 +147,7 @@ export async function moveStageIntoMeasurement(
      queued AS (
        INSERT INTO rollup_queue (series_id, metric_id, day)
        SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date FROM upserted
-       ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
+       ${REQUEUE}
      )
      SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
             (SELECT count(*) FROM dupes)::int AS duplicates
