@@ -16,7 +16,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isPgError, PG } from '../db/pg-errors.js';
 import { ensurePartitionsFor } from '../store/measurement-queries.js';
-import { queueRollupKeys, queueRollupKeysOfBatch } from './bulk-queries.js';
+import { queueRollupKeyRuns, queueRollupKeysOfBatch } from '../store/rollup-queue-writes.js';
 import type { SourceRecord } from './record-kind.js';
 import { insertRefusedRows, type RefusedRowInput } from './refused-queries.js';
 import type { RollupKeys } from './rollup-keys.js';
@@ -113,7 +113,7 @@ export async function tryDirectCopy(
     await client.query('RELEASE SAVEPOINT direct_copy');
     const t1 = performance.now();
     const keyLines = keys.lines();
-    if (keyLines !== null) await queueRollupKeys(client, keyLines);
+    if (keyLines !== null) await queueRollupKeyRuns(client, keyLines);
     else await queueRollupKeysOfBatch(client, meta.batchId, new Date(valid.min), new Date(valid.max));
     const t2 = performance.now();
     for (let i = 0; i < refused.length; i += REFUSAL_PAGE)

@@ -1,5 +1,6 @@
 /** The bulk path's statements over its staging table (a temporary table dropped at commit). */
 import type { Queryable } from '../db/queryable.js';
+import { queueRollupKeyRuns, queueRollupKeysSql } from '../store/rollup-queue-writes.js';
 import type { RefusalCode } from './refusal-reasons.js';
 
 export const STAGE_COPY_COLUMNS =
@@ -46,49 +47,10 @@ export async function stageOverlapsMeasurement(db: Queryable, from: Date, to: Da
   return rows[0]!.overlap;
 }
 
-/** A key queued again while a refresh holds it loses the claim, so that refresh leaves it for the next one. */
-const REQUEUE = `ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
-     WHERE rollup_queue.claim IS NOT NULL`;
-
-/**
- * Queues the rollup keys gathered while streaming (rollup-keys.ts): one run of days per line — series, metric,
- * first and last day separated by \x1f. DISTINCT: runs may overlap, and ON CONFLICT may touch a key once.
- */
-export async function queueRollupKeys(db: Queryable, runs: string): Promise<void> {
-  await db.query(
-    `INSERT INTO rollup_queue (series_id, metric_id, day)
-     SELECT DISTINCT r[1], r[2], d::date
-       FROM unnest(string_to_array($1, E'\\n')) line,
-            LATERAL string_to_array(line, E'\\x1f') r,
-            LATERAL generate_series(r[3]::date, r[4]::date, interval '1 day') d
-     ${REQUEUE}`,
-    [runs],
-  );
-}
-
-/**
- * The rollup keys of the rows a batch inserted, read back when there were too many to gather while streaming.
- * The time range confines the scan to the partitions (chunks) the batch wrote into.
- */
-export async function queueRollupKeysOfBatch(
-  db: Queryable,
-  batchId: number,
-  from: Date,
-  to: Date,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO rollup_queue (series_id, metric_id, day)
-     SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date
-       FROM measurement WHERE batch_id = $1 AND ts >= $2 AND ts <= $3
-     ${REQUEUE}`,
-    [batchId, from, to],
-  );
-}
-
 /**
  * New data only (no duplicates, nothing stored yet — checked just before): a plain INSERT in the file's order.
  * Every row is new, so every key it covers is queued for the rollups: `keys` lists them as runs of days when
- * the stream collected them (see queueRollupKeys), otherwise they are read back from the stage.
+ * the stream collected them (see queueRollupKeyRuns), otherwise they are read back from the stage.
  */
 export async function insertFreshStage(
   db: Queryable,
@@ -101,12 +63,12 @@ export async function insertFreshStage(
        FROM ingest_stage WHERE reason_code IS NULL`,
     [meta.sourceId, meta.batchId],
   );
-  if (keys !== null) await queueRollupKeys(db, keys);
+  if (keys !== null) await queueRollupKeyRuns(db, keys);
   else
     await db.query(
-      `INSERT INTO rollup_queue (series_id, metric_id, day)
-       SELECT DISTINCT series_id, metric_id, day FROM ingest_stage WHERE reason_code IS NULL
-       ${REQUEUE}`,
+      queueRollupKeysSql(
+        'SELECT DISTINCT series_id, metric_id, day FROM ingest_stage WHERE reason_code IS NULL',
+      ),
     );
   return rowCount ?? 0;
 }
@@ -145,9 +107,7 @@ export async function moveStageIntoMeasurement(
        RETURNING m.ts, m.series_id, m.metric_id, (m.revision = 0) AS inserted
      ),
      queued AS (
-       INSERT INTO rollup_queue (series_id, metric_id, day)
-       SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date FROM upserted
-       ${REQUEUE}
+       ${queueRollupKeysSql("SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date FROM upserted")}
      )
      SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
             (SELECT count(*) FROM dupes)::int AS duplicates

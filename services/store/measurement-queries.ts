@@ -7,6 +7,7 @@
  */
 import { isPgError, PG } from '../db/pg-errors.js';
 import type { Queryable } from '../db/queryable.js';
+import { queueRollupKeysSql } from './rollup-queue-writes.js';
 
 export interface MeasurementRow {
   ts: Date;
@@ -110,11 +111,7 @@ export async function upsertMeasurements(
        RETURNING m.ts, m.series_id, m.metric_id, (m.revision = 0) AS inserted
      ),
      queued AS (
-       INSERT INTO rollup_queue (series_id, metric_id, day)
-       SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date FROM upserted
-       -- A key already queued and not yet claimed needs nothing; a claimed one must be processed again.
-       ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
-        WHERE rollup_queue.claim IS NOT NULL
+       ${queueRollupKeysSql("SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date FROM upserted")}
      )
      SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
        FROM upserted`,
@@ -193,11 +190,10 @@ async function writeByLookup(
        RETURNING m.ts, m.series_id, m.metric_id
      ),
      queued AS (
-       INSERT INTO rollup_queue (series_id, metric_id, day)
-       SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date
-         FROM (SELECT * FROM inserted UNION ALL SELECT * FROM updated) x
-       ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
-        WHERE rollup_queue.claim IS NOT NULL
+       ${queueRollupKeysSql(
+         `SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date
+            FROM (SELECT * FROM inserted UNION ALL SELECT * FROM updated) x`,
+       )}
      )
      SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM updated)::int AS updated,
             -- A provisional value under an audited one: refused only when it differs (an equal one is unchanged).
