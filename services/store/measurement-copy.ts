@@ -10,6 +10,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { arrayLiteral, copyText } from './copy-format.js';
 import type { MeasurementRow } from './measurement-queries.js';
+import { MEASUREMENT_COLUMNS } from './measurement-sql.js';
 
 /** The end of every line of one batch: source and batch, escaped once. */
 export function measurementCopyTail(meta: { sourceId: string; batchId: number }): string {
@@ -24,11 +25,7 @@ export function measurementCopyLine(r: MeasurementRow, tail: string): string {
 
 /** Streams COPY lines (measurementCopyLine, joined in chunks) into `measurement`; returns the rows written. */
 export async function copyIntoMeasurement(client: pg.PoolClient, lines: Readable): Promise<number> {
-  const copy = client.query(
-    copyFrom(
-      'COPY measurement (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id) FROM STDIN',
-    ),
-  );
+  const copy = client.query(copyFrom(`COPY measurement (${MEASUREMENT_COLUMNS}) FROM STDIN`));
   await pipeline(lines, copy);
   return copy.rowCount;
 }

@@ -1,12 +1,13 @@
 /**
- * Writing measurements: one set-based upsert per chunk. The upsert key is (series, metric, period start);
- * a repeated value changes nothing, a new value or an audited version replaces the row (the trigger of
- * migration 0002 keeps the old one in measurement_revision, with its version and time), and a provisional
- * value never overwrites an audited one. Every changed key is queued for the rollups in the same statement,
- * which is how a revision or an hour arriving days late marks its periods for re-evaluation.
+ * Writing measurements: one set-based upsert per chunk (its rules: measurement-sql.ts). The upsert key is
+ * (series, metric, period start); a repeated value changes nothing, a new value or an audited version replaces
+ * the row (the trigger of migration 0002 keeps the old one in measurement_revision, with its version and time),
+ * and a provisional value never overwrites an audited one. Every changed key is queued for the rollups in the
+ * same statement, which is how a revision or an hour arriving days late marks its periods for re-evaluation.
  */
 import { isPgError, PG } from '../db/pg-errors.js';
 import type { Queryable } from '../db/queryable.js';
+import { flagArraySql, insertMeasurementsSql, upsertMeasurementsSql } from './measurement-sql.js';
 import { queueRollupKeysSql } from './rollup-queue-writes.js';
 
 export interface MeasurementRow {
@@ -97,18 +98,7 @@ export async function upsertMeasurements(
   const { rows: result } = await db.query<{ inserted: number; updated: number }>(
     `WITH input AS (${INPUT}),
      upserted AS (
-       INSERT INTO measurement AS m (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
-       SELECT ts, series_id, metric_id, value, coalesce(string_to_array(nullif(flags, ''), ','), '{}'),
-              data_version, $7, $8
-         FROM input
-       ON CONFLICT (series_id, metric_id, ts) DO UPDATE
-          SET value = EXCLUDED.value, flags = EXCLUDED.flags, data_version = EXCLUDED.data_version,
-              source_id = EXCLUDED.source_id, batch_id = EXCLUDED.batch_id, ingested_at = now(),
-              revision = m.revision + 1
-        WHERE EXCLUDED.data_version >= m.data_version
-          AND (m.value, m.flags, m.data_version) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.flags, EXCLUDED.data_version)
-       -- xmax cannot be read through a partitioned table; revision is 0 only on a freshly inserted row.
-       RETURNING m.ts, m.series_id, m.metric_id, (m.revision = 0) AS inserted
+       ${upsertMeasurementsSql(`SELECT ts, series_id, metric_id, value, ${flagArraySql('flags')}, data_version, $7, $8 FROM input`)}
      ),
      queued AS (
        ${queueRollupKeysSql("SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date FROM upserted")}
@@ -146,7 +136,7 @@ async function writeByLookup(
   const range = timeRangeOf(rows)!;
   const { rows: result } = await db.query<{ inserted: number; updated: number; superseded: number[] | null }>(
     `WITH input AS (
-       SELECT x.*, coalesce(string_to_array(nullif(x.flags, ''), ','), '{}') AS flag_array FROM (${INPUT}) x
+       SELECT x.*, ${flagArraySql('x.flags')} AS flag_array FROM (${INPUT}) x
      ),
      -- One probe per series and metric (LIMIT 1 keeps it a probe, not a scan of the partitions); materialized,
      -- since inlined, the planner would turn it back into one probe per row.
@@ -169,9 +159,10 @@ async function writeByLookup(
             LIMIT 1) m
      ),
      inserted AS (
-       INSERT INTO measurement (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
-       SELECT i.ts, i.series_id, i.metric_id, i.value, i.flag_array, i.data_version, $7, $8
-         FROM input i WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)
+       ${insertMeasurementsSql(
+         `SELECT i.ts, i.series_id, i.metric_id, i.value, i.flag_array, i.data_version, $7, $8
+            FROM input i WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)`,
+       )}
        RETURNING ts, series_id, metric_id
      ),
      changes AS (
@@ -179,20 +170,15 @@ async function writeByLookup(
         WHERE (e.old_value, e.old_flags, e.old_version) IS DISTINCT FROM (i.value, i.flag_array, i.data_version)
      ),
      updated AS (
-       INSERT INTO measurement AS m (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
-       SELECT ts, series_id, metric_id, value, flag_array, data_version, $7, $8 FROM changes
-        WHERE data_version >= old_version
-       ON CONFLICT (series_id, metric_id, ts) DO UPDATE
-          SET value = EXCLUDED.value, flags = EXCLUDED.flags, data_version = EXCLUDED.data_version,
-              source_id = EXCLUDED.source_id, batch_id = EXCLUDED.batch_id, ingested_at = now(),
-              revision = m.revision + 1
-        WHERE EXCLUDED.data_version >= m.data_version
-       RETURNING m.ts, m.series_id, m.metric_id
+       ${upsertMeasurementsSql(
+         `SELECT ts, series_id, metric_id, value, flag_array, data_version, $7, $8 FROM changes
+           WHERE data_version >= old_version`,
+       )}
      ),
      queued AS (
        ${queueRollupKeysSql(
          `SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date
-            FROM (SELECT * FROM inserted UNION ALL SELECT * FROM updated) x`,
+            FROM (SELECT ts, series_id, metric_id FROM inserted UNION ALL SELECT ts, series_id, metric_id FROM updated) x`,
        )}
      )
      SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM updated)::int AS updated,
@@ -249,7 +235,7 @@ export async function findSupersededByAudited(
        FROM i
        JOIN measurement m ON m.series_id = i.series_id AND m.metric_id = i.metric_id AND m.ts = i.ts
       WHERE m.data_version > i.data_version
-        AND (m.value, m.flags) IS DISTINCT FROM (i.value, coalesce(string_to_array(nullif(i.flags, ''), ','), '{}'))`,
+        AND (m.value, m.flags) IS DISTINCT FROM (i.value, ${flagArraySql('i.flags')})`,
     packedColumns(picked),
   );
   return found.map((f) => provisional[f.ord - 1]!);

@@ -12,6 +12,7 @@ import { isPgError, PG } from '../db/pg-errors.js';
 import type { Queryable } from '../db/queryable.js';
 import { copyText } from './copy-format.js';
 import type { MeasurementRow } from './measurement-queries.js';
+import { flagArraySql, insertMeasurementsSql, upsertMeasurementsSql } from './measurement-sql.js';
 import { queueRollupKeyRuns, queueRollupKeysSql } from './rollup-queue-writes.js';
 
 /** The refusals the move itself makes (ingest/refusal-reasons.ts holds their wording). */
@@ -128,9 +129,10 @@ async function insertFreshStage(
   keys: string | null = null,
 ): Promise<number> {
   const { rowCount } = await db.query(
-    `INSERT INTO measurement (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
-     SELECT ts, series_id, metric_id, value, coalesce(string_to_array(nullif(flags, ''), ','), '{}'), data_version, $1, $2
-       FROM ingest_stage WHERE reason_code IS NULL`,
+    insertMeasurementsSql(
+      `SELECT ts, series_id, metric_id, value, ${flagArraySql('flags')}, data_version, $1, $2
+         FROM ingest_stage WHERE reason_code IS NULL`,
+    ),
     [meta.sourceId, meta.batchId],
   );
   if (keys !== null) await queueRollupKeyRuns(db, keys);
@@ -164,17 +166,7 @@ async function upsertStage(
        RETURNING 1
      ),
      upserted AS (
-       INSERT INTO measurement AS m (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
-       SELECT ts, series_id, metric_id, value, coalesce(string_to_array(nullif(flags, ''), ','), '{}'),
-              data_version, $1, $2
-         FROM src WHERE rn = 1
-       ON CONFLICT (series_id, metric_id, ts) DO UPDATE
-          SET value = EXCLUDED.value, flags = EXCLUDED.flags, data_version = EXCLUDED.data_version,
-              source_id = EXCLUDED.source_id, batch_id = EXCLUDED.batch_id, ingested_at = now(),
-              revision = m.revision + 1
-        WHERE EXCLUDED.data_version >= m.data_version
-          AND (m.value, m.flags, m.data_version) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.flags, EXCLUDED.data_version)
-       RETURNING m.ts, m.series_id, m.metric_id, (m.revision = 0) AS inserted
+       ${upsertMeasurementsSql(`SELECT ts, series_id, metric_id, value, ${flagArraySql('flags')}, data_version, $1, $2 FROM src WHERE rn = 1`)}
      ),
      queued AS (
        ${queueRollupKeysSql("SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date FROM upserted")}
@@ -195,7 +187,7 @@ export async function refuseSupersededInStage(db: Queryable): Promise<number> {
        FROM ingest_stage s
        JOIN measurement m ON m.series_id = s.series_id AND m.metric_id = s.metric_id AND m.ts = s.ts
       WHERE s.reason_code IS NULL AND m.data_version > s.data_version
-        AND (m.value, m.flags) IS DISTINCT FROM (s.value, coalesce(string_to_array(nullif(s.flags, ''), ','), '{}'))
+        AND (m.value, m.flags) IS DISTINCT FROM (s.value, ${flagArraySql('s.flags')})
      ON CONFLICT (seq) DO NOTHING`,
   );
   return rowCount ?? 0;
