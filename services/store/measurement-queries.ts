@@ -88,6 +88,24 @@ const INPUT = `SELECT u.ord, 'epoch'::timestamptz + u.t * INTERVAL '1 millisecon
                 string_to_array($4, ',')::float8[], string_to_array($5, E'\\x1f'), string_to_array($6, ',')::smallint[])
          WITH ORDINALITY AS u(t, s, m, v, f, d, ord)`;
 
+/**
+ * The rows sorted by key (series, metric, time) and, for each sorted position, its index in `rows`. A writer
+ * locks the keys it writes one by one in its rows' order: two concurrent writers sharing keys in opposite
+ * orders would each hold one the other waits for (issue #20: "deadlock detected" between pushes). In one
+ * order, the second simply waits for the first.
+ */
+function inKeyOrder(rows: readonly MeasurementRow[]): { sorted: MeasurementRow[]; order: number[] } {
+  const order = rows.map((_, i) => i);
+  order.sort((i, j) => {
+    const a = rows[i]!;
+    const b = rows[j]!;
+    if (a.seriesId !== b.seriesId) return a.seriesId < b.seriesId ? -1 : 1;
+    if (a.metricId !== b.metricId) return a.metricId < b.metricId ? -1 : 1;
+    return a.ts.getTime() - b.ts.getTime();
+  });
+  return { sorted: order.map((i) => rows[i]!), order };
+}
+
 /** Rows must not repeat a key (the caller refuses duplicates first): one statement cannot update a row twice. */
 export async function upsertMeasurements(
   db: Queryable,
@@ -98,14 +116,14 @@ export async function upsertMeasurements(
   const { rows: result } = await db.query<{ inserted: number; updated: number }>(
     `WITH input AS (${INPUT}),
      upserted AS (
-       ${upsertMeasurementsSql(`SELECT ts, series_id, metric_id, value, ${flagArraySql('flags')}, data_version, $7, $8 FROM input`)}
+       ${upsertMeasurementsSql(`SELECT ts, series_id, metric_id, value, ${flagArraySql('flags')}, data_version, $7, $8 FROM input ORDER BY ord`)}
      ),
      queued AS (
        ${queueRollupKeysSql("SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date FROM upserted")}
      )
      SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
        FROM upserted`,
-    [...packedColumns(rows), meta.sourceId, meta.batchId],
+    [...packedColumns(inKeyOrder(rows).sorted), meta.sourceId, meta.batchId],
   );
   const inserted = result[0]?.inserted ?? 0;
   const updated = result[0]?.updated ?? 0;
@@ -161,7 +179,7 @@ async function writeByLookup(
      inserted AS (
        ${insertMeasurementsSql(
          `SELECT i.ts, i.series_id, i.metric_id, i.value, i.flag_array, i.data_version, $7, $8
-            FROM input i WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)`,
+            FROM input i WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord) ORDER BY i.ord`,
        )}
        RETURNING ts, series_id, metric_id
      ),
@@ -172,7 +190,7 @@ async function writeByLookup(
      updated AS (
        ${upsertMeasurementsSql(
          `SELECT ts, series_id, metric_id, value, flag_array, data_version, $7, $8 FROM changes
-           WHERE data_version >= old_version`,
+           WHERE data_version >= old_version ORDER BY ord`,
        )}
      ),
      queued AS (
@@ -204,8 +222,10 @@ export async function writeMeasurements(
   meta: { sourceId: string; batchId: number | null },
 ): Promise<WriteCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, superseded: [] };
+  const { sorted, order } = inKeyOrder(rows);
   try {
-    return await writeByLookup(db, rows, meta);
+    const written = await writeByLookup(db, sorted, meta);
+    return { ...written, superseded: written.superseded.map((i) => order[i]!).sort((x, y) => x - y) };
   } catch (err) {
     if (!isPgError(err, PG.UNIQUE_VIOLATION)) throw err;
   }

@@ -12,11 +12,13 @@ import type { Queryable } from '../db/queryable.js';
  * `INSERT INTO rollup_queue` of the (series_id, metric_id, day) rows `select` yields. A key already queued
  * and not yet claimed needs nothing (rewriting it would only move queued_at and leave a dead row version);
  * a claimed one loses its claim, so the running refresh — which may have read the old data — leaves it for
- * the next one. `select` must not yield a key twice: ON CONFLICT may touch a row once per statement.
+ * the next one. `select` must not yield a key twice: ON CONFLICT may touch a row once per statement. Keys
+ * are written in one order (as measurement-queries.ts does for its rows), so that two writers sharing keys
+ * wait for each other instead of deadlocking.
  */
 export function queueRollupKeysSql(select: string): string {
   return `INSERT INTO rollup_queue (series_id, metric_id, day)
-     ${select}
+     SELECT * FROM (${select}) k(series_id, metric_id, day) ORDER BY series_id, metric_id, day
      ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
       WHERE rollup_queue.claim IS NOT NULL`;
 }
