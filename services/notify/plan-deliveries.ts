@@ -10,20 +10,29 @@
  * the sweep releases it). Digest mode: one e-mail item per person, gathered by the daily digest.
  */
 import type { Queryable } from '../db/queryable.js';
-import type { Recipient, RecipientRole } from '../alerts/routing.js';
 import { nextSendableInstant, type ClockWindow } from './quiet-hours.js';
+
+/** One person to reach; the role (main, assist, lead, ...) is the planner's word, stored on the delivery. */
+export interface PlanRecipient {
+  contactId: string;
+  role: string;
+  email: string | null;
+  mobile: string | null;
+  locale: 'zh-CN' | 'en';
+  quiet: ClockWindow | null;
+}
 
 export interface PlanStep {
   /** null for a digest's own fallback (a digest belongs to no single alert). */
   alertId: number | null;
   step: string;
-  recipients: readonly Recipient[];
+  recipients: readonly PlanRecipient[];
   /** Urgent SMS ignores working and quiet hours. */
   urgent: boolean;
   /** Gather into the daily digest instead of sending one message each. */
   digest: boolean;
   /** Roles that get SMS in addition to e-mail. */
-  smsRoles: ReadonlySet<RecipientRole>;
+  smsRoles: ReadonlySet<string>;
   /** Never SMS (e.g. a resolution notice), unless the person has no e-mail. */
   emailOnly?: boolean;
   fallbackOf?: number | null;
@@ -37,7 +46,7 @@ export interface PlanContext {
 
 interface Row {
   recipientId: string;
-  role: RecipientRole;
+  role: string;
   channel: 'email' | 'sms';
   address: string;
   locale: string;
