@@ -5,7 +5,7 @@
  * A format that failed is logged with its reason; the others are archived all the same.
  */
 import { z } from 'zod';
-import { resolveFromRoot } from '../../services/cli/paths.js';
+import { resolveFromRoot } from '../../config/paths.js';
 import { produceReport } from '../../services/reports/produce-report.js';
 import { openPdfEngine } from '../../services/reports/render/pdf-engine.js';
 import { defineJob } from '../define-job.js';

@@ -11,7 +11,7 @@ import { readRendererStatus, type RendererStatus } from '../../reports/render/re
 import { createRedis, readRedisInfo } from '../../runtime/redis.js';
 import { readStorageMode, readTimescaleVersion } from '../../store/storage-mode.js';
 import { checkPostgres, checkRedis } from '../dependency-check.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { PROJECT_ROOT } from '../../../config/paths.js';
 import type { CommandRun } from '../command.js';
 
 export interface DoctorReport {
