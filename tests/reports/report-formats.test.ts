@@ -4,7 +4,7 @@
  * reason while the others are archived — then filled in by the next run.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -114,5 +114,36 @@ describe('reports without a browser', () => {
     expect(again.files.filter((f) => f.format === 'pdf')).toHaveLength(2);
     expect(again.failures).toEqual([]);
     expect(await readReportFailures(db.pool)).toEqual([]);
+  }, 60_000);
+
+  it('the bulletin: month on month with the rank move, and each unit checked against the monthly limit', async () => {
+    const data = await collectReportData(db.pool, 'monthly', 'tongzhou', '2024-03');
+    if (data.kind !== 'monthly') throw new Error('expected the monthly report');
+    const pm25 = data.rankings.find((r) => r.metric.id === 'pm25')!;
+    const luyuan = pm25.rows.find((r) => r.area.id === 'luyuan')!;
+    expect(luyuan).toMatchObject({
+      value: 36.4,
+      rank: 1,
+      lastMonth: 42.4,
+      lastMonthRank: 1,
+      monthChange: -6,
+    });
+    const dust = data.rankings.find((r) => r.metric.id === 'dust_fall')!;
+    const over = dust.rows.filter((r) => r.value !== null && r.value > data.headline.dustFallMonth.target!);
+    expect(over.length).toBeGreaterThan(0);
+    const out = await renderReport(
+      data,
+      { version: 1, producedAt: clock.now(), supersedes: null, locales: ['zh-CN'] },
+      openPdfEngine({ engine: 'pdfkit', chromiumPath: '/nonexistent/chromium' }),
+    );
+    const pdf = out.files.find((f) => f.format === 'pdf')!;
+    const file = path.join(outDir, 'bulletin.pdf');
+    await writeFile(file, pdf.content);
+    const { stdout } = await run('pdftotext', ['-layout', file, '-']);
+    expect(stdout).toContain('环比变化');
+    expect(stdout).toMatch(/潞源街道 前3名\s+36\.4\s+-6\.0（-14\.2%）[^\n]*\n\s+名次持平/);
+    expect((stdout.match(/超月限值5/g) ?? []).length).toBe(over.length);
+    const csv = out.files.find((f) => f.format === 'csv')!.content.toString('utf8');
+    expect(csv.split('\r\n')[0]).toContain('上月,环比变化,环比变化 (%),上月排名,名次变化,月限值,超月限值');
   }, 60_000);
 });

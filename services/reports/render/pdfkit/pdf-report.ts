@@ -29,6 +29,7 @@ import {
   type Cell,
   type Table,
 } from '../table-rows.js';
+import { monthOnMonthText, monthlyLimitOf, overLimit } from '../ranking-cells.js';
 import { PdfWriter, type PdfColumn, type PdfRowStyle } from './pdf-writer.js';
 
 export interface PdfChart {
@@ -127,19 +128,21 @@ function rankingTables(w: PdfWriter, data: MonthlyReportData, run: PdfRun): void
     w.heading(`${i + 1}. ${t(locale, 'rankingOf', { metric: name })}`, 2);
     w.note(`${t(locale, 'unitsRanked', { n: r.rankedCount })} · ${r.source}`);
     const columns: PdfColumn[] = [
-      { header: t(locale, 'rank'), width: 0.06, align: 'center' },
-      { header: t(locale, 'area'), width: 0.17 },
+      { header: t(locale, 'rank'), width: 0.05, align: 'center' },
+      { header: t(locale, 'area'), width: 0.15 },
       {
         header: `${monthLabel(data.month, locale)}\n${unitOf(r.metric, locale)}`,
-        width: 0.13,
+        width: 0.11,
         align: 'right',
       },
-      { header: t(locale, 'change'), width: 0.14, align: 'right' },
-      { header: t(locale, 'ytd', { range }), width: 0.12, align: 'right' },
-      { header: t(locale, 'ytdChange'), width: 0.1, align: 'right' },
+      { header: t(locale, 'momChange'), width: 0.17, align: 'right' },
+      { header: t(locale, 'change'), width: 0.13, align: 'right' },
+      { header: t(locale, 'ytd', { range }), width: 0.1, align: 'right' },
+      { header: t(locale, 'ytdChange'), width: 0.09, align: 'right' },
       { header: t(locale, 'cityRank'), width: 0.1, align: 'center' },
       { header: t(locale, 'status'), width: 0.1, align: 'center' },
     ];
+    const limit = monthlyLimitOf(data, r.metric.id);
     const styles: PdfRowStyle[] = [];
     const rows = r.rows.map((row) => {
       styles.push(row.mark ? { fill: ROW_FILL[row.mark] } : {});
@@ -154,7 +157,10 @@ function rankingTables(w: PdfWriter, data: MonthlyReportData, run: PdfRun): void
       return [
         row.rank === null ? DASH : String(row.rank),
         `${areaName(row.area, locale)}${mark}`,
-        row.value === null ? t(locale, 'noValue') : fixed(row.value, d),
+        row.value === null
+          ? t(locale, 'noValue')
+          : `${fixed(row.value, d)}${overLimit(row, limit) ? `\n${t(locale, 'overMonthlyLimit', { v: limit! })}` : ''}`,
+        monthOnMonthText(row, d, locale, '\n'),
         row.change === null ? DASH : `${signed(row.change, d)} (${signedPct(row.changePct)})`,
         fixed(row.ytd, d),
         signedPct(row.ytdChangePct),
