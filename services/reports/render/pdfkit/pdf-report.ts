@@ -97,6 +97,39 @@ function footer(run: PdfRun): (page: number, pages: number) => string {
       : `${run.footerLabel}    page ${page} of ${pages}`;
 }
 
+/**
+ * The headline as the web page prints it: the spreadsheet's rows (so the numbers agree) plus the change on
+ * last year and the verdict against the target, judged on the printed (rounded) value.
+ */
+function headline(w: PdfWriter, data: MonthlyReportData, locale: ReportLocale): void {
+  const table = headlineTable(data, locale);
+  const num = (v: Cell) => (typeof v === 'number' ? v : null);
+  w.table(
+    [
+      ...table.columns.map((c, i) => ({
+        header: c.header,
+        width: i === 0 ? 0.36 : 0.12,
+        align: (i === 0 ? 'left' : 'right') as PdfColumn['align'],
+      })),
+      { header: t(locale, 'yoy'), width: 0.1, align: 'right' },
+      { header: t(locale, 'assessment'), width: 0.14, align: 'center' },
+    ],
+    table.rows.map((r) => {
+      const [current, lastYear, target] = [num(r[1] ?? null), num(r[2] ?? null), num(r[3] ?? null)];
+      const yoy = current !== null && lastYear ? ((current - lastYear) / lastYear) * 100 : null;
+      const verdict =
+        current === null || target === null ? DASH : t(locale, current <= target ? 'meets' : 'exceeds');
+      return [
+        ...r.map((v, i) =>
+          i === 3 && v !== null ? `≤ ${cellText(v, undefined)}` : cellText(v, table.columns[i]!.numFmt),
+        ),
+        signedPct(yoy === null ? null : roundGbt8170(yoy, 1)),
+        verdict,
+      ];
+    }),
+  );
+}
+
 /** The summary on page 1: for each ranking, who ranks best and worst this month. */
 function bestWorst(w: PdfWriter, data: MonthlyReportData, locale: ReportLocale): void {
   const sep = locale === 'zh-CN' ? '、' : ', ';
@@ -223,7 +256,7 @@ export async function monthlyPdf(data: MonthlyReportData, run: PdfRun): Promise<
   header(w, run, `${districtName(data.scope, locale)} · ${monthLabel(data.month, locale)}`, data.dataVersion);
   w.note(t(locale, 'basis'));
   w.heading(t(locale, 'headline'));
-  sharedTable(w, headlineTable(data, locale));
+  headline(w, data, locale);
   if (data.headline.targetSource) w.note(`${t(locale, 'targetSource')}: ${data.headline.targetSource}`);
   bestWorst(w, data, locale);
   w.doc.addPage();
