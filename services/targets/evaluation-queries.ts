@@ -1,12 +1,13 @@
 /**
  * Storing evaluations, set-based: one statement writes every new evaluation of a run, moves
  * evaluation_current and reports which (target, scope, period) changed status. An evaluation identical to the
- * current one (same as_of, status, value, threshold, coverage, version and explanation) is not stored again,
- * so the history holds what changed, not every sweep.
+ * current one (the same fingerprintOf: as_of, status, value, threshold, coverage, version and explanation) is
+ * not stored again, so the history holds what changed, not every sweep.
  */
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/queryable.js';
 import type { EvaluationStatus, RuleResult } from '../rules/rule-kind.js';
+import { stableNumber } from '../standards/stable-number.js';
 
 export interface EvaluationRow {
   targetId: string;
@@ -24,15 +25,18 @@ export interface StoredEvaluation {
   previousStatus: EvaluationStatus | null;
 }
 
-/** What makes two evaluations the same for the history. */
+/**
+ * What makes two evaluations the same for the history. Numbers at 12 significant digits: a mean that differs
+ * only by the order avg() added its doubles is the same evaluation (issue #19).
+ */
 export function fingerprintOf(r: RuleResult): string {
   const what = [
     r.asOf,
     r.status,
     r.final,
-    finite(r.value),
-    finite(r.threshold),
-    finite(r.coverage),
+    stable(r.value),
+    stable(r.threshold),
+    stable(r.coverage),
     r.dataVersion,
     r.explanationZh,
   ];
@@ -72,18 +76,14 @@ export async function storeEvaluations(
          explanation_zh text, explanation_en text, details jsonb, fingerprint text)
      ),
      cur AS (
-       SELECT c.target_id, c.scope_id, c.period_key, c.status, e.as_of, e.final, e.value, e.threshold, e.coverage,
-              e.data_version, e.explanation_zh
+       SELECT c.target_id, c.scope_id, c.period_key, c.status, c.fingerprint
          FROM evaluation_current c
          JOIN input i USING (target_id, scope_id, period_key)
-         JOIN evaluation e ON e.id = c.evaluation_id
           FOR UPDATE OF c
      ),
      fresh AS (
        SELECT i.* FROM input i LEFT JOIN cur c USING (target_id, scope_id, period_key)
-        WHERE c.target_id IS NULL
-           OR (c.status, c.as_of, c.final, c.value, c.threshold, c.coverage, c.data_version, c.explanation_zh)
-              IS DISTINCT FROM (i.status, i.as_of, i.final, i.value, i.threshold, i.coverage, i.data_version, i.explanation_zh)
+        WHERE c.target_id IS NULL OR c.fingerprint IS DISTINCT FROM i.fingerprint
      ),
      ins AS (
        INSERT INTO evaluation (target_id, scope_id, period_key, as_of, status, final, value, threshold, coverage,
@@ -144,6 +144,11 @@ export async function storeEvaluations(
 /** JSON has no NaN or Infinity; a value that is not a finite number is stored as NULL. */
 function finite(v: number | null): number | null {
   return v !== null && Number.isFinite(v) ? v : null;
+}
+
+function stable(v: number | null): number | null {
+  const f = finite(v);
+  return f === null ? null : stableNumber(f);
 }
 
 /**
