@@ -26,6 +26,11 @@ const params = z.strictObject({
   assessment: z.enum(['annual_mean', 'every_month']).default('annual_mean'),
   /** Share of the elapsed months that must be monitored (docs/decisions.md: monthly values need 75 %). */
   min_coverage: z.number().min(0).max(1).default(DEFAULT_MIN_COVERAGE_MONTHLY),
+  /**
+   * With a fixed target_class, still apply the parameter overrides of the section's target for the year
+   * (2021 "达到国家市级相应考核要求" keeps 后元化's and 王家摆's NH3-N ≤ 4 mg/L). target_class 'site' always does.
+   */
+  site_overrides: z.boolean().default(false),
 });
 type Params = z.infer<typeof params>;
 
@@ -59,7 +64,7 @@ export const waterClassTarget = defineRuleKind<Params>({
       const section = ctx.scopes.sections.get(it.scopeId);
       const siteTarget = section?.targets.get(it.period.year);
       const targetClass = p.target_class === 'site' ? siteTarget?.targetClass : p.target_class;
-      const overrides = p.target_class === 'site' ? (siteTarget?.overrides ?? {}) : {};
+      const overrides = p.target_class === 'site' || p.site_overrides ? (siteTarget?.overrides ?? {}) : {};
       const list = (months.get(it.scopeId) ?? []).filter(
         (m) => m.month >= it.period.from.slice(0, 7) && monthEndDay(m.month) <= it.until,
       );
