@@ -1,6 +1,7 @@
 /** The rule kinds by name. A new kind is a new module plus one line here; no other kind changes. */
 import { cumulativeMeanLimit } from './cumulative-mean-limit.js';
 import { heavyDays } from './heavy-days.js';
+import { monthLevelWarning } from './month-level-warning.js';
 import { rankFrequency } from './rank-frequency.js';
 import { relativeToReference } from './relative-to-reference.js';
 import { rollingMeanDecrease } from './rolling-mean-decrease.js';
@@ -16,6 +17,7 @@ const KINDS = [
   relativeToReference,
   rankFrequency,
   waterClassTarget,
+  monthLevelWarning,
 ] as const;
 
 export const RULE_KINDS: Readonly<Record<string, RuleKind<never>>> = Object.fromEntries(
