@@ -79,7 +79,8 @@ export const waterClassTarget = defineRuleKind<Params>({
             : ['无监测数据', 'no monitoring data'];
         return {
           asOf,
-          final: false,
+          // Nothing more will come once the year is over: the "cannot decide" is the verdict (issue #19).
+          final: it.until >= it.period.to,
           status: 'insufficient_data',
           value: null,
           threshold: targetClass ?? null,

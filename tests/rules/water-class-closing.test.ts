@@ -31,6 +31,12 @@ describe('water_class_target after its period', () => {
     expect(r.explanationEn).toContain('1 of 12 month(s) monitored, fewer than 75 %');
   });
 
+  it('no sample at all, read after the year: a final insufficient_data', async () => {
+    const r = only(await evaluateAsOf(db.pool, water('T-WC-NONE'), '2025-02-01', { year: 2024 }));
+    expect(r).toMatchObject({ status: 'insufficient_data', final: true });
+    expect(r.explanationZh).toContain('无监测数据');
+  });
+
   it('ten of twelve months with a failing mean: breached, final', async () => {
     for (let m = 1; m <= 10; m++)
       await insertWaterMonth(
