@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/queryable.js';
 import type { EvaluationStatus, RuleResult } from '../rules/rule-kind.js';
-import { stableNumber } from '../standards/stable-number.js';
+import { resultIdentity } from '../rules/result-identity.js';
 
 export interface EvaluationRow {
   targetId: string;
@@ -25,22 +25,11 @@ export interface StoredEvaluation {
   previousStatus: EvaluationStatus | null;
 }
 
-/**
- * What makes two evaluations the same for the history. Numbers at 12 significant digits: a mean that differs
- * only by the order avg() added its doubles is the same evaluation (issue #19).
- */
+/** What makes two evaluations the same for the history: the result's identity (rules/result-identity.ts). */
 export function fingerprintOf(r: RuleResult): string {
-  const what = [
-    r.asOf,
-    r.status,
-    r.final,
-    stable(r.value),
-    stable(r.threshold),
-    stable(r.coverage),
-    r.dataVersion,
-    r.explanationZh,
-  ];
-  return createHash('sha1').update(JSON.stringify(what)).digest('base64url');
+  return createHash('sha1')
+    .update(JSON.stringify(resultIdentity(r)))
+    .digest('base64url');
 }
 
 /** The current fingerprints of the given targets' evaluations, keyed `target|scope|period`. */
@@ -144,11 +133,6 @@ export async function storeEvaluations(
 /** JSON has no NaN or Infinity; a value that is not a finite number is stored as NULL. */
 function finite(v: number | null): number | null {
   return v !== null && Number.isFinite(v) ? v : null;
-}
-
-function stable(v: number | null): number | null {
-  const f = finite(v);
-  return f === null ? null : stableNumber(f);
 }
 
 /**
