@@ -7,6 +7,7 @@
  */
 import type { ReportData, ReportLocale } from '../report-types.js';
 import { lazyPdfRenderer } from './pdf.js';
+import { stampPdfDates } from './stable-bytes.js';
 import { monthlyPdf, waterBulletinPdf, type PdfChart } from './pdfkit/pdf-report.js';
 
 export const PDF_ENGINES = ['pdfkit', 'chromium'] as const;
@@ -46,7 +47,12 @@ export function chromiumEngine(chromiumPath: string): PdfEngine {
   const renderer = lazyPdfRenderer({ chromiumPath });
   return {
     name: 'chromium',
-    pdf: (input) => renderer.pdf(input.html, { footerLabel: input.footerLabel, locale: input.locale }),
+    // Chromium writes the wall clock into the PDF's dates: the production time replaces it (same bytes).
+    pdf: async (input) =>
+      stampPdfDates(
+        await renderer.pdf(input.html, { footerLabel: input.footerLabel, locale: input.locale }),
+        input.producedAt,
+      ),
     close: () => renderer.close(),
   };
 }

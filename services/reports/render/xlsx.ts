@@ -2,11 +2,11 @@
  * XLSX: a sheet per ranking plus the headline, water sections, district targets and alerts. Numbers are
  * stored as numbers with a number format (officials re-sort and chart them), never as formatted text.
  */
+import { stampZipTimes } from './stable-bytes.js';
 import ExcelJS from 'exceljs';
 import type { DataVersion, MonthlyReportData, ReportLocale, WaterBulletinData } from '../report-types.js';
 import { headlineTable, rankingTable, waterBulletinTable, waterTable, type Table } from './table-rows.js';
 import { t } from './labels.js';
-import { stampZipEntries } from './zip-dates.js';
 
 /** Excel refuses sheet names over 31 characters or containing []:*?/\ . */
 export function sheetName(name: string, taken: Set<string>): string {
@@ -38,17 +38,17 @@ function addTable(wb: ExcelJS.Workbook, table: Table, taken: Set<string>, captio
   for (const row of table.rows) ws.addRow(row.map((v) => (v === null ? null : v)));
 }
 
+/** A workbook whose every sheet starts with the report's title and data version (one sheet per table). */
 export interface XlsxMeta {
   title: string;
   version: number;
+  /** Stamped as the workbook's created/modified time and its zip entries' times: same report, same bytes. */
   producedAt: Date;
 }
 
-/** A workbook whose every sheet starts with the report's title and data version (one sheet per table). */
 function newBook(locale: ReportLocale, meta: XlsxMeta, dataVersion: DataVersion) {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'envwatch';
-  // The report's production time, not the time of writing: the same version renders to the same bytes.
   wb.created = meta.producedAt;
   wb.modified = meta.producedAt;
   wb.title = meta.title;
@@ -59,7 +59,7 @@ function newBook(locale: ReportLocale, meta: XlsxMeta, dataVersion: DataVersion)
   ];
   return {
     add: (table: Table) => addTable(wb, table, taken, caption),
-    write: async () => stampZipEntries(Buffer.from(await wb.xlsx.writeBuffer()), meta.producedAt),
+    write: async () => stampZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), meta.producedAt),
   };
 }
 
