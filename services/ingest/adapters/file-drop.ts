@@ -93,6 +93,11 @@ async function ingestClaimed(
     const result = bulk
       ? await bulkIngest(ctx.db, input, () => readLongFileChunks(file), ctx.clock, { batchId })
       : await ingestFile(ctx.db, input, file, format, ctx.clock, { batchId });
+    if ('unusedColumns' in result && result.unusedColumns.length > 0)
+      ctx.logger.info(
+        { source: source.id, file: name, batchId, unusedColumns: result.unusedColumns },
+        '文件中有未使用的列 (columns not read)',
+      );
     return { batchId, result };
   } catch (err) {
     if (!isPermanent(err)) throw err;

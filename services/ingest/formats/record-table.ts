@@ -89,6 +89,7 @@ export async function* readRecordTableChunks<F extends string, T>(
   file: string,
   spec: Record<F, ColumnSpec>,
   map: (fields: Record<F, string>, meta: RecordMeta<F>) => T,
+  unused?: UnusedColumns,
 ): AsyncGenerator<T[]> {
   const fields = Object.keys(spec) as F[];
   const required = fields.filter((f) => spec[f].required);
@@ -115,6 +116,10 @@ export async function* readRecordTableChunks<F extends string, T>(
         if (missing.length === 0) {
           header = m;
           columns = fields.map((f) => m.index[f]);
+          unused?.note(
+            r.sheet,
+            r.cells.filter((c, i) => c !== '' && !columns.includes(i)),
+          );
         } else if (missing.length < best.length) best = missing;
         if (!header && scanned >= HEADER_SCAN_ROWS) throw missingColumns(where(sheet), best, spec);
         continue;
@@ -129,6 +134,23 @@ export async function* readRecordTableChunks<F extends string, T>(
     if (out.length > 0) yield out;
   }
   if (sheet !== undefined && !header) throw missingColumns(where(sheet), best, spec);
+}
+
+/**
+ * Header columns no field of the format reads ("采样人", "备注2"), per sheet. A person who added a column
+ * expecting it to be read should hear that it was not — once per batch, not once per row.
+ */
+export class UnusedColumns {
+  private readonly bySheet = new Map<string, readonly string[]>();
+
+  note(sheet: string | null, columns: readonly string[]): void {
+    if (columns.length > 0) this.bySheet.set(sheet ?? '', columns);
+  }
+
+  /** "采样人, 备注2" or "采样人 [Sheet1]", one line per sheet. */
+  list(): string[] {
+    return [...this.bySheet].map(([sheet, cols]) => `${cols.join(', ')}${sheet ? ` [${sheet}]` : ''}`);
+  }
 }
 
 export interface RecordMeta<F extends string> {
@@ -146,12 +168,14 @@ export function placeOf(meta: { row: number; sheet: string | null }): string {
 export async function* readRecordTable<F extends string>(
   file: string,
   spec: Record<F, ColumnSpec>,
+  unused?: UnusedColumns,
 ): AsyncGenerator<TableRecord<F>> {
-  const chunks = readRecordTableChunks(file, spec, (fields, meta) => ({
-    ...meta,
-    fields,
-    at: placeOf(meta),
-  }));
+  const chunks = readRecordTableChunks(
+    file,
+    spec,
+    (fields, meta) => ({ ...meta, fields, at: placeOf(meta) }),
+    unused,
+  );
   for await (const chunk of chunks) yield* chunk;
 }
 
@@ -170,4 +194,14 @@ function missingColumns<F extends string>(
 /** Whether a row names every required column of a spec (format detection). */
 export function isHeaderOf<F extends string>(cells: readonly string[], spec: Record<F, ColumnSpec>): boolean {
   return missingRequired(matchHeader(cells, spec), spec).length === 0;
+}
+
+/** The required columns of a spec a row does not name, each with its first names ("time (time / datetime)"). */
+export function missingHeaderColumns<F extends string>(
+  cells: readonly string[],
+  spec: Record<F, ColumnSpec>,
+): string[] {
+  return missingRequired(matchHeader(cells, spec), spec).map(
+    (f) => `${f} (${spec[f].names.slice(0, 3).join(' / ')})`,
+  );
 }
