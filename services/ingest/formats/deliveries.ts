@@ -13,7 +13,7 @@ import type { RecordKindId } from '../record-kind.js';
 import type { FormatId } from '../sources/source-schema.js';
 import { readRankingFile, readSandDustFile, readWarningFile } from './event-formats.js';
 import { readLongFileChunks } from './long-format.js';
-import { UnusedColumns } from './record-table.js';
+import { ReadNotes } from './record-table.js';
 import { readWideFile } from './wide-format.js';
 
 export { detectFormat, resolveFormat } from './detect-format.js';
@@ -40,9 +40,9 @@ export async function ingestFile(
   clock: Clock,
   opts: { batchId?: number } = {},
 ): Promise<FileIngestResult> {
-  const unused = new UnusedColumns();
-  const result = await ingestFormat(pool, input, file, format, clock, opts, unused);
-  return { ...result, unusedColumns: unused.list() };
+  const notes = new ReadNotes();
+  const result = await ingestFormat(pool, input, file, format, clock, opts, notes);
+  return { ...result, unusedColumns: notes.unusedColumns() };
 }
 
 function ingestFormat(
@@ -52,18 +52,18 @@ function ingestFormat(
   format: FormatId,
   clock: Clock,
   opts: { batchId?: number },
-  unused: UnusedColumns,
+  notes: ReadNotes,
 ): Promise<IngestResult> {
   switch (format) {
     case 'long':
-      return ingestRecords(pool, input, measurementKind, readLongFileChunks(file, unused), clock, opts);
+      return ingestRecords(pool, input, measurementKind, readLongFileChunks(file, notes), clock, opts);
     case 'wide':
-      return ingestRecords(pool, input, measurementKind, readWideFile(file, unused), clock, opts);
+      return ingestRecords(pool, input, measurementKind, readWideFile(file, notes), clock, opts);
     case 'city_ranking':
-      return ingestRecords(pool, input, cityRankingKind, readRankingFile(file, unused), clock, opts);
+      return ingestRecords(pool, input, cityRankingKind, readRankingFile(file, notes), clock, opts);
     case 'sand_dust':
-      return ingestRecords(pool, input, sandDustKind, readSandDustFile(file, unused), clock, opts);
+      return ingestRecords(pool, input, sandDustKind, readSandDustFile(file, notes), clock, opts);
     case 'warning':
-      return ingestRecords(pool, input, warningKind, readWarningFile(file, unused), clock, opts);
+      return ingestRecords(pool, input, warningKind, readWarningFile(file, notes), clock, opts);
   }
 }

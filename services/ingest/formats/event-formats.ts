@@ -11,7 +11,7 @@ import type { RawRanking } from '../kinds/city-ranking-kind.js';
 import type { RawSandDust } from '../kinds/sand-dust-kind.js';
 import type { RawWarning } from '../kinds/warning-kind.js';
 import type { SourceRecord } from '../record-kind.js';
-import { readRecordTable, type ColumnSpec, type UnusedColumns } from './record-table.js';
+import { readRecordTable, type ColumnSpec, type ReadNotes } from './record-table.js';
 
 export const RANKING_COLUMNS = {
   period: { names: ['period', 'month', '期间', '月份', '时段', '排名期间', '统计时段'], required: true },
@@ -47,9 +47,9 @@ export const WARNING_COLUMNS = {
 
 export async function* readRankingFile(
   file: string,
-  unused?: UnusedColumns,
+  notes?: ReadNotes,
 ): AsyncGenerator<SourceRecord<RawRanking>> {
-  for await (const r of readRecordTable(file, RANKING_COLUMNS, unused)) {
+  for await (const r of readRecordTable(file, RANKING_COLUMNS, notes)) {
     const f = r.fields;
     yield {
       row: r.row,
@@ -67,9 +67,9 @@ export async function* readRankingFile(
 /** A record naming several streets/towns ("永顺镇、梨园镇") becomes one period per street/town (same row). */
 export async function* readSandDustFile(
   file: string,
-  unused?: UnusedColumns,
+  notes?: ReadNotes,
 ): AsyncGenerator<SourceRecord<RawSandDust>> {
-  for await (const r of readRecordTable(file, SAND_DUST_COLUMNS, unused)) {
+  for await (const r of readRecordTable(file, SAND_DUST_COLUMNS, notes)) {
     const f = r.fields;
     const areas = f.area
       .split(/[、,，;；|]/)
@@ -95,9 +95,9 @@ export async function* readSandDustFile(
 
 export async function* readWarningFile(
   file: string,
-  unused?: UnusedColumns,
+  notes?: ReadNotes,
 ): AsyncGenerator<SourceRecord<RawWarning>> {
-  for await (const r of readRecordTable(file, WARNING_COLUMNS, unused)) {
+  for await (const r of readRecordTable(file, WARNING_COLUMNS, notes)) {
     const f = r.fields;
     yield {
       row: r.row,

@@ -13,7 +13,7 @@
  */
 import type { SourceRecord } from '../record-kind.js';
 import type { RawMeasurement } from '../validate-measurement.js';
-import { placeOf, readRecordTableChunks, type ColumnSpec, type UnusedColumns } from './record-table.js';
+import { placeOf, readRecordTableChunks, type ColumnSpec, type ReadNotes } from './record-table.js';
 
 export const LONG_COLUMNS = {
   // A day or month column is a time column too: monthly tables (dust fall per street/town) head it 月份 or
@@ -69,7 +69,7 @@ export const LONG_COLUMNS = {
 /** Records in chunks as the file is read: the bulk path's input, without an await per row. */
 export function readLongFileChunks(
   file: string,
-  unused?: UnusedColumns,
+  notes?: ReadNotes,
 ): AsyncGenerator<SourceRecord<RawMeasurement>[]> {
   return readRecordTableChunks(
     file,
@@ -88,13 +88,13 @@ export function readLongFileChunks(
         at: placeOf(meta),
       },
     }),
-    unused,
+    notes,
   );
 }
 
 export async function* readLongFile(
   file: string,
-  unused?: UnusedColumns,
+  notes?: ReadNotes,
 ): AsyncGenerator<SourceRecord<RawMeasurement>> {
-  for await (const chunk of readLongFileChunks(file, unused)) yield* chunk;
+  for await (const chunk of readLongFileChunks(file, notes)) yield* chunk;
 }

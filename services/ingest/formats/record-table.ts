@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { ValidationError } from '../../errors.js';
 import { normaliseZone } from '../parse-time.js';
-import { readTableRowChunks } from './table-reader.js';
+import { readTableRowChunks, type ByteCounter } from './table-reader.js';
 
 export interface ColumnSpec {
   /** Column names (any one), normalised on comparison. */
@@ -89,7 +89,7 @@ export async function* readRecordTableChunks<F extends string, T>(
   file: string,
   spec: Record<F, ColumnSpec>,
   map: (fields: Record<F, string>, meta: RecordMeta<F>) => T,
-  unused?: UnusedColumns,
+  notes?: ReadNotes,
 ): AsyncGenerator<T[]> {
   const fields = Object.keys(spec) as F[];
   const required = fields.filter((f) => spec[f].required);
@@ -99,7 +99,7 @@ export async function* readRecordTableChunks<F extends string, T>(
   let scanned = 0;
   let best: F[] = required;
   const where = (s: string | null | undefined) => `${path.basename(file)}${s ? ` [${s}]` : ''}`;
-  for await (const rows of readTableRowChunks(file)) {
+  for await (const rows of readTableRowChunks(file, notes)) {
     const out: T[] = [];
     for (const r of rows) {
       if (r.sheet !== sheet) {
@@ -116,7 +116,7 @@ export async function* readRecordTableChunks<F extends string, T>(
         if (missing.length === 0) {
           header = m;
           columns = fields.map((f) => m.index[f]);
-          unused?.note(
+          notes?.noteUnused(
             r.sheet,
             r.cells.filter((c, i) => c !== '' && !columns.includes(i)),
           );
@@ -137,19 +137,21 @@ export async function* readRecordTableChunks<F extends string, T>(
 }
 
 /**
- * Header columns no field of the format reads ("采样人", "备注2"), per sheet. A person who added a column
- * expecting it to be read should hear that it was not — once per batch, not once per row.
+ * What reading a file noticed besides its records: how many bytes it has read (the CLI's progress), and the
+ * header columns no field of the format reads ("采样人", "备注2"), per sheet — a person who added a column
+ * expecting it to be read should hear that it was not, once per batch rather than once per row.
  */
-export class UnusedColumns {
-  private readonly bySheet = new Map<string, readonly string[]>();
+export class ReadNotes implements ByteCounter {
+  bytesRead = 0;
+  private readonly unused = new Map<string, readonly string[]>();
 
-  note(sheet: string | null, columns: readonly string[]): void {
-    if (columns.length > 0) this.bySheet.set(sheet ?? '', columns);
+  noteUnused(sheet: string | null, columns: readonly string[]): void {
+    if (columns.length > 0) this.unused.set(sheet ?? '', columns);
   }
 
   /** "采样人, 备注2" or "采样人 [Sheet1]", one line per sheet. */
-  list(): string[] {
-    return [...this.bySheet].map(([sheet, cols]) => `${cols.join(', ')}${sheet ? ` [${sheet}]` : ''}`);
+  unusedColumns(): string[] {
+    return [...this.unused].map(([sheet, cols]) => `${cols.join(', ')}${sheet ? ` [${sheet}]` : ''}`);
   }
 }
 
@@ -168,13 +170,13 @@ export function placeOf(meta: { row: number; sheet: string | null }): string {
 export async function* readRecordTable<F extends string>(
   file: string,
   spec: Record<F, ColumnSpec>,
-  unused?: UnusedColumns,
+  notes?: ReadNotes,
 ): AsyncGenerator<TableRecord<F>> {
   const chunks = readRecordTableChunks(
     file,
     spec,
     (fields, meta) => ({ ...meta, fields, at: placeOf(meta) }),
-    unused,
+    notes,
   );
   for await (const chunk of chunks) yield* chunk;
 }

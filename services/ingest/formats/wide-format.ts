@@ -17,7 +17,7 @@ import { ValidationError } from '../../errors.js';
 import type { SourceRecord } from '../record-kind.js';
 import type { RawMeasurement } from '../validate-measurement.js';
 import { LONG_COLUMNS } from './long-format.js';
-import { normaliseHeader, splitHeader, type UnusedColumns } from './record-table.js';
+import { normaliseHeader, splitHeader, type ReadNotes } from './record-table.js';
 import { readTableRows } from './table-reader.js';
 
 const AREA_HEADERS = [
@@ -125,7 +125,7 @@ function columnLetter(index: number): string {
 
 export async function* readWideFile(
   file: string,
-  unused?: UnusedColumns,
+  notes?: ReadNotes,
 ): AsyncGenerator<SourceRecord<RawMeasurement>> {
   let sheet: string | null | undefined;
   let header: WideHeader | null = null;
@@ -151,7 +151,7 @@ export async function* readWideFile(
         continue;
       }
       // 序号 numbers rows; 备注, 区, 排名 … are read by no one: worth a word.
-      unused?.note(
+      notes?.noteUnused(
         r.sheet,
         r.cells.filter(
           (c) => c !== '' && matchesAny(c, NOT_METRICS) && !matchesAny(c, ['序号', 'no', 'no.']),
