@@ -43,7 +43,6 @@ const STEADY_START = Date.parse('2025-01-01T00:00:00+08:00');
 const STATIONS = Math.max(230, Math.ceil(N / ((STEADY_START - START) / HOUR)));
 // A steady batch as a pull delivers it: ~230 stations × 6 pollutants × the hours still settling.
 const BATCH = 10_000;
-const HEAP_MB = Number(process.env.BENCH_BULK_HEAP_MB ?? 64);
 
 const stationId = (i: number) => `bench_st_${String(i).padStart(4, '0')}`;
 
@@ -154,11 +153,9 @@ interface ChildResult {
 }
 
 /**
- * The bulk path in a process of its own (bench/ingest-bulk-child.ts), as `envwatch ingest <file>` would run it.
- * Its V8 old space is capped (BENCH_BULK_HEAP_MB, default 64; 0 = V8's default): the live set of the bulk path
- * is about 20 MB whatever N is, but with gigabytes free V8 lets garbage pile up to ~80 MB before collecting, so
- * the cap is what a deployment sets (NODE_OPTIONS=--max-old-space-size=64) to hold RSS flat; a load under a
- * 40 MB cap also shows nothing grows with N — a leak would end in an out-of-memory crash.
+ * The bulk path in a process of its own (bench/ingest-bulk-child.ts), as `envwatch ingest --bulk <file>` runs it:
+ * node with the Node settings a user has (no heap flags), tsx, and the same in-process tuning as the CLI
+ * (services/cli/heap.ts). A bench measures what a user runs.
  */
 async function runBulkChild(
   url: string,
@@ -167,10 +164,9 @@ async function runBulkChild(
   mode: 'direct' | 'staged',
 ): Promise<ChildResult> {
   const child = path.join(ROOT, 'bench/ingest-bulk-child.ts');
-  const flags = HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : [];
   const { stdout, stderr } = await promisify(execFile)(
     process.execPath,
-    [...flags, '--import', 'tsx', child, url, file, now.toISOString(), mode],
+    ['--import', 'tsx', child, url, file, now.toISOString(), mode],
     {
       cwd: ROOT,
       maxBuffer: 1 << 20,
@@ -244,7 +240,7 @@ async function main(): Promise<void> {
     console.log(`  ratio           bulk / plain COPY = ${(ratio * 100).toFixed(0)} %  (target ≥ 50 %)`);
     console.log(
       `  peak RSS        ${bulk.peakMb.toFixed(0)} MB in the process running the bulk path  (target < 200 MB; ` +
-        `${bulk.startMb.toFixed(0)} MB with its modules loaded; V8 old space ${HEAP_MB > 0 ? `capped at ${HEAP_MB} MB` : 'uncapped'})`,
+        `${bulk.startMb.toFixed(0)} MB with its modules loaded; Node's default heap settings, as the CLI runs)`,
     );
 
     const batches = Math.ceil(STEADY / BATCH);
