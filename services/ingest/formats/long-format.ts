@@ -91,10 +91,3 @@ export function readLongFileChunks(
     notes,
   );
 }
-
-export async function* readLongFile(
-  file: string,
-  notes?: ReadNotes,
-): AsyncGenerator<SourceRecord<RawMeasurement>> {
-  for await (const chunk of readLongFileChunks(file, notes)) yield* chunk;
-}

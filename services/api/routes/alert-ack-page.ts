@@ -1,8 +1,8 @@
 /** The acknowledgement pages (HTML, Chinese first; English for en contacts or ?lang=en). */
-import { ALERT_STATE_LABELS, labelOf } from '../labels/catalogue.js';
-import { escapeHtml } from '../notify/render-email.js';
-import { formatShanghai } from '../time/shanghai.js';
-import type { AlertRow } from './alert-queries.js';
+import { ALERT_STATE_LABELS, labelOf } from '../../labels/catalogue.js';
+import { escapeHtml } from '../../web/html.js';
+import { formatShanghai } from '../../time/shanghai.js';
+import type { AlertRow } from '../../alerts/alert-queries.js';
 
 export type PageLang = 'zh' | 'en';
 
