@@ -11,6 +11,8 @@ export interface ProgressState {
   bytesRead: number;
   totalBytes: number;
   elapsedMs: number;
+  /** The whole file was read this long after the start; the database is still writing (the staged move). */
+  readMs?: number;
 }
 
 function clock(ms: number): string {
@@ -24,10 +26,13 @@ function clock(ms: number): string {
 /** "已读 120,000 行 · 41,000 行/秒 · 用时 0:03 · 剩余约 0:24 (11%) (rows read, rows/s, elapsed, left)". */
 export function formatProgress(p: ProgressState, done = false): string {
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
-  const rate = p.elapsedMs > 0 ? (p.rows * SECOND) / p.elapsedMs : 0;
+  const readMs = p.readMs ?? p.elapsedMs;
+  const rate = readMs > 0 ? (p.rows * SECOND) / readMs : 0;
   const share = p.totalBytes > 0 ? Math.min(1, p.bytesRead / p.totalBytes) : 0;
   let left = '';
   if (done) left = ' · 完成 (done)';
+  else if (p.readMs !== undefined)
+    left = ' · 文件已读完，数据库写入中 (file read; the database is finishing)';
   else if (share > 0.01) {
     const remaining = (p.elapsedMs * (1 - share)) / share;
     left = ` · 剩余约 ${clock(remaining)} (${Math.floor(share * 100)}%)`;
@@ -43,6 +48,7 @@ export interface ProgressOutput {
 export class Progress {
   rows = 0;
   private started = performance.now();
+  private readMs: number | undefined;
   private reads = 0;
   private readonly timer: NodeJS.Timeout;
   private drawn = false;
@@ -64,11 +70,13 @@ export class Progress {
       this.out.write('再次读取文件 (reading the file again)\n');
       this.rows = 0;
       this.started = performance.now();
+      this.readMs = undefined;
     }
     for await (const chunk of chunks) {
       this.rows += chunk.length;
       yield chunk;
     }
+    this.readMs = performance.now() - this.started;
   }
 
   /** The final line (the whole file read), then no more. */
@@ -84,6 +92,7 @@ export class Progress {
         bytesRead: this.bytes(),
         totalBytes: this.totalBytes,
         elapsedMs: performance.now() - this.started,
+        readMs: this.readMs,
       },
       done,
     );

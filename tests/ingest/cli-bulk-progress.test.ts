@@ -27,6 +27,10 @@ describe('progress of a bulk load', () => {
     expect(
       formatProgress({ rows: 1_000_000, bytesRead: 50, totalBytes: 50, elapsedMs: 3_725_000 }, true),
     ).toContain('用时 1:02:05 · 完成 (done)');
+    const moving = { rows: 100_000, bytesRead: 50, totalBytes: 50, elapsedMs: 60_000, readMs: 10_000 };
+    expect(formatProgress(moving)).toBe(
+      '已读 100,000 行 · 10,000 行/秒 · 用时 1:00 · 文件已读完，数据库写入中 (file read; the database is finishing) (rows read, rows/s, elapsed, left)',
+    );
   });
 
   it('is written to stderr with --progress, the counts to stdout, and the rows are stored', async () => {
