@@ -203,7 +203,13 @@ export function missingHeaderColumns<F extends string>(
   cells: readonly string[],
   spec: Record<F, ColumnSpec>,
 ): string[] {
-  return missingRequired(matchHeader(cells, spec), spec).map(
-    (f) => `${f} (${spec[f].names.slice(0, 3).join(' / ')})`,
-  );
+  return missingRequired(matchHeader(cells, spec), spec).map((f) => `${f} (${someNames(spec[f].names)})`);
+}
+
+/** Two names and the first Chinese one: "time / datetime / 时间", what a person can put in the header. */
+function someNames(names: readonly string[]): string {
+  const shown = names.slice(0, 2);
+  const zh = names.find((n) => /\p{Script=Han}/u.test(n));
+  if (zh && !shown.includes(zh)) shown.push(zh);
+  return shown.join(' / ');
 }
