@@ -53,6 +53,8 @@ export interface PermanentFailure {
   delivery: DeliveryRow;
   error: string;
   code: string | null;
+  /** The provider account, not this contact, is the problem (balance, template, credentials). */
+  account: boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ export interface DeliveryOutcomes {
   sent(tx: Queryable, d: DeliveryRow, at: Date): Promise<void>;
   /** Failed for good (refused, out of attempts, daily cap, interrupted too often). */
   failed(tx: Queryable, f: PermanentFailure, now: Date): Promise<number[]>;
-  /** E-mails whose fate only the mail server knows (EMAIL_AMBIGUOUS_POLICY=hold), held unsent. */
+  /** Messages whose fate only the provider knows (EMAIL_/SMS_AMBIGUOUS_POLICY=hold), held unsent. */
   held(tx: Queryable, held: readonly DeliveryRow[], now: Date): Promise<number[]>;
 }
 
@@ -76,5 +78,6 @@ export interface DeliverySettings {
   retryMaxMs: number;
   leaseMs: number;
   emailAmbiguousPolicy: 'resend' | 'hold';
+  smsAmbiguousPolicy: 'resend' | 'hold';
   smsDailyCapPerPhone: number;
 }

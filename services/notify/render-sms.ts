@@ -10,6 +10,8 @@ export interface SmsRenderInput {
   digestCount?: number;
   signName: string;
   codes: Readonly<Record<string, string>>;
+  /** The provider's cap per template variable. */
+  variableMax?: number;
   now: Date;
 }
 
@@ -20,7 +22,7 @@ export function renderSmsFor(input: SmsRenderInput): RenderedSms {
   const locale = en ? 'en' : 'zh-CN';
   const { kind } = parseStep(input.delivery.step);
   const done = (name: SmsTemplateName, vars: Record<string, string>) =>
-    renderSms(name, locale, vars, input.signName, input.codes);
+    renderSms(name, locale, vars, input.signName, input.codes, input.variableMax);
   if (kind === 'digest') return done('digest', { count: String(input.digestCount ?? 0) });
   const a = input.alert;
   if (!a) throw new Error(`delivery step ${input.delivery.step} has no alert`);

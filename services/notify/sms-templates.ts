@@ -4,7 +4,7 @@
  * provider to refuse: a message of at most 70 characters, signature 【…】 included, is one billed SMS (160
  * when every character is GSM-7, which a Chinese signature never is). Long variables — a street name, a
  * target title — are shortened with "…" until the message fits; provider rules also cap each variable
- * (35 characters). A template whose fixed text alone does not fit is a permanent error.
+ * (Aliyun 35 characters for notices, Tencent less; SMS_VARIABLE_MAX). A template whose fixed text alone does not fit is a permanent error.
  */
 import { ValidationError } from '../errors.js';
 
@@ -93,8 +93,15 @@ export interface RenderedSms {
   template: SmsTemplateName;
   templateCode: string;
   params: Record<string, string>;
+  /** The variables in the order the template text uses them (Tencent's parameters are positional). */
+  paramOrder: string[];
   /** What the phone will show, signature included. */
   text: string;
+}
+
+/** `${a}…${b}…${a}` → ['a', 'b']. */
+export function templateVariables(text: string): string[] {
+  return [...new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!))];
 }
 
 export function renderSms(
@@ -103,12 +110,13 @@ export function renderSms(
   vars: Readonly<Record<string, string>>,
   signName: string,
   codes: Readonly<Record<string, string>>,
+  /** The provider's cap per variable (sms-channel.ts SmsLimits). */
+  variableMax = SMS_VARIABLE_MAX,
 ): RenderedSms {
   const t = SMS_TEMPLATES[name][locale === 'en' ? 'en' : 'zh'];
   const key = locale === 'en' ? `${name}_en` : name;
   const params: Record<string, string> = {};
-  for (const [k, v] of Object.entries(vars))
-    params[k] = shorten(v.replace(/\s+/g, ' ').trim(), SMS_VARIABLE_MAX);
+  for (const [k, v] of Object.entries(vars)) params[k] = shorten(v.replace(/\s+/g, ' ').trim(), variableMax);
   const full = () => `【${signName}】${fillTemplate(t.text, params)}`;
   let text = full();
   while (len(text) > smsLengthLimit(text)) {
@@ -123,7 +131,13 @@ export function renderSms(
     params[candidate] = shorten(params[candidate]!, len(params[candidate]!) - 1);
     text = full();
   }
-  return { template: name, templateCode: codes[key] ?? `ENVWATCH_${key.toUpperCase()}`, params, text };
+  return {
+    template: name,
+    templateCode: codes[key] ?? `ENVWATCH_${key.toUpperCase()}`,
+    params,
+    paramOrder: templateVariables(t.text),
+    text,
+  };
 }
 
 /** SMS_TEMPLATE_CODES: "alert=SMS_1001,alert_en=SMS_1002"; unknown names are refused (a typo would go unnoticed). */

@@ -5,7 +5,7 @@
  * HTTP 429/5xx, refuse numbers, or reject requests with a provider code.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { signSmsRequest } from '../../services/notify/sms-channel.js';
+import { signSmsRequest } from '../../services/notify/sms-gateway-provider.js';
 import { fillTemplate, SMS_TEMPLATES, type SmsTemplateName } from '../../services/notify/sms-templates.js';
 import { Arrivals } from './arrivals.js';
 
