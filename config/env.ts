@@ -53,6 +53,8 @@ const schema = z.object({
   // An SMS whose worker died after the request left, before the answer was recorded (providers do not
   // deduplicate): resend (never lost, a duplicate possible) or hold (never resent; an operational alert asks a person).
   SMS_AMBIGUOUS_POLICY: z.enum(['resend', 'hold']).default('resend'),
+  // Delivery reports are asked for SMS accepted within this many hours (poll-sms-receipts, every 2 minutes).
+  SMS_RECEIPT_WINDOW_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   SMS_SIGN_NAME: z.string().min(1).default('通州生态环境'),
   SMS_DAILY_CAP_PER_PHONE: z.coerce.number().int().min(1).default(50),
   SMS_RATE_PER_SECOND: z.coerce.number().positive().default(20),

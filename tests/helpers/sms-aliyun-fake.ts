@@ -61,8 +61,14 @@ const shanghaiStamp = (d: Date) =>
   new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 
 export async function startAliyunFake(
-  opts: { accessKeyId?: string; accessKeySecret?: string; signName?: string } = {},
+  opts: {
+    accessKeyId?: string;
+    accessKeySecret?: string;
+    /** The provider's idea of "now" for filing messages by send date (a test's ManualClock). */
+    now?: () => Date;
+  } = {},
 ): Promise<AliyunFake> {
+  const now = opts.now ?? (() => new Date());
   const accessKeyId = opts.accessKeyId ?? 'LTAI-test-key';
   const accessKeySecret = opts.accessKeySecret ?? 'aliyun-test-secret';
   const templates = approvedTemplates();
@@ -98,7 +104,7 @@ export async function startAliyunFake(
       params,
       text: `【${p.get('SignName')}】${filled}`,
       providerId: `${Date.now()}^${++state.seq}`,
-      sentAt: new Date(),
+      sentAt: now(),
     };
     state.accepted.push(msg);
     if (state.replyDelayMs > 0) await sleep(state.replyDelayMs);
@@ -191,7 +197,7 @@ export async function startAliyunFake(
       void reports.set(bizId, {
         status,
         errCode: errCode ?? (status === 3 ? 'DELIVERED' : 'UNDELIV'),
-        at: new Date(),
+        at: now(),
       }),
     waitFor: (count, timeoutMs) => state.accepted.waitFor(count, timeoutMs),
     close,
