@@ -53,6 +53,12 @@ const schema = z.object({
   // An SMS whose worker died after the request left, before the answer was recorded (providers do not
   // deduplicate): resend (never lost, a duplicate possible) or hold (never resent; an operational alert asks a person).
   SMS_AMBIGUOUS_POLICY: z.enum(['resend', 'hold']).default('resend'),
+  // Alert and escalation SMS carry a short signed link to acknowledge from the phone: <SMS_ACK_BASE_URL>/a/<token>.
+  // The base is fixed text of the approved templates (providers refuse links in variables): keep it short.
+  SMS_ACK_LINKS: bool.default(true),
+  SMS_ACK_BASE_URL: z.url().optional(),
+  // An SMS with the link may take this many segments (billed each; 67 Chinese characters per segment).
+  SMS_ACK_MAX_SEGMENTS: z.coerce.number().int().min(1).max(5).default(2),
   // Delivery reports are asked for SMS accepted within this many hours (poll-sms-receipts, every 2 minutes).
   SMS_RECEIPT_WINDOW_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   SMS_SIGN_NAME: z.string().min(1).default('通州生态环境'),

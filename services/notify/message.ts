@@ -32,6 +32,8 @@ export interface Message {
   items: readonly MessageItem[];
   /** A link the recipient follows to acknowledge an item, or null when it cannot be acknowledged. */
   ackLink(item: MessageItem, recipientId: string, now: Date): string | null;
+  /** The short token of an SMS acknowledgement link for this delivery, or null when the item cannot be acknowledged. */
+  smsAckCode(item: MessageItem, deliveryId: number): string | null;
 }
 
 export type Composed = { send: true; message: Message } | { send: false; reason: string };

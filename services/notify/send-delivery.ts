@@ -57,6 +57,8 @@ export interface NotifyDeps {
   logger: Logger;
   settings: DeliverySettings;
   smsCodes: Readonly<Record<string, string>>;
+  /** SMS acknowledgement links (SMS_ACK_LINKS): the fixed base of the *_ack templates; null = none. */
+  smsAck: { base: string; segments: number } | null;
   /** The domain of MAIL_FROM, for Message-IDs. */
   mailDomain: string;
   /** What a delivery says, from the layer that planned it. */
@@ -158,6 +160,7 @@ async function transmit(deps: NotifyDeps, d: DeliveryRow, message: Message, now:
     signName: deps.channels.sms.signName,
     codes: deps.smsCodes,
     variableMax: deps.channels.sms.limits.variableMax,
+    ack: smsAckOf(deps, message, d),
     now,
   });
   const r = await deps.channels.sms.send(
@@ -177,6 +180,11 @@ async function transmit(deps: NotifyDeps, d: DeliveryRow, message: Message, now:
       ? `${r.response} (OutId seen before: the gateway did not send it again)`
       : r.response,
   };
+}
+
+function smsAckOf(deps: NotifyDeps, message: Message, d: DeliveryRow) {
+  const code = deps.smsAck && message.item ? message.smsAckCode(message.item, d.id) : null;
+  return code && deps.smsAck ? { ...deps.smsAck, code } : null;
 }
 
 export async function sendDelivery(deps: NotifyDeps, deliveryId: number): Promise<SendResult> {

@@ -9,7 +9,22 @@
 import { ValidationError } from '../errors.js';
 
 export type SmsTemplateName =
-  'alert' | 'escalation' | 'deadline' | 'resolved' | 'warning' | 'warning_lifted' | 'operational' | 'digest';
+  | 'alert'
+  | 'alert_ack'
+  | 'escalation'
+  | 'escalation_ack'
+  | 'deadline'
+  | 'resolved'
+  | 'warning'
+  | 'warning_lifted'
+  | 'operational'
+  | 'digest';
+
+/**
+ * Stands for SMS_ACK_BASE_URL in the *_ack templates. Both providers refuse a link in a variable: the
+ * link's domain is fixed text of the template as filed for approval, and only the token varies.
+ */
+export const ACK_BASE = '{ACK_BASE}';
 
 interface TemplateText {
   text: string;
@@ -24,6 +39,26 @@ export const SMS_TEMPLATES: Record<SmsTemplateName, { zh: TemplateText; en: Temp
       shrink: ['target', 'scope'],
     },
     en: { text: '${scope} ${target} (${period}): ${status}. Please act.', shrink: ['target', 'scope'] },
+  },
+  alert_ack: {
+    zh: {
+      text: `\${scope}“\${target}”（\${period}）\${status}，请核查处置。确认：${ACK_BASE}/a/\${code}`,
+      shrink: ['target', 'scope'],
+    },
+    en: {
+      text: `\${scope} \${target} (\${period}): \${status}. Ack: ${ACK_BASE}/a/\${code}`,
+      shrink: ['target', 'scope'],
+    },
+  },
+  escalation_ack: {
+    zh: {
+      text: `\${scope}“\${target}”\${status}，\${hours}小时未确认，请督办。确认：${ACK_BASE}/a/\${code}`,
+      shrink: ['target', 'scope'],
+    },
+    en: {
+      text: `\${scope} \${target}: \${status}, no ack in \${hours}h. Ack: ${ACK_BASE}/a/\${code}`,
+      shrink: ['target', 'scope'],
+    },
   },
   escalation: {
     zh: { text: '${scope}“${target}”${status}，${hours}小时未确认，请督办。', shrink: ['target', 'scope'] },
@@ -66,9 +101,19 @@ export class SmsTooLongError extends ValidationError {
 
 const GSM7 = /^[A-Za-z0-9 \r\n@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!"#¤%&'()*+,\-./:;<=>?¡ÄÖÑÜ§¿äöñüà]*$/;
 
-/** 70 characters per SMS with any non-GSM-7 character (every Chinese text), 160 otherwise. */
-export function smsLengthLimit(fullText: string): number {
-  return GSM7.test(fullText) ? 160 : 70;
+/**
+ * 70 characters per SMS with any non-GSM-7 character (every Chinese text), 160 otherwise; a message of
+ * several segments carries a header in each, leaving 67 / 153 per segment (both providers bill per segment).
+ */
+export function smsLengthLimit(fullText: string, segments = 1): number {
+  const gsm = GSM7.test(fullText);
+  if (segments <= 1) return gsm ? 160 : 70;
+  return segments * (gsm ? 153 : 67);
+}
+
+/** A template's text as filed with the provider: the fixed ack link domain filled in. */
+export function approvedText(text: string, ackBase: string | null): string {
+  return ackBase === null ? text : text.replaceAll(ACK_BASE, ackBase.replace(/\/+$/, ''));
 }
 
 export function fillTemplate(text: string, params: Readonly<Record<string, string>>): string {
@@ -112,14 +157,20 @@ export function renderSms(
   codes: Readonly<Record<string, string>>,
   /** The provider's cap per variable (sms-channel.ts SmsLimits). */
   variableMax = SMS_VARIABLE_MAX,
+  /** The *_ack templates: the link's fixed domain and how many segments the message may take. */
+  ack: { base: string; segments: number } | null = null,
 ): RenderedSms {
-  const t = SMS_TEMPLATES[name][locale === 'en' ? 'en' : 'zh'];
+  const filed = SMS_TEMPLATES[name][locale === 'en' ? 'en' : 'zh'];
+  const t = { ...filed, text: approvedText(filed.text, ack?.base ?? null) };
+  const segments = ack && t.text !== filed.text ? ack.segments : 1;
   const key = locale === 'en' ? `${name}_en` : name;
   const params: Record<string, string> = {};
-  for (const [k, v] of Object.entries(vars)) params[k] = shorten(v.replace(/\s+/g, ' ').trim(), variableMax);
+  // The ack token is never shortened: a cut token is a dead link.
+  for (const [k, v] of Object.entries(vars))
+    params[k] = k === 'code' ? v : shorten(v.replace(/\s+/g, ' ').trim(), variableMax);
   const full = () => `【${signName}】${fillTemplate(t.text, params)}`;
   let text = full();
-  while (len(text) > smsLengthLimit(text)) {
+  while (len(text) > smsLengthLimit(text, segments)) {
     const candidate = t.shrink
       .filter((k) => len(params[k] ?? '') > 2)
       .sort((a, b) => len(params[b]!) - len(params[a]!))[0];

@@ -4,7 +4,7 @@
  * real provider drops them — and the knobs tests turn (a scripted error code, a refused number, a delay).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { SMS_TEMPLATES, type SmsTemplateName } from '../../services/notify/sms-templates.js';
+import { approvedText, SMS_TEMPLATES, type SmsTemplateName } from '../../services/notify/sms-templates.js';
 import { Arrivals } from './arrivals.js';
 
 export interface ProviderMessage {
@@ -44,12 +44,15 @@ export function newFakeState(): FakeState {
   };
 }
 
-/** Template code → text: ENVWATCH_ALERT, ENVWATCH_ALERT_EN … (no SMS_TEMPLATE_CODES in tests). */
-export function approvedTemplates(): Map<string, string> {
+/** The harness's PUBLIC_BASE_URL: the fixed link domain of the *_ack templates as filed. */
+export const TEST_ACK_BASE = 'https://envwatch.example.gov.cn';
+
+/** Template code → text as approved: ENVWATCH_ALERT, ENVWATCH_ALERT_EN … (no SMS_TEMPLATE_CODES in tests). */
+export function approvedTemplates(ackBase = TEST_ACK_BASE): Map<string, string> {
   const out = new Map<string, string>();
   for (const name of Object.keys(SMS_TEMPLATES) as SmsTemplateName[]) {
-    out.set(`ENVWATCH_${name.toUpperCase()}`, SMS_TEMPLATES[name].zh.text);
-    out.set(`ENVWATCH_${name.toUpperCase()}_EN`, SMS_TEMPLATES[name].en.text);
+    out.set(`ENVWATCH_${name.toUpperCase()}`, approvedText(SMS_TEMPLATES[name].zh.text, ackBase));
+    out.set(`ENVWATCH_${name.toUpperCase()}_EN`, approvedText(SMS_TEMPLATES[name].en.text, ackBase));
   }
   return out;
 }

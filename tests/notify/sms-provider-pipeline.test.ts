@@ -4,7 +4,9 @@
  * provider account (resolved by the next successful send), and the carriers' delivery reports move
  * deliveries to delivered, or to failed with the contact covered by e-mail and the operators told.
  */
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerAlertAckRoutes } from '../../services/api/routes/alert-ack.js';
 import { pollSmsReceipts } from '../../services/notify/poll-receipts.js';
 import { DAY, MINUTE, shanghaiInstant } from '../../services/time/shanghai.js';
 import { insertTarget, local, PHONE, recordTestEvaluation, seedDirectory } from '../alerts/fixtures.js';
@@ -18,7 +20,7 @@ let aliyun: AliyunFake;
 
 beforeAll(async () => {
   await seedDirectory(db.pool);
-  for (const id of ['T-PRV-01', 'T-PRV-02', 'T-PRV-03', 'T-PRV-04', 'T-PRV-05']) {
+  for (const id of ['T-PRV-01', 'T-PRV-02', 'T-PRV-03', 'T-PRV-04', 'T-PRV-05', 'T-PRV-06']) {
     await insertTarget(db.pool, { id, assist_units: [], lead_officials: [] });
   }
   h = await startHarness(db, { now: shanghaiInstant('2024-05-06', 10, 0), sms: 'aliyun' });
@@ -149,5 +151,40 @@ describe('delivery receipts (QuerySendDetails)', () => {
     expect(ops.rows[0]!.body_zh).toContain('MK:0001');
     expect(ops.rows[0]!.body_zh).toContain('已改用邮件发送');
     expect((await poll()).failed).toBe(0); // a report is recorded once
+  });
+});
+
+describe('acknowledging from the phone', () => {
+  it('the link in the SMS, as the phone shows it, opens the alert page and acknowledges as that contact', async () => {
+    await breach('T-PRV-06', 'yongshun');
+    await h.settle();
+    const sms = await smsOf('T-PRV-06');
+    const got = aliyun.messages.find((m) => m.providerId === sms.provider_message_id)!;
+    const url = /https:\/\/envwatch\.example\.gov\.cn(\/a\/[A-Za-z0-9_-]+)$/.exec(got.text)?.[1];
+    expect(url).toBeDefined();
+    const app = Fastify();
+    await registerAlertAckRoutes(app, { db: db.pool, clock: h.clock, config: h.config });
+    try {
+      const page = await app.inject({ method: 'GET', url: url! });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(`action="${url}"`);
+      const done = await app.inject({
+        method: 'POST',
+        url: url!,
+        payload: 'comment=%E5%B7%B2%E5%A4%84%E7%BD%AE',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(done.statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+    const { rows } = await db.pool.query<{ state: string; acknowledged_by: string; ack_comment: string }>(
+      `SELECT state, acknowledged_by, ack_comment FROM alert WHERE target_id = 'T-PRV-06'`,
+    );
+    expect(rows[0]).toEqual({
+      state: 'acknowledged',
+      acknowledged_by: `contact:${sms.recipient_id}`,
+      ack_comment: '已处置',
+    });
   });
 });
