@@ -10,6 +10,7 @@
  * the sweep releases it). Digest mode: one e-mail item per person, gathered by the daily digest.
  */
 import type { Queryable } from '../db/queryable.js';
+import { sendDeliveryOutboxColumnsSql } from '../outbox/messages.js';
 import { nextSendableInstant, type ClockWindow } from './quiet-hours.js';
 
 /** One person to reach; the role (main, assist, lead, ...) is the planner's word, stored on the delivery. */
@@ -117,9 +118,9 @@ export async function planDeliveries(db: Queryable, s: PlanStep, ctx: PlanContex
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id, status, mode
      ), o AS (
-       -- The same job id as sendDeliveryOutbox(id, 1) (delivery-queries.ts).
+       -- The same message as sendDeliveryOutbox(id, 1) (services/outbox/messages.ts).
        INSERT INTO outbox (queue, job_name, job_id, payload)
-       SELECT 'deliveries', 'send-delivery', 'delivery__' || id || '__1', jsonb_build_object('deliveryId', id)
+       SELECT ${sendDeliveryOutboxColumnsSql('id', '1')}
          FROM d WHERE status = 'pending' AND mode = 'immediate'
        RETURNING id
      )

@@ -6,7 +6,7 @@
  */
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAlertAckRoutes } from '../../services/api/routes/alert-ack.js';
+import { registerAlertAckRoutes } from '../../services/web/ack-routes.js';
 import { pollSmsReceipts } from '../../services/notify/poll-receipts.js';
 import { DAY, MINUTE, shanghaiInstant } from '../../services/time/shanghai.js';
 import { insertTarget, local, PHONE, recordTestEvaluation, seedDirectory } from '../alerts/fixtures.js';

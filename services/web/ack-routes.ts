@@ -1,27 +1,22 @@
 /**
  * The acknowledgement links: GET /ack/:token (e-mails) or /a/:token (SMS, a short token naming the
- * delivery) shows the alert and a button, POST acknowledges it (with an optional comment). GET never acknowledges: mail gateways and link scanners
- * fetch every link in a message, and a scanner must not stop an escalation. The token is signed and
+ * delivery) shows the alert and a button, POST acknowledges it (with an optional comment). GET never
+ * acknowledges: mail gateways and link scanners fetch every link in a message, and a scanner must not stop an escalation. The token is signed and
  * expires (alerts/ack-token.ts); the actor recorded is the contact the e-mail was sent to. The pages are not
  * cached and send no Referer, since the URL is the credential.
  */
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type pg from 'pg';
-import type { Config } from '../../../config/env.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
-import type { Clock } from '../../time/shanghai.js';
-import { alertPage, noticePage, type Notice, type PageLang } from './alert-ack-page.js';
-import {
-  AckTokenExpiredError,
-  verifyAckToken,
-  verifyShortAckToken,
-  type AckClaims,
-} from '../../alerts/ack-token.js';
-import { getDelivery } from '../../notify/delivery-queries.js';
-import { getAlert } from '../../alerts/alert-queries.js';
-import { acknowledgeAlert } from '../../alerts/lifecycle.js';
-import { getContact } from '../../alerts/routing-queries.js';
+import type { Config } from '../../config/env.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import type { Clock } from '../time/shanghai.js';
+import { alertPage, noticePage, type Notice, type PageLang } from './pages/ack-page.js';
+import { AckTokenExpiredError, verifyAckToken, type AckClaims } from '../alerts/ack-token.js';
+import { resolveSmsAckToken } from '../alerts/sms-ack.js';
+import { getAlert } from '../alerts/alert-queries.js';
+import { acknowledgeAlert } from '../alerts/lifecycle.js';
+import { getContact } from '../alerts/routing-queries.js';
 
 export interface AckRouteDeps {
   db: pg.Pool;
@@ -69,18 +64,19 @@ export async function registerAlertAckRoutes(app: FastifyInstance, deps: AckRout
     };
     // The SMS link names a delivery: the alert and the contact are on its row, the expiry counts from it.
     const shortClaimsOf = async (token: string): Promise<AckClaims | Notice> => {
-      let deliveryId: number;
       try {
-        deliveryId = verifyShortAckToken(deps.config.APP_SECRET, token);
+        return await resolveSmsAckToken(deps.db, {
+          secret: deps.config.APP_SECRET,
+          token,
+          now: deps.clock.now(),
+          ttlMs: deps.config.ALERT_ACK_TOKEN_TTL_HOURS * 3_600_000,
+        });
       } catch (err) {
+        if (err instanceof AckTokenExpiredError) return 'expired';
         if (err instanceof ForbiddenError) return 'invalid';
+        if (err instanceof NotFoundError) return 'missing';
         throw err;
       }
-      const d = await getDelivery(deps.db, deliveryId);
-      if (!d || d.alert_id === null) return 'missing';
-      const expiresAt = d.created_at.getTime() + deps.config.ALERT_ACK_TOKEN_TTL_HOURS * 3_600_000;
-      if (deps.clock.now().getTime() >= expiresAt) return 'expired';
-      return { alertId: d.alert_id, contactId: d.recipient_id, expiresAt };
     };
     const langOf = async (query: { lang?: string }, contactId: string | null): Promise<PageLang> => {
       if (query.lang === 'en' || query.lang === 'zh') return query.lang;
