@@ -10,7 +10,7 @@ import { hasDeliveryOnChannel, type DeliveryRow } from '../notify/delivery-queri
 import type { DeliveryOutcomes, PermanentFailure } from '../notify/message.js';
 import { planDeliveries } from '../notify/plan-deliveries.js';
 import { clockWindowFromTimes } from '../notify/quiet-hours.js';
-import { getAlert, resolveLiveByKey, type AlertRow } from './alert-queries.js';
+import { getAlert, resolveLiveByKeys, type AlertRow } from './alert-queries.js';
 import {
   deliveryFailureKey,
   providerAccountKey,
@@ -26,9 +26,9 @@ type Ctx = Omit<OpsContext, 'now'>;
 export function alertDeliveryOutcomes(ctx: Ctx): DeliveryOutcomes {
   return {
     async sent(tx, d, at) {
-      const key = deliveryFailureKey(d.recipient_id, d.channel);
-      await resolveLiveByKey(tx, key, `delivery ${d.id} succeeded`, at);
-      await resolveLiveByKey(tx, providerAccountKey(d.channel), `delivery ${d.id} succeeded`, at);
+      // The contact is reachable again, and the provider account works again.
+      const keys = [deliveryFailureKey(d.recipient_id, d.channel), providerAccountKey(d.channel)];
+      await resolveLiveByKeys(tx, keys, `delivery ${d.id} succeeded`, at);
     },
     failed: (tx, f, now) => onFailed(tx, f, { ...ctx, now }),
     held: (tx, held, now) => raiseHeld(tx, held, { ...ctx, now }),
