@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelError } from '../../services/notify/channel-error.js';
-import { createAliyunSmsChannel } from '../../services/notify/sms-aliyun.js';
+import { aliyunSignature, createAliyunSmsChannel } from '../../services/notify/sms-aliyun.js';
 import type { SmsChannel, SmsMessage } from '../../services/notify/sms-channel.js';
 import { createTencentSmsChannel } from '../../services/notify/sms-tencent.js';
 import { renderSms } from '../../services/notify/sms-templates.js';
@@ -73,6 +73,21 @@ async function classOf(channel: SmsChannel, msg = message()): Promise<{ cls: str
 }
 
 describe('Aliyun SendSms (signature v1, HMAC-SHA1)', () => {
+  it("signs Aliyun's documented example to the documented signature", () => {
+    // The RPC signature example of Alibaba Cloud's API documentation (DescribeRegions, secret "testsecret").
+    const params = {
+      AccessKeyId: 'testid',
+      Action: 'DescribeRegions',
+      Format: 'XML',
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureNonce: '3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf',
+      SignatureVersion: '1.0',
+      Timestamp: '2016-02-23T12:46:24Z',
+      Version: '2014-05-26',
+    };
+    expect(aliyunSignature('GET', params, 'testsecret')).toBe('OLeaidS1JvxuMvnyHOwuJ+uX5qY=');
+  });
+
   it('a correctly signed request is accepted: the fake filled the approved template with the variables', async () => {
     const r = await aliyunChannel().send(message('+8613900000002'));
     const got = aliyun.messages.find((m) => m.providerId === r.providerMessageId)!;
