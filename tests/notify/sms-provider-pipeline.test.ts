@@ -53,7 +53,8 @@ const smsOf = async (targetId: string) =>
       recipient_id: string;
     }>(
       `SELECT d.id, d.status, d.last_error_code, d.provider_message_id, d.receipt_status, d.receipt_code, d.step, d.recipient_id
-         FROM delivery d JOIN alert a ON a.id = d.alert_id WHERE a.target_id = $1 AND d.channel = 'sms'`,
+         FROM delivery d JOIN alert a ON a.id = d.alert_id WHERE a.target_id = $1 AND d.channel = 'sms'
+        ORDER BY d.id LIMIT 1`,
       [targetId],
     )
   ).rows[0]!;
