@@ -130,11 +130,13 @@ describe('delivery receipts (QuerySendDetails)', () => {
     await h.settle();
 
     expect(await smsOf('T-PRV-04')).toMatchObject({
+      id: ok.id,
       status: 'sent',
       receipt_status: 'delivered',
       receipt_code: 'DELIVERED',
     });
     expect(await smsOf('T-PRV-05')).toMatchObject({
+      id: bad.id,
       status: 'failed',
       receipt_status: 'failed',
       receipt_code: 'MK:0001',
