@@ -50,6 +50,24 @@ export const REFUSAL_REASONS = {
   ],
   BAD_RANGE: ['结束时间须晚于开始时间', 'the end must be later than the start'],
   BAD_LEVEL: ['预警级别应为 蓝/黄/橙/红', 'the warning level must be blue, yellow, orange or red'],
+  // HJ 212 packets refused whole by the receiver (services/hj212); the raw packet is kept, no 9014 is sent.
+  HJ212_BAD_CRC: ['HJ 212 数据包 CRC 校验失败', 'the HJ 212 packet fails its CRC check'],
+  HJ212_LENGTH_MISMATCH: [
+    'HJ 212 数据包声明的长度与实际不符',
+    "the HJ 212 packet's declared length differs from the bytes sent",
+  ],
+  HJ212_OVERSIZE: ['HJ 212 数据段长度超出上限', 'the HJ 212 data segment is longer than allowed'],
+  HJ212_UNTERMINATED: ['HJ 212 数据包不完整（无包尾）', 'the HJ 212 packet has no tail (cut short)'],
+  HJ212_UNKNOWN_MN: ['未登记的数采仪 MN', 'no device is registered with this MN'],
+  HJ212_DEVICE_DISABLED: ['该数采仪已停用', 'the device is disabled in the registry'],
+  HJ212_BAD_PASSWORD: ['数采仪访问密码 PW 不符', "the packet's PW does not match the device's password"],
+  HJ212_WRONG_VERSION: [
+    '数据包的标准版本与该设备登记的版本不符',
+    'the packet is of an HJ 212 edition the device is not registered for',
+  ],
+  HJ212_MALFORMED: ['HJ 212 数据包格式错误', 'the HJ 212 packet is malformed'],
+  HJ212_DECRYPT_FAILED: ['HJ 212 加密数据区无法解密', 'the encrypted HJ 212 data area cannot be decrypted'],
+  HJ212_BAD_SPLIT: ['HJ 212 分包序号错误', 'the HJ 212 packet numbers (PNUM/PNO) are wrong'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RefusalCode = keyof typeof REFUSAL_REASONS;
