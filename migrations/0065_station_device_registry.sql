@@ -50,3 +50,8 @@ CREATE TABLE hj212_device_stats (
   crc_variants     jsonb NOT NULL DEFAULT '{}'::jsonb,  -- standard / modbus → count
   stale_since      timestamptz
 );
+
+-- Refused HJ 212 packets are kept and re-processed like other refused input, as their own record kind.
+ALTER TABLE ingest_batch DROP CONSTRAINT ingest_batch_record_kind_check;
+ALTER TABLE ingest_batch ADD CONSTRAINT ingest_batch_record_kind_check
+  CHECK (record_kind IN ('measurement', 'city_ranking', 'sand_dust_period', 'heavy_pollution_warning', 'hj212_packet'));

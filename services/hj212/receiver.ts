@@ -37,10 +37,14 @@ export interface ReceiverDeps {
 export interface RunningReceiver {
   address: { host: string; port: number };
   connections(): number;
+  /** Re-reads the device registry now (it is also re-read every second when it changed). */
+  reloadDevices(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const REFERENCE_REFRESH_MS = 30_000;
+// A registry edit (password, edition, key) applies within this long: one tiny stamp query per interval.
+const DEVICE_REFRESH_MS = 1_000;
 
 export async function startHj212Receiver(
   opts: ReceiverOptions,
@@ -48,8 +52,13 @@ export async function startHj212Receiver(
 ): Promise<RunningReceiver> {
   assertSm4Available();
   const logger = deps.logger.child({ role: 'hj212' });
-  const devices = new DeviceCache(deps.db);
+  const devices = new DeviceCache(deps.db, DEVICE_REFRESH_MS);
   await devices.load();
+  const deviceTimer = setInterval(() => {
+    devices
+      .refresh()
+      .catch((err: unknown) => logger.warn({ err: String(err) }, 'device registry not re-read'));
+  }, DEVICE_REFRESH_MS).unref();
   let ref: ReferenceIndex = await loadReferenceIndex(deps.db);
   const refTimer = setInterval(() => {
     loadReferenceIndex(deps.db).then(
@@ -107,8 +116,10 @@ export async function startHj212Receiver(
   return {
     address: { host: addr.address, port: addr.port },
     connections: () => sockets.size,
+    reloadDevices: () => devices.load(),
     async stop() {
       clearInterval(refTimer);
+      clearInterval(deviceTimer);
       const closing = new Promise<void>((resolve) => server.close(() => resolve()));
       // Packets already framed are committed (and acknowledged) before the sockets go.
       await rounds.drain();
