@@ -184,7 +184,7 @@ const schema = z.object({
   // Group commit: a round starts this long after its first packet (or at HJ212_COMMIT_MAX_ROWS values).
   HJ212_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(20),
   HJ212_COMMIT_MAX_ROWS: z.coerce.number().int().min(1).default(5000),
-  HJ212_COMMIT_PARALLEL: z.coerce.number().int().min(1).max(16).default(3),
+  HJ212_COMMIT_PARALLEL: z.coerce.number().int().min(1).max(16).default(2),
   // A data packet older than this is history (补传) even without the 2025 RF=1 marker.
   HJ212_HISTORY_AFTER_HOURS: z.coerce.number().positive().default(6),
   // Split packets (PNUM/PNO) not all seen within this long are reported incomplete.
