@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { writeAudit, type Actor } from '../auth/audit-log.js';
 import { assertCanWrite, assertScopeReadable, type Principal } from '../auth/principal.js';
 import { insertAlertEvent } from '../alerts/alert-queries.js';
-import { acknowledgeAlert } from '../alerts/lifecycle.js';
+import { acknowledgeAlert, closeAlert } from '../alerts/lifecycle.js';
 import type { Clock } from '../time/shanghai.js';
 import { findAlert, type AlertRow } from './queries/alert-read.js';
 
@@ -70,6 +70,34 @@ export async function acknowledgeAlertAs(
       entityId: id,
       before: view(before),
       after: { ...view(after), cancelledDeliveries: r.cancelledDeliveries },
+    });
+    return after;
+  });
+}
+
+/**
+ * Closing ends an alert's life: a resolved alert is filed away, an operational alert (a failed channel, a
+ * silent source) is closed by the person who dealt with it. A firing target alert cannot be closed by hand:
+ * only the data resolves it (the alerts engine refuses with a conflict). Audited like acknowledging.
+ */
+export async function closeAlertAs(
+  pool: pg.Pool,
+  p: Principal,
+  actor: Actor,
+  id: number,
+  comment: string | null,
+  clock: Clock,
+): Promise<AlertRow> {
+  return withTransaction(pool, async (tx) => {
+    const before = await lockAlertFor(tx, p, id);
+    await closeAlert(tx, { alertId: id, actor: `user:${p.username}`, comment, at: clock.now() });
+    const after = (await findAlert(tx, id))!;
+    await writeAudit(tx, actor, {
+      action: 'alert.close',
+      entityType: 'alert',
+      entityId: id,
+      before: view(before),
+      after: { ...view(after), comment },
     });
     return after;
   });

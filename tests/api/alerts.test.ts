@@ -78,6 +78,23 @@ describe('alerts', () => {
     ).toBe(409);
   });
 
+  it('closes a resolved alert once, audited, and refuses to close a firing one', async () => {
+    const done = await seedAlert(server.db.pool, { scopeId: 'zhongcang', state: 'resolved' });
+    const res = await client(server, bureau.token).send('POST', `/api/alerts/${done}/close`, {
+      comment: '已整改完毕',
+    });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ state: 'closed' });
+    const { rows } = await server.db.pool.query(
+      `SELECT actor, after->>'state' AS after FROM audit_log WHERE action = 'alert.close' AND entity_id = $1`,
+      [String(done)],
+    );
+    expect(rows).toEqual([{ actor: bureau.username, after: 'closed' }]);
+    expect((await client(server, bureau.token).send('POST', `/api/alerts/${firing}/close`, {})).status).toBe(
+      409,
+    );
+  });
+
   it('adds comments, shown with the events of the alert', async () => {
     const res = await client(server, bureau.token).send('POST', `/api/alerts/${warning}/comments`, {
       text: '请街道核实',

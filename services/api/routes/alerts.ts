@@ -9,7 +9,12 @@ import {
   confinedArea,
   type Principal,
 } from '../../auth/principal.js';
-import { acknowledgeAlertAs, assertAlertVisible, commentOnAlertAs } from '../alert-actions.js';
+import {
+  acknowledgeAlertAs,
+  assertAlertVisible,
+  closeAlertAs,
+  commentOnAlertAs,
+} from '../alert-actions.js';
 import { principalOf } from '../auth-hooks.js';
 import { apiErrorSchema } from '../errors.js';
 import {
@@ -176,6 +181,28 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
     },
     async (req) =>
       acknowledgeAlertAs(
+        ctx.db,
+        principalOf(req),
+        actor(req),
+        req.params.id,
+        req.body.comment || null,
+        ctx.clock,
+      ),
+  );
+
+  r.post(
+    '/api/alerts/:id/close',
+    {
+      schema: {
+        tags: [TAGS.alerts],
+        summary: 'Close a resolved or operational alert (cancels messages not yet sent); audited',
+        params: idParams,
+        body: z.object({ comment: z.string().trim().max(2000).optional() }).default({}),
+        response: { 200: alert, 409: apiErrorSchema, ...authErrors },
+      },
+    },
+    async (req) =>
+      closeAlertAs(
         ctx.db,
         principalOf(req),
         actor(req),

@@ -13,7 +13,7 @@ import { loadPlanFiles } from '../../targets/load-targets.js';
 import { upsertPlanFile } from '../../targets/target-queries.js';
 import type { CommandRun } from '../command.js';
 import { checkPostgres } from '../dependency-check.js';
-import { PROJECT_ROOT, resolveFromRoot } from '../paths.js';
+import { PROJECT_ROOT, resolveFromRoot } from '../../../config/paths.js';
 
 export async function runSeed(config: Config, out: (line: string) => void): Promise<void> {
   await checkPostgres(config);
