@@ -13,6 +13,7 @@ import { QUEUE_NAMES } from '../../workers/queue-names.js';
 import type { AppContext } from './app-context.js';
 import { startHj212Receiver, type RunningReceiver } from '../hj212/receiver.js';
 import { receiverOptions } from '../hj212/receiver-config.js';
+import { refreshRollupsRequest } from '../outbox/messages.js';
 
 export interface RunningRoles {
   apiUrl: string | null;
@@ -64,11 +65,7 @@ export async function startRoles(
           clock: ctx.clock,
           logger: ctx.logger,
           onIngested: async (result) => {
-            await ctx.enqueue(
-              'refresh-rollups',
-              { reason: `batch ${result.batchId}` },
-              { dedupeId: 'refresh-rollups' },
-            );
+            await ctx.enqueue(...refreshRollupsRequest(`hj212 batch ${result.batchId}`));
           },
         })
       : null;
