@@ -120,3 +120,28 @@ export async function listDeviceStats(db: Queryable): Promise<DeviceStatsRow[]> 
   );
   return rows;
 }
+
+export interface DeviceSilenceRow {
+  mn: string;
+  site_id: string;
+  expected_interval_seconds: number;
+  /** The last packet, or the registration when none came yet. */
+  heard_at: Date;
+  last_seen_at: Date | null;
+  stale_since: Date | null;
+}
+
+/** Enabled devices with when they were last heard of and whether their stale episode is open. */
+export async function listDeviceSilence(db: Queryable, sourcePrefix: string): Promise<DeviceSilenceRow[]> {
+  const { rows } = await db.query<DeviceSilenceRow>(
+    `SELECT d.mn, d.site_id, d.expected_interval_seconds, coalesce(s.last_seen_at, d.created_at) AS heard_at,
+            s.last_seen_at, st.stale_since
+       FROM hj212_device d
+       LEFT JOIN hj212_device_stats s ON s.mn = d.mn
+       LEFT JOIN source_status st ON st.source_id = $1 || d.mn
+      WHERE d.enabled
+      ORDER BY d.mn`,
+    [sourcePrefix],
+  );
+  return rows;
+}

@@ -13,6 +13,7 @@ import type { Clock } from '../time/shanghai.js';
 import { CommitRounds } from './commit-rounds.js';
 import { DeviceCache } from './device-cache.js';
 import { attachSession, type SessionLimits } from './device-session.js';
+import { checkDeviceSilence } from './device-silence.js';
 import { hj212Metrics } from './receiver-metrics.js';
 import { assertSm4Available } from './sm4.js';
 import { SplitTracker } from './split-tracker.js';
@@ -45,6 +46,8 @@ export interface RunningReceiver {
 const REFERENCE_REFRESH_MS = 30_000;
 // A registry edit (password, edition, key) applies within this long: one tiny stamp query per interval.
 const DEVICE_REFRESH_MS = 1_000;
+// Silent devices are looked for once a minute (their intervals are minutes to hours).
+const SILENCE_CHECK_MS = 60_000;
 
 export async function startHj212Receiver(
   opts: ReceiverOptions,
@@ -69,6 +72,14 @@ export async function startHj212Receiver(
       .refresh()
       .catch((err: unknown) => logger.warn({ err: String(err) }, 'device registry not re-read'));
   }, REFERENCE_REFRESH_MS).unref();
+  const silenceTimer = setInterval(() => {
+    checkDeviceSilence(deps.db, deps.clock.now()).then(
+      (r) => {
+        if (r.opened.length + r.resolved.length > 0) logger.info(r, 'HJ 212 device silence changed');
+      },
+      (err: unknown) => logger.warn({ err: String(err) }, 'device silence not checked'),
+    );
+  }, SILENCE_CHECK_MS).unref();
   const rounds = new CommitRounds({
     db: deps.db,
     clock: deps.clock,
@@ -120,6 +131,7 @@ export async function startHj212Receiver(
     async stop() {
       clearInterval(refTimer);
       clearInterval(deviceTimer);
+      clearInterval(silenceTimer);
       const closing = new Promise<void>((resolve) => server.close(() => resolve()));
       // Packets already framed are committed (and acknowledged) before the sockets go.
       await rounds.drain();
