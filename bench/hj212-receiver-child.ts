@@ -29,6 +29,8 @@ process.stdin.setEncoding('utf8');
 process.stdin.on('data', (s: string) => {
   if (!s.includes('report')) return;
   clearInterval(timer);
-  process.stdout.write(`${JSON.stringify({ peakMb: peak / 2 ** 20, startMb })}\n`);
+  const cpu = process.cpuUsage();
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  process.stdout.write(`${JSON.stringify({ peakMb: peak / 2 ** 20, startMb, cpuSeconds })}\n`);
   void receiver.stop().then(() => pool.end().then(() => process.exit(0)));
 });

@@ -189,14 +189,22 @@ async function main(): Promise<void> {
     const loggers = await connectAll(port);
     console.log(`${D} device connections open; capacity phase ${SECONDS}s …`);
 
+    const benchCpu0 = process.cpuUsage();
+    const wall0 = performance.now();
     const cap = await capacity(loggers);
     const pps = cap.packets / cap.seconds;
     const receiverRows = pps * FACTORS.length;
     console.log(`latency phase at ${(pps / 2).toFixed(0)} packets/s (half capacity) …`);
     const lat = await latency(loggers, pps / 2);
     child.stdin!.write('report\n');
-    const rss = JSON.parse((await lines.next()).value as string) as { peakMb: number; startMb: number };
+    const rss = JSON.parse((await lines.next()).value as string) as {
+      peakMb: number;
+      startMb: number;
+      cpuSeconds: number;
+    };
     for (const l of loggers) l.socket.destroy();
+    const benchCpu = process.cpuUsage(benchCpu0);
+    const wall = (performance.now() - wall0) / 1000;
 
     // The same rows through the steady path, into the emptied table.
     const sent = loggers.map((l) => l.next);
@@ -233,6 +241,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `  peak RSS:      ${rss.peakMb.toFixed(0)} MB (receiver process; ${rss.startMb.toFixed(0)} MB at start)`,
+    );
+    console.log(
+      `  CPU:           receiver ${rss.cpuSeconds.toFixed(1)} s, simulated loggers ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s over ${wall.toFixed(1)} s (2 cores shared)`,
     );
     console.log(`  stored:        ${f(stored)} rows of ${f(total)} sent values`);
     console.log(`  steady path:   ${f(steadyRows)} rows/s on the same ${f(total)} rows (batches of 10,000)`);

@@ -47,7 +47,8 @@ CREATE TABLE hj212_device_stats (
   acked            bigint NOT NULL DEFAULT 0,
   rows_written     bigint NOT NULL DEFAULT 0,
   refusals         jsonb NOT NULL DEFAULT '{}'::jsonb,  -- reason code → count
-  crc_variants     jsonb NOT NULL DEFAULT '{}'::jsonb,  -- standard / modbus → count
+  crc_standard     bigint NOT NULL DEFAULT 0,            -- packets whose CRC was HJ 212 App. A's
+  crc_modbus       bigint NOT NULL DEFAULT 0,            -- packets whose CRC was CRC-16/MODBUS
   stale_since      timestamptz
 );
 

@@ -45,6 +45,7 @@ export interface CommitRoundsOptions {
   maxInFlight: number;
   onIngested?: (result: IngestResult) => Promise<void>;
   onRoundFailed?: (err: unknown, packets: number) => void;
+  onStatsFailed?: (err: unknown) => void;
 }
 
 const keyOf = (r: RawMeasurement) => `${r.series}|${r.metric}|${r.time}`;
@@ -90,7 +91,13 @@ export class CommitRounds {
     this.inFlight += 1;
     void this.runRound(packets)
       .then(
-        () => packets.forEach((p) => p.committed()),
+        async () => {
+          packets.forEach((p) => p.committed());
+          // Bookkeeping after the acknowledgements: the rows are what the logger waits for.
+          await addDeviceStats(this.opts.db, statsOf(packets, this.opts.clock.now())).catch((err: unknown) =>
+            this.opts.onStatsFailed?.(err),
+          );
+        },
         (err: unknown) => {
           this.opts.onRoundFailed?.(err, packets.length);
           packets.forEach((p) => p.failed(err));
@@ -141,7 +148,6 @@ export class CommitRounds {
       );
     }
     await this.keepRefusals(packets);
-    await addDeviceStats(this.opts.db, statsOf(packets, this.opts.clock.now()));
     for (const r of results) if (r.inserted + r.updated > 0) await this.opts.onIngested?.(r);
   }
 

@@ -48,15 +48,18 @@ export interface DeviceStatsDelta {
   crcVariants: Record<string, number>;
 }
 
-/** Adds one round's counts for every device seen, in one statement (jsonb counters merged key by key). */
+/**
+ * Adds one round's counts for every device seen, in one statement. The refusal counters (a jsonb of reason →
+ * count) are merged key by key only for devices with refusals in the round: the common round has none.
+ */
 export async function addDeviceStats(db: Queryable, deltas: readonly DeviceStatsDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   await db.query(
     `INSERT INTO hj212_device_stats AS s (mn, first_seen_at, last_seen_at, last_data_at, protocol_version,
-                                          last_peer, packets, acked, rows_written, refusals, crc_variants)
-     SELECT d.mn, d.seen, d.seen, d.data_at, d.version, d.peer, d.packets, d.acked, d.rows, d.refusals, d.crc
+                                          last_peer, packets, acked, rows_written, refusals, crc_standard, crc_modbus)
+     SELECT d.mn, d.seen, d.seen, d.data_at, d.version, d.peer, d.packets, d.acked, d.rows, d.refusals, d.std, d.modbus
        FROM jsonb_to_recordset($1::jsonb) AS d(mn text, seen timestamptz, data_at timestamptz, version text,
-            peer text, packets bigint, acked bigint, rows bigint, refusals jsonb, crc jsonb)
+            peer text, packets bigint, acked bigint, rows bigint, refusals jsonb, std bigint, modbus bigint)
      ON CONFLICT (mn) DO UPDATE SET
        last_seen_at = greatest(s.last_seen_at, EXCLUDED.last_seen_at),
        last_data_at = CASE WHEN EXCLUDED.last_data_at IS NULL THEN s.last_data_at
@@ -66,12 +69,13 @@ export async function addDeviceStats(db: Queryable, deltas: readonly DeviceStats
        packets = s.packets + EXCLUDED.packets,
        acked = s.acked + EXCLUDED.acked,
        rows_written = s.rows_written + EXCLUDED.rows_written,
-       refusals = (SELECT coalesce(jsonb_object_agg(k, coalesce((s.refusals ->> k)::bigint, 0)
-                                                      + coalesce((EXCLUDED.refusals ->> k)::bigint, 0)), '{}')
-                     FROM (SELECT jsonb_object_keys(s.refusals) UNION SELECT jsonb_object_keys(EXCLUDED.refusals)) AS k(k)),
-       crc_variants = (SELECT coalesce(jsonb_object_agg(k, coalesce((s.crc_variants ->> k)::bigint, 0)
-                                                      + coalesce((EXCLUDED.crc_variants ->> k)::bigint, 0)), '{}')
-                     FROM (SELECT jsonb_object_keys(s.crc_variants) UNION SELECT jsonb_object_keys(EXCLUDED.crc_variants)) AS k(k))`,
+       crc_standard = s.crc_standard + EXCLUDED.crc_standard,
+       crc_modbus = s.crc_modbus + EXCLUDED.crc_modbus,
+       refusals = CASE WHEN EXCLUDED.refusals = '{}'::jsonb THEN s.refusals ELSE
+                    (SELECT jsonb_object_agg(k, coalesce((s.refusals ->> k)::bigint, 0)
+                                                + coalesce((EXCLUDED.refusals ->> k)::bigint, 0))
+                       FROM (SELECT jsonb_object_keys(s.refusals)
+                             UNION SELECT jsonb_object_keys(EXCLUDED.refusals)) AS k(k)) END`,
     [
       JSON.stringify(
         deltas.map((d) => ({
@@ -84,7 +88,8 @@ export async function addDeviceStats(db: Queryable, deltas: readonly DeviceStats
           acked: d.acked,
           rows: d.rows,
           refusals: d.refusals,
-          crc: d.crcVariants,
+          std: d.crcVariants.standard ?? 0,
+          modbus: d.crcVariants.modbus ?? 0,
         })),
       ),
     ],
@@ -104,7 +109,8 @@ export interface DeviceStatsRow {
   acked: number;
   rows_written: number;
   refusals: Record<string, number>;
-  crc_variants: Record<string, number>;
+  crc_standard: number;
+  crc_modbus: number;
   expected_interval_seconds: number | null;
   stale_since: Date | null;
 }
@@ -113,7 +119,8 @@ export async function listDeviceStats(db: Queryable): Promise<DeviceStatsRow[]> 
   const { rows } = await db.query<DeviceStatsRow>(
     `SELECT s.mn, d.site_id, d.mn IS NOT NULL AS registered, s.protocol_version, s.first_seen_at, s.last_seen_at,
             s.last_data_at, s.last_peer, s.packets::float8 AS packets, s.acked::float8 AS acked,
-            s.rows_written::float8 AS rows_written, s.refusals, s.crc_variants, d.expected_interval_seconds,
+            s.rows_written::float8 AS rows_written, s.refusals, s.crc_standard::float8 AS crc_standard,
+            s.crc_modbus::float8 AS crc_modbus, d.expected_interval_seconds,
             s.stale_since
        FROM hj212_device_stats s LEFT JOIN hj212_device d ON d.mn = s.mn
       ORDER BY s.mn`,

@@ -40,6 +40,8 @@ export interface RunningReceiver {
   connections(): number;
   /** Re-reads the device registry now (it is also re-read every second when it changed). */
   reloadDevices(): Promise<void>;
+  /** Resolves once every packet framed so far is committed and its device stats written. */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function startHj212Receiver(
     sourceId: opts.sourceId,
     ...opts.commit,
     onIngested: deps.onIngested,
+    onStatsFailed: (err) => logger.warn({ err: String(err) }, 'HJ 212 device stats not written'),
     onRoundFailed: (err, packets) =>
       logger.error(
         { err: String(err), packets },
@@ -128,6 +131,7 @@ export async function startHj212Receiver(
     address: { host: addr.address, port: addr.port },
     connections: () => sockets.size,
     reloadDevices: () => devices.load(),
+    settle: () => rounds.drain(),
     async stop() {
       clearInterval(refTimer);
       clearInterval(deviceTimer);

@@ -311,11 +311,12 @@ describe('invalid packets (hj212.md §7.2): kept with a reason, never acknowledg
     expect(reply!.slice(-4)).not.toBe('2580');
     await changeDevice(db.pool, MN, { crc_mode: 'standard' }, SYSTEM_ACTOR);
     await receiver.reloadDevices();
+    await receiver.settle();
     const { rows } = await db.pool.query(
-      `SELECT crc_variants, refusals FROM hj212_device_stats WHERE mn = $1`,
+      `SELECT crc_modbus::int, refusals FROM hj212_device_stats WHERE mn = $1`,
       [MN],
     );
-    expect(rows[0].crc_variants.modbus).toBe(2); // seen twice: refused once, accepted once
+    expect(rows[0].crc_modbus).toBe(2); // seen twice: refused once, accepted once
     expect(rows[0].refusals.HJ212_BAD_CRC).toBeGreaterThanOrEqual(1);
   });
 
@@ -367,6 +368,7 @@ describe('invalid packets (hj212.md §7.2): kept with a reason, never acknowledg
 
 describe('per-device stats', () => {
   it('counts packets, acknowledgements, rows and the version per MN', async () => {
+    await receiver.settle();
     const { rows } = await db.pool.query(
       `SELECT protocol_version, packets::int, acked::int, rows_written::int, last_data_at FROM hj212_device_stats WHERE mn = $1`,
       [MN],

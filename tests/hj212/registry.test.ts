@@ -106,6 +106,7 @@ describe('registry', () => {
     );
     await c.waitForReplies(1);
     c.close();
+    await receiver.settle();
     const res = await client(server, bureau.token).get(
       '/api/measurements?series=beiyuan_s9&metric=pm25&from=2024-06-15&to=2024-06-15&bucket=hour',
     );
