@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { client, json, useApiServer } from './harness.js';
-import { createUser, seedAlert, seedDistricts, type TestUser } from './factories.js';
+import {
+  createUser,
+  seedAlert,
+  seedDistricts,
+  seedEvaluation,
+  seedTargets,
+  type TestUser,
+} from './factories.js';
 
 const server = useApiServer();
 let bureau: TestUser;
@@ -93,6 +100,22 @@ describe('alerts', () => {
     expect((await client(server, bureau.token).send('POST', `/api/alerts/${firing}/close`, {})).status).toBe(
       409,
     );
+  });
+
+  it("shows a target alert's evaluation history, oldest first", async () => {
+    const pool = server.db.pool;
+    await seedTargets(pool, 2024);
+    const key = { targetId: 'TZ24-AIR-05', scopeId: 'beiyuan', periodKey: '2024' };
+    await seedEvaluation(pool, { ...key, status: 'at_risk', value: 36.2 });
+    await seedEvaluation(pool, { ...key, status: 'breached', value: 38.9 });
+    const id = await seedAlert(pool, { scopeId: 'beiyuan', targetId: 'TZ24-AIR-05' });
+    const detail = await json<{ evaluations: { status: string; value: number }[] }>(
+      await client(server, bureau.token).get(`/api/alerts/${id}`),
+    );
+    expect(detail.evaluations.map((e) => [e.status, e.value])).toEqual([
+      ['at_risk', 36.2],
+      ['breached', 38.9],
+    ]);
   });
 
   it('adds comments, shown with the events of the alert', async () => {
