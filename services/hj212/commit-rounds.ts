@@ -13,12 +13,12 @@
 import type pg from 'pg';
 import { finishBatch, openBatch } from '../ingest/batch-queries.js';
 import { ingestRecords, type IngestResult } from '../ingest/ingest-records.js';
-import { measurementKind } from '../ingest/kinds/measurement-kind.js';
 import { insertRefusedRows, type RefusedRowInput } from '../ingest/refused-queries.js';
 import type { RawMeasurement } from '../ingest/validate-measurement.js';
 import type { SourceRecord } from '../ingest/record-kind.js';
 import type { Clock } from '../time/shanghai.js';
 import { addDeviceStats, type DeviceStatsDelta } from './device-queries.js';
+import { roundKind, type RoundKind } from './round-kind.js';
 
 export interface PendingPacket {
   mn: string | null;
@@ -49,6 +49,8 @@ export interface CommitRoundsOptions {
 }
 
 const keyOf = (r: RawMeasurement) => `${r.series}|${r.metric}|${r.time}`;
+// How long a round reuses the prepared validation (reference version, retention) before reading it again.
+const PREPARED_TTL_MS = 5_000;
 
 export class CommitRounds {
   private waiting: PendingPacket[] = [];
@@ -56,8 +58,14 @@ export class CommitRounds {
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
   private readonly idle: (() => void)[] = [];
+  private readonly kind: RoundKind = roundKind(PREPARED_TTL_MS);
 
   constructor(private readonly opts: CommitRoundsOptions) {}
+
+  /** The device registry or the reference data changed: validate the next round against them afresh. */
+  invalidate(): void {
+    this.kind.invalidate();
+  }
 
   submit(p: PendingPacket): void {
     this.waiting.push(p);
@@ -132,19 +140,13 @@ export class CommitRounds {
     const results: IngestResult[] = [];
     if (live.length > 0) {
       results.push(
-        await ingestRecords(
-          this.opts.db,
-          { ...input, adapter: 'hj212' },
-          measurementKind,
-          live,
-          this.opts.clock,
-        ),
+        await ingestRecords(this.opts.db, { ...input, adapter: 'hj212' }, this.kind, live, this.opts.clock),
       );
     }
     if (history.length > 0) {
       const adapter = 'hj212_history';
       results.push(
-        await ingestRecords(this.opts.db, { ...input, adapter }, measurementKind, history, this.opts.clock),
+        await ingestRecords(this.opts.db, { ...input, adapter }, this.kind, history, this.opts.clock),
       );
     }
     await this.keepRefusals(packets);

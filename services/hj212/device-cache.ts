@@ -54,6 +54,8 @@ export class DeviceCache {
     private readonly db: Queryable,
     private readonly refreshMs = 5_000,
     private readonly now: () => number = Date.now,
+    /** Called after the registry was re-read because it changed. */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   get(mn: string): Device | undefined {
@@ -86,5 +88,6 @@ export class DeviceCache {
     const rows = await listDevices(this.db);
     this.devices = new Map(rows.map((r) => [r.mn, toDevice(r)]));
     this.stamp = stamp;
+    this.onChange();
   }
 }

@@ -57,31 +57,6 @@ export async function startHj212Receiver(
 ): Promise<RunningReceiver> {
   assertSm4Available();
   const logger = deps.logger.child({ role: 'hj212' });
-  const devices = new DeviceCache(deps.db, DEVICE_REFRESH_MS);
-  await devices.load();
-  const deviceTimer = setInterval(() => {
-    devices
-      .refresh()
-      .catch((err: unknown) => logger.warn({ err: String(err) }, 'device registry not re-read'));
-  }, DEVICE_REFRESH_MS).unref();
-  let ref: ReferenceIndex = await loadReferenceIndex(deps.db);
-  const refTimer = setInterval(() => {
-    loadReferenceIndex(deps.db).then(
-      (r) => (ref = r),
-      (err: unknown) => logger.warn({ err: String(err) }, 'reference data not re-read'),
-    );
-    devices
-      .refresh()
-      .catch((err: unknown) => logger.warn({ err: String(err) }, 'device registry not re-read'));
-  }, REFERENCE_REFRESH_MS).unref();
-  const silenceTimer = setInterval(() => {
-    checkDeviceSilence(deps.db, deps.clock.now()).then(
-      (r) => {
-        if (r.opened.length + r.resolved.length > 0) logger.info(r, 'HJ 212 device silence changed');
-      },
-      (err: unknown) => logger.warn({ err: String(err) }, 'device silence not checked'),
-    );
-  }, SILENCE_CHECK_MS).unref();
   const rounds = new CommitRounds({
     db: deps.db,
     clock: deps.clock,
@@ -95,6 +70,29 @@ export async function startHj212Receiver(
         'HJ 212 commit round failed: its packets are not acknowledged',
       ),
   });
+  // A changed registry may come with a new site: the next round re-reads the reference data.
+  const devices = new DeviceCache(deps.db, DEVICE_REFRESH_MS, Date.now, () => rounds.invalidate());
+  await devices.load();
+  const deviceTimer = setInterval(() => {
+    devices
+      .refresh()
+      .catch((err: unknown) => logger.warn({ err: String(err) }, 'device registry not re-read'));
+  }, DEVICE_REFRESH_MS).unref();
+  let ref: ReferenceIndex = await loadReferenceIndex(deps.db);
+  const refTimer = setInterval(() => {
+    loadReferenceIndex(deps.db).then(
+      (r) => (ref = r),
+      (err: unknown) => logger.warn({ err: String(err) }, 'reference data not re-read'),
+    );
+  }, REFERENCE_REFRESH_MS).unref();
+  const silenceTimer = setInterval(() => {
+    checkDeviceSilence(deps.db, deps.clock.now()).then(
+      (r) => {
+        if (r.opened.length + r.resolved.length > 0) logger.info(r, 'HJ 212 device silence changed');
+      },
+      (err: unknown) => logger.warn({ err: String(err) }, 'device silence not checked'),
+    );
+  }, SILENCE_CHECK_MS).unref();
   const splits = new SplitTracker(opts.splitTimeoutMs, (key, missing) =>
     logger.warn({ key, missing }, 'HJ 212 split record incomplete (parts stored as they came)'),
   );
