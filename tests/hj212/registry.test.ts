@@ -11,7 +11,7 @@ import { DEFAULT_FRAMING } from '../../services/hj212/framing.js';
 import { startHj212Receiver, type RunningReceiver } from '../../services/hj212/receiver.js';
 import { createLogger } from '../../services/logging.js';
 import { client, json, useApiServer } from '../api/harness.js';
-import { createUser, type TestUser } from '../api/factories.js';
+import { createUser, TEST_PASSWORD, type TestUser } from '../api/factories.js';
 import { DeviceClient } from '../helpers/hj212-client.js';
 import { seedRealReference } from '../ingest/fixtures.js';
 import { upload } from './packets.js';
@@ -117,6 +117,18 @@ describe('registry', () => {
       await client(server, bureau.token).get('/api/hj212/devices'),
     );
     expect(stats.devices.find((d) => d.mn === MN)).toMatchObject({ packets: 1, rows_written: 2 });
+    // And on the dashboard's ingest page.
+    const login = await fetch(`${server.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: bureau.username, password: TEST_PASSWORD }),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await (
+      await fetch(`${server.url}/ingest?lang=en`, { headers: { cookie, accept: 'text/html' } })
+    ).text();
+    expect(page).toContain('HJ 212 devices');
+    expect(page).toMatch(new RegExp(`${MN}[\\s\\S]*beiyuan_s9`));
   });
 
   it('the admin API registers sites and devices, audited; non-admins are refused', async () => {
