@@ -5,8 +5,8 @@
  */
 import { loadConfig } from '../config/env.js';
 import { createPool } from '../services/db/pool.js';
-import { receiverOptions } from '../services/hj212/receiver-config.js';
-import { startHj212Receiver } from '../services/hj212/receiver.js';
+import { receiverOptions } from '../services/ingest/hj212/receiver-config.js';
+import { startHj212Receiver } from '../services/ingest/hj212/receiver.js';
 import { createLogger } from '../services/logging.js';
 import { ManualClock } from '../services/time/shanghai.js';
 

@@ -163,7 +163,7 @@ const schema = z.object({
     .regex(/^[a-z0-9][a-z0-9_.-]{1,62}$/, 'lower-case letters, digits, _ . -')
     .optional(),
   INITIAL_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').optional(),
-  // ---- HJ 212 receiver (services/hj212; see .env.example) ----
+  // ---- HJ 212 receiver (services/ingest/hj212; see .env.example) ----
   // The receiver listens when HJ212_PORT is set (ROLES=hj212 runs it alone); devices come from `envwatch device add`.
   HJ212_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HJ212_HOST: z.string().min(1).default('127.0.0.1'),

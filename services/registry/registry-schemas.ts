@@ -5,10 +5,10 @@
  * and the code itself is kept as an alias, so feeds and packets that say `beiyuan-s1` find the site.
  */
 import { z } from 'zod';
-import { CRC_MODES } from '../hj212/crc.js';
-import { REPLY_FORMATS } from '../hj212/replies.js';
-import { parseSm4Key } from '../hj212/sm4.js';
-import { PROTOCOL_VERSIONS } from '../hj212/versions.js';
+import { CRC_MODES } from '../ingest/hj212/crc.js';
+import { REPLY_FORMATS } from '../ingest/hj212/replies.js';
+import { parseSm4Key } from '../ingest/hj212/sm4.js';
+import { PROTOCOL_VERSIONS } from '../ingest/hj212/versions.js';
 
 export const SITE_KINDS = ['air_station', 'dust_fall_site', 'water_section'] as const;
 /** "dust monitor" (扬尘在线监测) is an air station of level micro: the store knows three kinds of site. */

@@ -11,8 +11,8 @@ import { allSchedules } from '../../workers/schedules/index.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { QUEUE_NAMES } from '../../workers/queue-names.js';
 import type { AppContext } from './app-context.js';
-import { startHj212Receiver, type RunningReceiver } from '../hj212/receiver.js';
-import { receiverOptions } from '../hj212/receiver-config.js';
+import { startHj212Receiver, type RunningReceiver } from '../ingest/hj212/receiver.js';
+import { receiverOptions } from '../ingest/hj212/receiver-config.js';
 import { refreshRollupsRequest } from '../outbox/messages.js';
 
 export interface RunningRoles {

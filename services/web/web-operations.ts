@@ -12,7 +12,7 @@ import { resolveFromRoot } from '../../config/paths.js';
 import { NotFoundError } from '../errors.js';
 import { readMailbox, readMailFile, readMailMessage } from './mailbox.js';
 import { ingestPage } from './pages/ingest-page.js';
-import { listDeviceStats } from '../hj212/device-queries.js';
+import { listDeviceStats } from '../ingest/hj212/device-queries.js';
 import { mailboxPage, mailMessagePage } from './pages/mail-page.js';
 import { reportsPage } from './pages/reports-page.js';
 import { refreshRollupsRequest } from '../outbox/messages.js';

@@ -1,8 +1,8 @@
 /** A device silent past 3 × its expected interval raises the stale-source condition; a packet resolves it. */
 import { beforeAll, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../services/auth/audit-log.js';
-import { checkDeviceSilence } from '../../services/hj212/device-silence.js';
-import { addDeviceStats } from '../../services/hj212/device-queries.js';
+import { checkDeviceSilence } from '../../services/ingest/hj212/device-silence.js';
+import { addDeviceStats } from '../../services/ingest/hj212/device-queries.js';
 import { addDevice, addSite } from '../../services/registry/registry.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { seedRealReference } from '../ingest/fixtures.js';

@@ -1,7 +1,7 @@
 /** Building packets for simulated devices (tests, and the same shapes the bench sends). */
-import { crcHex, hj212Crc16 } from '../../services/hj212/crc.js';
-import { frameSegment } from '../../services/hj212/replies.js';
-import { encryptArea } from '../../services/hj212/sm4.js';
+import { crcHex, hj212Crc16 } from '../../services/ingest/hj212/crc.js';
+import { frameSegment } from '../../services/ingest/hj212/replies.js';
+import { encryptArea } from '../../services/ingest/hj212/sm4.js';
 
 export interface UploadSpec {
   mn: string;

@@ -1,11 +1,11 @@
 /** The protocol modules against the digest's vectors (shared/domain/hj212.md §1.3, §1.5, §2, §6.3, §7). */
 import { describe, expect, it } from 'vitest';
-import { crcHex, hj212Crc16, matchCrc, modbusCrc16 } from '../../services/hj212/crc.js';
-import { FrameSplitter, type FrameEvent } from '../../services/hj212/framing.js';
-import { parseDataArea, parseSegment } from '../../services/hj212/packet.js';
-import { dataAck, notificationAck } from '../../services/hj212/replies.js';
-import { decryptArea, encryptArea, parseSm4Key } from '../../services/hj212/sm4.js';
-import { readFlag } from '../../services/hj212/versions.js';
+import { crcHex, hj212Crc16, matchCrc, modbusCrc16 } from '../../services/ingest/hj212/crc.js';
+import { FrameSplitter, type FrameEvent } from '../../services/ingest/hj212/framing.js';
+import { parseDataArea, parseSegment } from '../../services/ingest/hj212/packet.js';
+import { dataAck, notificationAck } from '../../services/ingest/hj212/replies.js';
+import { decryptArea, encryptArea, parseSm4Key } from '../../services/ingest/hj212/sm4.js';
+import { readFlag } from '../../services/ingest/hj212/versions.js';
 import { ACK, MN, V, wire } from './vectors.js';
 
 const seg = (packet: string) => Buffer.from(packet.slice(6, -4), 'utf8');

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../services/auth/audit-log.js';
-import { parseSm4Key } from '../../services/hj212/sm4.js';
-import { DEFAULT_FRAMING } from '../../services/hj212/framing.js';
-import { startHj212Receiver, type RunningReceiver } from '../../services/hj212/receiver.js';
+import { parseSm4Key } from '../../services/ingest/hj212/sm4.js';
+import { DEFAULT_FRAMING } from '../../services/ingest/hj212/framing.js';
+import { startHj212Receiver, type RunningReceiver } from '../../services/ingest/hj212/receiver.js';
 import { reprocessRefusedRows } from '../../services/ingest/reprocess.js';
 import { createLogger } from '../../services/logging.js';
 import { addDevice, addSite, changeDevice } from '../../services/registry/registry.js';

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assertAdmin } from '../../auth/principal.js';
-import { listDeviceStats } from '../../hj212/device-queries.js';
+import { listDeviceStats } from '../../ingest/hj212/device-queries.js';
 import type { AppContext } from '../../runtime/app-context.js';
 import { listRegisteredDevices, listSites } from '../../registry/registry-queries.js';
 import { addDevice, addSite, changeDevice, changeSite, publicDevice } from '../../registry/registry.js';

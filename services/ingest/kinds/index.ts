@@ -4,7 +4,7 @@ import { cityRankingKind } from './city-ranking-kind.js';
 import { measurementKind } from './measurement-kind.js';
 import { sandDustKind } from './sand-dust-kind.js';
 import { warningKind } from './warning-kind.js';
-import { hj212PacketKind } from '../../hj212/packet-kind.js';
+import { hj212PacketKind } from '../hj212/packet-kind.js';
 
 export function withKind<T>(id: RecordKindId, use: <Raw, Row>(kind: RecordKind<Raw, Row>) => T): T {
   switch (id) {

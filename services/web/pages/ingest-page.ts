@@ -1,6 +1,6 @@
 /** Ingestion for operators: sources with their last run, recent batches, and open refused rows to fix. */
 import type { BatchRow, RefusedRow, SourceRow } from '../../api/queries/ingest-read.js';
-import type { DeviceStatsRow } from '../../hj212/device-queries.js';
+import type { DeviceStatsRow } from '../../ingest/hj212/device-queries.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, fmtTime, layout, type PageContext } from '../layout.js';
 

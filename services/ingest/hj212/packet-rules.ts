@@ -20,7 +20,7 @@ import {
   type DataCommand,
   type ProtocolVersion,
 } from './versions.js';
-import type { RefusalCode } from '../ingest/refusal-reasons.js';
+import type { RefusalCode } from '../refusal-reasons.js';
 
 export interface PacketRefusal {
   kind: 'refused';

@@ -1,6 +1,6 @@
 /** Prometheus series of the HJ 212 receiver, per device (MN) where it helps an operator find the one at fault. */
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { registry } from '../metrics/metrics.js';
+import { registry } from '../../metrics/metrics.js';
 
 export const hj212Metrics = {
   packets: new Counter({

@@ -1,6 +1,6 @@
 /** The receiver's options from the parsed configuration (config/env.ts HJ212_*). */
-import type { Config } from '../../config/env.js';
-import { HOUR, SECOND } from '../time/shanghai.js';
+import type { Config } from '../../../config/env.js';
+import { HOUR, SECOND } from '../../time/shanghai.js';
 import { DEFAULT_FRAMING } from './framing.js';
 import type { ReceiverOptions } from './receiver.js';
 

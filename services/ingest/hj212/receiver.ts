@@ -6,10 +6,10 @@
  */
 import net from 'node:net';
 import type pg from 'pg';
-import type { Logger } from '../logging.js';
-import type { IngestResult } from '../ingest/ingest-records.js';
-import { loadReferenceIndex, type ReferenceIndex } from '../ingest/reference-index.js';
-import type { Clock } from '../time/shanghai.js';
+import type { Logger } from '../../logging.js';
+import type { IngestResult } from '../ingest-records.js';
+import { loadReferenceIndex, type ReferenceIndex } from '../reference-index.js';
+import type { Clock } from '../../time/shanghai.js';
 import { CommitRounds } from './commit-rounds.js';
 import { DeviceCache } from './device-cache.js';
 import { attachSession, type SessionLimits } from './device-session.js';

@@ -6,10 +6,10 @@
  * changed, so a site registered with its device is known to the device's first packet — and remembers the
  * months whose partitions it ensured. Validation and writes are measurementKind's own.
  */
-import type { RecordKind } from '../ingest/record-kind.js';
-import { measurementKind } from '../ingest/kinds/measurement-kind.js';
-import type { RawMeasurement } from '../ingest/validate-measurement.js';
-import { timeRangeOf, type MeasurementRow } from '../store/measurement-queries.js';
+import type { RecordKind } from '../record-kind.js';
+import { measurementKind } from '../kinds/measurement-kind.js';
+import type { RawMeasurement } from '../validate-measurement.js';
+import { timeRangeOf, type MeasurementRow } from '../../store/measurement-queries.js';
 
 type Validate = Awaited<ReturnType<typeof measurementKind.prepare>>;
 

@@ -3,7 +3,7 @@
  * stamp query at most every `refreshMs`, and at once — rate-limited — when an unknown MN shows up, so a
  * device added with `envwatch device add` is accepted by its next packet).
  */
-import type { Queryable } from '../db/queryable.js';
+import type { Queryable } from '../../db/queryable.js';
 import type { CrcMode } from './crc.js';
 import { listDevices, readDeviceRegistryStamp, type DeviceRow } from './device-queries.js';
 import type { FactorMapping } from './factors.js';

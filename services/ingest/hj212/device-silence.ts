@@ -5,13 +5,9 @@
  * SILENCE_FACTOR × the device's expected interval since its last packet (or its registration): one missed
  * upload is normal on a mobile link, three are not.
  */
-import type { Queryable } from '../db/queryable.js';
-import {
-  ensureSourceStatuses,
-  openStaleCondition,
-  resolveStaleCondition,
-} from '../ingest/freshness-queries.js';
-import { formatShanghai } from '../time/shanghai.js';
+import type { Queryable } from '../../db/queryable.js';
+import { ensureSourceStatuses, openStaleCondition, resolveStaleCondition } from '../freshness-queries.js';
+import { formatShanghai } from '../../time/shanghai.js';
 import { listDeviceSilence } from './device-queries.js';
 
 export const DEVICE_SOURCE_PREFIX = 'hj212:';

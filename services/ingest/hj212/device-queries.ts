@@ -1,5 +1,5 @@
 /** The receiver's reads of the device registry (hj212_device, written by services/registry) and its stats writes. */
-import type { Queryable } from '../db/queryable.js';
+import type { Queryable } from '../../db/queryable.js';
 
 export interface DeviceRow {
   mn: string;

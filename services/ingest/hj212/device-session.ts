@@ -9,9 +9,9 @@
  * wait for their commit (backpressure instead of an unbounded queue).
  */
 import type net from 'node:net';
-import type { Logger } from '../logging.js';
-import type { Resolution } from '../ingest/reference-index.js';
-import type { Clock } from '../time/shanghai.js';
+import type { Logger } from '../../logging.js';
+import type { Resolution } from '../reference-index.js';
+import type { Clock } from '../../time/shanghai.js';
 import type { CommitRounds, PendingPacket } from './commit-rounds.js';
 import type { DeviceCache } from './device-cache.js';
 import { FrameSplitter, type FrameEvent, type FramingLimits } from './framing.js';
@@ -21,7 +21,7 @@ import { rawPacketOf } from './packet-kind.js';
 import { hj212Metrics as m } from './receiver-metrics.js';
 import type { SplitTracker } from './split-tracker.js';
 import { areaToRows } from './to-rows.js';
-import { refuse, type RefusalCode } from '../ingest/refusal-reasons.js';
+import { refuse, type RefusalCode } from '../refusal-reasons.js';
 
 export interface SessionLimits {
   framing: FramingLimits;

@@ -11,12 +11,12 @@
  * next, larger round.
  */
 import type pg from 'pg';
-import { finishBatch, openBatch } from '../ingest/batch-queries.js';
-import { ingestRecords, type IngestResult } from '../ingest/ingest-records.js';
-import { insertRefusedRows, type RefusedRowInput } from '../ingest/refused-queries.js';
-import type { RawMeasurement } from '../ingest/validate-measurement.js';
-import type { SourceRecord } from '../ingest/record-kind.js';
-import type { Clock } from '../time/shanghai.js';
+import { finishBatch, openBatch } from '../batch-queries.js';
+import { ingestRecords, type IngestResult } from '../ingest-records.js';
+import { insertRefusedRows, type RefusedRowInput } from '../refused-queries.js';
+import type { RawMeasurement } from '../validate-measurement.js';
+import type { SourceRecord } from '../record-kind.js';
+import type { Clock } from '../../time/shanghai.js';
 import { addDeviceStats, type DeviceStatsDelta } from './device-queries.js';
 import { roundKind, type RoundKind } from './round-kind.js';
 

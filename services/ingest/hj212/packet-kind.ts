@@ -6,12 +6,12 @@
  * whole on re-processing, with that value's reason (the live receiver refuses such values one by one).
  */
 import { z } from 'zod';
-import type { MeasurementRow } from '../store/measurement-queries.js';
-import { measurementKind } from '../ingest/kinds/measurement-kind.js';
-import type { RecordKind } from '../ingest/record-kind.js';
-import { loadReferenceIndex } from '../ingest/reference-index.js';
-import { refuse } from '../ingest/refusal-reasons.js';
-import { loadValidationLimits, validateMeasurement } from '../ingest/validate-measurement.js';
+import type { MeasurementRow } from '../../store/measurement-queries.js';
+import { measurementKind } from '../kinds/measurement-kind.js';
+import type { RecordKind } from '../record-kind.js';
+import { loadReferenceIndex } from '../reference-index.js';
+import { refuse } from '../refusal-reasons.js';
+import { loadValidationLimits, validateMeasurement } from '../validate-measurement.js';
 import { toDevice } from './device-cache.js';
 import { listDevices } from './device-queries.js';
 import { FrameSplitter } from './framing.js';

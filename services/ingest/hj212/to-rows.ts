@@ -10,8 +10,8 @@
  *     daily ones from 2031, per-sample (water) ones from any data command. Minute and real-time air values
  *     would be refused as misaligned hours, so they are counted as "not stored" instead (hj212.md §2.9).
  */
-import type { RawMeasurement } from '../ingest/validate-measurement.js';
-import type { Resolution } from '../ingest/reference-index.js';
+import type { RawMeasurement } from '../validate-measurement.js';
+import type { Resolution } from '../reference-index.js';
 import type { Device } from './device-cache.js';
 import { mappingFor } from './factors.js';
 import { parseDataArea, PacketFormatError } from './packet.js';
