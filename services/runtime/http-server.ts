@@ -25,6 +25,7 @@ import { registerMeasurementRoutes } from '../api/routes/measurements.js';
 import { registerMetricsRoute } from '../api/routes/metrics.js';
 import { registerQueueBoard } from '../api/routes/queue-board.js';
 import { registerReferenceRoutes } from '../api/routes/reference.js';
+import { registerRegistryRoutes } from '../api/routes/registry.js';
 import { registerReportRoutes } from '../api/routes/reports.js';
 import { registerSessionRoutes } from '../api/routes/session.js';
 import { registerStatusRoutes } from '../api/routes/status.js';
@@ -126,6 +127,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await registerIngestRoutes(app, ctx);
   await registerMeasurementPush(app, ctx);
   await registerAdminRoutes(app, ctx);
+  await registerRegistryRoutes(app, ctx);
   await registerQueueBoard(app, ctx);
   // The e-mails' signed acknowledgement links (the alerts engine's pages): the token is the credential.
   await registerPublic(app, (scope) =>
