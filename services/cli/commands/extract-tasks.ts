@@ -42,7 +42,7 @@ export const run: CommandRun = async ({ args, out }) => {
   });
   const off = counts.filter(
     (c) =>
-      c.extracted !== c.inSeed ||
+      (c.extracted !== c.inSeed && !c.otherRendering) ||
       (c.documented !== undefined && c.documented !== c.extracted) ||
       c.seqGaps.length > 0,
   );

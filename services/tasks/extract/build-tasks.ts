@@ -6,7 +6,7 @@
 import { parseDeadline } from '../parse-deadline.js';
 import type { Task, TaskFileInput } from '../task-schema.js';
 import { officialPieces, resolveOfficials, resolveUnits, type NameBook } from './names.js';
-import { SECTION_CODES, type PlanSpec } from './plans.js';
+import { SECTION_CODES, seqNumber, type PlanSpec } from './plans.js';
 import type { RawPlan, RawRow } from './raw-row.js';
 import { cite } from './seed-lines.js';
 
@@ -31,15 +31,32 @@ export function citedRanges(source: string, seedPrefix: string): Range[] {
 
 const overlaps = (a: Range, b: Range) => a[0] <= b[1] && b[0] <= a[1];
 
+/**
+ * Ids from the 序号 where it identifies a row (TZ24-AIR-012; BDA sub-rows of one 序号 get .2, .3…). Where a
+ * section restarts its numbering under each heading (the 2020 narrative) the id is the row's position.
+ */
 function taskIds(spec: PlanSpec, rows: readonly RawRow[]): string[] {
+  const restarts = new Set<string>();
+  rows.forEach((row, i) => {
+    const [prev, n] = [i > 0 ? seqNumber(rows[i - 1]!.seq) : undefined, seqNumber(row.seq)];
+    if (rows[i - 1]?.section === row.section && prev !== undefined && n !== undefined && n < prev)
+      restarts.add(row.section);
+  });
   const seen = new Map<string, number>();
+  const position = new Map<string, number>();
+  let lastNumber: number | undefined;
   return rows.map((row, i) => {
     const code = SECTION_CODES[row.section] ?? 'GEN';
-    const seq = /^\d+$/.test(row.seq) ? row.seq : String(i + 1);
-    const base = `${spec.prefix}-${code}-${seq.padStart(3, '0')}`;
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    return n === 0 ? base : `${base}.${n + 1}`;
+    const at = (position.get(row.section) ?? 0) + 1;
+    position.set(row.section, at);
+    if (rows[i - 1]?.section !== row.section) lastNumber = undefined;
+    // A row whose 序号 the seed lost (004:111) continues the numbered row above it.
+    lastNumber = seqNumber(row.seq) ?? lastNumber;
+    const n = restarts.has(row.section) ? at : (lastNumber ?? at);
+    const base = `${spec.prefix}-${code}-${String(n).padStart(3, '0')}`;
+    const k = seen.get(base) ?? 0;
+    seen.set(base, k + 1);
+    return k === 0 ? base : `${base}.${k + 1}`;
   });
 }
 

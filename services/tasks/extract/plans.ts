@@ -11,6 +11,11 @@ export interface PlanSpec {
   documentedRows?: Record<string, number>;
   /** 序号 the seed itself skips (OCR losses, action-plans.md §8 q.32), so the check does not flag them. */
   knownSeqGaps?: string[];
+  /**
+   * The count in the seed comes from a second rendering of the same plan that groups rows differently (2020:
+   * the 任务分解表 beside the narrative), so a difference is reported, not an error.
+   */
+  seedCountIsOtherRendering?: boolean;
 }
 
 export const PLAN_SPECS: PlanSpec[] = [
@@ -47,6 +52,17 @@ export const PLAN_SPECS: PlanSpec[] = [
   },
 ];
 
+PLAN_SPECS.push({
+  id: 'tongzhou-2020',
+  prefix: 'TZ20',
+  seedPrefix: '000',
+  year: 2020,
+  nameZh: '通州区污染防治攻坚战2020年行动计划',
+  documentNo: '通政办发〔2020〕7号',
+  source: '000:1999-5083',
+  seedCountIsOtherRendering: true,
+});
+
 export const SECTION_CODES: Record<string, string> = {
   蓝天: 'AIR',
   大气: 'AIR',
@@ -57,3 +73,14 @@ export const SECTION_CODES: Record<string, string> = {
   应对气候变化: 'CLIM',
   生态保护: 'ECO',
 };
+
+const CN: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** 序号 as a number: "12", or the 2020 narrative's "三十九". */
+export function seqNumber(seq: string): number | undefined {
+  if (/^\d+$/.test(seq)) return Number(seq);
+  const m = /^([一二三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(seq);
+  if (m === null || seq === '') return undefined;
+  if (m[2] === undefined) return CN[m[1]!];
+  return (m[1] ? CN[m[1]]! : 1) * 10 + (m[3] ? CN[m[3]]! : 0);
+}

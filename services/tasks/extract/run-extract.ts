@@ -11,9 +11,10 @@ import { loadReferenceSet } from '../../reference/load-reference.js';
 import { loadPlanFiles } from '../../targets/load-targets.js';
 import { taskFileSchema, type TaskFileInput } from '../task-schema.js';
 import { buildTaskFile, type SplitOverride } from './build-tasks.js';
+import { extract000 } from './narrative-2020.js';
 import { nameBookOf, type NameBook } from './names.js';
 import { extract002 } from './pdf-tables-2024.js';
-import { PLAN_SPECS, type PlanSpec } from './plans.js';
+import { PLAN_SPECS, seqNumber, type PlanSpec } from './plans.js';
 import type { RawPlan } from './raw-row.js';
 import { readSeed, type Seed } from './seed-lines.js';
 import { extract001, extract004 } from './tsv-tables.js';
@@ -37,25 +38,25 @@ export interface SectionCount {
   inSeed: number;
   documented: number | undefined;
   seqGaps: string[];
+  otherRendering: boolean;
 }
 
 function extractRaw(spec: PlanSpec, seed: Seed, book: NameBook): RawPlan {
   if (spec.seedPrefix === '001') return extract001(seed);
   if (spec.seedPrefix === '002') return extract002(seed, book);
   if (spec.seedPrefix === '004') return extract004(seed);
+  if (spec.seedPrefix === '000') return extract000(seed);
   throw new Error(`no extractor for seed ${spec.seedPrefix}`);
 }
 
 function countsOf(spec: PlanSpec, file: TaskFileInput): SectionCount[] {
   return file.sections.map((s) => {
     const rows = file.tasks.filter((t) => t.section === s.name);
-    const numbered = rows
-      .map((t) => t.seq)
-      .filter((q) => /^\d+$/.test(q))
-      .map(Number);
-    const distinct = [...new Set(numbered)];
+    const numbered = rows.map((t) => seqNumber(t.seq)).filter((n): n is number => n !== undefined);
+    const distinct = numbered.filter((n, i) => i === 0 || n !== numbered[i - 1]);
+    // Numbering restarts at 1 under a new heading (2020 narrative); any other jump is a row lost.
     const gaps = distinct
-      .flatMap((n, i) => (i > 0 && n !== distinct[i - 1]! + 1 ? [`${distinct[i - 1]}→${n}`] : []))
+      .flatMap((n, i) => (i > 0 && n !== 1 && n !== distinct[i - 1]! + 1 ? [`${distinct[i - 1]}→${n}`] : []))
       .filter((g) => !(spec.knownSeqGaps ?? []).includes(`${s.name} ${g}`));
     return {
       plan: spec.id,
@@ -64,6 +65,7 @@ function countsOf(spec: PlanSpec, file: TaskFileInput): SectionCount[] {
       inSeed: s.rows_in_seed,
       documented: spec.documentedRows?.[s.name],
       seqGaps: gaps,
+      otherRendering: spec.seedCountIsOtherRendering ?? false,
     };
   });
 }
@@ -90,6 +92,7 @@ export async function extractTasks(opts: ExtractOptions): Promise<SectionCount[]
   for (const c of counts)
     opts.out(
       `${c.plan} ${c.section}: ${c.extracted} rows extracted, ${c.inSeed} in the seed` +
+        (c.otherRendering ? ' (任务分解表, grouped differently)' : '') +
         (c.documented !== undefined ? `, ${c.documented} documented` : '') +
         (c.seqGaps.length > 0 ? `; 序号 gaps ${c.seqGaps.join(', ')}` : ''),
     );
