@@ -37,10 +37,10 @@ const EMPTY_MARKS = /^[—-]+$/;
 /** Pieces of a cell: split at line breaks, 、，, and runs of spaces (not inside one CJK name: "谭 强" is a name). */
 export function cellPieces(cell: string): string[] {
   // "各街道、乡镇" (2020) is one collective unit, not a list of two: keep its 、 through the split.
-  const kept = cell.replace(/街道、乡镇/g, '街道\u0001乡镇');
+  const kept = cell.replace(/街道、乡镇/g, '街道\uE000乡镇');
   return kept
     .split(/\n|[、，,；;]|\s{2,}|(?<=[\u4e00-\u9fff）)])\s(?=[\u4e00-\u9fff（(《])/u)
-    .map((p) => p.trim().replace(/\u0001/g, '、'))
+    .map((p) => p.trim().replace(/\uE000/g, '、'))
     .filter((p) => p !== '' && !EMPTY_MARKS.test(p));
 }
 

@@ -161,6 +161,10 @@ export function extract004(seed: Seed): RawPlan {
       seq = no;
       keyTask = key;
     }
+    // A sub-row's empty 完成时限 or 牵头部门 is a cell merged with the row above (004:84-86, 004:90).
+    const above = isSubRow ? rows.at(-1) : undefined;
+    const mergeDeadline = above !== undefined && deadline === '';
+    const mergeUnits = above !== undefined && lead === '' && assist === '';
     rows.push({
       section: section.name,
       heading,
@@ -169,17 +173,22 @@ export function extract004(seed: Seed): RawPlan {
       keyTaskMerged: isSubRow,
       // Sub-rows 2-5 of row 11 (004:38-42) leave 工作措施 empty: the cell is merged with the row above.
       measures: measures === '' && isSubRow ? (rows.at(-1)?.measures ?? []) : bdaParagraphs(measures),
-      deadline: bdaParagraphs(deadline).join(' '),
-      deadlineMerged: false,
+      deadline: mergeDeadline ? above.deadline : bdaParagraphs(deadline).join(' '),
+      deadlineMerged: mergeDeadline,
       leads: [],
-      unitCells: [
-        { role: 'main', label: section.columns[4] ?? '牵头部门', pieces: cellPieces(stripP(lead)) },
-        { role: 'assist', label: section.columns[5] ?? '协办部门', pieces: cellPieces(stripP(assist)) },
-      ],
+      unitCells: mergeUnits
+        ? above.unitCells
+        : [
+            { role: 'main', label: section.columns[4] ?? '牵头部门', pieces: cellPieces(stripP(lead)) },
+            { role: 'assist', label: section.columns[5] ?? '协办部门', pieces: cellPieces(stripP(assist)) },
+          ],
       unitSplit: 'columns',
       first: line.no,
       last: line.no,
-      notes: no === '' && key !== '' ? ['序号 missing in the seed (OCR, action-plans.md §8 q.32)'] : [],
+      notes: [
+        ...(no === '' && key !== '' ? ['序号 missing in the seed (OCR, action-plans.md §8 q.32)'] : []),
+        ...(mergeUnits ? ['牵头部门/协办部门 merged with the row above'] : []),
+      ],
     });
   }
   return { sections, rows };
