@@ -14,21 +14,22 @@ export abstract class EnvwatchError extends Error {
   }
 }
 
-export class ConfigError extends EnvwatchError {
-  readonly code = 'CONFIG_INVALID';
+/** Bad input, a missing thing, a refusal: retrying cannot change the answer. */
+export abstract class PermanentError extends EnvwatchError {
   override get permanent(): boolean {
     return true;
   }
+}
+
+export class ConfigError extends PermanentError {
+  readonly code = 'CONFIG_INVALID';
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
 }
 
-export class ValidationError extends EnvwatchError {
+export class ValidationError extends PermanentError {
   readonly code: string = 'VALIDATION_FAILED';
-  override get permanent(): boolean {
-    return true;
-  }
   constructor(
     message: string,
     readonly details: { path?: string; reason?: string }[] = [],
@@ -38,32 +39,20 @@ export class ValidationError extends EnvwatchError {
   }
 }
 
-export class NotFoundError extends EnvwatchError {
+export class NotFoundError extends PermanentError {
   readonly code = 'NOT_FOUND';
-  override get permanent(): boolean {
-    return true;
-  }
 }
 
-export class ConflictError extends EnvwatchError {
+export class ConflictError extends PermanentError {
   readonly code = 'CONFLICT';
-  override get permanent(): boolean {
-    return true;
-  }
 }
 
-export class ForbiddenError extends EnvwatchError {
+export class ForbiddenError extends PermanentError {
   readonly code = 'FORBIDDEN';
-  override get permanent(): boolean {
-    return true;
-  }
 }
 
-export class UnauthorizedError extends EnvwatchError {
+export class UnauthorizedError extends PermanentError {
   readonly code = 'UNAUTHORIZED';
-  override get permanent(): boolean {
-    return true;
-  }
 }
 
 /** A service outside our control (SMTP, SMS gateway, a municipal feed) failed. */
@@ -83,11 +72,8 @@ export class ExternalServiceError extends EnvwatchError {
 }
 
 /** The database schema is newer than this code, or a released migration was edited. */
-export class SchemaMismatchError extends EnvwatchError {
+export class SchemaMismatchError extends PermanentError {
   readonly code = 'SCHEMA_MISMATCH';
-  override get permanent(): boolean {
-    return true;
-  }
 }
 
 export function isPermanent(err: unknown): boolean {

@@ -6,24 +6,22 @@ import type pg from 'pg';
 import type { Config } from '../../config/env.js';
 import type { Logger } from '../logging.js';
 import type { NotifyChannels } from '../notify/channels.js';
+import type { DeliveryOutcomes, MessageSource } from '../notify/message.js';
+import type { NotifyDeps } from '../notify/send-delivery.js';
 import { parseTemplateCodes } from '../notify/sms-templates.js';
 import type { Clock } from '../time/shanghai.js';
 import { alertSettings, type AlertSettings } from './alert-settings.js';
+import { alertMessageSource } from './delivery-messages.js';
+import { alertDeliveryOutcomes } from './delivery-outcomes.js';
 
-export interface AlertDeps {
-  db: pg.Pool;
-  clock: Clock;
-  channels: NotifyChannels;
-  logger: Logger;
+/** Also what notify's sendDelivery needs, with the alerts side of its message and outcome seams. */
+export interface AlertDeps extends NotifyDeps {
   settings: AlertSettings;
-  smsCodes: Readonly<Record<string, string>>;
-  /** The domain of MAIL_FROM, for Message-IDs. */
-  mailDomain: string;
 }
 
 const cache = new WeakMap<
   Config,
-  { settings: AlertSettings; smsCodes: Record<string, string>; mailDomain: string }
+  { settings: AlertSettings; smsCodes: Record<string, string>; mailDomain: string; messages: MessageSource }
 >();
 
 export function alertDeps(r: {
@@ -35,12 +33,18 @@ export function alertDeps(r: {
 }): AlertDeps {
   let parsed = cache.get(r.config);
   if (!parsed) {
+    const settings = alertSettings(r.config);
     parsed = {
-      settings: alertSettings(r.config),
+      settings,
+      messages: alertMessageSource(settings),
       smsCodes: parseTemplateCodes(r.config.SMS_TEMPLATE_CODES),
       mailDomain: /@([^>\s]+)>?\s*$/.exec(r.config.MAIL_FROM)?.[1] ?? 'envwatch.local',
     };
     cache.set(r.config, parsed);
   }
-  return { db: r.db, clock: r.clock, channels: r.channels, logger: r.logger, ...parsed };
+  const outcomes: DeliveryOutcomes = alertDeliveryOutcomes({
+    settings: parsed.settings,
+    smsEnabled: r.channels.sms.enabled,
+  });
+  return { db: r.db, clock: r.clock, channels: r.channels, logger: r.logger, outcomes, ...parsed };
 }

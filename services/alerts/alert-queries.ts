@@ -276,6 +276,28 @@ export async function markResolved(
   return rows[0] ?? null;
 }
 
+/**
+ * Resolves the live alert under `dedupeKey` with its event, in one statement: run on the delivery hot path
+ * (every accepted message clears the operational alert about its contact being unreachable, if any).
+ */
+export async function resolveLiveByKey(
+  db: Queryable,
+  dedupeKey: string,
+  reason: string,
+  at: Date,
+): Promise<void> {
+  await db.query(
+    `WITH o AS (
+       UPDATE alert SET state = 'resolved', resolved_at = $2, resolved_reason = $3, next_escalation_at = NULL,
+              updated_at = $2
+        WHERE dedupe_key = $1 AND state IN ('firing', 'acknowledged') RETURNING id
+     )
+     INSERT INTO alert_event (alert_id, kind, detail, at)
+     SELECT id, 'resolved', jsonb_build_object('reason', $3::text), $2 FROM o`,
+    [dedupeKey, at, reason],
+  );
+}
+
 export async function markClosed(db: Queryable, id: number, by: string, at: Date): Promise<AlertRow | null> {
   const { rows } = await db.query<AlertRow>(
     `UPDATE alert SET state = 'closed', closed_at = $2, closed_by = $3, next_escalation_at = NULL, updated_at = $2

@@ -3,18 +3,19 @@
  * stored on it (title/body/facts): every message about the alert — e-mail, SMS, digest, the ack page —
  * quotes the same text, and the facts hold the short values the SMS templates need.
  */
+import {
+  CHANNEL_LABELS,
+  labelOf,
+  TARGET_STATUS_LABELS,
+  WARNING_LEVEL_LABELS,
+  type Bilingual,
+  type WarningLevelKey,
+} from '../labels/catalogue.js';
 import { formatShanghai } from '../time/shanghai.js';
 import type { AlertText } from './alert-queries.js';
 
-const STATUS: Record<string, { zh: string; en: string }> = {
-  breached: { zh: '未达标', en: 'breached' },
-  at_risk: { zh: '有风险', en: 'at risk' },
-  met: { zh: '已达标', en: 'met' },
-  insufficient_data: { zh: '数据不足', en: 'insufficient data' },
-};
-
-export function statusLabel(status: string): { zh: string; en: string } {
-  return STATUS[status] ?? { zh: status, en: status };
+export function statusLabel(status: string): Bilingual {
+  return labelOf(TARGET_STATUS_LABELS, status);
 }
 
 export interface TargetFactsInput {
@@ -77,13 +78,6 @@ export function targetAlertText(t: TargetFactsInput): AlertText {
   };
 }
 
-export const WARNING_LEVEL: Record<string, { zh: string; en: string; grade: string }> = {
-  blue: { zh: '蓝色', en: 'blue', grade: '四级' },
-  yellow: { zh: '黄色', en: 'yellow', grade: '三级' },
-  orange: { zh: '橙色', en: 'orange', grade: '二级' },
-  red: { zh: '红色', en: 'red', grade: '一级' },
-};
-
 export interface WarningFactsInput {
   level: string;
   areaZh: string;
@@ -101,7 +95,7 @@ const FIREWORKS_EN =
   'While a heavy-pollution warning is in force, selling and setting off fireworks is banned district-wide (001:534).';
 
 export function warningAlertText(w: WarningFactsInput): AlertText {
-  const l = WARNING_LEVEL[w.level] ?? { zh: w.level, en: w.level, grade: '' };
+  const l = WARNING_LEVEL_LABELS[w.level as WarningLevelKey] ?? { zh: w.level, en: w.level, grade: '' };
   const startZh = formatShanghai(w.startsAt, 'M月d日H时');
   const startEn = formatShanghai(w.startsAt, 'MM-dd HH:mm');
   const lifted = w.liftedAt;
@@ -165,9 +159,9 @@ export interface DeliveryFailureInput {
 }
 
 export function deliveryFailureText(f: DeliveryFailureInput): AlertText {
-  const channelZh = f.channel === 'email' ? '邮件' : '短信';
+  const channelZh = CHANNEL_LABELS[f.channel].zh;
   const fallbackZh = f.fallback
-    ? `已改用${f.fallback === 'email' ? '邮件' : '短信'}发送。`
+    ? `已改用${CHANNEL_LABELS[f.fallback].zh}发送。`
     : '该联系人没有其他可用渠道，请人工联系。';
   const fallbackEn = f.fallback
     ? `The ${f.fallback} channel was used instead.`

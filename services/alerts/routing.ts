@@ -7,7 +7,8 @@
  * valid in the alert's year, because officials rotate (2021: 倪德才; 2024: 王翔宇, 姚伟龙).
  */
 import type { Queryable } from '../db/queryable.js';
-import { clockWindowFromTimes, type ClockWindow } from '../notify/quiet-hours.js';
+import type { PlanRecipient } from '../notify/plan-deliveries.js';
+import { clockWindowFromTimes } from '../notify/quiet-hours.js';
 import {
   areaUnits,
   commandUnits,
@@ -19,13 +20,8 @@ import {
 
 export type RecipientRole = 'main' | 'assist' | 'lead' | 'leadership' | 'command' | 'area' | 'ops';
 
-export interface Recipient {
-  contactId: string;
+export interface Recipient extends PlanRecipient {
   role: RecipientRole;
-  email: string | null;
-  mobile: string | null;
-  locale: 'zh-CN' | 'en';
-  quiet: ClockWindow | null;
 }
 
 export interface TargetRouting {

@@ -46,7 +46,9 @@ export async function runAlertSweep(
   };
 
   await part('deferred', () => releaseDeferred(deps.db, now));
-  await part('leases', () => recoverExpiredLeases(deps.db, ctx));
+  await part('leases', () =>
+    recoverExpiredLeases(deps.db, { now, settings: deps.settings, outcomes: deps.outcomes }),
+  );
   await part('escalation', () => escalateDue(deps.db, ctx));
   await part('recovered', async () => {
     const results = await resolveRecovered(deps.db, ctx, await recoveringTargetKeys(deps.db, 500));

@@ -8,7 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { registerAlertAckRoutes } from '../alerts/ack-route.js';
+import { registerAlertAckRoutes } from './routes/alert-ack.js';
 import { ensureInitialAdmin } from '../auth/initial-admin.js';
 import { errorMessage } from '../errors.js';
 import { metrics } from '../metrics/metrics.js';

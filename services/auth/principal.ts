@@ -79,6 +79,12 @@ export function assertScopeReadable(
   throw new ForbiddenError(`this account may only read data of ${p.areaId}`);
 }
 
+/** The district whose reports `p` lists: the one asked for (if readable), else an area user's own district. */
+export function reportDistrictFilter(p: Principal, requested: string | undefined): string | null {
+  if (requested) assertScopeReadable(p, { areaId: null, districtId: requested });
+  return requested ?? (p.role === 'area' ? p.districtId : null);
+}
+
 export function assertAreaReadable(p: Principal, areaId: string): void {
   assertScopeReadable(p, { areaId });
 }

@@ -37,5 +37,12 @@ export function createPool(opts: PoolOptions): pg.Pool {
   pool.on('error', (err) => {
     process.emitWarning(`postgres idle client error: ${err.message}`);
   });
+  // The pool listens for errors only on idle clients. A checked-out client (a bulk load, an ingest batch, a
+  // transaction) that loses its connection emits 'error' with nobody listening, and Node ends the process
+  // (issue #20). Every client gets a listener of its own: the loss reaches the holder as the failure of its
+  // running or next query (which fails its batch), and the pool discards the dead client when it comes back.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }

@@ -33,7 +33,7 @@ export function progressLine(
 }
 
 function reasonLabel(code: string): string {
-  return isRefusalCode(code) ? `${REFUSAL_REASONS[code][0]} (${code})` : code;
+  return isRefusalCode(code) ? `${REFUSAL_REASONS[code].zh} (${code})` : code;
 }
 
 export function summaryLines(s: DemoSummary): string[] {

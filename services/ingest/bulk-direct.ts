@@ -1,7 +1,7 @@
 /**
- * The bulk path's fast case: validated rows are COPYed straight into `measurement`, with no staging table and
- * no set-based move — the common history back-fill, where every key is new, costs about what a plain COPY
- * costs. It is optimistic and gives up (the caller rolls back to the savepoint and takes the staged path,
+ * The bulk path's fast case: validated rows are COPYed straight into `measurement` (the store's
+ * copyIntoMeasurement), with no staging table and no set-based move — the common history back-fill, where every
+ * key is new, costs about what a plain COPY costs. It is optimistic and gives up (the caller rolls back to the savepoint and takes the staged path,
  * which handles everything) as soon as the load is not that case:
  *  - a key already stored, or twice in the delivery: the primary key refuses it (23505);
  *  - a month without its partition (plain mode): partitions are made before the COPY from the first chunk's
@@ -10,13 +10,12 @@
  * Memory stays bounded: a record is validated, written to the COPY stream (which applies backpressure) and
  * forgotten; only refusals (bounded) and the rollup keys (bounded, see rollup-keys.ts) are kept.
  */
-import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { isPgError, PG } from '../db/pg-errors.js';
+import { copyIntoMeasurement, measurementCopyLine, measurementCopyTail } from '../store/measurement-copy.js';
 import { ensurePartitionsFor } from '../store/measurement-queries.js';
-import { queueRollupKeys, queueRollupKeysOfBatch } from './bulk-queries.js';
+import { queueRollupKeyRuns, queueRollupKeysOfBatch } from '../store/rollup-queue-writes.js';
 import type { SourceRecord } from './record-kind.js';
 import { insertRefusedRows, type RefusedRowInput } from './refused-queries.js';
 import type { RollupKeys } from './rollup-keys.js';
@@ -37,19 +36,6 @@ export interface DirectResult {
 
 class GiveUp extends Error {}
 
-/** COPY text format: backslash, tab, newline and carriage return are escaped; \N is NULL. */
-export function copyText(s: string): string {
-  return /[\\\t\n\r]/.test(s)
-    ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : s;
-}
-
-/** A text[] literal: every element quoted, `"` and `\` escaped for the array parser. */
-function arrayLiteral(items: readonly string[]): string {
-  if (items.length === 0) return '{}';
-  return `{${items.map((f) => `"${f.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-}
-
 /**
  * Tries the fast case inside the caller's transaction. Returns null, with everything it wrote rolled back,
  * when the load is not a fresh one; throws only for real failures.
@@ -67,7 +53,7 @@ export async function tryDirectCopy(
   const refused: RefusedRowInput[] = [];
   let received = 0;
   const valid = new ValidRows(keys);
-  const tail = `\t${copyText(meta.sourceId)}\t${meta.batchId}\n`;
+  const tail = measurementCopyTail(meta);
 
   const lines = (chunk: SourceRecord<RawMeasurement>[]): string => {
     let buf = '';
@@ -79,10 +65,8 @@ export async function tryDirectCopy(
         refused.push({ rowNumber: rec.row, raw: rec.raw, reasonCode: v.code, reasonDetail: v.detail });
         continue;
       }
-      const r = v.row;
-      valid.add(r);
-      const flags = r.flags && r.flags.length > 0 ? copyText(arrayLiteral(r.flags)) : '{}';
-      buf += `${r.ts.toISOString()}\t${copyText(r.seriesId)}\t${r.metricId}\t${r.value}\t${flags}\t${r.dataVersion}${tail}`;
+      valid.add(v.row);
+      buf += measurementCopyLine(v.row, tail);
     }
     return buf;
   };
@@ -103,17 +87,12 @@ export async function tryDirectCopy(
         if (buf) yield buf;
       }
     }
-    const copy = client.query(
-      copyFrom(
-        `COPY measurement (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id) FROM STDIN`,
-      ),
-    );
     // Two chunks in flight at most: memory stays flat while PostgreSQL takes its time.
-    await pipeline(Readable.from(rest(), { highWaterMark: 2 }), copy);
+    const inserted = await copyIntoMeasurement(client, Readable.from(rest(), { highWaterMark: 2 }));
     await client.query('RELEASE SAVEPOINT direct_copy');
     const t1 = performance.now();
     const keyLines = keys.lines();
-    if (keyLines !== null) await queueRollupKeys(client, keyLines);
+    if (keyLines !== null) await queueRollupKeyRuns(client, keyLines);
     else await queueRollupKeysOfBatch(client, meta.batchId, new Date(valid.min), new Date(valid.max));
     const t2 = performance.now();
     for (let i = 0; i < refused.length; i += REFUSAL_PAGE)
@@ -126,7 +105,7 @@ export async function tryDirectCopy(
       );
     return {
       received,
-      inserted: copy.rowCount,
+      inserted,
       refused,
       newest: valid.newest,
       timingsMs: { stream: t1 - t0, move: t2 - t1, refusals: performance.now() - t2 },

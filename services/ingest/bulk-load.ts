@@ -2,9 +2,10 @@
  * The bulk path, for large loads (a year of hourly data for hundreds of stations). New data — a history
  * back-fill — is COPYed straight into `measurement` (bulk-direct.ts). Anything else (a key already stored or
  * repeated in the delivery, a chunk reaching back before the partitions made for the first, many refusals)
- * takes the staged route: records are validated in JS as they stream from the file and COPYed into a temporary
+ * takes the staged route: records are validated in JS as they stream from the file and COPYed into the store's
  * staging table — refused rows included, with their raw content and reason — then moved into `measurement` by
- * one set-based INSERT … ON CONFLICT that also refuses in-batch duplicates and queues the rollups. Memory stays
+ * one set-based INSERT … ON CONFLICT that also refuses in-batch duplicates and queues the rollups (both
+ * writes are the store's: store/measurement-stage.ts). Memory stays
  * bounded whatever the file size: a record is validated, written to the COPY stream (which applies
  * backpressure) and forgotten.
  *
@@ -12,13 +13,19 @@
  * set-based step refuses (duplicates, provisional values under audited ones) are rare; their raw content is
  * recovered by reading the file a second time, only when there are any.
  */
-import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { isPgError, PG } from '../db/pg-errors.js';
 import { errorMessage } from '../errors.js';
 import { ensurePartitionsFor } from '../store/measurement-queries.js';
+import {
+  copyIntoStage,
+  createStage,
+  listStageRefusals,
+  moveStageIntoMeasurement,
+  refuseSupersededInStage,
+  stageRefusedLine,
+  stageValidLine,
+} from '../store/measurement-stage.js';
 import type { Clock } from '../time/shanghai.js';
 import {
   failBatch,
@@ -28,18 +35,8 @@ import {
   openBatch,
   type BatchCounts,
 } from './batch-queries.js';
-import { copyText, tryDirectCopy } from './bulk-direct.js';
-import {
-  analyzeStage,
-  createStage,
-  insertFreshStage,
-  stageOverlapsMeasurement,
-  listStageRefusals,
-  moveStageIntoMeasurement,
-  refuseSupersededInStage,
-  STAGE_COPY_COLUMNS,
-  insertStageValidationRefusals,
-} from './bulk-queries.js';
+import { tryDirectCopy } from './bulk-direct.js';
+import { insertStageValidationRefusals } from './bulk-queries.js';
 import { REFUSAL_SAMPLE, type IngestInput, type IngestResult } from './ingest-records.js';
 import type { SourceRecord } from './record-kind.js';
 import { refuse } from './refusal-reasons.js';
@@ -79,16 +76,12 @@ async function* stageLines(
     for (const rec of chunk) {
       stats.received += 1;
       const seq = stats.received;
-      const rowNumber = rec.row === null ? '\\N' : String(rec.row);
       const v = validateMeasurement(rec.raw, ref, now, limits);
       if (v.ok) {
-        const r = v.row;
-        const day = stats.valid.add(r);
-        const flags = r.flags && r.flags.length > 0 ? copyText(r.flags.join(',')) : '';
-        buf += `${seq}\t${rowNumber}\t${r.ts.toISOString()}\t${day}\t${copyText(r.seriesId)}\t${r.metricId}\t${r.value}\t${flags}\t${r.dataVersion}\t\\N\t\\N\t\\N\n`;
+        buf += stageValidLine(seq, rec.row, v.row, stats.valid.add(v.row));
       } else {
         stats.refusedByValidation += 1;
-        buf += `${seq}\t${rowNumber}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${v.code}\t${copyText(v.detail)}\t${copyText(JSON.stringify(rec.raw))}\n`;
+        buf += stageRefusedLine(seq, rec.row, v, rec.raw);
       }
     }
     if (buf) yield buf;
@@ -163,11 +156,10 @@ export async function bulkIngest(
     }
     await createStage(client);
     const t0 = performance.now();
-    const copy = client.query(copyFrom(`COPY ingest_stage (${STAGE_COPY_COLUMNS}) FROM STDIN`));
     // Two chunks in flight at most: memory stays flat while PostgreSQL takes its time.
-    await pipeline(
+    await copyIntoStage(
+      client,
       Readable.from(stageLines(openRecords(), ref, now, limits, stats), { highWaterMark: 2 }),
-      copy,
     );
 
     const t1 = performance.now();
@@ -176,7 +168,7 @@ export async function bulkIngest(
     if (stats.valid.good > 0) {
       // On another connection, committed on its own: creating a partition locks the parent table.
       await ensurePartitionsFor(pool, new Date(stats.valid.min), new Date(stats.valid.max));
-      moved = await moveStage(
+      moved = await moveStageIntoMeasurement(
         client,
         { sourceId: input.sourceId, batchId },
         new Date(stats.valid.min),
@@ -215,35 +207,6 @@ export async function bulkIngest(
   } finally {
     client.release();
   }
-}
-
-/**
- * New data (the usual bulk load: history) goes in with a plain INSERT, about twice as fast as the general
- * upsert; a delivery with already-stored keys takes the general path. Duplicates inside the delivery (or a
- * concurrent writer storing one of our keys meanwhile) make the plain INSERT fail: it is rolled back to its
- * savepoint and the general path, which refuses duplicates one by one, runs instead.
- */
-async function moveStage(
-  client: pg.PoolClient,
-  meta: { sourceId: string; batchId: number },
-  from: Date,
-  to: Date,
-  rollupKeys: string | null,
-): Promise<{ inserted: number; updated: number; duplicates: number }> {
-  await analyzeStage(client);
-  // Duplicates are rare: rather than a check that costs every load, they make the plain INSERT fail.
-  if (!(await stageOverlapsMeasurement(client, from, to))) {
-    await client.query('SAVEPOINT fresh_insert');
-    try {
-      const inserted = await insertFreshStage(client, meta, rollupKeys);
-      await client.query('RELEASE SAVEPOINT fresh_insert');
-      return { inserted, updated: 0, duplicates: 0 };
-    } catch (err) {
-      if (!isPgError(err, PG.UNIQUE_VIOLATION)) throw err;
-      await client.query('ROLLBACK TO SAVEPOINT fresh_insert');
-    }
-  }
-  return moveStageIntoMeasurement(client, meta);
 }
 
 /**

@@ -56,7 +56,7 @@ export class RollupKeys {
   }
 
   /**
-   * One line per run — series, metric, first and last day separated by \x1f — for queueRollupKeys; null when
+   * One line per run — series, metric, first and last day separated by \x1f — for queueRollupKeyRuns; null when
    * there were too many to keep. Runs may overlap (an earlier day arriving after a later run began): the
    * queue's key absorbs the repeats.
    */

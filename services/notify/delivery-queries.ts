@@ -1,6 +1,5 @@
 /** Delivery rows and their attempts: one named function per statement. */
 import type { Queryable } from '../db/queryable.js';
-import type { OutboxMessage } from '../outbox/outbox.js';
 
 export type DeliveryStatus =
   'pending' | 'deferred' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'digested' | 'unknown';
@@ -31,15 +30,8 @@ export interface DeliveryRow {
   created_at: Date;
 }
 
-/** BullMQ keeps a finished job's id for a while: every (re)enqueue of a delivery gets a fresh job id. */
-export function sendDeliveryOutbox(deliveryId: number, enqueued: number): OutboxMessage {
-  return {
-    queue: 'deliveries',
-    jobName: 'send-delivery',
-    jobId: `delivery__${deliveryId}__${enqueued}`,
-    payload: { deliveryId },
-  };
-}
+// The send-delivery message (name, queue, job id) is the outbox catalogue's; re-exported for notify's callers.
+export { sendDeliveryOutbox } from '../outbox/messages.js';
 
 export async function getDelivery(db: Queryable, id: number): Promise<DeliveryRow | null> {
   const { rows } = await db.query<DeliveryRow>(`SELECT * FROM delivery WHERE id = $1`, [id]);
@@ -85,36 +77,32 @@ export async function claimPending(
   return rows[0] ?? null;
 }
 
-/**
- * Accepted: the delivery, its attempt (with the provider's id) and — a contact reachable again — the
- * resolution of the operational alert about earlier failures to reach it (operational-alerts.ts key), in
- * one statement on the hot path.
- */
+/** Accepted: the delivery and its attempt (with the provider's id), in one statement on the hot path. */
 export async function recordAccepted(
   db: Queryable,
-  d: { id: number; attemptNo: number; providerMessageId: string; response: string; opsKey: string; at: Date },
+  d: { id: number; attemptNo: number; providerMessageId: string; response: string; at: Date },
 ): Promise<void> {
   await db.query(
     `WITH s AS (
        UPDATE delivery SET status = 'sent', sent_at = $3, provider_message_id = $2, lease_until = NULL,
               last_error = NULL, last_error_code = NULL, updated_at = $3
         WHERE id = $1 RETURNING id
-     ), t AS (
-       INSERT INTO delivery_attempt (delivery_id, attempt_no, at, finished_at, outcome, response, provider_message_id)
-       VALUES ($1, $4, $3, $3, 'sent', $5, $2)
-       ON CONFLICT (delivery_id, attempt_no) DO UPDATE
-         SET finished_at = $3, outcome = 'sent', response_code = NULL, response = $5, provider_message_id = $2
-     ), o AS (
-       UPDATE alert SET state = 'resolved', resolved_at = $3, resolved_reason = 'delivery ' || $1 || ' succeeded',
-              next_escalation_at = NULL, updated_at = $3
-        WHERE dedupe_key = $6 AND state IN ('firing', 'acknowledged') RETURNING id
-     ), e AS (
-       INSERT INTO alert_event (alert_id, kind, detail, at)
-       SELECT id, 'resolved', jsonb_build_object('reason', 'delivery ' || $1 || ' succeeded'), $3 FROM o
      )
-     SELECT 1`,
-    [d.id, d.providerMessageId, d.at, d.attemptNo, d.response.slice(0, 2000), d.opsKey],
+     INSERT INTO delivery_attempt (delivery_id, attempt_no, at, finished_at, outcome, response, provider_message_id)
+     VALUES ($1, $4, $3, $3, 'sent', $5, $2)
+     ON CONFLICT (delivery_id, attempt_no) DO UPDATE
+       SET finished_at = $3, outcome = 'sent', response_code = NULL, response = $5, provider_message_id = $2`,
+    [d.id, d.providerMessageId, d.at, d.attemptNo, d.response.slice(0, 2000)],
   );
+}
+
+/** The items (alert ids) a digest gathered, in no particular order (the message source orders them). */
+export async function digestItemIds(db: Queryable, digestId: number): Promise<number[]> {
+  const { rows } = await db.query<{ alert_id: number }>(
+    `SELECT alert_id FROM delivery WHERE digest_id = $1 AND alert_id IS NOT NULL`,
+    [digestId],
+  );
+  return rows.map((r) => r.alert_id);
 }
 
 export async function insertAttempt(

@@ -4,7 +4,7 @@
  * leadership), resolved:1, level:orange / lifted (heavy-pollution warnings), digest:<day> — with
  * "~fallback" appended when it is the fallback channel of a failed delivery.
  */
-import type { AlertRow } from '../alerts/alert-queries.js';
+import type { MessageItem } from './message.js';
 
 export type StepKind =
   'open' | 'breached' | 'escalation' | 'deadline' | 'resolved' | 'warning' | 'warning_lifted' | 'digest';
@@ -44,11 +44,11 @@ export interface Words {
   intro: string;
 }
 
-export function wordsFor(alert: AlertRow, role: string, kind: StepKind, en: boolean, now: Date): Words {
-  const title = en ? alert.title_en : alert.title_zh;
+export function wordsFor(alert: MessageItem, role: string, kind: StepKind, en: boolean, now: Date): Words {
+  const title = en ? alert.titleEn : alert.titleZh;
   const bare = bareTitle(title);
   const deadline = String(alert.facts.deadline ?? '');
-  const hours = hoursSince(alert.fired_at, now);
+  const hours = hoursSince(alert.firedAt, now);
   switch (kind) {
     case 'escalation':
       return en

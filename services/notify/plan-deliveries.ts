@@ -10,20 +10,30 @@
  * the sweep releases it). Digest mode: one e-mail item per person, gathered by the daily digest.
  */
 import type { Queryable } from '../db/queryable.js';
-import type { Recipient, RecipientRole } from '../alerts/routing.js';
+import { sendDeliveryOutboxColumnsSql } from '../outbox/messages.js';
 import { nextSendableInstant, type ClockWindow } from './quiet-hours.js';
+
+/** One person to reach; the role (main, assist, lead, ...) is the planner's word, stored on the delivery. */
+export interface PlanRecipient {
+  contactId: string;
+  role: string;
+  email: string | null;
+  mobile: string | null;
+  locale: 'zh-CN' | 'en';
+  quiet: ClockWindow | null;
+}
 
 export interface PlanStep {
   /** null for a digest's own fallback (a digest belongs to no single alert). */
   alertId: number | null;
   step: string;
-  recipients: readonly Recipient[];
+  recipients: readonly PlanRecipient[];
   /** Urgent SMS ignores working and quiet hours. */
   urgent: boolean;
   /** Gather into the daily digest instead of sending one message each. */
   digest: boolean;
   /** Roles that get SMS in addition to e-mail. */
-  smsRoles: ReadonlySet<RecipientRole>;
+  smsRoles: ReadonlySet<string>;
   /** Never SMS (e.g. a resolution notice), unless the person has no e-mail. */
   emailOnly?: boolean;
   fallbackOf?: number | null;
@@ -37,7 +47,7 @@ export interface PlanContext {
 
 interface Row {
   recipientId: string;
-  role: RecipientRole;
+  role: string;
   channel: 'email' | 'sms';
   address: string;
   locale: string;
@@ -108,9 +118,9 @@ export async function planDeliveries(db: Queryable, s: PlanStep, ctx: PlanContex
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id, status, mode
      ), o AS (
-       -- The same job id as sendDeliveryOutbox(id, 1) (delivery-queries.ts).
+       -- The same message as sendDeliveryOutbox(id, 1) (services/outbox/messages.ts).
        INSERT INTO outbox (queue, job_name, job_id, payload)
-       SELECT 'deliveries', 'send-delivery', 'delivery__' || id || '__1', jsonb_build_object('deliveryId', id)
+       SELECT ${sendDeliveryOutboxColumnsSql('id', '1')}
          FROM d WHERE status = 'pending' AND mode = 'immediate'
        RETURNING id
      )

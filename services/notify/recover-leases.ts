@@ -13,15 +13,13 @@
  *    operational alert per sweep lists them for a person to check — no duplicate, but lost when the server
  *    had not yet taken the final "." (the crash test shows both windows are real under load).
  * A delivery interrupted DELIVERY_MAX_ATTEMPTS times is failed for good (a message that kills workers).
+ * Failed and held deliveries are reported to ctx.outcomes (the planner raises the operational alerts).
  */
 import type pg from 'pg';
-import { getAlert } from '../alerts/alert-queries.js';
-import type { AlertSettings } from '../alerts/alert-settings.js';
-import { raiseOpsAlert } from '../alerts/operational-alerts.js';
-import { withTransaction, type Queryable } from '../db/queryable.js';
+import { withTransaction } from '../db/queryable.js';
 import { writeOutbox } from '../outbox/outbox.js';
 import { ChannelError } from './channel-error.js';
-import { recordPermanentFailure } from './delivery-outcomes.js';
+import { recordPermanentFailure, type OutcomeContext } from './delivery-outcomes.js';
 import {
   finishAttempt,
   lockExpiredLeases,
@@ -38,9 +36,11 @@ export type RecoverResult = {
   outboxIds: number[];
 };
 
-type Ctx = { now: Date; settings: AlertSettings; smsEnabled: boolean };
-
-export async function recoverExpiredLeases(db: pg.Pool, ctx: Ctx, limit = 500): Promise<RecoverResult> {
+export async function recoverExpiredLeases(
+  db: pg.Pool,
+  ctx: OutcomeContext,
+  limit = 500,
+): Promise<RecoverResult> {
   return withTransaction(db, async (tx) => {
     const result: RecoverResult = { resent: 0, held: 0, failed: 0, outboxIds: [] };
     const held: DeliveryRow[] = [];
@@ -55,14 +55,13 @@ export async function recoverExpiredLeases(db: pg.Pool, ctx: Ctx, limit = 500): 
         at: ctx.now,
       });
       if (d.attempts >= ctx.settings.maxAttempts) {
-        const alert = d.alert_id === null ? null : await getAlert(tx, d.alert_id);
         const err = new ChannelError(
           `interrupted ${d.attempts} times`,
           d.channel === 'email' ? 'smtp' : 'sms',
           false,
           'interrupted',
         );
-        result.outboxIds.push(...(await recordPermanentFailure(tx, d, alert, err, ctx)));
+        result.outboxIds.push(...(await recordPermanentFailure(tx, d, err, ctx)));
         result.failed += 1;
       } else if (d.channel === 'email' && d.data_sent_at && ctx.settings.emailAmbiguousPolicy === 'hold') {
         await markFinal(tx, d.id, {
@@ -80,30 +79,7 @@ export async function recoverExpiredLeases(db: pg.Pool, ctx: Ctx, limit = 500): 
         result.resent += 1;
       }
     }
-    if (held.length > 0) result.outboxIds.push(...(await raiseHeld(tx, held, ctx)));
+    if (held.length > 0) result.outboxIds.push(...(await ctx.outcomes.held(tx, held, ctx.now)));
     return result;
   });
-}
-
-/** One operational alert for the e-mails of this sweep whose fate only the mail server knows. */
-async function raiseHeld(tx: Queryable, held: readonly DeliveryRow[], ctx: Ctx): Promise<number[]> {
-  const list = held.map((d) => `${d.id}（${d.recipient_id}，Message-ID ${d.message_id ?? '?'}）`).join('；');
-  const listEn = held.map((d) => `${d.id} (${d.recipient_id}, Message-ID ${d.message_id ?? '?'})`).join('; ');
-  const r = await raiseOpsAlert(
-    tx,
-    {
-      kind: 'operational',
-      dedupeKey: `ops|ambiguous|${held[0]!.id}`,
-      condition: 'unknown',
-      text: {
-        titleZh: `【发送状态待核实】${held.length} 封邮件在发送中工作进程中断`,
-        titleEn: `[Check delivery] ${held.length} e-mail(s) interrupted mid-send`,
-        bodyZh: `以下投递的邮件已完整交给邮件服务器，但工作进程在收到服务器答复前中断，无法确认是否已被接收；为避免重复，系统不自动重发。请在邮件服务器日志中按 Message-ID 核实：${list}`,
-        bodyEn: `These e-mails were handed to the mail server in full, but the worker stopped before the answer was recorded; to avoid duplicates they are not resent. Please check the mail server log by Message-ID: ${listEn}`,
-        facts: { whatZh: `${held.length}封邮件状态待核实`, whatEn: `${held.length} e-mail(s) to check` },
-      },
-    },
-    ctx,
-  );
-  return r.outboxIds;
 }

@@ -3,7 +3,8 @@
  * English for en contacts (nodemailer encodes the UTF-8 subject and body). Every alert e-mail carries the
  * acknowledgement link while the alert is firing, and says who acknowledged it when it no longer is.
  */
-import type { AlertRow } from '../alerts/alert-queries.js';
+import { ALERT_STATE_LABELS, labelOf } from '../labels/catalogue.js';
+import type { MessageItem } from './message.js';
 import { formatShanghai } from '../time/shanghai.js';
 import type { DeliveryRow } from './delivery-queries.js';
 import { parseStep, wordsFor } from './message-parts.js';
@@ -16,22 +17,15 @@ export interface RenderedEmail {
 
 export interface EmailRenderInput {
   delivery: Pick<DeliveryRow, 'step' | 'recipient_role' | 'locale'>;
-  alert: AlertRow | null;
+  alert: MessageItem | null;
   /** The alerts a digest gathers. */
-  items?: readonly AlertRow[];
+  items?: readonly MessageItem[];
   /** An acknowledgement link for this recipient, or null when the alert cannot be acknowledged. */
-  ackLink: (alert: AlertRow) => string | null;
+  ackLink: (alert: MessageItem) => string | null;
   now: Date;
 }
 
-const STATE: Record<string, { zh: string; en: string }> = {
-  firing: { zh: '待确认', en: 'awaiting acknowledgement' },
-  acknowledged: { zh: '已确认', en: 'acknowledged' },
-  resolved: { zh: '已恢复', en: 'resolved' },
-  closed: { zh: '已关闭', en: 'closed' },
-};
-
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
@@ -41,7 +35,7 @@ export function escapeHtml(s: string): string {
 const FOOTER_ZH = '本邮件由 envwatch 环境目标监测系统自动发送，请勿直接回复。';
 const FOOTER_EN = 'Sent automatically by envwatch, the environmental target monitor. Please do not reply.';
 
-function ackLine(alert: AlertRow, link: string | null, en: boolean): { text: string; html: string } {
+function ackLine(alert: MessageItem, link: string | null, en: boolean): { text: string; html: string } {
   if (alert.state === 'firing' && link) {
     const label = en ? 'Acknowledge this alert' : '确认收到（点击链接）';
     return {
@@ -49,11 +43,11 @@ function ackLine(alert: AlertRow, link: string | null, en: boolean): { text: str
       html: `<p><a href="${escapeHtml(link)}">${escapeHtml(label)}</a></p>`,
     };
   }
-  if (alert.acknowledged_at) {
-    const at = formatShanghai(alert.acknowledged_at);
+  if (alert.acknowledgedAt) {
+    const at = formatShanghai(alert.acknowledgedAt);
     const t = en
-      ? `Acknowledged by ${alert.acknowledged_by ?? '?'} at ${at}.`
-      : `已由 ${alert.acknowledged_by ?? '?'} 于 ${at} 确认。`;
+      ? `Acknowledged by ${alert.acknowledgedBy ?? '?'} at ${at}.`
+      : `已由 ${alert.acknowledgedBy ?? '?'} 于 ${at} 确认。`;
     return { text: t, html: `<p>${escapeHtml(t)}</p>` };
   }
   return { text: '', html: '' };
@@ -80,12 +74,12 @@ export function renderEmail(input: EmailRenderInput): RenderedEmail {
   const alert = input.alert;
   if (!alert) throw new Error(`delivery step ${input.delivery.step} has no alert`);
   const words = wordsFor(alert, input.delivery.recipient_role, kind, en, input.now);
-  const body = en ? alert.body_en : alert.body_zh;
+  const body = en ? alert.bodyEn : alert.bodyZh;
   const ack =
     kind === 'resolved' || kind === 'warning_lifted'
       ? { text: '', html: '' }
       : ackLine(alert, input.ackLink(alert), en);
-  const reference = en ? `\n(Chinese title: ${alert.title_zh})` : '';
+  const reference = en ? `\n(Chinese title: ${alert.titleZh})` : '';
   const footer = en ? FOOTER_EN : FOOTER_ZH;
   const text = [words.intro, '', body + reference, '', ack.text, '', `— ${footer}`]
     .filter((l, i, a) => l !== '' || a[i - 1] !== '')
@@ -113,8 +107,8 @@ function renderDigest(input: EmailRenderInput, en: boolean): RenderedEmail {
   const lines: string[] = [];
   const rows: string[] = [];
   items.forEach((a, i) => {
-    const state = STATE[a.state] ?? { zh: a.state, en: a.state };
-    const title = en ? a.title_en : a.title_zh;
+    const state = labelOf(ALERT_STATE_LABELS, a.state);
+    const title = en ? a.titleEn : a.titleZh;
     const link = a.state === 'firing' ? input.ackLink(a) : null;
     lines.push(
       `${i + 1}. ${title} — ${en ? state.en : state.zh}${link ? `\n   ${en ? 'Acknowledge' : '确认'}: ${link}` : ''}`,

@@ -1,12 +1,12 @@
 /** Picks the approved SMS template for a delivery step and fills its variables from the alert's facts. */
-import type { AlertRow } from '../alerts/alert-queries.js';
+import type { MessageItem } from './message.js';
 import type { DeliveryRow } from './delivery-queries.js';
 import { hoursSince, parseStep } from './message-parts.js';
 import { renderSms, type RenderedSms, type SmsTemplateName } from './sms-templates.js';
 
 export interface SmsRenderInput {
   delivery: Pick<DeliveryRow, 'step' | 'locale'>;
-  alert: AlertRow | null;
+  alert: MessageItem | null;
   digestCount?: number;
   signName: string;
   codes: Readonly<Record<string, string>>;
@@ -44,7 +44,7 @@ export function renderSmsFor(input: SmsRenderInput): RenderedSms {
   const period = str(f.period);
   switch (kind) {
     case 'escalation':
-      return done('escalation', { scope, target, status, hours: String(hoursSince(a.fired_at, input.now)) });
+      return done('escalation', { scope, target, status, hours: String(hoursSince(a.firedAt, input.now)) });
     case 'deadline':
       return done('deadline', { scope, target, deadline: str(f.deadline) });
     case 'resolved':

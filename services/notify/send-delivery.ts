@@ -12,16 +12,17 @@
  * "."), and only a crash after that point is ambiguous (EMAIL_AMBIGUOUS_POLICY).
  */
 import { randomBytes } from 'node:crypto';
-import { getAlert, type AlertRow } from '../alerts/alert-queries.js';
-import type { AlertDeps } from '../alerts/alert-deps.js';
-import { ackUrl, createAckToken } from '../alerts/ack-token.js';
+import type pg from 'pg';
 import { withTransaction, type Queryable } from '../db/queryable.js';
 import { isPermanent } from '../errors.js';
-import { addDays, shanghaiDayStart, toShanghaiDay } from '../time/shanghai.js';
+import type { Logger } from '../logging.js';
+import { addDays, shanghaiDayStart, toShanghaiDay, type Clock } from '../time/shanghai.js';
 import { ChannelError } from './channel-error.js';
+import type { NotifyChannels } from './channels.js';
 import {
   claimPending,
   countSmsForDay,
+  digestItemIds,
   getDelivery,
   lockAddress,
   markDataSent,
@@ -34,6 +35,7 @@ import {
   recordTemporaryFailure,
   type OutcomeContext,
 } from './delivery-outcomes.js';
+import type { DeliveryOutcomes, DeliverySettings, Message, MessageItem, MessageSource } from './message.js';
 import { parseStep } from './message-parts.js';
 import { renderEmail } from './render-email.js';
 import { renderSmsFor } from './render-sms.js';
@@ -46,31 +48,20 @@ export interface SendResult {
   outboxIds: number[];
 }
 
-/** A message that no longer makes sense is not sent: the alert moved on since it was planned. */
-export function isStillRelevant(d: Pick<DeliveryRow, 'step'>, alert: AlertRow | null): boolean {
-  if (!alert) return true; // a digest
-  if (alert.state === 'closed') return false;
-  const { kind } = parseStep(d.step);
-  // Steps end in the alert revision they were planned for; an older one belongs to a past firing (target
-  // alerts reopen) or a superseded warning level.
-  const revision = Number(/:(\d+)(?:~fallback)?$/.exec(d.step)?.[1] ?? alert.revision);
-  if (revision < alert.revision) return false;
-  switch (kind) {
-    case 'escalation':
-    case 'deadline':
-      return alert.state === 'firing'; // acknowledgement stops escalation
-    case 'open':
-      // Someone of the unit acknowledged: colleagues' messages still waiting (night-time SMS) are moot.
-      return alert.kind === 'target'
-        ? alert.state === 'firing'
-        : alert.state === 'firing' || alert.state === 'acknowledged';
-    case 'breached':
-    case 'warning':
-      // A worsening to a breach, a warning level: news even after an acknowledgement.
-      return alert.state === 'firing' || alert.state === 'acknowledged';
-    default:
-      return true;
-  }
+/** What sending needs from the runtime; AlertDeps (alerts/alert-deps.ts) is one. */
+export interface NotifyDeps {
+  db: pg.Pool;
+  clock: Clock;
+  channels: NotifyChannels;
+  logger: Logger;
+  settings: DeliverySettings;
+  smsCodes: Readonly<Record<string, string>>;
+  /** The domain of MAIL_FROM, for Message-IDs. */
+  mailDomain: string;
+  /** What a delivery says, from the layer that planned it. */
+  messages: MessageSource;
+  /** What a delivery's end means, decided by the layer that planned it. */
+  outcomes: DeliveryOutcomes;
 }
 
 function newMessageId(d: DeliveryRow, mailDomain: string): string {
@@ -79,7 +70,7 @@ function newMessageId(d: DeliveryRow, mailDomain: string): string {
 }
 
 type Claim =
-  { kind: 'claimed'; delivery: DeliveryRow; alert: AlertRow | null } | { kind: 'done'; result: SendResult };
+  { kind: 'claimed'; delivery: DeliveryRow; message: Message } | { kind: 'done'; result: SendResult };
 
 const done = (outcome: SendOutcome, outboxIds: number[] = []): Claim => ({
   kind: 'done',
@@ -92,7 +83,7 @@ const done = (outcome: SendOutcome, outboxIds: number[] = []): Claim => ({
  * conditional on 'pending' (acknowledgement cancels, another worker claims), so the claim is still exact.
  * SMS takes a transaction: the per-phone daily cap must be counted and the slot taken under one lock.
  */
-async function claim(deps: AlertDeps, id: number, ctx: OutcomeContext): Promise<Claim> {
+async function claim(deps: NotifyDeps, id: number, ctx: OutcomeContext): Promise<Claim> {
   const d = await getDelivery(deps.db, id);
   if (!d || d.status !== 'pending') return done('skipped');
   const now = ctx.now;
@@ -100,15 +91,14 @@ async function claim(deps: AlertDeps, id: number, ctx: OutcomeContext): Promise<
     await setasideIfPending(deps.db, d.id, { status: 'deferred', reason: null, at: now });
     return done('deferred');
   }
-  const alert = d.alert_id === null ? null : await getAlert(deps.db, d.alert_id);
-  if (!isStillRelevant(d, alert)) {
-    await setasideIfPending(deps.db, d.id, {
-      status: 'cancelled',
-      reason: `alert is ${alert?.state ?? 'gone'}`,
-      at: now,
-    });
+  const isDigest = parseStep(d.step).kind === 'digest';
+  const items = isDigest ? await digestItemIds(deps.db, d.fallback_of ?? d.id) : [];
+  const composed = await deps.messages.compose(deps.db, d, items);
+  if (!composed.send) {
+    await setasideIfPending(deps.db, d.id, { status: 'cancelled', reason: composed.reason, at: now });
     return done('cancelled');
   }
+  const message = composed.message;
   const claimArgs = {
     leaseUntil: new Date(now.getTime() + deps.settings.leaseMs),
     messageId: newMessageId(d, deps.mailDomain),
@@ -116,20 +106,20 @@ async function claim(deps: AlertDeps, id: number, ctx: OutcomeContext): Promise<
   };
   if (d.channel === 'email') {
     const claimed = await claimPending(deps.db, d.id, claimArgs);
-    return claimed ? { kind: 'claimed', delivery: claimed, alert } : done('skipped');
+    return claimed ? { kind: 'claimed', delivery: claimed, message } : done('skipped');
   }
   return withTransaction(deps.db, async (tx) => {
     const capped = await overDailyCap(tx, d, deps.settings.smsDailyCapPerPhone, now);
     const claimed = await claimPending(tx, d.id, claimArgs);
     if (!claimed) return done('skipped');
-    if (!capped) return { kind: 'claimed', delivery: claimed, alert };
+    if (!capped) return { kind: 'claimed', delivery: claimed, message };
     const err = new ChannelError(
       `daily SMS cap of ${deps.settings.smsDailyCapPerPhone} reached for this number`,
       'sms',
       false,
       'daily-cap',
     );
-    return done('failed', await recordPermanentFailure(tx, claimed, alert, err, ctx));
+    return done('failed', await recordPermanentFailure(tx, claimed, err, ctx));
   });
 }
 
@@ -140,29 +130,10 @@ async function overDailyCap(tx: Queryable, d: DeliveryRow, cap: number, now: Dat
   return sent >= cap;
 }
 
-async function digestItems(db: Queryable, digestId: number): Promise<AlertRow[]> {
-  const { rows } = await db.query<AlertRow>(
-    `SELECT a.* FROM delivery i JOIN alert a ON a.id = i.alert_id
-      WHERE i.digest_id = $1
-      ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, a.opened_at, a.id`,
-    [digestId],
-  );
-  return rows;
-}
-
-async function transmit(deps: AlertDeps, d: DeliveryRow, alert: AlertRow | null, now: Date) {
-  const isDigest = parseStep(d.step).kind === 'digest';
-  const items = isDigest ? await digestItems(deps.db, d.fallback_of ?? d.id) : [];
+async function transmit(deps: NotifyDeps, d: DeliveryRow, message: Message, now: Date) {
+  const { item: alert, items } = message;
   if (d.channel === 'email') {
-    const ackLink = (a: AlertRow) =>
-      ackUrl(
-        deps.settings.publicBaseUrl,
-        createAckToken(deps.settings.appSecret, {
-          alertId: a.id,
-          contactId: d.recipient_id,
-          expiresAt: now.getTime() + deps.settings.ackTokenTtlMs,
-        }),
-      );
+    const ackLink = (a: MessageItem) => message.ackLink(a, d.recipient_id, now);
     const mail = renderEmail({ delivery: d, alert, items, ackLink, now });
     const r = await deps.channels.email.send(
       {
@@ -201,18 +172,18 @@ async function transmit(deps: AlertDeps, d: DeliveryRow, alert: AlertRow | null,
   };
 }
 
-export async function sendDelivery(deps: AlertDeps, deliveryId: number): Promise<SendResult> {
+export async function sendDelivery(deps: NotifyDeps, deliveryId: number): Promise<SendResult> {
   const ctx = (): OutcomeContext => ({
     now: deps.clock.now(),
     settings: deps.settings,
-    smsEnabled: deps.channels.sms.enabled,
+    outcomes: deps.outcomes,
   });
   const c = await claim(deps, deliveryId, ctx());
   if (c.kind === 'done') return c.result;
-  const { delivery: d, alert } = c;
+  const { delivery: d, message } = c;
   let answer: { providerMessageId: string; response: string };
   try {
-    answer = await transmit(deps, d, alert, deps.clock.now());
+    answer = await transmit(deps, d, message, deps.clock.now());
   } catch (err) {
     const temporary = !isPermanent(err);
     deps.logger.warn(
@@ -226,13 +197,13 @@ export async function sendDelivery(deps: AlertDeps, deliveryId: number): Promise
       'delivery attempt failed',
     );
     return withTransaction(deps.db, async (tx) => {
-      if (temporary) return recordTemporaryFailure(tx, d, alert, err, ctx());
+      if (temporary) return recordTemporaryFailure(tx, d, err, ctx());
       return {
         outcome: 'failed' as const,
-        outboxIds: await recordPermanentFailure(tx, d, alert, err, ctx()),
+        outboxIds: await recordPermanentFailure(tx, d, err, ctx()),
       };
     });
   }
-  await withTransaction(deps.db, (tx) => recordSent(tx, d, answer, deps.clock.now()));
+  await withTransaction(deps.db, (tx) => recordSent(tx, d, answer, ctx()));
   return { outcome: 'sent', outboxIds: [] };
 }

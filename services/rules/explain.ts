@@ -3,23 +3,10 @@
  * and period, then each rule's inputs and arithmetic. Numbers are shown at the metric's decimals after
  * GB/T 8170 rounding — the same rounding the comparison uses, so the text and the verdict never disagree.
  */
+import { TARGET_STATUS_LABELS } from '../labels/catalogue.js';
 import { roundGbt8170 } from '../standards/gbt8170-rounding.js';
 import type { Period } from '../time/periods.js';
 import type { EvaluationStatus, RuleContext } from './rule-kind.js';
-
-export const STATUS_ZH: Record<EvaluationStatus, string> = {
-  met: '达标',
-  at_risk: '有风险',
-  breached: '未达标',
-  insufficient_data: '数据不足',
-};
-
-export const STATUS_EN: Record<EvaluationStatus, string> = {
-  met: 'met',
-  at_risk: 'at risk',
-  breached: 'breached',
-  insufficient_data: 'insufficient data',
-};
 
 /** Rounds for comparison and display (GB/T 8170, round half to even). */
 export function round(value: number, decimals: number): number {
@@ -51,14 +38,15 @@ export function headEn(ctx: RuleContext, scopeId: string, period: Period): strin
   return `${ctx.scopes.nameEn(scopeId)} · ${t.id} (${t.definition.source}) ${t.definition.title_en}, ${period.key}: `;
 }
 
+/** The verdict words come from the one catalogue, so an explanation says what the alert and report say. */
 export function verdictZh(status: EvaluationStatus, final: boolean): string {
-  return final ? `结论：${STATUS_ZH[status]}。` : `当前判断：${STATUS_ZH[status]}（期末前为预判）。`;
+  const word = TARGET_STATUS_LABELS[status].zh;
+  return final ? `结论：${word}。` : `当前判断：${word}（期末前为预判）。`;
 }
 
 export function verdictEn(status: EvaluationStatus, final: boolean): string {
-  return final
-    ? `Verdict: ${STATUS_EN[status]}.`
-    : `Current status: ${STATUS_EN[status]} (a projection until the period ends).`;
+  const word = TARGET_STATUS_LABELS[status].en;
+  return final ? `Verdict: ${word}.` : `Current status: ${word} (a projection until the period ends).`;
 }
 
 export function sandDustZh(excluded: number, monthly = false): string {

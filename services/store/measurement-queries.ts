@@ -1,12 +1,14 @@
 /**
- * Writing measurements: one set-based upsert per chunk. The upsert key is (series, metric, period start);
- * a repeated value changes nothing, a new value or an audited version replaces the row (the trigger of
- * migration 0002 keeps the old one in measurement_revision, with its version and time), and a provisional
- * value never overwrites an audited one. Every changed key is queued for the rollups in the same statement,
- * which is how a revision or an hour arriving days late marks its periods for re-evaluation.
+ * Writing measurements: one set-based upsert per chunk (its rules: measurement-sql.ts). The upsert key is
+ * (series, metric, period start); a repeated value changes nothing, a new value or an audited version replaces
+ * the row (the trigger of migration 0002 keeps the old one in measurement_revision, with its version and time),
+ * and a provisional value never overwrites an audited one. Every changed key is queued for the rollups in the
+ * same statement, which is how a revision or an hour arriving days late marks its periods for re-evaluation.
  */
 import { isPgError, PG } from '../db/pg-errors.js';
 import type { Queryable } from '../db/queryable.js';
+import { flagArraySql, insertMeasurementsSql, upsertMeasurementsSql } from './measurement-sql.js';
+import { queueRollupKeysSql } from './rollup-queue-writes.js';
 
 export interface MeasurementRow {
   ts: Date;
@@ -86,6 +88,24 @@ const INPUT = `SELECT u.ord, 'epoch'::timestamptz + u.t * INTERVAL '1 millisecon
                 string_to_array($4, ',')::float8[], string_to_array($5, E'\\x1f'), string_to_array($6, ',')::smallint[])
          WITH ORDINALITY AS u(t, s, m, v, f, d, ord)`;
 
+/**
+ * The rows sorted by key (series, metric, time) and, for each sorted position, its index in `rows`. A writer
+ * locks the keys it writes one by one in its rows' order: two concurrent writers sharing keys in opposite
+ * orders would each hold one the other waits for (issue #20: "deadlock detected" between pushes). In one
+ * order, the second simply waits for the first.
+ */
+function inKeyOrder(rows: readonly MeasurementRow[]): { sorted: MeasurementRow[]; order: number[] } {
+  const order = rows.map((_, i) => i);
+  order.sort((i, j) => {
+    const a = rows[i]!;
+    const b = rows[j]!;
+    if (a.seriesId !== b.seriesId) return a.seriesId < b.seriesId ? -1 : 1;
+    if (a.metricId !== b.metricId) return a.metricId < b.metricId ? -1 : 1;
+    return a.ts.getTime() - b.ts.getTime();
+  });
+  return { sorted: order.map((i) => rows[i]!), order };
+}
+
 /** Rows must not repeat a key (the caller refuses duplicates first): one statement cannot update a row twice. */
 export async function upsertMeasurements(
   db: Queryable,
@@ -96,29 +116,14 @@ export async function upsertMeasurements(
   const { rows: result } = await db.query<{ inserted: number; updated: number }>(
     `WITH input AS (${INPUT}),
      upserted AS (
-       INSERT INTO measurement AS m (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
-       SELECT ts, series_id, metric_id, value, coalesce(string_to_array(nullif(flags, ''), ','), '{}'),
-              data_version, $7, $8
-         FROM input
-       ON CONFLICT (series_id, metric_id, ts) DO UPDATE
-          SET value = EXCLUDED.value, flags = EXCLUDED.flags, data_version = EXCLUDED.data_version,
-              source_id = EXCLUDED.source_id, batch_id = EXCLUDED.batch_id, ingested_at = now(),
-              revision = m.revision + 1
-        WHERE EXCLUDED.data_version >= m.data_version
-          AND (m.value, m.flags, m.data_version) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.flags, EXCLUDED.data_version)
-       -- xmax cannot be read through a partitioned table; revision is 0 only on a freshly inserted row.
-       RETURNING m.ts, m.series_id, m.metric_id, (m.revision = 0) AS inserted
+       ${upsertMeasurementsSql(`SELECT ts, series_id, metric_id, value, ${flagArraySql('flags')}, data_version, $7, $8 FROM input ORDER BY ord`)}
      ),
      queued AS (
-       INSERT INTO rollup_queue (series_id, metric_id, day)
-       SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date FROM upserted
-       -- A key already queued and not yet claimed needs nothing; a claimed one must be processed again.
-       ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
-        WHERE rollup_queue.claim IS NOT NULL
+       ${queueRollupKeysSql("SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date FROM upserted")}
      )
      SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
        FROM upserted`,
-    [...packedColumns(rows), meta.sourceId, meta.batchId],
+    [...packedColumns(inKeyOrder(rows).sorted), meta.sourceId, meta.batchId],
   );
   const inserted = result[0]?.inserted ?? 0;
   const updated = result[0]?.updated ?? 0;
@@ -149,7 +154,7 @@ async function writeByLookup(
   const range = timeRangeOf(rows)!;
   const { rows: result } = await db.query<{ inserted: number; updated: number; superseded: number[] | null }>(
     `WITH input AS (
-       SELECT x.*, coalesce(string_to_array(nullif(x.flags, ''), ','), '{}') AS flag_array FROM (${INPUT}) x
+       SELECT x.*, ${flagArraySql('x.flags')} AS flag_array FROM (${INPUT}) x
      ),
      -- One probe per series and metric (LIMIT 1 keeps it a probe, not a scan of the partitions); materialized,
      -- since inlined, the planner would turn it back into one probe per row.
@@ -172,9 +177,10 @@ async function writeByLookup(
             LIMIT 1) m
      ),
      inserted AS (
-       INSERT INTO measurement (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
-       SELECT i.ts, i.series_id, i.metric_id, i.value, i.flag_array, i.data_version, $7, $8
-         FROM input i WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)
+       ${insertMeasurementsSql(
+         `SELECT i.ts, i.series_id, i.metric_id, i.value, i.flag_array, i.data_version, $7, $8
+            FROM input i WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord) ORDER BY i.ord`,
+       )}
        RETURNING ts, series_id, metric_id
      ),
      changes AS (
@@ -182,22 +188,16 @@ async function writeByLookup(
         WHERE (e.old_value, e.old_flags, e.old_version) IS DISTINCT FROM (i.value, i.flag_array, i.data_version)
      ),
      updated AS (
-       INSERT INTO measurement AS m (ts, series_id, metric_id, value, flags, data_version, source_id, batch_id)
-       SELECT ts, series_id, metric_id, value, flag_array, data_version, $7, $8 FROM changes
-        WHERE data_version >= old_version
-       ON CONFLICT (series_id, metric_id, ts) DO UPDATE
-          SET value = EXCLUDED.value, flags = EXCLUDED.flags, data_version = EXCLUDED.data_version,
-              source_id = EXCLUDED.source_id, batch_id = EXCLUDED.batch_id, ingested_at = now(),
-              revision = m.revision + 1
-        WHERE EXCLUDED.data_version >= m.data_version
-       RETURNING m.ts, m.series_id, m.metric_id
+       ${upsertMeasurementsSql(
+         `SELECT ts, series_id, metric_id, value, flag_array, data_version, $7, $8 FROM changes
+           WHERE data_version >= old_version ORDER BY ord`,
+       )}
      ),
      queued AS (
-       INSERT INTO rollup_queue (series_id, metric_id, day)
-       SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date
-         FROM (SELECT * FROM inserted UNION ALL SELECT * FROM updated) x
-       ON CONFLICT (series_id, metric_id, day) DO UPDATE SET queued_at = now(), claim = NULL, claimed_at = NULL
-        WHERE rollup_queue.claim IS NOT NULL
+       ${queueRollupKeysSql(
+         `SELECT DISTINCT series_id, metric_id, (ts AT TIME ZONE 'Asia/Shanghai')::date
+            FROM (SELECT ts, series_id, metric_id FROM inserted UNION ALL SELECT ts, series_id, metric_id FROM updated) x`,
+       )}
      )
      SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM updated)::int AS updated,
             -- A provisional value under an audited one: refused only when it differs (an equal one is unchanged).
@@ -222,8 +222,10 @@ export async function writeMeasurements(
   meta: { sourceId: string; batchId: number | null },
 ): Promise<WriteCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, superseded: [] };
+  const { sorted, order } = inKeyOrder(rows);
   try {
-    return await writeByLookup(db, rows, meta);
+    const written = await writeByLookup(db, sorted, meta);
+    return { ...written, superseded: written.superseded.map((i) => order[i]!).sort((x, y) => x - y) };
   } catch (err) {
     if (!isPgError(err, PG.UNIQUE_VIOLATION)) throw err;
   }
@@ -253,7 +255,7 @@ export async function findSupersededByAudited(
        FROM i
        JOIN measurement m ON m.series_id = i.series_id AND m.metric_id = i.metric_id AND m.ts = i.ts
       WHERE m.data_version > i.data_version
-        AND (m.value, m.flags) IS DISTINCT FROM (i.value, coalesce(string_to_array(nullif(i.flags, ''), ','), '{}'))`,
+        AND (m.value, m.flags) IS DISTINCT FROM (i.value, ${flagArraySql('i.flags')})`,
     packedColumns(picked),
   );
   return found.map((f) => provisional[f.ord - 1]!);

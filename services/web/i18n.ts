@@ -2,6 +2,18 @@
  * Dashboard texts, Chinese first, English available. The language comes from ?lang= (remembered in a
  * cookie), then the cookie, then the user's preference, then DEFAULT_LOCALE.
  */
+import {
+  ALERT_STATE_LABELS,
+  capitalised,
+  SEVERITY_LABELS,
+  TARGET_STATUS_LABELS,
+  type AlertStateKey,
+  type Bilingual,
+  type LabelLanguage,
+  type SeverityKey,
+  type TargetStatusKey,
+} from '../labels/catalogue.js';
+
 export type Locale = 'zh-CN' | 'en';
 
 const zh = {
@@ -39,10 +51,6 @@ const zh = {
   asOf: '截至',
   unit: '微克/立方米',
   openAlerts: '未处理预警',
-  status_breached: '未达标',
-  status_at_risk: '有风险',
-  status_insufficient_data: '数据不足',
-  status_met: '达标',
   status_none: '暂无评估',
   streetsTowns: '街道乡镇',
   targets: '目标任务',
@@ -65,13 +73,6 @@ const zh = {
   acknowledge: '确认',
   acknowledged: '已确认',
   comment: '备注',
-  state_firing: '待处理',
-  state_acknowledged: '已确认',
-  state_resolved: '已恢复',
-  state_closed: '已关闭',
-  severity_critical: '严重',
-  severity_warning: '警告',
-  severity_notice: '提示',
   all: '全部',
   filter: '筛选',
   ackBy: '{who} 于 {at} 确认',
@@ -110,9 +111,12 @@ const zh = {
   districtTargets: '区级目标',
 } as const;
 
-export type MessageKey = keyof typeof zh;
+/** Words for states come from the one label catalogue, under the keys the pages already use. */
+type StateMessageKey = `status_${TargetStatusKey}` | `state_${AlertStateKey}` | `severity_${SeverityKey}`;
 
-const en: Record<MessageKey, string> = {
+export type MessageKey = keyof typeof zh | StateMessageKey;
+
+const en: Record<keyof typeof zh, string> = {
   appName: 'envwatch',
   overview: 'Overview',
   alerts: 'Alerts',
@@ -147,10 +151,6 @@ const en: Record<MessageKey, string> = {
   asOf: 'as of',
   unit: 'µg/m³',
   openAlerts: 'Open alerts',
-  status_breached: 'Breached',
-  status_at_risk: 'At risk',
-  status_insufficient_data: 'Insufficient data',
-  status_met: 'Met',
   status_none: 'Not evaluated',
   streetsTowns: 'Streets and towns',
   targets: 'Targets',
@@ -173,13 +173,6 @@ const en: Record<MessageKey, string> = {
   acknowledge: 'Acknowledge',
   acknowledged: 'Acknowledged',
   comment: 'Comment',
-  state_firing: 'Firing',
-  state_acknowledged: 'Acknowledged',
-  state_resolved: 'Resolved',
-  state_closed: 'Closed',
-  severity_critical: 'Critical',
-  severity_warning: 'Warning',
-  severity_notice: 'Notice',
   all: 'All',
   filter: 'Filter',
   ackBy: 'acknowledged by {who} at {at}',
@@ -218,7 +211,24 @@ const en: Record<MessageKey, string> = {
   districtTargets: 'District targets',
 };
 
-const MESSAGES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };
+function prefixed(prefix: string, table: Readonly<Record<string, Bilingual>>, language: LabelLanguage) {
+  // The dashboard's English badges start with a capital ("Met"); the catalogue keeps sentence case.
+  const word = (b: Bilingual) => (language === 'en' ? capitalised(b.en) : b.zh);
+  return Object.fromEntries(Object.entries(table).map(([k, b]) => [`${prefix}${k}`, word(b)]));
+}
+
+function stateMessages(language: LabelLanguage): Record<StateMessageKey, string> {
+  return {
+    ...prefixed('status_', TARGET_STATUS_LABELS, language),
+    ...prefixed('state_', ALERT_STATE_LABELS, language),
+    ...prefixed('severity_', SEVERITY_LABELS, language),
+  } as Record<StateMessageKey, string>;
+}
+
+const MESSAGES: Record<Locale, Record<MessageKey, string>> = {
+  'zh-CN': { ...zh, ...stateMessages('zh') },
+  en: { ...en, ...stateMessages('en') },
+};
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 

@@ -238,4 +238,52 @@ describe('bulk path', () => {
     );
     expect(stored).toEqual([]);
   });
+
+  it('re-queues, on the staged path, only keys a refresh has claimed: a key already waiting is left as it is', async () => {
+    // The staged upsert once re-queued without the store's `WHERE rollup_queue.claim IS NOT NULL` guard. The
+    // rollups came out the same (claims were cleared either way), but every key already waiting was rewritten:
+    // its queued_at moved to now and it left a dead row version behind, per key and per load.
+    const day = (d: number, h: number) => `2024-03-0${d}T${String(h).padStart(2, '0')}:00:00+08:00`;
+    await ingestRows(
+      db.pool,
+      { sourceId: 'before', adapter: 'manual' },
+      [
+        { time: day(6, 8), series: 'st_tongyun_1', metric: 'pm25', value: 30 },
+        { time: day(7, 8), series: 'st_tongyun_1', metric: 'pm25', value: 31 },
+      ],
+      clock,
+    );
+    await db.pool.query(
+      `UPDATE rollup_queue SET queued_at = '2024-03-06T00:00:00Z' WHERE series_id = 'st_tongyun_1' AND day = '2024-03-06'`,
+    );
+    await db.pool.query(
+      `UPDATE rollup_queue SET claim = 'a-running-refresh', claimed_at = now()
+        WHERE series_id = 'st_tongyun_1' AND day = '2024-03-07'`,
+    );
+    const queue = async () =>
+      (
+        await db.pool.query<{ day: string; queued_at: Date; claim: string | null; xmin: string }>(
+          `SELECT day, queued_at, claim, xmin::text FROM rollup_queue WHERE series_id = 'st_tongyun_1' ORDER BY day`,
+        )
+      ).rows;
+    const [waiting] = await queue();
+    const file = await writeCsv(`${tempDir()}/requeue.csv`, [
+      HEADER,
+      [day(6, 8), 'st_tongyun_1', 'pm25', 32, ''], // revises a stored hour: the staged path
+      [day(7, 8), 'st_tongyun_1', 'pm25', 33, ''],
+    ]);
+    const r = await bulkIngest(
+      db.pool,
+      { sourceId: 'bulk_requeue', adapter: 'bulk' },
+      () => readLongFileChunks(file),
+      clock,
+    );
+    expect(r).toMatchObject({ received: 2, updated: 2, path: 'staged' });
+    expect(await queue()).toEqual([
+      // Waiting: untouched, same row version.
+      { day: '2024-03-06', queued_at: new Date('2024-03-06T00:00:00Z'), claim: null, xmin: waiting!.xmin },
+      // Claimed by a refresh that read the old value: the claim is gone, so the key is refreshed again.
+      { day: '2024-03-07', queued_at: expect.any(Date), claim: null, xmin: expect.any(String) },
+    ]);
+  });
 });

@@ -4,7 +4,7 @@ import type { AlertRow } from '../../services/alerts/alert-queries.js';
 import { retryDelayMs } from '../../services/notify/backoff.js';
 import { latestDigestCutoff } from '../../services/notify/digest.js';
 import { parseStep } from '../../services/notify/message-parts.js';
-import { isStillRelevant } from '../../services/notify/send-delivery.js';
+import { isStillRelevant } from '../../services/alerts/delivery-messages.js';
 import { shanghaiInstant } from '../../services/time/shanghai.js';
 
 describe('retryDelayMs', () => {

@@ -91,7 +91,7 @@ async function claimThenDie(id: number, reachProvider: boolean): Promise<void> {
 const ctx = (policy: 'resend' | 'hold' = 'resend') => ({
   now: h.clock.now(),
   settings: { ...h.deps.settings, emailAmbiguousPolicy: policy },
-  smsEnabled: true,
+  outcomes: h.deps.outcomes,
 });
 
 describe('an SMS whose worker died after the gateway accepted it', () => {

@@ -95,4 +95,63 @@ describe('writing measurements', () => {
       other.release();
     }
   });
+
+  it('two concurrent writers of the same keys in opposite orders wait for each other instead of deadlocking', async () => {
+    // Issue #20: concurrent pushes sharing keys failed with "deadlock detected". Each statement locks the
+    // keys it writes one by one in its rows' order; two writers taking the same keys in opposite orders each
+    // hold one the other wants. Forced here with two open transactions, the interleaving of two statements.
+    const TD = new Date('2024-06-02T00:00:00Z');
+    const first = row({ seriesId: 'st_huoxian_1', ts: TD, value: 1 });
+    const second = row({ seriesId: 'st_luyuan_1', ts: TD, value: 2 });
+    const a = await db.pool.connect();
+    const b = await db.pool.connect();
+    try {
+      await a.query('BEGIN');
+      await b.query('BEGIN');
+      await upsertMeasurements(a, [first], { sourceId: 'a', batchId: null });
+      // b writes the same keys in the opposite order: it must wait for a's uncommitted row of `first`.
+      const bWrite = upsertMeasurements(
+        b,
+        [
+          { ...second, value: 20 },
+          { ...first, value: 10 },
+        ],
+        {
+          sourceId: 'b',
+          batchId: null,
+        },
+      ).then(async (counts) => {
+        await b.query('COMMIT');
+        return counts;
+      });
+      bWrite.catch(() => undefined);
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const { rows } = await db.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'WITH input AS%'`,
+        );
+        if (rows[0]!.n > 0) break;
+        if (Date.now() > deadline) throw new Error('the second writer never waited for the first');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // Before the fix b held `second` while waiting: this write then closed the cycle (deadlock detected).
+      await upsertMeasurements(a, [second], { sourceId: 'a', batchId: null });
+      await a.query('COMMIT');
+      expect(await bWrite).toEqual({ inserted: 0, updated: 2, unchanged: 0 });
+      const { rows } = await db.pool.query(
+        `SELECT series_id, value, source_id FROM measurement WHERE ts = $1 ORDER BY series_id`,
+        [TD],
+      );
+      expect(rows).toEqual([
+        { series_id: 'st_huoxian_1', value: 10, source_id: 'b' },
+        { series_id: 'st_luyuan_1', value: 20, source_id: 'b' },
+      ]);
+    } finally {
+      await a.query('ROLLBACK').catch(() => undefined);
+      await b.query('ROLLBACK').catch(() => undefined);
+      a.release();
+      b.release();
+    }
+  });
 });

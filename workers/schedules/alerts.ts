@@ -1,4 +1,4 @@
-import { schedule, type ScheduleDefinition } from './index.js';
+import { defineSchedule, type ScheduleDefinition } from '../define-schedule.js';
 
 /**
  * Cron schedules owned by the alerts domain (Asia/Shanghai). One sweep a minute drives everything that
@@ -6,7 +6,7 @@ import { schedule, type ScheduleDefinition } from './index.js';
  * sources); its minute resolution is the resolution of those times.
  */
 export const alertsSchedules: ScheduleDefinition[] = [
-  schedule({
+  defineSchedule({
     id: 'alert-sweep',
     cron: '* * * * *',
     job: 'alert-sweep',

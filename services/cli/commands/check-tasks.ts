@@ -9,7 +9,7 @@ import { loadReferenceSet } from '../../reference/load-reference.js';
 import { loadTaskFiles } from '../../tasks/load-tasks.js';
 import { loadPlanFiles } from '../../targets/load-targets.js';
 import type { CommandRun } from '../command.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { PROJECT_ROOT } from '../../../config/paths.js';
 
 export const run: CommandRun = async ({ args, out }) => {
   const reference = await loadReferenceSet(path.join(PROJECT_ROOT, 'config/reference'));

@@ -10,7 +10,7 @@ import { readSchemaStatus } from '../../migrate/migrator.js';
 import { createRedis, readRedisInfo } from '../../runtime/redis.js';
 import { readStorageMode, readTimescaleVersion } from '../../store/storage-mode.js';
 import { checkPostgres, checkRedis } from '../dependency-check.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { PROJECT_ROOT } from '../../../config/paths.js';
 import type { CommandRun } from '../command.js';
 
 export interface DoctorReport {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ValidationError } from '../../errors.js';
 import { extractTasks } from '../../tasks/extract/run-extract.js';
 import type { CommandRun } from '../command.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { PROJECT_ROOT } from '../../../config/paths.js';
 
 async function seedsDir(args: string[]): Promise<string> {
   const i = args.indexOf('--seeds');

@@ -14,7 +14,7 @@ import { seedTasks } from '../../tasks/seed-tasks.js';
 import { upsertPlanFile } from '../../targets/target-queries.js';
 import type { CommandRun } from '../command.js';
 import { checkPostgres } from '../dependency-check.js';
-import { PROJECT_ROOT, resolveFromRoot } from '../paths.js';
+import { PROJECT_ROOT, resolveFromRoot } from '../../../config/paths.js';
 
 export async function runSeed(config: Config, out: (line: string) => void): Promise<void> {
   await checkPostgres(config);

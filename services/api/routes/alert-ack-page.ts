@@ -1,7 +1,8 @@
 /** The acknowledgement pages (HTML, Chinese first; English for en contacts or ?lang=en). */
-import { escapeHtml } from '../notify/render-email.js';
-import { formatShanghai } from '../time/shanghai.js';
-import type { AlertRow } from './alert-queries.js';
+import { ALERT_STATE_LABELS, labelOf } from '../../labels/catalogue.js';
+import { escapeHtml } from '../../web/html.js';
+import { formatShanghai } from '../../time/shanghai.js';
+import type { AlertRow } from '../../alerts/alert-queries.js';
 
 export type PageLang = 'zh' | 'en';
 
@@ -9,10 +10,6 @@ const T = {
   zh: {
     confirm: '确认收到',
     comment: '处置说明（可选）',
-    state: { firing: '待确认', acknowledged: '已确认', resolved: '已恢复', closed: '已关闭' } as Record<
-      string,
-      string
-    >,
     acked: (by: string, at: string) => `已由 ${by} 于 ${at} 确认。`,
     done: '已确认收到，升级提醒已停止。谢谢！',
     already: '该预警此前已被确认。',
@@ -25,12 +22,6 @@ const T = {
   en: {
     confirm: 'Acknowledge',
     comment: 'What is being done (optional)',
-    state: {
-      firing: 'awaiting acknowledgement',
-      acknowledged: 'acknowledged',
-      resolved: 'resolved',
-      closed: 'closed',
-    } as Record<string, string>,
     acked: (by: string, at: string) => `Acknowledged by ${by} at ${at}.`,
     done: 'Acknowledged; escalation has stopped. Thank you.',
     already: 'This alert had already been acknowledged.',
@@ -71,7 +62,7 @@ export function alertPage(
   const parts = [`<h1 style="font-size:20px">${escapeHtml(title)}</h1>`];
   if (opts.notice)
     parts.push(`<p style="background:#eef;padding:.5em"><strong>${escapeHtml(t[opts.notice])}</strong></p>`);
-  parts.push(`<p>${escapeHtml(t.state[alert.state] ?? alert.state)}</p>`);
+  parts.push(`<p>${escapeHtml(labelOf(ALERT_STATE_LABELS, alert.state)[lang])}</p>`);
   parts.push(...body.split('\n').map((p) => `<p>${escapeHtml(p)}</p>`));
   if (alert.acknowledged_at) {
     parts.push(

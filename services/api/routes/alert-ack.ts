@@ -2,20 +2,20 @@
  * The acknowledgement link of the e-mails: GET /ack/:token shows the alert and a button, POST /ack/:token
  * acknowledges it (with an optional comment). GET never acknowledges: mail gateways and link scanners
  * fetch every link in a message, and a scanner must not stop an escalation. The token is signed and
- * expires (ack-token.ts); the actor recorded is the contact the e-mail was sent to. The pages are not
+ * expires (alerts/ack-token.ts); the actor recorded is the contact the e-mail was sent to. The pages are not
  * cached and send no Referer, since the URL is the credential.
  */
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type pg from 'pg';
-import type { Config } from '../../config/env.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
-import type { Clock } from '../time/shanghai.js';
-import { alertPage, noticePage, type Notice, type PageLang } from './ack-page.js';
-import { AckTokenExpiredError, verifyAckToken, type AckClaims } from './ack-token.js';
-import { getAlert } from './alert-queries.js';
-import { acknowledgeAlert } from './lifecycle.js';
-import { getContact } from './routing-queries.js';
+import type { Config } from '../../../config/env.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import type { Clock } from '../../time/shanghai.js';
+import { alertPage, noticePage, type Notice, type PageLang } from './alert-ack-page.js';
+import { AckTokenExpiredError, verifyAckToken, type AckClaims } from '../../alerts/ack-token.js';
+import { getAlert } from '../../alerts/alert-queries.js';
+import { acknowledgeAlert } from '../../alerts/lifecycle.js';
+import { getContact } from '../../alerts/routing-queries.js';
 
 export interface AckRouteDeps {
   db: pg.Pool;

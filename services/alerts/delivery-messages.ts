@@ -1,0 +1,87 @@
+/**
+ * The alerts side of notify's MessageSource: what a delivery of an alert says when it goes out — the
+ * alert as it is now (its words, facts, who acknowledged it), whether the delivery still makes sense, and
+ * the signed acknowledgement link for its recipient. Notify renders and sends; it never reads an alert.
+ */
+import type { Queryable } from '../db/queryable.js';
+import type { Composed, MessageItem, MessageSource } from '../notify/message.js';
+import { parseStep } from '../notify/message-parts.js';
+import { ackUrl, createAckToken } from './ack-token.js';
+import { getAlert, type AlertRow } from './alert-queries.js';
+import type { AlertSettings } from './alert-settings.js';
+
+/** A message that no longer makes sense is not sent: the alert moved on since it was planned. */
+export function isStillRelevant(d: { step: string }, alert: AlertRow | null): boolean {
+  if (!alert) return true; // a digest
+  if (alert.state === 'closed') return false;
+  const { kind } = parseStep(d.step);
+  // Steps end in the alert revision they were planned for; an older one belongs to a past firing (target
+  // alerts reopen) or a superseded warning level.
+  const revision = Number(/:(\d+)(?:~fallback)?$/.exec(d.step)?.[1] ?? alert.revision);
+  if (revision < alert.revision) return false;
+  switch (kind) {
+    case 'escalation':
+    case 'deadline':
+      return alert.state === 'firing'; // acknowledgement stops escalation
+    case 'open':
+      // Someone of the unit acknowledged: colleagues' messages still waiting (night-time SMS) are moot.
+      return alert.kind === 'target'
+        ? alert.state === 'firing'
+        : alert.state === 'firing' || alert.state === 'acknowledged';
+    case 'breached':
+    case 'warning':
+      // A worsening to a breach, a warning level: news even after an acknowledgement.
+      return alert.state === 'firing' || alert.state === 'acknowledged';
+    default:
+      return true;
+  }
+}
+
+export function messageItem(a: AlertRow): MessageItem {
+  return {
+    id: a.id,
+    kind: a.kind,
+    state: a.state,
+    titleZh: a.title_zh,
+    titleEn: a.title_en,
+    bodyZh: a.body_zh,
+    bodyEn: a.body_en,
+    facts: a.facts,
+    firedAt: a.fired_at,
+    acknowledgedAt: a.acknowledged_at,
+    acknowledgedBy: a.acknowledged_by,
+  };
+}
+
+/** The alerts a digest gathers, most severe first, then oldest first. */
+async function digestAlerts(db: Queryable, ids: readonly number[]): Promise<AlertRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<AlertRow>(
+    `SELECT a.* FROM unnest($1::bigint[]) AS i(id) JOIN alert a ON a.id = i.id
+      ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, a.opened_at, a.id`,
+    [ids],
+  );
+  return rows;
+}
+
+export function alertMessageSource(
+  settings: Pick<AlertSettings, 'publicBaseUrl' | 'appSecret' | 'ackTokenTtlMs'>,
+): MessageSource {
+  const ackLink = (item: MessageItem, recipientId: string, now: Date) =>
+    ackUrl(
+      settings.publicBaseUrl,
+      createAckToken(settings.appSecret, {
+        alertId: item.id,
+        contactId: recipientId,
+        expiresAt: now.getTime() + settings.ackTokenTtlMs,
+      }),
+    );
+  return {
+    async compose(db, d, digestItemIds): Promise<Composed> {
+      const alert = d.alert_id === null ? null : await getAlert(db, d.alert_id);
+      if (!isStillRelevant(d, alert)) return { send: false, reason: `alert is ${alert?.state ?? 'gone'}` };
+      const items = (await digestAlerts(db, digestItemIds)).map(messageItem);
+      return { send: true, message: { item: alert && messageItem(alert), items, ackLink } };
+    },
+  };
+}
