@@ -47,12 +47,20 @@ async function assertAreaForRole(
 }
 
 /** The unit role reports one unit's task progress (issue 16): it needs a known unit, and only it has one. */
-async function assertUnitForRole(db: Queryable, role: Role, unitId: string | null | undefined): Promise<void> {
+async function assertUnitForRole(
+  db: Queryable,
+  role: Role,
+  unitId: string | null | undefined,
+): Promise<void> {
   if (role === 'unit' && !unitId) throw new ValidationError('a unit account needs a unit (--unit <id>)');
-  if (role !== 'unit' && unitId) throw new ValidationError(`only unit accounts have a unit, not a ${role} account`);
+  if (role !== 'unit' && unitId)
+    throw new ValidationError(`only unit accounts have a unit, not a ${role} account`);
   if (unitId) {
-    const { rowCount } = await db.query(`SELECT 1 FROM unit WHERE id = $1 AND kind <> 'collective'`, [unitId]);
-    if (!rowCount) throw new ValidationError(`unknown unit (or a collective, which has no account): ${unitId}`);
+    const { rowCount } = await db.query(`SELECT 1 FROM unit WHERE id = $1 AND kind <> 'collective'`, [
+      unitId,
+    ]);
+    if (!rowCount)
+      throw new ValidationError(`unknown unit (or a collective, which has no account): ${unitId}`);
   }
 }
 
@@ -133,7 +141,9 @@ export async function changeUser(
     const role = patch.role ?? before.role;
     // A unit account's unit is set when it is created; moving an account into or out of the role means a new one.
     if ((role === 'unit') !== (before.role === 'unit'))
-      throw new ValidationError('an account cannot be moved into or out of the unit role: add a unit account');
+      throw new ValidationError(
+        'an account cannot be moved into or out of the unit role: add a unit account',
+      );
     // Moving a user off the area role clears its area; the table's CHECK would refuse the mix otherwise.
     if (role !== 'area' && patch.areaId === undefined && before.area_id !== null) patch.areaId = null;
     await assertAreaForRole(tx, role, patch.areaId === undefined ? before.area_id : patch.areaId);
