@@ -28,6 +28,7 @@ import { registerReferenceRoutes } from './routes/reference.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerStatusRoutes } from './routes/status.js';
+import { registerTaskLedgerRoutes } from './routes/task-ledger.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 import { jsonSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from './zod-provider.js';
 
@@ -125,6 +126,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await registerAlertRoutes(app, ctx);
   await registerReportRoutes(app, ctx);
   await registerTaskRoutes(app, ctx);
+  await registerTaskLedgerRoutes(app, ctx);
   await registerIngestRoutes(app, ctx);
   await registerMeasurementPush(app, ctx);
   await registerAdminRoutes(app, ctx);
