@@ -3,7 +3,7 @@
  * runs all three; ROLES=workers (say) scales one role out on its own.
  */
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../api/server.js';
+import { buildServer } from './http-server.js';
 import { errorMessage } from '../errors.js';
 import { metrics } from '../metrics/metrics.js';
 import { startScheduler, type Scheduler } from '../../workers/scheduler.js';

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
 import { createAckToken } from '../../services/alerts/ack-token.js';
-import { registerAlertAckRoutes } from '../../services/api/routes/alert-ack.js';
+import { registerAlertAckRoutes } from '../../services/web/ack-routes.js';
 import { alertSettings } from '../../services/alerts/alert-settings.js';
 import { syncTargetAlert } from '../../services/alerts/sync-target-alert.js';
 import { HOUR, ManualClock, shanghaiInstant } from '../../services/time/shanghai.js';

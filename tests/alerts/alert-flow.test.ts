@@ -6,7 +6,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAlertAckRoutes } from '../../services/api/routes/alert-ack.js';
+import { registerAlertAckRoutes } from '../../services/web/ack-routes.js';
 import { HOUR, MINUTE, shanghaiInstant } from '../../services/time/shanghai.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { count, insertTarget, local, PHONE, recordTestEvaluation, seedDirectory } from './fixtures.js';

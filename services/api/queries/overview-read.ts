@@ -116,15 +116,3 @@ export async function readOpenAlertCounts(
   );
   return new Map(rows.map((r) => [r.scope_id, r.n]));
 }
-
-/** The newest day with a district value, so "YTD" ends where the data does rather than at an empty today. */
-export async function readLatestScopeDay(
-  db: Queryable,
-  q: { scopeId: string; metricId: string; from: string; to: string },
-): Promise<string | null> {
-  const { rows } = await db.query<{ day: string | null }>(
-    `SELECT max(day)::text AS day FROM scope_daily WHERE scope_id = $1 AND metric_id = $2 AND day BETWEEN $3::date AND $4::date`,
-    [q.scopeId, q.metricId, q.from, q.to],
-  );
-  return rows[0]?.day ?? null;
-}

@@ -63,7 +63,3 @@ export function readLongFileChunks(file: string): AsyncGenerator<SourceRecord<Ra
     },
   }));
 }
-
-export async function* readLongFile(file: string): AsyncGenerator<SourceRecord<RawMeasurement>> {
-  for await (const chunk of readLongFileChunks(file)) yield* chunk;
-}

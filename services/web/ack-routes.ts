@@ -8,14 +8,14 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type pg from 'pg';
-import type { Config } from '../../../config/env.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
-import type { Clock } from '../../time/shanghai.js';
-import { alertPage, noticePage, type Notice, type PageLang } from './alert-ack-page.js';
-import { AckTokenExpiredError, verifyAckToken, type AckClaims } from '../../alerts/ack-token.js';
-import { getAlert } from '../../alerts/alert-queries.js';
-import { acknowledgeAlert } from '../../alerts/lifecycle.js';
-import { getContact } from '../../alerts/routing-queries.js';
+import type { Config } from '../../config/env.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import type { Clock } from '../time/shanghai.js';
+import { alertPage, noticePage, type Notice, type PageLang } from './pages/ack-page.js';
+import { AckTokenExpiredError, verifyAckToken, type AckClaims } from '../alerts/ack-token.js';
+import { getAlert } from '../alerts/alert-queries.js';
+import { acknowledgeAlert } from '../alerts/lifecycle.js';
+import { getContact } from '../alerts/routing-queries.js';
 
 export interface AckRouteDeps {
   db: pg.Pool;
