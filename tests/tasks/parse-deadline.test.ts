@@ -23,6 +23,7 @@ const WORDINGS: [string, number, unknown][] = [
   ['11月 15日前', 2020, { kind: 'due', due: '2020-11-15' }],
   ['供暖季前（11月15日前）', 2021, { kind: 'due', due: '2021-11-15' }],
   ['6-9月', 2021, { kind: 'due', due: '2021-09-30' }],
+  ['6-9月', 2024, { kind: 'due', due: '2024-09-30' }],
   ['4月1日起', 2024, { kind: 'ongoing', from: '2024-04-01' }],
   ['长期实施', 2020, { kind: 'ongoing' }],
   ['长期实施', 2021, { kind: 'ongoing' }],

@@ -31,7 +31,7 @@ const SECTION_NAMES: Record<string, string> = {
 
 /** Whole-token 完成时限 wordings of the 2024 tables (a wrapped "按时间节点" continues with "完成"). */
 export const DEADLINE_TOKEN_RE =
-  /^(?:\d{4}年)?(?:年底前|年内|\d{1,2}月(?:底|中旬|上旬|下旬|\d{1,2}日)?前|\d{1,2}月底|\d{1,2}月\d{1,2}日起|[一二三四]季度(?:末|底)?前?|上半年|下半年|长期实施|长期坚持|持续推进|持续实施|持续开展|按时间节点|按时间节点完成|按照时间节点|按要求完成|每月|每季度|每年|每半年|按月|按季度)$/;
+  /^(?:\d{4}年)?(?:年底前|年内|\d{1,2}月(?:底|中旬|上旬|下旬|\d{1,2}日)?前|\d{1,2}月底|\d{1,2}月\d{1,2}日起|\d{1,2}-\d{1,2}月|[一二三四]季度(?:末|底)?前?|上半年|下半年|长期实施|长期坚持|持续推进|持续实施|持续开展|按时间节点|按时间节点完成|按照时间节点|按要求完成|每月|每季度|每年|每半年|按月|按季度)$/;
 
 type Kind = 'deadline' | 'official' | 'unit' | 'dash' | 'text';
 
@@ -72,10 +72,7 @@ function mergeTokens(raw: string[], book: NameBook): string[] {
         continue;
       }
     }
-    if (
-      next !== undefined &&
-      ((/^\d{1,2}$/.test(t) && /^月/.test(next)) || (/^\d{1,2}月$/.test(t) && /^\d{1,2}日/.test(next)))
-    ) {
+    if (next !== undefined && joinsNext(t, next)) {
       out.push(t + next);
       i++;
       continue;
@@ -83,6 +80,15 @@ function mergeTokens(raw: string[], book: NameBook): string[] {
     out.push(t);
   }
   return out.filter((t) => t !== '');
+}
+
+/** "3 月底", "6-9 月", "7月 1日起", "按时间" + "节点完成": one wording the PDF spaced or wrapped apart. */
+function joinsNext(t: string, next: string): boolean {
+  return (
+    (/^\d{1,2}(-\d{1,2})?$/.test(t) && /^月/.test(next)) ||
+    (/^\d{1,2}月$/.test(t) && /^\d{1,2}日/.test(next)) ||
+    (t === '按时间' && /^节点/.test(next))
+  );
 }
 
 function tokensOf(line: SeedLine, book: NameBook, previous: Tok | undefined): Tok[] {
@@ -337,9 +343,22 @@ function readTail(tail: Tok[], columns: string[], book: NameBook): Tail {
   };
 }
 
+/** A one-word line that the next line completes ("按时间" / "节点完成", 002:2938-2939) is one line. */
+function joinWrappedLines(lines: readonly SeedLine[]): SeedLine[] {
+  const out: SeedLine[] = [];
+  for (const line of lines) {
+    const prev = out.at(-1);
+    const first = line.text.trim().split(/\s+/)[0] ?? '';
+    if (prev !== undefined && !/\s/.test(prev.text.trim()) && joinsNext(prev.text.trim(), first))
+      out[out.length - 1] = { no: prev.no, text: prev.text.trim() + line.text.trim() };
+    else out.push(line);
+  }
+  return out;
+}
+
 function rowOf(block: Block, section: Section, book: NameBook): RawRow {
   const toks: Tok[][] = [];
-  for (const l of block.lines) toks.push(tokensOf(l, book, toks.flat().at(-1)));
+  for (const l of joinWrappedLines(block.lines)) toks.push(tokensOf(l, book, toks.flat().at(-1)));
   const start = tailStart(toks);
   const notes: string[] = [];
   let head = toks;
