@@ -4,6 +4,8 @@
  *   step 1 — not acknowledged within ALERT_ESCALATE_AFTER_MINUTES (hard breaches) or
  *            ALERT_ESCALATE_WARNING_AFTER_MINUTES (hard at-risk) → the lead officials (牵头领导);
  *   step 2 — still open when the target's deadline passes → the district leadership.
+ * Both follow China's working-day calendar (ALERT_ESCALATION_CLOCK=working): holidays and weekends stop
+ * the clock, 调休 Saturdays do not, and a leader is reached within working hours.
  * Acknowledgement stops both (it clears next_escalation_at); so does the data recovering. Notices on soft
  * (力争) targets do not escalate.
  */
@@ -11,8 +13,9 @@ import type pg from 'pg';
 import { withTransaction } from '../db/queryable.js';
 import { planDeliveries } from '../notify/plan-deliveries.js';
 import { toShanghaiDay } from '../time/shanghai.js';
+import { addWorkingTime, nextWorkingInstant, type WorkingHours } from '../time/working-days.js';
 import { claimDueEscalations, insertAlertEvent, setNextEscalation, type AlertRow } from './alert-queries.js';
-import type { AlertSettings } from './alert-settings.js';
+import { planContext, type AlertSettings } from './alert-settings.js';
 import { targetRouting } from './evaluation-queries.js';
 import { targetRecipients } from './routing.js';
 
@@ -27,14 +30,40 @@ function leadDelay(a: EscalationFields, s: AlertSettings): number | null {
   return null;
 }
 
+/** The working hours escalation counts in: the SMS working hours (a window wrapping midnight counts all day). */
+function workingHours(s: AlertSettings): WorkingHours {
+  const w = s.smsWorkingHours;
+  return w.from < w.to ? w : { from: 0, to: 24 * 60 };
+}
+
+/**
+ * When the lead officials are due: `delay` after firing with the clock stopped on holidays and weekends
+ * and the result moved into working hours (time/working-days.ts) — a target breached on a Saturday night
+ * reaches the deputy district head on the next working morning, and a 调休 Saturday counts as working (docs/decisions.md, "What reaches a leader on a holiday").
+ */
+function leadDueAt(a: EscalationFields, s: AlertSettings): number | null {
+  const delay = leadDelay(a, s);
+  if (delay === null) return null;
+  if (s.escalationClock === 'wall') return a.fired_at.getTime() + delay;
+  return addWorkingTime(s.calendar, a.fired_at, delay, workingHours(s)).getTime();
+}
+
+/** The deadline step: the deadline itself, or the next working instant after it. */
+function deadlineDueAt(a: EscalationFields, s: AlertSettings): number | null {
+  if (!a.deadline_at) return null;
+  if (s.escalationClock === 'wall') return a.deadline_at.getTime();
+  return nextWorkingInstant(s.calendar, a.deadline_at, workingHours(s)).getTime();
+}
+
 /** The next escalation instant of an alert, or null when none is due any more. */
 export function nextEscalationAt(a: EscalationFields, s: AlertSettings): Date | null {
   if (a.kind !== 'target' || a.state !== 'firing' || a.condition === 'met' || a.severity === 'notice')
     return null;
   const due: number[] = [];
-  const delay = leadDelay(a, s);
-  if (a.escalation_step < 1 && delay !== null) due.push(a.fired_at.getTime() + delay);
-  if (a.escalation_step < 2 && a.deadline_at) due.push(a.deadline_at.getTime());
+  const lead = leadDueAt(a, s);
+  const deadline = deadlineDueAt(a, s);
+  if (a.escalation_step < 1 && lead !== null) due.push(lead);
+  if (a.escalation_step < 2 && deadline !== null) due.push(deadline);
   return due.length === 0 ? null : new Date(Math.min(...due));
 }
 
@@ -53,10 +82,10 @@ async function escalateOne(
 ) {
   const outboxIds: number[] = [];
   const routing = a.target_id ? await targetRouting(tx, a.target_id) : null;
-  const delay = leadDelay(a, ctx.settings);
-  const leadDue = a.escalation_step < 1 && delay !== null && a.fired_at.getTime() + delay <= now.getTime();
-  const deadlineDue =
-    a.escalation_step < 2 && a.deadline_at !== null && a.deadline_at.getTime() <= now.getTime();
+  const lead = leadDueAt(a, ctx.settings);
+  const deadline = deadlineDueAt(a, ctx.settings);
+  const leadDue = a.escalation_step < 1 && lead !== null && lead <= now.getTime();
+  const deadlineDue = a.escalation_step < 2 && deadline !== null && deadline <= now.getTime();
   // When the deadline passes first, the lead officials hear of it too: leadership is never told before them.
   const steps: (1 | 2)[] = deadlineDue ? (a.escalation_step < 1 ? [1, 2] : [2]) : leadDue ? [1] : [];
   let reached = a.escalation_step;
@@ -86,7 +115,7 @@ async function escalateOne(
         digest: false,
         smsRoles: SMS_ROLES,
       },
-      { now, smsEnabled: ctx.smsEnabled, workingHours: ctx.settings.smsWorkingHours },
+      planContext(now, ctx.smsEnabled, ctx.settings),
     );
     outboxIds.push(...planned.outboxIds);
     await insertAlertEvent(tx, {

@@ -20,7 +20,7 @@ import {
   updateAlertCondition,
   type AlertRow,
 } from './alert-queries.js';
-import type { AlertSettings } from './alert-settings.js';
+import { planContext, type AlertSettings } from './alert-settings.js';
 import { warningAlertText } from './alert-text.js';
 import { warningRecipients, type RecipientRole } from './routing.js';
 
@@ -104,8 +104,16 @@ async function syncWarning(
     });
     const planned = await planDeliveries(
       tx,
-      { alertId: a.id, step, recipients, urgent: true, digest: false, smsRoles: SMS_ROLES },
-      { now: ctx.now, smsEnabled: ctx.smsEnabled, workingHours: ctx.settings.smsWorkingHours },
+      {
+        alertId: a.id,
+        step,
+        recipients,
+        urgent: true,
+        groupUrgent: true,
+        digest: false,
+        smsRoles: SMS_ROLES,
+      },
+      planContext(ctx.now, ctx.smsEnabled, ctx.settings),
     );
     return planned.outboxIds;
   };
@@ -156,4 +164,14 @@ async function syncWarning(
     { kind: 'updated', detail: { from: live.warning_level, to: w.level, revision } },
   );
   return notify(a, `level:${w.level}:${revision}`);
+}
+
+/** Is a heavy-pollution warning in force in the district at `at`? (Hard breaches then skip group waits.) */
+export async function warningInForce(db: Queryable, districtId: string, at: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM heavy_pollution_warning
+      WHERE district_id = $1 AND starts_at <= $2 AND coalesce(lifted_at, ends_at, 'infinity') > $2 LIMIT 1`,
+    [districtId, at],
+  );
+  return (rowCount ?? 0) > 0;
 }

@@ -20,7 +20,7 @@ import {
   updateAlertCondition,
   type AlertRow,
 } from './alert-queries.js';
-import type { AlertSettings, DigestMode } from './alert-settings.js';
+import { planContext, type AlertSettings, type DigestMode } from './alert-settings.js';
 import { targetAlertText } from './alert-text.js';
 import { nextEscalationAt } from './escalation.js';
 import {
@@ -30,6 +30,7 @@ import {
   type CurrentEvaluation,
   type EvaluationKey,
 } from './evaluation-queries.js';
+import { warningInForce } from './heavy-pollution.js';
 import { decideTargetAction, maxSeverity, severityFor, type TargetAction } from './hysteresis.js';
 import { targetRecipients, type RecipientRole } from './routing.js';
 
@@ -121,17 +122,16 @@ export async function syncKey(
     deadline: ev.deadline,
     asOf: ev.as_of,
   });
-  const planCtx: PlanContext = {
-    now: ctx.now,
-    smsEnabled: ctx.smsEnabled,
-    workingHours: ctx.settings.smsWorkingHours,
-  };
+  const planCtx: PlanContext = planContext(ctx.now, ctx.smsEnabled, ctx.settings);
   const result: SyncResult = {
     alertId: alert?.id ?? null,
     action: action.kind,
     deliveries: 0,
     outboxIds: [],
   };
+  // A hard breach while a heavy-pollution warning is in force is never held back for grouping.
+  const duringWarning = async (a: AlertRow) =>
+    a.severity === 'critical' && (await warningInForce(tx, ev.district_id, ctx.now));
   const notify = async (a: AlertRow, step: string, roles: Roles, o: { emailOnly?: boolean } = {}) => {
     const recipients = await targetRecipients(
       tx,
@@ -153,6 +153,7 @@ export async function syncKey(
         step,
         recipients,
         urgent: a.urgent,
+        groupUrgent: await duringWarning(a),
         digest: isDigestible(a.severity, ctx.settings.digest),
         smsRoles: SMS_ROLES,
         ...o,

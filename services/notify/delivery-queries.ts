@@ -16,7 +16,7 @@ export interface DeliveryRow {
   address: string;
   locale: 'zh-CN' | 'en';
   step: string;
-  mode: 'immediate' | 'digest';
+  mode: 'immediate' | 'digest' | 'group';
   idempotency_key: string;
   status: DeliveryStatus;
   not_before: Date;
@@ -29,6 +29,16 @@ export interface DeliveryRow {
   fallback_of: number | null;
   digest_id: number | null;
   created_at: Date;
+}
+
+/** The idempotency key of a delivery: alert × recipient × channel × step ('digest' for alert-less ones). */
+export function deliveryKey(
+  alertId: number | null,
+  recipientId: string,
+  channel: string,
+  step: string,
+): string {
+  return `${alertId ?? 'digest'}|${recipientId}|${channel}|${step}`;
 }
 
 /** BullMQ keeps a finished job's id for a while: every (re)enqueue of a delivery gets a fresh job id. */
@@ -269,8 +279,9 @@ export async function requeueDelivery(db: Queryable, id: number, at: Date): Prom
 }
 
 /**
- * After an acknowledgement or resolution: messages not yet on their way are dropped (digest items stay —
- * the digest shows the alert's current state). A delivery being sent right now finishes.
+ * After an acknowledgement or resolution: messages not yet on their way are dropped, group items too (a
+ * group head left with nothing is cancelled at its claim); digest items stay — the digest shows the
+ * alert's current state. A delivery being sent right now finishes.
  */
 export async function cancelUnsentDeliveries(
   db: Queryable,
@@ -280,7 +291,7 @@ export async function cancelUnsentDeliveries(
 ): Promise<number> {
   const { rowCount } = await db.query(
     `UPDATE delivery SET status = 'cancelled', last_error = $2, updated_at = $3
-      WHERE alert_id = $1 AND status IN ('pending', 'deferred') AND mode = 'immediate'`,
+      WHERE alert_id = $1 AND status IN ('pending', 'deferred') AND mode IN ('immediate', 'group')`,
     [alertId, reason, at],
   );
   return rowCount ?? 0;

@@ -8,6 +8,7 @@ import type { MessageItem } from './message.js';
 import { formatShanghai } from '../time/shanghai.js';
 import type { DeliveryRow } from './delivery-queries.js';
 import { parseStep, wordsFor } from './message-parts.js';
+import { renderGroupEmail } from './render-group-email.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -25,15 +26,16 @@ export interface EmailRenderInput {
   now: Date;
 }
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 }
 
-const FOOTER_ZH = '本邮件由 envwatch 环境目标监测系统自动发送，请勿直接回复。';
-const FOOTER_EN = 'Sent automatically by envwatch, the environmental target monitor. Please do not reply.';
+export const FOOTER_ZH = '本邮件由 envwatch 环境目标监测系统自动发送，请勿直接回复。';
+export const FOOTER_EN =
+  'Sent automatically by envwatch, the environmental target monitor. Please do not reply.';
 
 function ackLine(alert: MessageItem, link: string | null, en: boolean): { text: string; html: string } {
   if (alert.state === 'firing' && link) {
@@ -60,7 +62,7 @@ function paragraphs(text: string): string {
     .join('');
 }
 
-function page(lang: string, title: string, inner: string): string {
+export function page(lang: string, title: string, inner: string): string {
   return (
     `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
     `<body style="font-family:'PingFang SC','Microsoft YaHei',sans-serif;line-height:1.6;color:#222">${inner}</body></html>`
@@ -71,6 +73,7 @@ export function renderEmail(input: EmailRenderInput): RenderedEmail {
   const en = input.delivery.locale === 'en';
   const { kind } = parseStep(input.delivery.step);
   if (kind === 'digest') return renderDigest(input, en);
+  if (kind === 'group') return renderGroupEmail(input, en);
   const alert = input.alert;
   if (!alert) throw new Error(`delivery step ${input.delivery.step} has no alert`);
   const words = wordsFor(alert, input.delivery.recipient_role, kind, en, input.now);

@@ -8,6 +8,8 @@ export interface SmsRenderInput {
   delivery: Pick<DeliveryRow, 'step' | 'locale'>;
   alert: MessageItem | null;
   digestCount?: number;
+  /** A group message's items, most severe first. */
+  items?: readonly MessageItem[];
   signName: string;
   codes: Readonly<Record<string, string>>;
   now: Date;
@@ -22,6 +24,14 @@ export function renderSmsFor(input: SmsRenderInput): RenderedSms {
   const done = (name: SmsTemplateName, vars: Record<string, string>) =>
     renderSms(name, locale, vars, input.signName, input.codes);
   if (kind === 'digest') return done('digest', { count: String(input.digestCount ?? 0) });
+  if (kind === 'group') {
+    const first = input.items?.[0];
+    const title = first ? (en ? first.titleEn : first.titleZh) : '';
+    return done('group', {
+      count: String(input.items?.length ?? 0),
+      first: title.replace(/^【[^】]*】/, ''),
+    });
+  }
   const a = input.alert;
   if (!a) throw new Error(`delivery step ${input.delivery.step} has no alert`);
   const f = a.facts;

@@ -18,6 +18,7 @@ import { isPermanent } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { addDays, shanghaiDayStart, toShanghaiDay, type Clock } from '../time/shanghai.js';
 import { ChannelError } from './channel-error.js';
+import { attachGroupItems, lockGroupKeys } from './group-queries.js';
 import type { NotifyChannels } from './channels.js';
 import {
   claimPending,
@@ -91,11 +92,37 @@ async function claim(deps: NotifyDeps, id: number, ctx: OutcomeContext): Promise
     await setasideIfPending(deps.db, d.id, { status: 'deferred', reason: null, at: now });
     return done('deferred');
   }
-  const isDigest = parseStep(d.step).kind === 'digest';
-  const items = isDigest ? await digestItemIds(deps.db, d.fallback_of ?? d.id) : [];
-  const composed = await deps.messages.compose(deps.db, d, items);
+  const { kind, fallback } = parseStep(d.step);
+  if (kind === 'group' && !fallback) {
+    // The gathering and the claim in one transaction under the person's group lock: an item is in
+    // exactly one message, and one planned after this commit opens the next head (group-deliveries.ts).
+    return withTransaction(deps.db, async (tx) => {
+      await lockGroupKeys(tx, [{ recipientId: d.recipient_id, channel: d.channel, address: d.address }]);
+      await attachGroupItems(tx, d, now);
+      return claimWith(deps, tx, d, await digestItemIds(tx, d.id), ctx);
+    });
+  }
+  const gathers = kind === 'digest' || kind === 'group';
+  const items = gathers ? await digestItemIds(deps.db, d.fallback_of ?? d.id) : [];
+  return claimWith(deps, deps.db, d, items, ctx);
+}
+
+async function claimWith(
+  deps: NotifyDeps,
+  db: pg.Pool | pg.PoolClient,
+  d: DeliveryRow,
+  items: number[],
+  ctx: OutcomeContext,
+): Promise<Claim> {
+  const now = ctx.now;
+  if (parseStep(d.step).kind === 'group' && items.length === 0) {
+    // Every item was acknowledged or resolved before the group went out.
+    await setasideIfPending(db, d.id, { status: 'cancelled', reason: 'nothing left to send', at: now });
+    return done('cancelled');
+  }
+  const composed = await deps.messages.compose(db, d, items);
   if (!composed.send) {
-    await setasideIfPending(deps.db, d.id, { status: 'cancelled', reason: composed.reason, at: now });
+    await setasideIfPending(db, d.id, { status: 'cancelled', reason: composed.reason, at: now });
     return done('cancelled');
   }
   const message = composed.message;
@@ -105,10 +132,10 @@ async function claim(deps: NotifyDeps, id: number, ctx: OutcomeContext): Promise
     at: now,
   };
   if (d.channel === 'email') {
-    const claimed = await claimPending(deps.db, d.id, claimArgs);
+    const claimed = await claimPending(db, d.id, claimArgs);
     return claimed ? { kind: 'claimed', delivery: claimed, message } : done('skipped');
   }
-  return withTransaction(deps.db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const capped = await overDailyCap(tx, d, deps.settings.smsDailyCapPerPhone, now);
     const claimed = await claimPending(tx, d.id, claimArgs);
     if (!claimed) return done('skipped');
@@ -154,6 +181,7 @@ async function transmit(deps: NotifyDeps, d: DeliveryRow, message: Message, now:
     delivery: d,
     alert,
     digestCount: items.length,
+    items,
     signName: deps.channels.sms.signName,
     codes: deps.smsCodes,
     now,

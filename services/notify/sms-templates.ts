@@ -9,7 +9,15 @@
 import { ValidationError } from '../errors.js';
 
 export type SmsTemplateName =
-  'alert' | 'escalation' | 'deadline' | 'resolved' | 'warning' | 'warning_lifted' | 'operational' | 'digest';
+  | 'alert'
+  | 'escalation'
+  | 'deadline'
+  | 'resolved'
+  | 'warning'
+  | 'warning_lifted'
+  | 'operational'
+  | 'digest'
+  | 'group';
 
 interface TemplateText {
   text: string;
@@ -55,6 +63,11 @@ export const SMS_TEMPLATES: Record<SmsTemplateName, { zh: TemplateText; en: Temp
   digest: {
     zh: { text: '今日有${count}条环境目标提示，详见汇总邮件。', shrink: [] },
     en: { text: '${count} target notices today, see the digest e-mail.', shrink: [] },
+  },
+  // One person's grouped message (group-deliveries.ts): how many, the most severe first, the rest by e-mail.
+  group: {
+    zh: { text: '${count}项环境目标预警，首项：${first}，详见邮件。', shrink: ['first'] },
+    en: { text: '${count} envwatch alerts, first: ${first}. See e-mail.', shrink: ['first'] },
   },
 };
 
