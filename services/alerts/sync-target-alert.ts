@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import { withTransaction, type Queryable } from '../db/queryable.js';
-import { cancelUnsentDeliveries } from '../notify/delivery-queries.js';
+import { cancelUnsentDeliveries, toldRecipients } from '../notify/delivery-queries.js';
 import { planDeliveries, type PlanContext } from '../notify/plan-deliveries.js';
 import { parsePeriod } from '../time/periods.js';
 import { addDays, shanghaiDayStart, toShanghaiDay } from '../time/shanghai.js';
@@ -268,11 +268,26 @@ export async function syncKey(
         at: ctx.now,
       });
       await cancelUnsentDeliveries(tx, a.id, 'alert resolved', ctx.now);
-      // Tell whoever was told about the problem; e-mail only — good news is never worth a night-time SMS.
-      const roles: Roles = ['main'];
-      if (a.escalation_step >= 1) roles.push('lead');
-      if (a.escalation_step >= 2) roles.push('leadership');
-      await notify(a, `resolved:${a.revision}`, roles, { emailOnly: true });
+      // One short "已恢复" to exactly those who were told it fired (for the configured severities); e-mail
+      // only — good news is never worth a night-time SMS (SMS only for someone without e-mail).
+      if (ctx.settings.resolvedNoticeSeverities.has(a.severity)) {
+        const told = (await toldRecipients(tx, a.id)).map((r) => ({ ...r, quiet: null }));
+        const planned = await planDeliveries(
+          tx,
+          {
+            alertId: a.id,
+            step: `resolved:${a.revision}`,
+            recipients: told,
+            urgent: false,
+            digest: false,
+            smsRoles: SMS_ROLES,
+            emailOnly: true,
+          },
+          planCtx,
+        );
+        result.deliveries += planned.created;
+        result.outboxIds.push(...planned.outboxIds);
+      }
       return result;
     }
   }

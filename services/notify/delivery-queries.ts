@@ -310,3 +310,38 @@ export async function hasDeliveryOnChannel(
   );
   return (rowCount ?? 0) > 0;
 }
+
+/**
+ * Who was told an alert fired, as the planner's recipients: every person with an accepted delivery of it
+ * (sent by itself, or as an item of a digest or group message that was sent), with the addresses used.
+ */
+export async function toldRecipients(
+  db: Queryable,
+  alertId: number,
+): Promise<
+  { contactId: string; role: string; email: string | null; mobile: string | null; locale: 'zh-CN' | 'en' }[]
+> {
+  const { rows } = await db.query<{
+    recipient_id: string;
+    role: string;
+    email: string | null;
+    mobile: string | null;
+    locale: 'zh-CN' | 'en';
+  }>(
+    `SELECT d.recipient_id, min(d.recipient_role) AS role, min(d.locale) AS locale,
+            max(d.address) FILTER (WHERE d.channel = 'email') AS email,
+            max(d.address) FILTER (WHERE d.channel = 'sms') AS mobile
+       FROM delivery d LEFT JOIN delivery g ON g.id = d.digest_id
+      WHERE d.alert_id = $1 AND d.step NOT LIKE 'resolved:%'
+        AND (d.status = 'sent' OR (d.status = 'digested' AND g.status = 'sent'))
+      GROUP BY d.recipient_id ORDER BY d.recipient_id`,
+    [alertId],
+  );
+  return rows.map((r) => ({
+    contactId: r.recipient_id,
+    role: r.role,
+    email: r.email,
+    mobile: r.mobile,
+    locale: r.locale,
+  }));
+}
