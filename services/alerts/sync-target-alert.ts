@@ -166,7 +166,7 @@ export async function syncKey(
   const escalation = (
     a: Pick<AlertRow, 'severity' | 'condition' | 'escalation_step' | 'fired_at' | 'deadline_at'>,
     state: AlertRow['state'],
-  ) => nextEscalationAt({ ...a, kind: 'target', state }, ctx.settings);
+  ) => nextEscalationAt({ ...a, kind: 'target', state }, ctx.settings, ev.escalation);
 
   switch (action.kind) {
     case 'open': {
