@@ -22,7 +22,9 @@ import {
 } from './alert-queries.js';
 import { planContext, type AlertSettings } from './alert-settings.js';
 import { warningAlertText } from './alert-text.js';
+import { raiseNoRecipient, unreachableUnits } from './contact-coverage.js';
 import { warningRecipients, type RecipientRole } from './routing.js';
+import { areaUnits, commandUnits } from './routing-queries.js';
 
 interface WarningRow {
   id: number;
@@ -102,6 +104,7 @@ async function syncWarning(
       year,
       day: toShanghaiDay(ctx.now),
     });
+    const gaps = await warningGaps(tx, w, year, ctx, step);
     const planned = await planDeliveries(
       tx,
       {
@@ -115,7 +118,7 @@ async function syncWarning(
       },
       planContext(ctx.now, ctx.smsEnabled, ctx.settings),
     );
-    return planned.outboxIds;
+    return [...gaps, ...planned.outboxIds];
   };
   if (!live) {
     if (lifted) return []; // already over when first seen: nothing to announce
@@ -174,4 +177,38 @@ export async function warningInForce(db: Queryable, districtId: string, at: Date
     [districtId, at],
   );
   return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Command members and streets/towns of the warning area that nobody in the directory can be told for:
+ * one operational alert each per year (contact-coverage.ts), instead of a silent skip.
+ */
+async function warningGaps(
+  tx: Queryable,
+  w: WarningRow,
+  year: number,
+  ctx: { now: Date; settings: AlertSettings; smsEnabled: boolean },
+  step: string,
+): Promise<number[]> {
+  const unitIds = new Set<string>();
+  for (const c of await commandUnits(tx, w.district_id)) for (const m of c.members) unitIds.add(m);
+  const day = toShanghaiDay(ctx.now);
+  for (const u of await areaUnits(tx, { areaId: null, districtId: w.district_id, areaIds: w.area_ids }, day))
+    unitIds.add(u);
+  const outboxIds: number[] = [];
+  for (const u of await unreachableUnits(tx, [...unitIds], year)) {
+    outboxIds.push(
+      ...(await raiseNoRecipient(
+        tx,
+        {
+          ...u,
+          year,
+          contextZh: `空气重污染预警通知（${step}）`,
+          contextEn: `The heavy-pollution warning notice (${step})`,
+        },
+        ctx,
+      )),
+    );
+  }
+  return outboxIds;
 }

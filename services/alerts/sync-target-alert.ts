@@ -30,7 +30,9 @@ import {
   type CurrentEvaluation,
   type EvaluationKey,
 } from './evaluation-queries.js';
+import { raiseNoRecipient, unreachableUnits } from './contact-coverage.js';
 import { warningInForce } from './heavy-pollution.js';
+import { areaUnits } from './routing-queries.js';
 import { decideTargetAction, maxSeverity, severityFor, type TargetAction } from './hysteresis.js';
 import { targetRecipients, type RecipientRole } from './routing.js';
 
@@ -129,6 +131,18 @@ export async function syncKey(
     deliveries: 0,
     outboxIds: [],
   };
+  // Nobody of the main units can be told: one operational alert per unreachable unit and year, not a skip.
+  const noMainRecipient = async () => {
+    const day = toShanghaiDay(ctx.now);
+    const units = [
+      ...ev.main_unit_ids,
+      ...(await areaUnits(tx, { areaId: key.scope_id, districtId: null }, day)),
+    ];
+    for (const u of await unreachableUnits(tx, units, ev.year)) {
+      const context = { contextZh: `目标预警“${ev.title_zh}”`, contextEn: `The alert on "${ev.title_en}"` };
+      result.outboxIds.push(...(await raiseNoRecipient(tx, { ...u, year: ev.year, ...context }, ctx)));
+    }
+  };
   // A hard breach while a heavy-pollution warning is in force is never held back for grouping.
   const duringWarning = async (a: AlertRow) =>
     a.severity === 'critical' && (await warningInForce(tx, ev.district_id, ctx.now));
@@ -146,6 +160,7 @@ export async function syncKey(
       },
       roles,
     );
+    if (roles.includes('main') && !recipients.some((r) => r.role === 'main')) await noMainRecipient();
     const planned = await planDeliveries(
       tx,
       {

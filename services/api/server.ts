@@ -24,6 +24,7 @@ import { registerMeasurementPush } from './routes/measurement-push.js';
 import { registerMeasurementRoutes } from './routes/measurements.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerQueueBoard } from './routes/queue-board.js';
+import { registerContactRoutes } from './routes/contacts.js';
 import { registerReferenceRoutes } from './routes/reference.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerSessionRoutes } from './routes/session.js';
@@ -119,6 +120,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await registerMetricsRoute(app, ctx);
   await registerSessionRoutes(app, ctx);
   await registerReferenceRoutes(app, ctx);
+  await registerContactRoutes(app, ctx);
   await registerMeasurementRoutes(app, ctx);
   await registerStatusRoutes(app, ctx);
   await registerAlertRoutes(app, ctx);

@@ -11,6 +11,8 @@ import { loadReferenceSet } from '../../reference/load-reference.js';
 import { seedContacts, seedReference, type TableCounts } from '../../reference/seed-reference.js';
 import { loadPlanFiles } from '../../targets/load-targets.js';
 import { upsertPlanFile } from '../../targets/target-queries.js';
+import { coverageGaps, describeGap } from '../../alerts/contact-coverage.js';
+import { toShanghaiDay } from '../../time/shanghai.js';
 import type { CommandRun } from '../command.js';
 import { checkPostgres } from '../dependency-check.js';
 import { PROJECT_ROOT, resolveFromRoot } from '../paths.js';
@@ -42,6 +44,15 @@ export async function runSeed(config: Config, out: (line: string) => void): Prom
       const c = await seedContacts(pool, contacts);
       out(`contacts: ${contacts.length} in ${contactsFile} (${tally(c)})`);
     }
+    // No silent drops: whoever the plans make responsible but nobody in the directory can reach this year.
+    const year = Number(toShanghaiDay(new Date()).slice(0, 4));
+    const gaps = await coverageGaps(pool, year);
+    out(
+      gaps.length === 0
+        ? `contacts: everyone responsible is reachable in ${year}`
+        : `contacts: ${gaps.length} without a reachable contact for ${year}:`,
+    );
+    for (const g of gaps) out(`  ${describeGap(g, year)}`);
   } finally {
     await pool.end();
   }
