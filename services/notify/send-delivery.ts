@@ -70,6 +70,8 @@ function newMessageId(d: DeliveryRow, mailDomain: string): string {
   return d.channel === 'email' ? `<envwatch.${d.id}.${nonce}@${mailDomain}>` : `ew${d.id}-${nonce}`;
 }
 
+const GROUP_EARLY_TOLERANCE_MS = 500;
+
 type Claim =
   { kind: 'claimed'; delivery: DeliveryRow; message: Message } | { kind: 'done'; result: SendResult };
 
@@ -88,11 +90,14 @@ async function claim(deps: NotifyDeps, id: number, ctx: OutcomeContext): Promise
   const d = await getDelivery(deps.db, id);
   if (!d || d.status !== 'pending') return done('skipped');
   const now = ctx.now;
-  if (d.not_before.getTime() > now.getTime()) {
+  const { kind, fallback } = parseStep(d.step);
+  // A group head's job is delayed in BullMQ to its not_before; fired a moment early (timer granularity,
+  // clocks of two hosts) it goes rather than waiting a minute for the sweep.
+  const early = kind === 'group' ? GROUP_EARLY_TOLERANCE_MS : 0;
+  if (d.not_before.getTime() - early > now.getTime()) {
     await setasideIfPending(deps.db, d.id, { status: 'deferred', reason: null, at: now });
     return done('deferred');
   }
-  const { kind, fallback } = parseStep(d.step);
   if (kind === 'group' && !fallback) {
     // The gathering and the claim in one transaction under the person's group lock: an item is in
     // exactly one message, and one planned after this commit opens the next head (group-deliveries.ts).
