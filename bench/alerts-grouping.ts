@@ -103,23 +103,27 @@ try {
   const t0 = performance.now();
   await commitBreaches(db.pool, targets);
   const committed = performance.now();
-  // Every item planned and every head sent (or the run gives up after group_wait + 5 minutes).
+  // Until every alert is planned and every head due by then is sent. Items planned after their person's
+  // first message went (planning slower than group_wait) wait for group_interval: counted, not awaited.
   const pendingSql = `SELECT (SELECT count(*)::int FROM alert) AS alerts,
     (SELECT count(*)::int FROM delivery WHERE mode = 'group' AND status = 'pending') AS items,
-    (SELECT count(*)::int FROM delivery WHERE step LIKE 'group:%' AND status <> 'sent') AS heads`;
+    (SELECT count(*)::int FROM delivery WHERE step LIKE 'group:%' AND status <> 'sent'
+        AND not_before <= now() + interval '2 seconds') AS heads`;
   let planningDoneS = 0;
+  let r = { alerts: 0, items: 0, heads: 0 };
   for (;;) {
-    const { rows } = await db.pool.query<{ alerts: number; items: number; heads: number }>(pendingSql);
-    const r = rows[0]!;
+    r = (await db.pool.query<typeof r>(pendingSql)).rows[0]!;
     if (r.alerts === ALERTS && planningDoneS === 0) planningDoneS = (performance.now() - t0) / 1000;
-    if (r.alerts === ALERTS && r.items === 0 && r.heads === 0) break;
-    if (performance.now() - t0 > (GROUP_WAIT_S + 300) * 1000)
+    const firstWaveOver = planningDoneS > 0 && performance.now() - t0 > (GROUP_WAIT_S + 2) * 1000;
+    if (r.alerts === ALERTS && r.heads === 0 && (r.items === 0 || firstWaveOver)) break;
+    if (performance.now() - t0 > (GROUP_WAIT_S + 600) * 1000)
       throw new Error(`storm did not finish: ${JSON.stringify(r)}`);
     await wait(200);
   }
   const { rows } = await db.pool.query<{ key: string; recipient_id: string; alerts: number }>(
     `SELECT h.idempotency_key AS key, h.recipient_id, count(i.id)::int AS alerts
-       FROM delivery h JOIN delivery i ON i.digest_id = h.id WHERE h.step LIKE 'group:%' GROUP BY h.id`,
+       FROM delivery h JOIN delivery i ON i.digest_id = h.id
+      WHERE h.step LIKE 'group:%' AND h.status = 'sent' GROUP BY h.id`,
   );
   const latencies: number[] = [];
   const perRecipient = new Map<string, number>();
@@ -138,8 +142,14 @@ try {
   console.log(
     `  evaluation committed → accepted by SMTP, per alert: p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s ` +
       `p99 ${(percentile(latencies, 99) / 1000).toFixed(2)} s max ${(latencies.at(-1)! / 1000).toFixed(2)} s ` +
-      `(target p99 ≤ ${GROUP_WAIT_S + 1} s: ${percentile(latencies, 99) <= (GROUP_WAIT_S + 1) * 1000 ? 'met' : 'NOT met'})`,
+      `(target p99 ≤ ${GROUP_WAIT_S + 1} s: ${percentile(latencies, 99) <= (GROUP_WAIT_S + 1) * 1000 && r.items === 0 ? 'met' : 'NOT met'})`,
   );
+  if (r.items > 0) {
+    console.log(
+      `  ${r.items} deliveries of alerts planned after their person's first message wait for group_interval ` +
+        `(planning took ${planningDoneS.toFixed(1)} s, longer than group_wait ${GROUP_WAIT_S} s)`,
+    );
+  }
 } finally {
   await host?.close();
   await closeQueues(queues);

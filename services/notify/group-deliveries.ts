@@ -61,7 +61,11 @@ async function headDue(db: Queryable, k: GroupKey, g: Grouping, now: Date) {
 export async function scheduleGroupHeads(
   db: Queryable,
   keys: readonly GroupKey[],
-  ctx: { now: Date; grouping: Grouping },
+  ctx: {
+    now: Date;
+    grouping: Grouping;
+    /** An urgent item, or the sweep: the head's time may change. */ recompute?: boolean;
+  },
 ): Promise<number[]> {
   await lockGroupKeys(db, keys);
   const seen = new Set<string>();
@@ -70,9 +74,12 @@ export async function scheduleGroupHeads(
     const text = `${k.recipientId}|${k.channel}|${k.address}`;
     if (seen.has(text)) continue;
     seen.add(text);
+    const open = await openGroupHead(db, k);
+    // The hot path of a storm: a non-urgent item joining an open head changes nothing (the head is due
+    // no later than this item would be), so it costs the lock and one lookup.
+    if (open && !ctx.recompute) continue;
     const due = await headDue(db, k, ctx.grouping, ctx.now);
     if (!due) continue;
-    const open = await openGroupHead(db, k);
     if (open) {
       if (open.not_before.getTime() <= due.due.getTime()) continue;
       const enqueued = await advanceGroupHead(db, open.id, due.due, ctx.now);
@@ -102,6 +109,10 @@ export async function scheduleOrphanGroups(
   if (!ctx.grouping) return { heads: 0, outboxIds: [] };
   const keys = await orphanGroupKeys(db, 500);
   if (keys.length === 0) return { heads: 0, outboxIds: [] };
-  const outboxIds = await scheduleGroupHeads(db, keys, { now: ctx.now, grouping: ctx.grouping });
+  const outboxIds = await scheduleGroupHeads(db, keys, {
+    now: ctx.now,
+    grouping: ctx.grouping,
+    recompute: true,
+  });
   return { heads: outboxIds.length, outboxIds };
 }

@@ -175,7 +175,8 @@ export async function planDeliveries(db: Queryable, s: PlanStep, ctx: PlanContex
     .filter((r) => r.mode === 'group')
     .map((r) => ({ recipientId: r.recipientId, channel: r.channel, address: r.address }));
   if (ctx.grouping && groupKeys.length > 0 && deliveryIds.length > 0) {
-    outboxIds.push(...(await scheduleGroupHeads(db, groupKeys, { now: ctx.now, grouping: ctx.grouping })));
+    const schedule = { now: ctx.now, grouping: ctx.grouping, recompute: s.groupUrgent ?? false };
+    outboxIds.push(...(await scheduleGroupHeads(db, groupKeys, schedule)));
   }
   return { created: deliveryIds.length, deliveryIds, outboxIds };
 }

@@ -11,7 +11,7 @@ import {
   page,
   type EmailRenderInput,
   type RenderedEmail,
-} from './render-email.js';
+} from './email-parts.js';
 
 function itemLines(a: MessageItem, i: number, link: string | null, en: boolean) {
   const state = labelOf(ALERT_STATE_LABELS, a.state);
