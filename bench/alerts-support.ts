@@ -3,6 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import type pg from 'pg';
 import { withTransaction } from '../services/db/queryable.js';
 import { writeOutbox } from '../services/outbox/outbox.js';
+import { syncAlertOutbox } from '../services/outbox/messages.js';
 import { isTransition, storeEvaluations } from '../services/targets/evaluation-queries.js';
 import { upsertPlanFile } from '../services/targets/target-queries.js';
 
@@ -127,12 +128,7 @@ export async function commitBreaches(pool: pg.Pool, targetIds: readonly string[]
     const transitions = stored.filter(isTransition);
     await writeOutbox(
       tx,
-      transitions.map((s) => ({
-        queue: 'alerts',
-        jobName: 'sync-alert',
-        jobId: `sync-alert__${s.evaluationId}`,
-        payload: { evaluationId: s.evaluationId },
-      })),
+      transitions.map((s) => syncAlertOutbox(s.evaluationId)),
     );
     return transitions.map((s) => s.evaluationId);
   });

@@ -5,7 +5,7 @@ import type { Logger } from '../services/logging.js';
 import { errorMessage } from '../services/errors.js';
 import type { Enqueue } from './enqueue.js';
 import { jobId } from './queue-names.js';
-import type { ScheduleDefinition } from './schedules/index.js';
+import type { ScheduleDefinition } from './define-schedule.js';
 
 export interface Scheduler {
   stop(): Promise<void>;

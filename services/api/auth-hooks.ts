@@ -9,7 +9,12 @@ import type { Config } from '../../config/env.js';
 import type { Queryable } from '../db/queryable.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import { requirePrincipal, type Principal } from '../auth/principal.js';
-import { principalFromSession, principalFromToken, type SessionSettings } from '../auth/sessions.js';
+import {
+  principalFromSession,
+  principalFromToken,
+  type LoginResult,
+  type SessionSettings,
+} from '../auth/sessions.js';
 import { secretsEqual } from '../auth/secrets.js';
 
 declare module 'fastify' {
@@ -29,6 +34,17 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function sessionSettings(config: Config): SessionSettings {
   return { ttlMinutes: Math.round(config.SESSION_TTL_HOURS * 60), idleMinutes: config.SESSION_IDLE_MINUTES };
+}
+
+/** httpOnly (no script reads it), SameSite=Lax (not sent on cross-site POSTs), Secure behind HTTPS. */
+export function setSessionCookie(reply: FastifyReply, config: Config, r: LoginResult): void {
+  reply.setCookie(SESSION_COOKIE, r.sessionSecret, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.COOKIE_SECURE,
+    path: '/',
+    expires: r.expiresAt,
+  });
 }
 
 /** Browsers asking for a page get sent to the login form; API clients get a 401 body. */

@@ -36,10 +36,6 @@ export function requirePrincipal(p: Principal | null | undefined): Principal {
   return p;
 }
 
-export function isAdmin(p: Principal): boolean {
-  return p.role === 'admin';
-}
-
 export function assertAdmin(p: Principal): void {
   if (p.role !== 'admin') throw new ForbiddenError('administrators only');
 }
@@ -77,6 +73,12 @@ export function assertScopeReadable(
   if (scope.areaId === p.areaId) return;
   if (scope.areaId === null && scope.districtId != null && scope.districtId === p.districtId) return;
   throw new ForbiddenError(`this account may only read data of ${p.areaId}`);
+}
+
+/** The district whose reports `p` lists: the one asked for (if readable), else an area user's own district. */
+export function reportDistrictFilter(p: Principal, requested: string | undefined): string | null {
+  if (requested) assertScopeReadable(p, { areaId: null, districtId: requested });
+  return requested ?? (p.role === 'area' ? p.districtId : null);
 }
 
 export function assertAreaReadable(p: Principal, areaId: string): void {

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { destination, pino, type Logger } from 'pino';
 import type { Config } from '../../config/env.js';
-import { resolveFromRoot } from '../cli/paths.js';
+import { resolveFromRoot } from '../../config/paths.js';
 import { demoConfig, demoLogin } from './demo-setup.js';
 import { startFeedServer, type FeedServer } from './feed-server.js';
 import { findHttpPort } from './local-ports.js';

@@ -17,7 +17,7 @@ import type { ReferenceSet } from '../reference/reference-schema.js';
 import { seedContacts, seedReference } from '../reference/seed-reference.js';
 import { loadPlanFiles } from '../targets/load-targets.js';
 import { upsertPlanFile } from '../targets/target-queries.js';
-import { PROJECT_ROOT } from '../cli/paths.js';
+import { PROJECT_ROOT } from '../../config/paths.js';
 import { generatePassword } from '../auth/password.js';
 
 export const DEMO_CONTACTS_FILE = path.join(PROJECT_ROOT, 'config/contacts.example.yaml');

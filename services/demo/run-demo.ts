@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Config } from '../../config/env.js';
 import { checkPostgres, checkRedis } from '../cli/dependency-check.js';
 import { runMigrate } from '../cli/commands/migrate.js';
-import { PROJECT_ROOT } from '../cli/paths.js';
+import { PROJECT_ROOT } from '../../config/paths.js';
 import { createPool } from '../db/pool.js';
 import { loadReferenceSet } from '../reference/load-reference.js';
 import { createAppContext } from '../runtime/app-context.js';

@@ -1,7 +1,7 @@
 /** The AdapterContext of a job or a CLI run, from the configuration and what the caller holds. */
 import type pg from 'pg';
 import type { Config } from '../../config/env.js';
-import { resolveFromRoot } from '../cli/paths.js';
+import { resolveFromRoot } from '../../config/paths.js';
 import type { Logger } from '../logging.js';
 import type { Clock } from '../time/shanghai.js';
 import type { AdapterContext } from './adapters/adapter.js';

@@ -1,6 +1,5 @@
 /** Delivery rows and their attempts: one named function per statement. */
 import type { Queryable } from '../db/queryable.js';
-import type { OutboxMessage } from '../outbox/outbox.js';
 
 export type DeliveryStatus =
   'pending' | 'deferred' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'digested' | 'unknown';
@@ -41,15 +40,8 @@ export function deliveryKey(
   return `${alertId ?? 'digest'}|${recipientId}|${channel}|${step}`;
 }
 
-/** BullMQ keeps a finished job's id for a while: every (re)enqueue of a delivery gets a fresh job id. */
-export function sendDeliveryOutbox(deliveryId: number, enqueued: number): OutboxMessage {
-  return {
-    queue: 'deliveries',
-    jobName: 'send-delivery',
-    jobId: `delivery__${deliveryId}__${enqueued}`,
-    payload: { deliveryId },
-  };
-}
+// The send-delivery message (name, queue, job id) is the outbox catalogue's; re-exported for notify's callers.
+export { sendDeliveryOutbox } from '../outbox/messages.js';
 
 export async function getDelivery(db: Queryable, id: number): Promise<DeliveryRow | null> {
   const { rows } = await db.query<DeliveryRow>(`SELECT * FROM delivery WHERE id = $1`, [id]);

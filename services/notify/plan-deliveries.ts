@@ -14,6 +14,7 @@ import type { WorkingCalendar } from '../time/working-days.js';
 import { deliveryKey } from './delivery-queries.js';
 import { itemDue, scheduleGroupHeads, type Grouping } from './group-deliveries.js';
 import type { GroupKey } from './group-queries.js';
+import { sendDeliveryOutboxColumnsSql } from '../outbox/messages.js';
 import { nextSendableInstant, type ClockWindow } from './quiet-hours.js';
 
 /** One person to reach; the role (main, assist, lead, ...) is the planner's word, stored on the delivery. */
@@ -145,9 +146,9 @@ export async function planDeliveries(db: Queryable, s: PlanStep, ctx: PlanContex
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id, status, mode
      ), o AS (
-       -- The same job id as sendDeliveryOutbox(id, 1) (delivery-queries.ts).
+       -- The same message as sendDeliveryOutbox(id, 1) (services/outbox/messages.ts).
        INSERT INTO outbox (queue, job_name, job_id, payload)
-       SELECT 'deliveries', 'send-delivery', 'delivery__' || id || '__1', jsonb_build_object('deliveryId', id)
+       SELECT ${sendDeliveryOutboxColumnsSql('id', '1')}
          FROM d WHERE status = 'pending' AND mode = 'immediate'
        RETURNING id
      )

@@ -8,6 +8,7 @@
 import type { Logger } from '../logging.js';
 import type { Queryable } from '../db/queryable.js';
 import { errorMessage } from '../errors.js';
+import { syncAlertOutbox } from '../outbox/messages.js';
 import { writeOutbox } from '../outbox/outbox.js';
 import { ruleOf } from '../rules/index.js';
 import type { LoadedTarget, RuleItem } from '../rules/rule-kind.js';
@@ -100,12 +101,7 @@ export async function runEvaluations(
   const transitions = stored.filter(isTransition);
   await writeOutbox(
     tx,
-    transitions.map((s) => ({
-      queue: 'alerts',
-      jobName: 'sync-alert',
-      jobId: `sync-alert__${s.evaluationId}`,
-      payload: { evaluationId: s.evaluationId },
-    })),
+    transitions.map((s) => syncAlertOutbox(s.evaluationId)),
   );
   return { evaluations: rows.length, stored: stored.length, transitions: transitions.length, failedTargets };
 }

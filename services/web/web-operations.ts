@@ -2,20 +2,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../runtime/app-context.js';
-import { assertAdmin, assertDistrictOperator } from '../auth/principal.js';
+import { assertAdmin, assertDistrictOperator, reportDistrictFilter } from '../auth/principal.js';
 import { listBatches, listRefusedRows, listSources } from '../api/queries/ingest-read.js';
 import { listReports } from '../api/queries/report-read.js';
 import { discardRefusedRow, reprocessRefused } from '../api/refused-actions.js';
-import { reportDistrictFilter } from '../api/routes/reports.js';
 import { actor, typed } from '../api/route-kit.js';
-import type { PageContext } from './layout.js';
-import { resolveFromRoot } from '../cli/paths.js';
+import { sendPage, type PageContext } from './layout.js';
+import { resolveFromRoot } from '../../config/paths.js';
 import { NotFoundError } from '../errors.js';
 import { readMailbox, readMailFile, readMailMessage } from './mailbox.js';
 import { ingestPage } from './pages/ingest-page.js';
+import { listDeviceStats } from '../ingest/hj212/device-queries.js';
 import { mailboxPage, mailMessagePage } from './pages/mail-page.js';
 import { reportsPage } from './pages/reports-page.js';
-import { sendPage } from './web-routes.js';
+import { refreshRollupsRequest } from '../outbox/messages.js';
 
 export async function registerWebOperationsRoutes(
   web: FastifyInstance,
@@ -49,7 +49,7 @@ export async function registerWebOperationsRoutes(
     },
     async (req, reply) => {
       assertDistrictOperator(req.principal!, 'read');
-      const [sources, batches, refused] = await Promise.all([
+      const [sources, batches, refused, devices] = await Promise.all([
         listSources(ctx.db),
         listBatches(ctx.db, { sourceId: null, status: null, beforeId: null, limit: 20 }),
         listRefusedRows(ctx.db, {
@@ -60,10 +60,11 @@ export async function registerWebOperationsRoutes(
           beforeId: null,
           limit: 100,
         }),
+        listDeviceStats(ctx.db),
       ]);
       return sendPage(
         reply,
-        ingestPage(pc(req, reply), { sources, batches, refused, notice: req.query.notice ?? null }),
+        ingestPage(pc(req, reply), { sources, batches, refused, devices, notice: req.query.notice ?? null }),
       );
     },
   );
@@ -78,11 +79,7 @@ export async function registerWebOperationsRoutes(
       const page = pc(req, reply);
       const out = await reprocessRefused(ctx.db, actor(req), { ids: [req.params.id] }, { clock: ctx.clock });
       if (out.reprocessed.length > 0)
-        await ctx.enqueue(
-          'refresh-rollups',
-          { reason: `reprocess ${out.batchIds.join(',')}` },
-          { dedupeId: 'refresh-rollups' },
-        );
+        await ctx.enqueue(...refreshRollupsRequest(`reprocess ${out.batchIds.join(',')}`));
       const still = out.stillRefused[0];
       const notice = still
         ? page.t('stillRefused', { reason: `${still.reasonCode} ${still.reasonDetail}` })

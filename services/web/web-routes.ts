@@ -11,14 +11,12 @@ import type { AppContext } from '../runtime/app-context.js';
 import { UnauthorizedError } from '../errors.js';
 import { login, logout } from '../auth/sessions.js';
 import { acknowledgeAlertAs } from '../api/alert-actions.js';
-import { SESSION_COOKIE, sessionSettings } from '../api/auth-hooks.js';
+import { SESSION_COOKIE, sessionSettings, setSessionCookie } from '../api/auth-hooks.js';
 import { statusOf } from '../api/errors.js';
-import { setSessionCookie } from '../api/routes/session.js';
 import { actor, defaultYear, today, typed } from '../api/route-kit.js';
 import { registerWebOperationsRoutes } from './web-operations.js';
-import type { SafeHtml } from './html.js';
 import { parseLocale, type Locale } from './i18n.js';
-import { pageContext, type PageContext } from './layout.js';
+import { pageContext, sendPage, type PageContext } from './layout.js';
 import { buildOverview } from '../api/views/overview.js';
 import { buildAreaSummary } from '../api/views/area-summary.js';
 import { listDistricts } from '../api/queries/reference-read.js';
@@ -51,21 +49,6 @@ export function safeReturn(target: unknown, fallback = '/'): string {
     !target.startsWith('/\\')
     ? target
     : fallback;
-}
-
-/** Pages load nothing from elsewhere and run no script: a strict policy costs nothing and stops injection. */
-const PAGE_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-export function sendPage(reply: FastifyReply, page: SafeHtml, status = 200): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-security-policy', PAGE_CSP)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'same-origin')
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(page.value);
 }
 
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -142,7 +125,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
             },
             sessionSettings(ctx.config),
           );
-          setSessionCookie(reply, ctx, result);
+          setSessionCookie(reply, ctx.config, result);
           return reply.redirect(safeReturn(req.body.next), 303);
         } catch (err) {
           if (!(err instanceof UnauthorizedError)) throw err;

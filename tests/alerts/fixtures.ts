@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import { withTransaction, type Queryable } from '../../services/db/queryable.js';
 import { writeOutbox } from '../../services/outbox/outbox.js';
+import { syncAlertOutbox } from '../../services/outbox/messages.js';
 import type { EvaluationStatus } from '../../services/rules/rule-kind.js';
 import { isTransition, storeEvaluations } from '../../services/targets/evaluation-queries.js';
 import type { TargetDefinition } from '../../services/targets/target-definition.js';
@@ -160,14 +161,7 @@ export async function recordTestEvaluation(
     if (!stored) return { evaluationId: null, transition: false };
     const transition = isTransition(stored);
     if (transition) {
-      await writeOutbox(tx, [
-        {
-          queue: 'alerts',
-          jobName: 'sync-alert',
-          jobId: `sync-alert__${stored.evaluationId}`,
-          payload: { evaluationId: stored.evaluationId },
-        },
-      ]);
+      await writeOutbox(tx, [syncAlertOutbox(stored.evaluationId)]);
     }
     return { evaluationId: stored.evaluationId, transition };
   });

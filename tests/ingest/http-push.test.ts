@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerMeasurementPushRoute } from '../../services/ingest/http-push-route.js';
+import { registerMeasurementPushRoute } from '../../services/api/routes/measurement-push-route.js';
 import type { IngestResult } from '../../services/ingest/ingest-records.js';
 import { parseSources } from '../../services/ingest/sources/load-sources.js';
 import { ManualClock } from '../../services/time/shanghai.js';

@@ -3,7 +3,7 @@
  * (report_delivery), so a retry after a temporary SMTP failure only sends what is missing.
  */
 import { z } from 'zod';
-import { resolveFromRoot } from '../../services/cli/paths.js';
+import { resolveFromRoot } from '../../config/paths.js';
 import { ExternalServiceError, NotFoundError } from '../../services/errors.js';
 import { deliverReport, resolveDistributionList } from '../../services/reports/deliver-report.js';
 import { readReport } from '../../services/reports/queries/archive-queries.js';

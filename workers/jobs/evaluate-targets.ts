@@ -4,7 +4,7 @@
  * deduplication id; the short delay below is the debounce: batches arriving within it cause one run, and
  * within a run each (target, scope, period) is evaluated once however many keys touched it.
  */
-import { z } from 'zod';
+import { evaluateTargetsMessage, relayOutboxRequest } from '../../services/outbox/messages.js';
 import { sweepTargets, evaluatePending } from '../../services/targets/evaluate-pending.js';
 import { SECOND } from '../../services/time/shanghai.js';
 import { defineJob } from '../define-job.js';
@@ -12,12 +12,7 @@ import { defineJob } from '../define-job.js';
 export const EVALUATE_DEBOUNCE = 2 * SECOND;
 
 export const evaluateTargetsJob = defineJob({
-  name: 'evaluate-targets',
-  queue: 'evaluate',
-  schema: z.object({
-    reason: z.string().default('schedule'),
-    sweep: z.boolean().default(false),
-  }),
+  ...evaluateTargetsMessage,
   options: { delay: EVALUATE_DEBOUNCE },
   async handle(payload, ctx) {
     const opts = { clock: ctx.clock, logger: ctx.logger };
@@ -39,7 +34,7 @@ export const evaluateTargetsJob = defineJob({
       transitions += r.transitions;
       r.failedTargets.forEach((t) => failed.add(t));
     }
-    if (transitions > 0) await ctx.enqueue('relay-outbox', {}, { dedupeId: 'relay-outbox' });
+    if (transitions > 0) await ctx.enqueue(...relayOutboxRequest());
     if (failed.size > 0)
       ctx.logger.error({ failedTargets: [...failed] }, 'some targets could not be evaluated');
     ctx.logger.debug({ reason: payload.reason, keys, evaluations, transitions }, 'targets evaluated');

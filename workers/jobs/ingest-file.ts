@@ -9,6 +9,7 @@ import { ingestFile, resolveFormat } from '../../services/ingest/formats/deliver
 import { readLongFileChunks } from '../../services/ingest/formats/long-format.js';
 import { FORMATS } from '../../services/ingest/sources/source-schema.js';
 import { defineJob } from '../define-job.js';
+import { refreshRollupsRequest } from '../../services/outbox/messages.js';
 
 export const ingestFileJob = defineJob({
   name: 'ingest-file',
@@ -34,11 +35,7 @@ export const ingestFileJob = defineJob({
     const { refusals: _refusals, ...summary } = result;
     ctx.logger.info({ ...summary, newestDataAt: result.newestDataAt?.toISOString() }, 'file ingested');
     if (result.inserted + result.updated > 0) {
-      await ctx.enqueue(
-        'refresh-rollups',
-        { reason: `batch ${result.batchId}` },
-        { dedupeId: 'refresh-rollups' },
-      );
+      await ctx.enqueue(...refreshRollupsRequest(`batch ${result.batchId}`));
     }
     return summary;
   },

@@ -6,6 +6,7 @@ import { runSource } from '../../services/ingest/run-source.js';
 import { findSource } from '../../services/ingest/sources/load-sources.js';
 import { defineJob } from '../define-job.js';
 import type { JobContext } from '../job-context.js';
+import { refreshRollupsRequest } from '../../services/outbox/messages.js';
 
 const schema = z.object({ sourceId: z.string().min(1), tick: z.string().nullable().default(null) });
 
@@ -24,7 +25,7 @@ export async function runSourceJob(
   const result = await runSource(source, adapterContext(ctx.config, { ...ctx, tick: payload.tick }));
   const changed = result.batches.reduce((n, b) => n + b.inserted + b.updated, 0);
   if (changed > 0) {
-    await ctx.enqueue('refresh-rollups', { reason: `source ${source.id}` }, { dedupeId: 'refresh-rollups' });
+    await ctx.enqueue(...refreshRollupsRequest(`source ${source.id}`));
   }
   const batches = result.batches.map(({ refusals: _refusals, ...b }) => b);
   ctx.logger.info({ source: source.id, batches, rejected: result.rejected }, 'source ingested');

@@ -5,7 +5,7 @@
  * and a browser left running between them would only hold memory.
  */
 import { z } from 'zod';
-import { resolveFromRoot } from '../../services/cli/paths.js';
+import { resolveFromRoot } from '../../config/paths.js';
 import { produceReport } from '../../services/reports/produce-report.js';
 import { lazyPdfRenderer } from '../../services/reports/render/pdf.js';
 import { defineJob } from '../define-job.js';

@@ -4,21 +4,19 @@
  * with a deduplication id, so a burst of batches causes one refresh, not one each; a cron tick every minute
  * is the safety net for a key queued just as a refresh finished.
  */
-import { z } from 'zod';
+import { evaluateTargetsRequest, refreshRollupsMessage } from '../../services/outbox/messages.js';
 import { processRollupQueue } from '../../services/store/rollups.js';
 import { defineJob } from '../define-job.js';
 
 export const refreshRollupsJob = defineJob({
-  name: 'refresh-rollups',
-  queue: 'rollups',
-  schema: z.object({ reason: z.string().default('ingest') }),
+  ...refreshRollupsMessage,
   async handle(_payload, ctx) {
     let total = 0;
     for (;;) {
       const r = await processRollupQueue(ctx.db);
       total += r.keys;
       if (r.evaluationKeys > 0) {
-        await ctx.enqueue('evaluate-targets', { reason: 'rollups' }, { dedupeId: 'evaluate-targets' });
+        await ctx.enqueue(...evaluateTargetsRequest('rollups'));
       }
       if (r.keys === 0 || ctx.signal.aborted) break;
     }

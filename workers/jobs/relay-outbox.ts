@@ -3,14 +3,12 @@
  * loop of the worker host does this as rows are committed; this job is the cron safety net and what
  * writers without a listener enqueue.
  */
-import { z } from 'zod';
+import { relayOutboxMessage } from '../../services/outbox/messages.js';
 import { relayAll } from '../../services/outbox/outbox.js';
 import { defineJob } from '../define-job.js';
 
 export const relayOutboxJob = defineJob({
-  name: 'relay-outbox',
-  queue: 'alerts',
-  schema: z.object({}),
+  ...relayOutboxMessage,
   async handle(_payload, ctx) {
     return { relayed: await relayAll(ctx.db, ctx.queues) };
   },

@@ -3,15 +3,13 @@
  * deliveries in the same transaction. The outbox rows it writes are relayed by the worker host's LISTEN
  * loop the moment it commits (batched with everyone else's under load), the cron relay as the safety net.
  */
-import { z } from 'zod';
 import { alertDeps } from '../../services/alerts/alert-deps.js';
 import { syncTargetAlert } from '../../services/alerts/sync-target-alert.js';
+import { syncAlertMessage } from '../../services/outbox/messages.js';
 import { defineJob } from '../define-job.js';
 
 export const syncAlertJob = defineJob({
-  name: 'sync-alert',
-  queue: 'alerts',
-  schema: z.object({ evaluationId: z.number().int().positive() }),
+  ...syncAlertMessage,
   async handle(payload, ctx) {
     const deps = alertDeps(ctx);
     const r = await syncTargetAlert(ctx.db, payload.evaluationId, {

@@ -1,4 +1,4 @@
-import { schedule, type ScheduleDefinition } from './index.js';
+import { defineSchedule, type ScheduleDefinition } from '../define-schedule.js';
 
 /**
  * Cron schedules owned by the alerts domain (Asia/Shanghai). One sweep a minute drives everything that
@@ -6,10 +6,17 @@ import { schedule, type ScheduleDefinition } from './index.js';
  * sources); its minute resolution is the resolution of those times.
  */
 export const alertsSchedules: ScheduleDefinition[] = [
-  schedule({
+  defineSchedule({
     id: 'alert-sweep',
     cron: '* * * * *',
     job: 'alert-sweep',
+    payload: (tick) => ({ tick: tick.toISOString() }),
+  }),
+  // SMS delivery reports: most arrive within a minute or two of acceptance.
+  defineSchedule({
+    id: 'sms-receipts',
+    cron: '*/2 * * * *',
+    job: 'poll-sms-receipts',
     payload: (tick) => ({ tick: tick.toISOString() }),
   }),
 ];

@@ -1,4 +1,4 @@
-import { schedule, type ScheduleDefinition } from './index.js';
+import { defineSchedule, type ScheduleDefinition } from '../define-schedule.js';
 
 /**
  * Cron schedules owned by the ingest domain (Asia/Shanghai). One tick a minute: the dispatch job reads
@@ -6,7 +6,7 @@ import { schedule, type ScheduleDefinition } from './index.js';
  * source and tick), so an edited sources file takes effect without a restart.
  */
 export const ingestSchedules: ScheduleDefinition[] = [
-  schedule({
+  defineSchedule({
     id: 'ingest-dispatch',
     cron: '* * * * *',
     job: 'ingest-dispatch',

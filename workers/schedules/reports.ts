@@ -1,5 +1,5 @@
 import { toShanghaiDay } from '../../services/time/shanghai.js';
-import { schedule, type ScheduleDefinition } from './index.js';
+import { defineSchedule, type ScheduleDefinition } from '../define-schedule.js';
 
 /**
  * Cron schedules owned by the reports domain (Asia/Shanghai). One daily tick at 09:30: the plan decides
@@ -7,7 +7,7 @@ import { schedule, type ScheduleDefinition } from './index.js';
  * the settle day needs no schedule change.
  */
 export const reportsSchedules: ScheduleDefinition[] = [
-  schedule({
+  defineSchedule({
     id: 'reports-daily',
     cron: '30 9 * * *',
     job: 'plan-reports',

@@ -1,4 +1,4 @@
-import { schedule, type ScheduleDefinition } from './index.js';
+import { defineSchedule, type ScheduleDefinition } from '../define-schedule.js';
 
 /**
  * Cron schedules owned by the targets domain (Asia/Shanghai). The event-driven path (rollups → evaluation
@@ -8,7 +8,7 @@ import { schedule, type ScheduleDefinition } from './index.js';
  * deliveries of the previous day's audited-or-provisional data.
  */
 export const targetsSchedules: ScheduleDefinition[] = [
-  schedule({
+  defineSchedule({
     id: 'targets-daily-sweep',
     cron: '10 6 * * *',
     job: 'evaluate-targets',

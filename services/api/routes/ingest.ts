@@ -23,6 +23,7 @@ import {
   type ReprocessOutcome,
 } from '../refused-actions.js';
 import { actor, authErrors, beforeField, idParams, limitField, TAGS, typed } from '../route-kit.js';
+import { refreshRollupsRequest } from '../../outbox/messages.js';
 
 const batch = z.object({
   id: z.number(),
@@ -76,11 +77,7 @@ export async function registerIngestRoutes(app: FastifyInstance, ctx: AppContext
   /** After a re-process wrote data, the rollups refresh as after any ingest (debounced). */
   const afterReprocess = async (o: ReprocessOutcome) => {
     if (o.reprocessed.length > 0)
-      await ctx.enqueue(
-        'refresh-rollups',
-        { reason: `reprocess ${o.batchIds.join(',')}` },
-        { dedupeId: 'refresh-rollups' },
-      );
+      await ctx.enqueue(...refreshRollupsRequest(`reprocess ${o.batchIds.join(',')}`));
     return o;
   };
 

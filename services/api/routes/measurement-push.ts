@@ -1,16 +1,17 @@
 /**
- * Registers the ingestion engine's measurement push (services/ingest/http-push-route.ts) at
+ * Registers the ingestion engine's measurement push (measurement-push-route.ts, the batch in services/ingest/push-batch.ts) at
  * POST /api/ingest/measurements behind the API's authentication: admins and district bureaus with a writable
  * credential may push (a feed carries every area's data). Each accepted push is audited with its batch.
  */
 import type { FastifyInstance } from 'fastify';
 import { actorOf, writeAudit } from '../../auth/audit-log.js';
 import { canOperateDistrict } from '../../auth/principal.js';
-import { resolveFromRoot } from '../../cli/paths.js';
+import { resolveFromRoot } from '../../../config/paths.js';
 import { errorMessage } from '../../errors.js';
-import { registerMeasurementPushRoute } from '../../ingest/http-push-route.js';
+import { registerMeasurementPushRoute } from './measurement-push-route.js';
 import { loadSources } from '../../ingest/sources/load-sources.js';
 import type { AppContext } from '../../runtime/app-context.js';
+import { refreshRollupsRequest } from '../../outbox/messages.js';
 
 export const MEASUREMENT_PUSH_PATH = '/api/ingest/measurements';
 
@@ -57,11 +58,7 @@ export async function registerMeasurementPush(app: FastifyInstance, ctx: AppCont
       sources: () => loadSources(resolveFromRoot(ctx.config.SOURCES_FILE)),
       authorizeSource: (req) => req.principal !== null && canOperateDistrict(req.principal, 'write'),
       onIngested: async (result) => {
-        await ctx.enqueue(
-          'refresh-rollups',
-          { reason: `batch ${result.batchId}` },
-          { dedupeId: 'refresh-rollups' },
-        );
+        await ctx.enqueue(...refreshRollupsRequest(`batch ${result.batchId}`));
       },
     });
   });

@@ -10,8 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../runtime/app-context.js';
 import { NotFoundError } from '../../errors.js';
-import { assertScopeReadable, type Principal } from '../../auth/principal.js';
-import { resolveFromRoot } from '../../cli/paths.js';
+import { assertScopeReadable, reportDistrictFilter } from '../../auth/principal.js';
+import { resolveFromRoot } from '../../../config/paths.js';
 import { principalOf } from '../auth-hooks.js';
 import { findReportFile, listReports } from '../queries/report-read.js';
 import { authErrors, documentedElsewhere, limitField, TAGS, typed } from '../route-kit.js';
@@ -44,11 +44,6 @@ export const reportSchema = z.object({
     }),
   ),
 });
-
-export function reportDistrictFilter(p: Principal, requested: string | undefined): string | null {
-  if (requested) assertScopeReadable(p, { areaId: null, districtId: requested });
-  return requested ?? (p.role === 'area' ? p.districtId : null);
-}
 
 /** RFC 6266 / 5987: an ASCII fallback plus the UTF-8 name, so Chinese file names survive every browser. */
 export function contentDisposition(fileName: string): string {

@@ -1,9 +1,9 @@
 /** Login and logout for API clients that prefer a session (the dashboard has its own form at /login). */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../runtime/app-context.js';
-import { login, logout, type LoginResult } from '../../auth/sessions.js';
-import { principalOf, SESSION_COOKIE, sessionSettings } from '../auth-hooks.js';
+import { login, logout } from '../../auth/sessions.js';
+import { principalOf, SESSION_COOKIE, sessionSettings, setSessionCookie } from '../auth-hooks.js';
 import { apiErrorSchema } from '../errors.js';
 import { TAGS, typed } from '../route-kit.js';
 
@@ -17,17 +17,6 @@ const me = z.object({
   readOnly: z.boolean(),
   csrfToken: z.string().optional(),
 });
-
-/** httpOnly (no script reads it), SameSite=Lax (not sent on cross-site POSTs), Secure behind HTTPS. */
-export function setSessionCookie(reply: FastifyReply, ctx: AppContext, r: LoginResult): void {
-  reply.setCookie(SESSION_COOKIE, r.sessionSecret, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: ctx.config.COOKIE_SECURE,
-    path: '/',
-    expires: r.expiresAt,
-  });
-}
 
 export async function registerSessionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = typed(app);
@@ -49,7 +38,7 @@ export async function registerSessionRoutes(app: FastifyInstance, ctx: AppContex
         { ...req.body, ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
         sessionSettings(ctx.config),
       );
-      setSessionCookie(reply, ctx, result);
+      setSessionCookie(reply, ctx.config, result);
       return { csrfToken: result.csrfToken, expiresAt: result.expiresAt.toISOString() };
     },
   );

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { loadReferenceSet } from '../../reference/load-reference.js';
 import { loadPlanFiles } from '../../targets/load-targets.js';
 import type { CommandRun } from '../command.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { PROJECT_ROOT } from '../../../config/paths.js';
 
 export const run: CommandRun = async ({ out }) => {
   const reference = await loadReferenceSet(path.join(PROJECT_ROOT, 'config/reference'));

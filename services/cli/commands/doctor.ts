@@ -14,7 +14,7 @@ import { coverageGaps, describeGap, type CoverageGap } from '../../alerts/contac
 import { toShanghaiDay } from '../../time/shanghai.js';
 import { calendarCoverageWarning, loadWorkingCalendar } from '../../time/working-days.js';
 import { checkPostgres, checkRedis } from '../dependency-check.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { PROJECT_ROOT } from '../../../config/paths.js';
 import type { CommandRun } from '../command.js';
 
 export interface DoctorReport {

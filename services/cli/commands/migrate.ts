@@ -5,7 +5,7 @@ import { migrate } from '../../migrate/migrator.js';
 import { readStorageMode } from '../../store/storage-mode.js';
 import { applyStoragePolicies } from '../../store/storage-policies.js';
 import { checkPostgres, ensureDatabaseExists } from '../dependency-check.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { PROJECT_ROOT } from '../../../config/paths.js';
 import type { CommandRun } from '../command.js';
 
 export async function runMigrate(config: Config, out: (line: string) => void): Promise<void> {

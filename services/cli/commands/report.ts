@@ -18,7 +18,7 @@ import { createReportMailer } from '../../reports/report-mailer.js';
 import { REPORT_LOCALES, type ReportKind, type ReportLocale } from '../../reports/report-types.js';
 import { systemClock } from '../../time/shanghai.js';
 import type { CommandRun } from '../command.js';
-import { resolveFromRoot } from '../paths.js';
+import { resolveFromRoot } from '../../../config/paths.js';
 
 const USAGE =
   'usage: envwatch report (--month YYYY-MM | --quarter YYYY-Qn) [--scope tongzhou|bda] [--out dir] [--email] [--locale zh-CN,en] [--force]';

@@ -15,7 +15,7 @@ import { coverageGaps, describeGap } from '../../alerts/contact-coverage.js';
 import { toShanghaiDay } from '../../time/shanghai.js';
 import type { CommandRun } from '../command.js';
 import { checkPostgres } from '../dependency-check.js';
-import { PROJECT_ROOT, resolveFromRoot } from '../paths.js';
+import { PROJECT_ROOT, resolveFromRoot } from '../../../config/paths.js';
 
 export async function runSeed(config: Config, out: (line: string) => void): Promise<void> {
   await checkPostgres(config);

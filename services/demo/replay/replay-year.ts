@@ -9,7 +9,7 @@
 import type { AppContext } from '../../runtime/app-context.js';
 import { MINUTE, shanghaiInstant, type ManualClock } from '../../time/shanghai.js';
 import { jobId } from '../../../workers/queue-names.js';
-import { CORE_SCHEDULES } from '../../../workers/schedules/index.js';
+import { CORE_SCHEDULES } from '../../../workers/schedules/core.js';
 import { addExpected, type ExpectedCounts } from '../demo-summary.js';
 import { progressLine } from '../progress.js';
 import { readCounters } from '../summary-queries.js';

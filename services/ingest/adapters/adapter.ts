@@ -1,7 +1,7 @@
 /**
  * One interface for every scheduled adapter: given its source definition (config/sources.yaml) and what a
  * run needs, collect what has arrived and ingest it, one batch per delivery. HTTP push has no run: deliveries
- * arrive by request (http-push-route.ts) and go through the same batch path.
+ * arrive by request (push-batch.ts, behind services/api/routes/measurement-push-route.ts) and go through the same batch path.
  */
 import type pg from 'pg';
 import type { Logger } from '../../logging.js';
