@@ -14,7 +14,6 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/queryable.js';
 import { planDeliveries } from '../notify/plan-deliveries.js';
-import type { EscalationDefinition } from '../targets/target-definition.js';
 import { MINUTE, toShanghaiDay } from '../time/shanghai.js';
 import { addWorkingTime, nextWorkingInstant, type WorkingHours } from '../time/working-days.js';
 import { claimDueEscalations, insertAlertEvent, setNextEscalation, type AlertRow } from './alert-queries.js';
@@ -27,8 +26,18 @@ type EscalationFields = Pick<
   'state' | 'severity' | 'condition' | 'fired_at' | 'escalation_step' | 'deadline_at' | 'kind'
 >;
 
-/** A plan's or target's own chain (targets YAML); null: the global settings. */
-export type TargetEscalation = EscalationDefinition | null | undefined;
+/**
+ * A plan's or target's own chain as the targets YAML writes it into target.definition->'escalation'
+ * (targets/target-definition.ts validates it; alerts sits below targets and only reads the shape).
+ */
+export interface EscalationOverride {
+  breach_after_minutes?: number;
+  at_risk_after_minutes?: number;
+  step1_officials?: string[];
+  at_deadline?: 'district_leadership' | 'none';
+}
+/** null / undefined: the global settings. */
+export type TargetEscalation = EscalationOverride | null | undefined;
 
 function leadDelay(a: EscalationFields, s: AlertSettings, e: TargetEscalation): number | null {
   if (a.severity === 'critical') {

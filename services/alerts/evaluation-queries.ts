@@ -1,5 +1,5 @@
 /** What the alerts module reads of the targets engine's state (evaluation, evaluation_current, target). */
-import type { EscalationDefinition } from '../targets/target-definition.js';
+import type { EscalationOverride } from './escalation.js';
 import type { Queryable } from '../db/queryable.js';
 
 export interface EvaluationKey {
@@ -51,7 +51,7 @@ export interface CurrentEvaluation {
   main_unit_ids: string[];
   assist_unit_ids: string[];
   /** The plan's/target's own escalation chain (targets YAML), null for the global settings. */
-  escalation: EscalationDefinition | null;
+  escalation: EscalationOverride | null;
 }
 
 /**
@@ -102,7 +102,7 @@ export interface TargetRoutingRow {
   assist_unit_ids: string[];
   district_id: string;
   year: number;
-  escalation: EscalationDefinition | null;
+  escalation: EscalationOverride | null;
 }
 
 export async function targetRouting(db: Queryable, targetId: string): Promise<TargetRoutingRow | null> {
