@@ -46,6 +46,8 @@ const schema = z.object({
   SMS_TEMPLATE_CODES: z.string().default(''),
   SMS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
   SMTP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  // The whole of one e-mail send, whatever the server does; keep it below DELIVERY_LEASE_SECONDS.
+  SMTP_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(90),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(8),
   EMAIL_RATE_PER_SECOND: z.coerce.number().positive().default(100),
   // An e-mail whose worker died after handing the whole message to SMTP, before the answer was recorded:
