@@ -98,7 +98,8 @@ export async function ingestRecords<Raw, Row>(
   /** Records one by one, or in chunks (file readers yield a chunk per read). */
   records: Iterable<SourceRecord<Raw>> | AsyncIterable<SourceRecord<Raw> | SourceRecord<Raw>[]>,
   clock: Clock,
-  opts: { by?: string; batchId?: number } = {},
+  /** `client`: a connection the caller holds (and releases), e.g. the one holding the push's reference lock. */
+  opts: { by?: string; batchId?: number; client?: pg.PoolClient } = {},
 ): Promise<IngestResult> {
   const batchId = opts.batchId ?? (await openBatch(pool, { ...input, recordKind: kind.id }));
   const meta = { sourceId: input.sourceId, batchId, by: opts.by ?? input.adapter };
@@ -112,8 +113,11 @@ export async function ingestRecords<Raw, Row>(
   };
   let newest: Date | null = null;
   let inFlight: Promise<void> | null = null;
-  const client = await pool.connect();
+  let checkedOut: pg.PoolClient | undefined;
   try {
+    // Inside the try: a connection that cannot be had (a busy pool, the database gone) fails the batch just
+    // opened instead of leaving it 'running' — and its reference taken — for ever (issue #20).
+    const client = opts.client ?? (checkedOut = await pool.connect());
     const validate = await kind.prepare(client);
     const seen = new Set<string>();
     let chunk = emptyChunk<Raw, Row>();
@@ -188,6 +192,6 @@ export async function ingestRecords<Raw, Row>(
     ]);
     throw err;
   } finally {
-    client.release();
+    checkedOut?.release();
   }
 }
