@@ -23,6 +23,7 @@ import {
 import type { RecordKind, SourceRecord, WriteOutcome } from './record-kind.js';
 import { refuse } from './refusal-reasons.js';
 import { insertRefusedRows, markRefusedRowsRetried, type RefusedRowInput } from './refused-queries.js';
+import { findUnsafeText } from './safe-text.js';
 
 export type IngestInput = Omit<OpenBatchInput, 'recordKind'>;
 
@@ -146,7 +147,8 @@ export async function ingestRecords<Raw, Row>(
       counts.received += 1;
       if (rec.retryOf !== undefined) chunk.retried.push(rec.retryOf);
       const retryOf = rec.retryOf ?? null;
-      const v = validate(rec.raw, now);
+      const unsafe = findUnsafeText(rec.raw);
+      const v = unsafe ? refuse('UNSAFE_TEXT', unsafe) : validate(rec.raw, now);
       const refusal = !v.ok ? v : seen.has(v.key) ? refuse('DUPLICATE_IN_BATCH', v.key) : null;
       if (refusal) {
         chunk.bad.push({
