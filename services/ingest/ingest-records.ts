@@ -148,7 +148,7 @@ export async function ingestRecords<Raw, Row>(
       if (rec.retryOf !== undefined) chunk.retried.push(rec.retryOf);
       const retryOf = rec.retryOf ?? null;
       const unsafe = findUnsafeText(rec.raw);
-      const v = unsafe ? refuse('UNSAFE_TEXT', unsafe) : validate(rec.raw, now);
+      const v = rec.refusal ?? (unsafe ? refuse('UNSAFE_TEXT', unsafe) : validate(rec.raw, now));
       const refusal = !v.ok ? v : seen.has(v.key) ? refuse('DUPLICATE_IN_BATCH', v.key) : null;
       if (refusal) {
         chunk.bad.push({

@@ -12,6 +12,7 @@
  */
 import type { SourceRecord } from '../record-kind.js';
 import type { RawMeasurement } from '../validate-measurement.js';
+import { refuse } from '../refusal-reasons.js';
 import { placeOf, readRecordTableChunks, type ColumnSpec } from './record-table.js';
 
 export const LONG_COLUMNS = {
@@ -61,6 +62,7 @@ export function readLongFileChunks(file: string): AsyncGenerator<SourceRecord<Ra
       zone: meta.zone,
       at: placeOf(meta),
     },
+    ...(meta.refused ? { refusal: refuse(meta.refused.code, meta.refused.detail) } : {}),
   }));
 }
 

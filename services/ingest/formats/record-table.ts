@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { ValidationError } from '../../errors.js';
 import { normaliseZone } from '../parse-time.js';
+import type { RefusedLine } from './csv-splitter.js';
 import { readTableRowChunks } from './table-reader.js';
 
 export interface ColumnSpec {
@@ -108,6 +109,8 @@ export async function* readRecordTableChunks<F extends string, T>(
         scanned = 0;
         best = required;
       }
+      // A refused line before the header is no record yet (nothing to count); after it, it is one.
+      if (r.refused && !header) continue;
       if (!header) {
         scanned += 1;
         const m = matchHeader(r.cells, spec);
@@ -124,7 +127,8 @@ export async function* readRecordTableChunks<F extends string, T>(
         const i = columns[k];
         values[fields[k]!] = i === undefined ? '' : (r.cells[i] ?? '');
       }
-      out.push(map(values, { row: r.rowNumber, units: header.units, zone: header.zone, sheet: r.sheet }));
+      const meta = { row: r.rowNumber, units: header.units, zone: header.zone, sheet: r.sheet };
+      out.push(map(values, r.refused ? { ...meta, refused: r.refused } : meta));
     }
     if (out.length > 0) yield out;
   }
@@ -133,6 +137,8 @@ export async function* readRecordTableChunks<F extends string, T>(
 
 export interface RecordMeta<F extends string> {
   row: number;
+  /** The reader refused this line (its fields are empty): the record carries the refusal. */
+  refused?: RefusedLine;
   units: Partial<Record<F, string>>;
   zone: string | null;
   sheet: string | null;
