@@ -41,14 +41,25 @@ export function resolveLocale(req: FastifyRequest, reply: FastifyReply, fallback
   return parseLocale(req.cookies[LANG_COOKIE]) ?? req.principal?.locale ?? fallback;
 }
 
-/** Only same-site paths: an open redirect through ?next= would help phishing. */
+/**
+ * Only same-site paths: an open redirect through ?next= would help phishing. Browsers drop tabs and line
+ * breaks from a URL ("/\t/evil.example" is "//evil.example" to them) and read "\" as "/", so a target with
+ * any control character or backslash is refused, and what is left must resolve to this site.
+ */
+const SAME_SITE = 'http://envwatch.invalid';
+
 export function safeReturn(target: unknown, fallback = '/'): string {
-  return typeof target === 'string' &&
-    target.startsWith('/') &&
-    !target.startsWith('//') &&
-    !target.startsWith('/\\')
-    ? target
-    : fallback;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not pass
+  if (typeof target !== 'string' || !target.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(target))
+    return fallback;
+  try {
+    const url = new URL(target, SAME_SITE);
+    return url.origin === SAME_SITE && !target.startsWith('//')
+      ? url.pathname + url.search + url.hash
+      : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
