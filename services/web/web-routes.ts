@@ -62,6 +62,11 @@ export function safeReturn(target: unknown, fallback = '/'): string {
   }
 }
 
+/** The host of an Origin header, or null when it is not a URL (a bad request, not a server error). */
+function originHost(origin: string): string | null {
+  return URL.canParse(origin) ? new URL(origin).host : null;
+}
+
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const pc = (req: FastifyRequest, reply: FastifyReply): PageContext =>
     pageContext(resolveLocale(req, reply, ctx.config.DEFAULT_LOCALE), req.principal, req.url, {
@@ -122,7 +127,10 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       async (req, reply) => {
         // Login CSRF (logging a victim into the attacker's account): refuse posts from other origins.
         const origin = req.headers.origin;
-        if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) {
+        if (origin && origin !== 'null' && originHost(origin) === null) {
+          return sendPage(reply, errorPage(pc(req, reply), 400, 'malformed Origin header'), 400);
+        }
+        if (origin && origin !== 'null' && originHost(origin) !== req.headers.host) {
           return sendPage(reply, errorPage(pc(req, reply), 403, 'cross-site login refused'), 403);
         }
         try {
