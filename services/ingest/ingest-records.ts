@@ -23,7 +23,8 @@ import {
 import type { RecordKind, SourceRecord, WriteOutcome } from './record-kind.js';
 import { refuse } from './refusal-reasons.js';
 import { insertRefusedRows, markRefusedRowsRetried, type RefusedRowInput } from './refused-queries.js';
-import { findUnsafeText } from './safe-text.js';
+import { ingestLimits } from './limits.js';
+import { findOversizedText, findUnsafeText } from './safe-text.js';
 
 export type IngestInput = Omit<OpenBatchInput, 'recordKind'>;
 
@@ -147,8 +148,16 @@ export async function ingestRecords<Raw, Row>(
       counts.received += 1;
       if (rec.retryOf !== undefined) chunk.retried.push(rec.retryOf);
       const retryOf = rec.retryOf ?? null;
+      // Checked before validation, for every kind: text PostgreSQL cannot keep, or too long to keep whole.
       const unsafe = findUnsafeText(rec.raw);
-      const v = rec.refusal ?? (unsafe ? refuse('UNSAFE_TEXT', unsafe) : validate(rec.raw, now));
+      const oversized = unsafe ? null : findOversizedText(rec.raw, ingestLimits().maxFieldChars);
+      const v =
+        rec.refusal ??
+        (unsafe
+          ? refuse('UNSAFE_TEXT', unsafe)
+          : oversized
+            ? refuse('FIELD_TOO_LONG', oversized)
+            : validate(rec.raw, now));
       const refusal = !v.ok ? v : seen.has(v.key) ? refuse('DUPLICATE_IN_BATCH', v.key) : null;
       if (refusal) {
         chunk.bad.push({

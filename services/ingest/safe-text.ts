@@ -38,10 +38,32 @@ export function storableText(s: string): string {
   return isSafe(s) ? s : s.replaceAll('\u0000', NUL_STAND_IN).replace(LONE_SURROGATE, '\ufffd');
 }
 
-/** A deep copy of a raw record that `jsonb` accepts (keys and values through storableText). */
-export function storableJson(raw: unknown): unknown {
-  if (typeof raw === 'string') return storableText(raw);
-  if (Array.isArray(raw)) return raw.map(storableJson);
+/** The first field of a raw record longer than `max` characters ("series: 2000000 > 4096 characters"), or null. */
+export function findOversizedText(raw: unknown, max: number, at = ''): string | null {
+  if (typeof raw === 'string')
+    return raw.length > max ? `${at || 'value'}: ${raw.length} > ${max} characters` : null;
+  if (raw === null || typeof raw !== 'object') return null;
+  for (const [k, v] of Object.entries(raw)) {
+    const found = findOversizedText(v, max, at ? `${at}.${k.slice(0, 100)}` : k.slice(0, 100));
+    if (found) return found;
+  }
+  return null;
+}
+
+/** At most `max` characters: a longer string keeps its start and says how long it was. */
+export function boundedText(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…[${s.length} characters]`;
+}
+
+/**
+ * A deep copy of a raw record that `jsonb` accepts (keys and values through storableText), each string cut to
+ * `maxChars`: a refused row keeps what was sent, not an unbounded copy of it.
+ */
+export function storableJson(raw: unknown, maxChars = Number.POSITIVE_INFINITY): unknown {
+  if (typeof raw === 'string') return storableText(boundedText(raw, maxChars));
+  if (Array.isArray(raw)) return raw.map((v) => storableJson(v, maxChars));
   if (raw === null || typeof raw !== 'object' || raw instanceof Date) return raw;
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [storableText(k), storableJson(v)]));
+  return Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [storableText(boundedText(k, maxChars)), storableJson(v, maxChars)]),
+  );
 }
