@@ -19,7 +19,7 @@ import { loadConfig } from '../config/env.js';
 import { SYSTEM_ACTOR } from '../services/auth/audit-log.js';
 import { addUser, issueToken } from '../services/auth/accounts.js';
 import { principalFromToken } from '../services/auth/sessions.js';
-import { buildServer } from '../services/api/server.js';
+import { buildServer } from '../services/runtime/http-server.js';
 import { computeOverview } from '../services/api/views/overview.js';
 import { createAppContext } from '../services/runtime/app-context.js';
 import { ManualClock, shanghaiInstant } from '../services/time/shanghai.js';

@@ -136,7 +136,9 @@ async function benchScale(pool: pg.Pool, scope: string, label: string, outDir: s
     charts: 'svg' as const,
   };
   const html = await time(async () => renderMonthlyHtml(data, ctx));
-  const xlsx = await time(() => renderMonthlyXlsx(data, 'zh-CN', { title: html.value.title, version: 1 }));
+  const xlsx = await time(() =>
+    renderMonthlyXlsx(data, 'zh-CN', { title: html.value.title, version: 1, producedAt: ctx.producedAt }),
+  );
   const csv = await time(async () => renderMonthlyCsv(data, 'zh-CN'));
   const config = loadConfig();
   const launch = await time(() => openPdfRenderer({ chromiumPath: config.CHROMIUM_PATH }));

@@ -25,6 +25,7 @@ export interface AlertSettings {
   retryMaxMs: number;
   leaseMs: number;
   emailAmbiguousPolicy: Config['EMAIL_AMBIGUOUS_POLICY'];
+  smsAmbiguousPolicy: Config['SMS_AMBIGUOUS_POLICY'];
   smsDailyCapPerPhone: number;
   publicBaseUrl: string;
   appSecret: string;
@@ -52,6 +53,7 @@ export function alertSettings(config: Config): AlertSettings {
     retryMaxMs: config.DELIVERY_RETRY_MAX_SECONDS * SECOND,
     leaseMs: config.DELIVERY_LEASE_SECONDS * SECOND,
     emailAmbiguousPolicy: config.EMAIL_AMBIGUOUS_POLICY,
+    smsAmbiguousPolicy: config.SMS_AMBIGUOUS_POLICY,
     smsDailyCapPerPhone: config.SMS_DAILY_CAP_PER_PHONE,
     publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     appSecret: config.APP_SECRET,

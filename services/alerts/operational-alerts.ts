@@ -19,7 +19,12 @@ import {
   type AlertText,
 } from './alert-queries.js';
 import type { AlertSettings } from './alert-settings.js';
-import { deliveryFailureText, type DeliveryFailureInput } from './alert-text.js';
+import {
+  deliveryFailureText,
+  providerAccountText,
+  type DeliveryFailureInput,
+  type ProviderAccountInput,
+} from './alert-text.js';
 import { opsRecipients } from './routing.js';
 
 export interface OpsContext {
@@ -107,6 +112,24 @@ export function raiseDeliveryFailure(db: Queryable, f: DeliveryFailureInput, ctx
       dedupeKey: deliveryFailureKey(f.recipientId, f.channel),
       condition: 'failed',
       text: deliveryFailureText(f),
+    },
+    ctx,
+  );
+}
+
+export function providerAccountKey(channel: string): string {
+  return `ops|provider|${channel}`;
+}
+
+/** One alert per channel while its provider account refuses everything (refreshed, not repeated, per code). */
+export function raiseProviderAccountFailure(db: Queryable, f: ProviderAccountInput, ctx: OpsContext) {
+  return raiseOpsAlert(
+    db,
+    {
+      kind: 'operational',
+      dedupeKey: providerAccountKey(f.channel),
+      condition: 'failed',
+      text: providerAccountText(f),
     },
     ctx,
   );

@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { writeAudit, type Actor } from '../auth/audit-log.js';
 import { assertCanWrite, assertScopeReadable, type Principal } from '../auth/principal.js';
 import { insertAlertEvent } from '../alerts/alert-queries.js';
-import { acknowledgeAlert } from '../alerts/lifecycle.js';
+import { acknowledgeAlert, closeAlert } from '../alerts/lifecycle.js';
 import type { Clock } from '../time/shanghai.js';
 import { findAlert, type AlertRow } from './queries/alert-read.js';
 
@@ -38,11 +38,37 @@ const view = (a: AlertRow) => ({
 });
 
 /**
- * The alerts engine's acknowledgeAlert (stops escalation, cancels messages not yet sent) inside a transaction
- * that also checks access and writes the audit row. Acknowledging twice is a 409 here: the caller is told,
- * and nothing is written.
+ * One audited change of an alert's state by a person: lock and check access, let the alerts engine change it,
+ * then write the audit row with the state before and after, all in one transaction.
  */
-export async function acknowledgeAlertAs(
+async function changeAlertAs(
+  pool: pg.Pool,
+  p: Principal,
+  actor: Actor,
+  id: number,
+  action: 'alert.acknowledge' | 'alert.close',
+  change: (tx: pg.PoolClient, before: AlertRow, by: string) => Promise<Record<string, unknown>>,
+): Promise<AlertRow> {
+  return withTransaction(pool, async (tx) => {
+    const before = await lockAlertFor(tx, p, id);
+    const extra = await change(tx, before, `user:${p.username}`);
+    const after = (await findAlert(tx, id))!;
+    await writeAudit(tx, actor, {
+      action,
+      entityType: 'alert',
+      entityId: id,
+      before: view(before),
+      after: { ...view(after), ...extra },
+    });
+    return after;
+  });
+}
+
+/**
+ * The alerts engine's acknowledgeAlert (stops escalation, cancels messages not yet sent). Acknowledging twice
+ * is a 409 here: the caller is told, and nothing is written.
+ */
+export function acknowledgeAlertAs(
   pool: pg.Pool,
   p: Principal,
   actor: Actor,
@@ -50,28 +76,33 @@ export async function acknowledgeAlertAs(
   comment: string | null,
   clock: Clock,
 ): Promise<AlertRow> {
-  return withTransaction(pool, async (tx) => {
-    const before = await lockAlertFor(tx, p, id);
-    const r = await acknowledgeAlert(tx, {
-      alertId: id,
-      actor: `user:${p.username}`,
-      comment,
-      at: clock.now(),
-    });
+  return changeAlertAs(pool, p, actor, id, 'alert.acknowledge', async (tx, before, by) => {
+    const r = await acknowledgeAlert(tx, { alertId: id, actor: by, comment, at: clock.now() });
     if (r.outcome === 'already_acknowledged') {
       throw new ConflictError(
         `alert ${id} was already acknowledged by ${before.acknowledged_by ?? 'someone'}`,
       );
     }
-    const after = (await findAlert(tx, id))!;
-    await writeAudit(tx, actor, {
-      action: 'alert.acknowledge',
-      entityType: 'alert',
-      entityId: id,
-      before: view(before),
-      after: { ...view(after), cancelledDeliveries: r.cancelledDeliveries },
-    });
-    return after;
+    return { cancelledDeliveries: r.cancelledDeliveries };
+  });
+}
+
+/**
+ * Closing ends an alert's life: a resolved alert is filed away, an operational alert (a failed channel, a
+ * silent source) is closed by the person who dealt with it. A firing target alert cannot be closed by hand:
+ * only the data resolves it (the alerts engine refuses with a conflict).
+ */
+export function closeAlertAs(
+  pool: pg.Pool,
+  p: Principal,
+  actor: Actor,
+  id: number,
+  comment: string | null,
+  clock: Clock,
+): Promise<AlertRow> {
+  return changeAlertAs(pool, p, actor, id, 'alert.close', async (tx, _before, by) => {
+    await closeAlert(tx, { alertId: id, actor: by, comment, at: clock.now() });
+    return { comment };
   });
 }
 

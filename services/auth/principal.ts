@@ -36,10 +36,6 @@ export function requirePrincipal(p: Principal | null | undefined): Principal {
   return p;
 }
 
-export function isAdmin(p: Principal): boolean {
-  return p.role === 'admin';
-}
-
 export function assertAdmin(p: Principal): void {
   if (p.role !== 'admin') throw new ForbiddenError('administrators only');
 }

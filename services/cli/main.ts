@@ -53,6 +53,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'accounts and API tokens: add | list | token | revoke-token | password | disable | enable',
     load: () => import('./commands/user.js'),
   },
+  site: {
+    summary: 'stations and sites users register: add | update | list (survive `envwatch seed`)',
+    load: () => import('./commands/site.js'),
+  },
+  device: {
+    summary: 'HJ 212 data loggers: add | update | list (MN, site, password, edition, SM4 key, factors)',
+    load: () => import('./commands/device.js'),
+  },
   demo: {
     summary: 'replay a synthetic year end to end and leave the dashboard running (npm run demo)',
     load: () => import('./commands/demo.js'),

@@ -111,11 +111,3 @@ export async function listRefusedRows(db: Queryable, f: RefusedRowFilter): Promi
   );
   return rows;
 }
-
-export async function countRefusedRowsOfBatch(db: Queryable, batchId: number): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM refused_row WHERE batch_id = $1`,
-    [batchId],
-  );
-  return rows[0]!.n;
-}

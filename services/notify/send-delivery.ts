@@ -7,9 +7,10 @@
  * A second run of the job (BullMQ is at-least-once) finds the row no longer 'pending' and does nothing.
  * A worker that dies between 1 and 3 leaves a 'sending' row whose lease expires; the sweep decides what
  * happened from that evidence (recover-leases.ts). That window — the provider has the message, we have not
- * yet written it down — is the only place a message can be repeated: for SMS the gateway drops the repeat
- * by OutId; for e-mail the attempt records when the whole message was with the server (before the final
- * "."), and only a crash after that point is ambiguous (EMAIL_AMBIGUOUS_POLICY).
+ * yet written it down — is the only place a message can be repeated. The attempt records when that window
+ * opened: for e-mail when the whole message was with the server (before the final "."), for SMS when the
+ * request left (no provider deduplicates a repeat). Only a crash after that point is ambiguous
+ * (EMAIL_AMBIGUOUS_POLICY, SMS_AMBIGUOUS_POLICY).
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -56,6 +57,8 @@ export interface NotifyDeps {
   logger: Logger;
   settings: DeliverySettings;
   smsCodes: Readonly<Record<string, string>>;
+  /** SMS acknowledgement links (SMS_ACK_LINKS): the fixed base of the *_ack templates; null = none. */
+  smsAck: { base: string; segments: number } | null;
   /** The domain of MAIL_FROM, for Message-IDs. */
   mailDomain: string;
   /** What a delivery says, from the layer that planned it. */
@@ -156,20 +159,32 @@ async function transmit(deps: NotifyDeps, d: DeliveryRow, message: Message, now:
     digestCount: items.length,
     signName: deps.channels.sms.signName,
     codes: deps.smsCodes,
+    variableMax: deps.channels.sms.limits.variableMax,
+    ack: smsAckOf(deps, message, d),
     now,
   });
-  const r = await deps.channels.sms.send({
-    phone: d.address,
-    templateCode: sms.templateCode,
-    params: sms.params,
-    outId: d.message_id!,
-  });
+  const r = await deps.channels.sms.send(
+    {
+      phone: d.address,
+      templateCode: sms.templateCode,
+      params: sms.params,
+      paramOrder: sms.paramOrder,
+      outId: d.message_id!,
+    },
+    // The evidence recover-leases.ts decides by: from here on the provider may have the message.
+    { beforeRequest: () => markDataSent(deps.db, d.id, d.attempts, deps.clock.now()) },
+  );
   return {
     providerMessageId: r.providerMessageId,
     response: r.duplicate
       ? `${r.response} (OutId seen before: the gateway did not send it again)`
       : r.response,
   };
+}
+
+function smsAckOf(deps: NotifyDeps, message: Message, d: DeliveryRow) {
+  const code = deps.smsAck && message.item ? message.smsAckCode(message.item, d.id) : null;
+  return code && deps.smsAck ? { ...deps.smsAck, code } : null;
 }
 
 export async function sendDelivery(deps: NotifyDeps, deliveryId: number): Promise<SendResult> {

@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { withTransaction } from '../db/queryable.js';
+import { stableNumberReplacer } from '../standards/stable-number.js';
 import type { Clock } from '../time/shanghai.js';
 import { collectMonthlyReport } from './collect-monthly.js';
 import { collectWaterBulletin } from './collect-water-bulletin.js';
@@ -75,7 +76,10 @@ export async function collectReportData(
  */
 export function dataFingerprint(data: ReportData): string {
   const volatile = new Set(['alerts', 'districtTargets', 'status']);
-  const json = JSON.stringify(data, (key, value: unknown) => (volatile.has(key) ? undefined : value));
+  // Numbers at 12 significant digits: a mean re-added in another order is the same data (issue #19).
+  const json = JSON.stringify(data, (key, value: unknown) =>
+    volatile.has(key) ? undefined : stableNumberReplacer(key, value),
+  );
   return createHash('sha256').update(json).digest('hex');
 }
 

@@ -12,6 +12,7 @@ import { renderMonthlyHtml } from './render/html-monthly.js';
 import { renderWaterBulletinHtml } from './render/html-water.js';
 import { t } from './render/labels.js';
 import type { PdfRenderer } from './render/pdf.js';
+import { stampPdfDates } from './render/stable-bytes.js';
 import { renderMonthlyXlsx, renderWaterBulletinXlsx } from './render/xlsx.js';
 
 export interface RenderRun {
@@ -114,9 +115,11 @@ async function renderLocale(
   const web = renderHtml(data, { ...base, charts: 'svg' });
   const mail = renderHtml(data, { ...base, charts: 'cid' });
   const name = (format: RenderedFile['format']) => offeredFileName(web.title, run.version, locale, format);
-  const meta = { title: web.title, version: run.version };
+  const meta = { title: web.title, version: run.version, producedAt: run.producedAt };
   const [pdf, xlsx, pngs] = await Promise.all([
-    renderer.pdf(web.html, { footerLabel: footerLabel(data, run.version, locale), locale }),
+    renderer
+      .pdf(web.html, { footerLabel: footerLabel(data, run.version, locale), locale })
+      .then((pdf) => stampPdfDates(pdf, run.producedAt)),
     data.kind === 'monthly'
       ? renderMonthlyXlsx(data, locale, meta)
       : renderWaterBulletinXlsx(data, locale, meta),

@@ -34,3 +34,29 @@ export function allowedBelow(lastYear: number, zeroBaseline: 'met' | 'breached')
   if (lastYear > 0) return lastYear - 1;
   return zeroBaseline === 'met' ? 0 : -1;
 }
+
+/**
+ * The count rule in words. "须少于上年的0次（至多0次）" reads as nonsense to an official: a zero baseline is said
+ * as what it means (§8 q.11): nothing to go below, so staying at zero meets it (or, with `zeroBaseline:
+ * breached`, the target cannot be met).
+ */
+export function countRuleText(
+  c: { max?: number; lastYear: number; allowed: number; zeroBaseline: 'met' | 'breached' },
+  unit: { zh: string; en: string },
+  /** 上年全年 for a year, 去年同期 for a shorter period. */
+  lastYearZh: string,
+): { zh: string; en: string } {
+  if (c.max !== undefined) return { zh: `上限${c.max}${unit.zh}`, en: `limit ${c.max}` };
+  if (c.lastYear === 0) {
+    return c.zeroBaseline === 'met'
+      ? {
+          zh: `${lastYearZh}0${unit.zh}，不能再少，保持0${unit.zh}即达标`,
+          en: `none last year, so staying at none meets it`,
+        }
+      : { zh: `${lastYearZh}0${unit.zh}，无法再少，按未达标处理`, en: `none last year: it cannot go lower` };
+  }
+  return {
+    zh: `须少于${lastYearZh}的${c.lastYear}${unit.zh}（至多${Math.max(c.allowed, 0)}${unit.zh}）`,
+    en: `must be fewer than last year's ${c.lastYear} (at most ${Math.max(c.allowed, 0)})`,
+  };
+}

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { sameRangeLastYear } from '../time/periods.js';
 import { addDays } from '../time/shanghai.js';
-import { allowedBelow, countVerdict } from './count-allowance.js';
+import { allowedBelow, countRuleText, countVerdict } from './count-allowance.js';
 import { headEn, headZh, sandDustEn, sandDustZh, verdictEn, verdictZh } from './explain.js';
 import { AQI_INPUT_METRICS, lastAqiDays, readAqiWindows, type AqiStats } from './inputs/aqi-windows.js';
 import { DEFAULT_MIN_COVERAGE_DAILY, loadExclusions, lookbackStart } from './inputs/prepare.js';
@@ -97,14 +97,13 @@ export const heavyDays = defineRuleKind<Params>({
         enoughData: enough(s),
         lastYearRemaining: enough(lyRem) ? lyRem!.heavy : null,
       });
-      const ruleZh =
-        p.max !== undefined
-          ? `上限${p.max}天`
-          : `须少于去年同期的${lyFull!.heavy}天（至多${Math.max(allowed, 0)}天）`;
-      const ruleEn =
-        p.max !== undefined
-          ? `limit ${p.max}`
-          : `must be fewer than last year's ${lyFull!.heavy} (at most ${Math.max(allowed, 0)})`;
+      const rule = countRuleText(
+        { max: p.max, lastYear: lyFull?.heavy ?? 0, allowed, zeroBaseline: p.zero_baseline },
+        { zh: '天', en: '' },
+        it.period.kind === 'year' ? '上年全年' : '去年同期',
+      );
+      const datesZh = s.heavy > 0 ? `（${s.heavyDays.map(dayZh).join('、')}）` : '';
+      const datesEn = s.heavy > 0 ? ` (${s.heavyDays.join(', ')})` : '';
       const leftZh =
         final || allowance < 0
           ? ''
@@ -128,11 +127,11 @@ export const heavyDays = defineRuleKind<Params>({
         coverage: s.expected > 0 ? s.days / s.expected : null,
         dataVersion: versionOf(s),
         explanationZh:
-          `${hz}${it.period.from}至${d}有日AQI数据${s.days}天（应有${s.expected}天），重污染天（AQI>${p.aqi_above}）${s.heavy}天，` +
-          `${ruleZh}。${sandDustZh(windows.find((w) => w.key === `${i}`)!.excluded.length)}${leftZh}${lyZh}${verdictZh(status, final)}`,
+          `${hz}${it.period.from}至${d}有日AQI数据${s.days}天（应有${s.expected}天），重污染天（AQI>${p.aqi_above}）${s.heavy}天${datesZh}，` +
+          `${rule.zh}。${sandDustZh(windows.find((w) => w.key === `${i}`)!.excluded.length)}${leftZh}${lyZh}${verdictZh(status, final)}`,
         explanationEn:
           `${he}${s.days} days with a daily AQI of ${s.expected} expected from ${it.period.from} to ${d}; ${s.heavy} heavy-pollution ` +
-          `day(s) (AQI > ${p.aqi_above}), ${ruleEn}.${sandDustEn(windows.find((w) => w.key === `${i}`)!.excluded.length)}${leftEn}${lyEn} ${verdictEn(status, final)}`,
+          `day(s) (AQI > ${p.aqi_above})${datesEn}, ${rule.en}.${sandDustEn(windows.find((w) => w.key === `${i}`)!.excluded.length)}${leftEn}${lyEn} ${verdictEn(status, final)}`,
         details: {
           heavyDays: s.heavy,
           daysWithAqi: s.days,
@@ -145,6 +144,11 @@ export const heavyDays = defineRuleKind<Params>({
     });
   },
 });
+
+/** 2024-01-10 → 1月10日 */
+function dayZh(day: string): string {
+  return `${Number(day.slice(5, 7))}月${Number(day.slice(8))}日`;
+}
 
 function versionOf(s: AqiStats | undefined): DataVersion {
   if (!s || s.minVersion === null) return 'none';

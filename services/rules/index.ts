@@ -1,9 +1,12 @@
 /** The rule kinds by name. A new kind is a new module plus one line here; no other kind changes. */
+import { aboveCityImprovement } from './above-city-improvement.js';
 import { cumulativeMeanLimit } from './cumulative-mean-limit.js';
 import { heavyDays } from './heavy-days.js';
+import { monthLevelWarning } from './month-level-warning.js';
 import { rankFrequency } from './rank-frequency.js';
 import { relativeToReference } from './relative-to-reference.js';
 import { rollingMeanDecrease } from './rolling-mean-decrease.js';
+import { sampleLimit } from './sample-limit.js';
 import type { RuleKind } from './rule-kind.js';
 import { waterClassTarget } from './water-class-target.js';
 import { yoyImprovement } from './yoy-improvement.js';
@@ -16,6 +19,9 @@ const KINDS = [
   relativeToReference,
   rankFrequency,
   waterClassTarget,
+  monthLevelWarning,
+  sampleLimit,
+  aboveCityImprovement,
 ] as const;
 
 export const RULE_KINDS: Readonly<Record<string, RuleKind<never>>> = Object.fromEntries(

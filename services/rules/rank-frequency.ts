@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { addMonths, monthEndDay } from '../time/shanghai.js';
-import { allowedBelow, countVerdict } from './count-allowance.js';
+import { allowedBelow, countRuleText, countVerdict } from './count-allowance.js';
 import { headEn, headZh, verdictEn, verdictZh } from './explain.js';
 import { DEFAULT_MIN_COVERAGE_MONTHLY } from './inputs/prepare.js';
 import { readRankTallies } from './inputs/rank-months.js';
@@ -133,15 +133,21 @@ export const rankFrequency = defineRuleKind<Params>({
         lastYearRemaining:
           restExpected > 0 && enough(lastYearRest, restExpected) ? lastYearRest.inBottom.length : null,
       });
-      const months = cur.inBottom.map((m) => `${Number(m.slice(5))}月`).join('、') || '无';
-      const ruleZh =
-        p.max_count !== undefined
-          ? `至多${p.max_count}次`
-          : `须少于上年的${lastYear.inBottom.length}次（至多${Math.max(allowed, 0)}次）`;
-      const ruleEn =
-        p.max_count !== undefined
-          ? `at most ${p.max_count}`
-          : `fewer than last year's ${lastYear.inBottom.length} (at most ${Math.max(allowed, 0)})`;
+      const ranks = tallies.get(it.scopeId)?.bottomRanks ?? {};
+      const rankOf = (m: string) => (ranks[m] ? `${ranks[m].rank}/${ranks[m].ranked}` : '?');
+      const months = cur.inBottom.map((m) => `${Number(m.slice(5))}月第${rankOf(m)}名`).join('、') || '无';
+      const monthsEn = cur.inBottom.map((m) => `${m} rank ${rankOf(m)}`).join(', ') || 'none';
+      const rule = countRuleText(
+        {
+          max: p.max_count,
+          lastYear: lastYear.inBottom.length,
+          allowed,
+          zeroBaseline: p.zero_baseline,
+        },
+        { zh: '次', en: '' },
+        it.period.kind === 'year' ? '上年全年' : '去年同期',
+      );
+      const why = restWhy(p.bottom, rest, lastYearRest, allowance, final);
       const leftZh =
         final || allowance < 0
           ? ''
@@ -163,11 +169,11 @@ export const rankFrequency = defineRuleKind<Params>({
         coverage,
         dataVersion,
         explanationZh:
-          `${hz}截至${asOf}已知${cur.known}个月排名，进入全市后${p.bottom}名${cur.inBottom.length}次（${months}），${ruleZh}。` +
-          `${leftZh}${verdictZh(status, final)}`,
+          `${hz}截至${asOf}已知${cur.known}个月排名，进入全市后${p.bottom}名${cur.inBottom.length}次（${months}），${rule.zh}。` +
+          `${leftZh}${why.zh}${verdictZh(status, final)}`,
         explanationEn:
           `${he}${cur.known} month(s) ranked up to ${asOf}; ${cur.inBottom.length} in the city-wide bottom ${p.bottom} ` +
-          `(${cur.inBottom.join(', ') || 'none'}), ${ruleEn}.${leftEn} ${verdictEn(status, final)}`,
+          `(${monthsEn}), ${rule.en}.${leftEn}${why.en} ${verdictEn(status, final)}`,
         details: {
           monthsInBottom: cur.inBottom,
           monthsKnown: cur.known,
@@ -180,6 +186,28 @@ export const rankFrequency = defineRuleKind<Params>({
     });
   },
 });
+
+/**
+ * The comparison behind the at_risk rule, as heavy_days gives it: last year's months after the last month
+ * known this year, and how many of them were in the bottom N against the allowance left.
+ */
+function restWhy(
+  bottom: number,
+  rest: readonly string[],
+  lastYearRest: Tally,
+  allowance: number,
+  final: boolean,
+): { zh: string; en: string } {
+  if (final || allowance < 0 || rest.length === 0 || lastYearRest.known === 0) return { zh: '', en: '' };
+  const n = lastYearRest.inBottom.length;
+  const span = `${Number(rest[0]!.slice(5))}月至${Number(rest.at(-1)!.slice(5))}月`;
+  const list = lastYearRest.inBottom.map((m) => `${Number(m.slice(5))}月`).join('、');
+  const cmp = n > allowance ? '多于' : '不多于';
+  return {
+    zh: `去年${span}有${n}个月进入后${bottom}名${n > 0 ? `（${list}）` : ''}，${cmp}剩余额度${allowance}次。`,
+    en: ` Last year ${rest[0]} to ${rest.at(-1)} had ${n} month(s) in the bottom ${bottom}${n > 0 ? ` (${lastYearRest.inBottom.join(', ')})` : ''}, ${n > allowance ? 'more than' : 'not more than'} the ${allowance} left.`,
+  };
+}
 
 const yearMonths = new Map<number, string[]>();
 /** The twelve months of a year (cached: this runs for every unit of every rank target). */

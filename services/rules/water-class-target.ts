@@ -6,25 +6,31 @@
  *   way annual assessments are made; a month that fails on its own makes a meeting year at_risk, and a
  *   failing mean is at_risk until the year ends, then breached;
  * - assessment `every_month` ("稳定达标", 001:922): every month must meet it; one failing month is breached.
+ * Once the period has ended the verdict is final; fewer months monitored than `min_coverage` (75 %) of the
+ * elapsed ones is insufficient_data, and the explanation says so (issue #19).
  * A month with parameter values is judged on them (so overrides apply); a month with only a delivered
  * class is judged on the class.
  */
 import { z } from 'zod';
-import {
-  formatWaterClass,
-  meetsTarget,
-  type TargetWaterClass,
-  type WaterClass,
-} from '../standards/water-class.js';
+import { meetsTarget, type TargetWaterClass } from '../standards/water-class.js';
 import { WATER_PARAMS, isWaterParam } from '../standards/water-class-limits.js';
 import { addMonths, monthEndDay } from '../time/shanghai.js';
 import { headEn, headZh, verdictEn, verdictZh } from './explain.js';
+import { DEFAULT_MIN_COVERAGE_MONTHLY } from './inputs/prepare.js';
 import { readWaterMonths, type WaterMonth } from './inputs/water-months.js';
 import { defineRuleKind, type DataVersion, type EvaluationStatus, type RuleResult } from './rule-kind.js';
+import { classLabel, monthsZh, overridesEn, overridesZh, paramEn, paramZh } from './water-text.js';
 
 const params = z.strictObject({
   target_class: z.union([z.int().min(1).max(5), z.literal('site')]).default('site'),
   assessment: z.enum(['annual_mean', 'every_month']).default('annual_mean'),
+  /** Share of the elapsed months that must be monitored (docs/decisions.md: monthly values need 75 %). */
+  min_coverage: z.number().min(0).max(1).default(DEFAULT_MIN_COVERAGE_MONTHLY),
+  /**
+   * With a fixed target_class, still apply the parameter overrides of the section's target for the year
+   * (2021 "达到国家市级相应考核要求" keeps 后元化's and 王家摆's NH3-N ≤ 4 mg/L). target_class 'site' always does.
+   */
+  site_overrides: z.boolean().default(false),
 });
 type Params = z.infer<typeof params>;
 
@@ -58,7 +64,7 @@ export const waterClassTarget = defineRuleKind<Params>({
       const section = ctx.scopes.sections.get(it.scopeId);
       const siteTarget = section?.targets.get(it.period.year);
       const targetClass = p.target_class === 'site' ? siteTarget?.targetClass : p.target_class;
-      const overrides = p.target_class === 'site' ? (siteTarget?.overrides ?? {}) : {};
+      const overrides = p.target_class === 'site' || p.site_overrides ? (siteTarget?.overrides ?? {}) : {};
       const list = (months.get(it.scopeId) ?? []).filter(
         (m) => m.month >= it.period.from.slice(0, 7) && monthEndDay(m.month) <= it.until,
       );
@@ -73,7 +79,8 @@ export const waterClassTarget = defineRuleKind<Params>({
             : ['无监测数据', 'no monitoring data'];
         return {
           asOf,
-          final: false,
+          // Nothing more will come once the year is over: the "cannot decide" is the verdict (issue #19).
+          final: it.until >= it.period.to,
           status: 'insufficient_data',
           value: null,
           threshold: targetClass ?? null,
@@ -94,34 +101,28 @@ export const waterClassTarget = defineRuleKind<Params>({
       };
       const monthly = list.map((m) => ({ m, j: judge(m.values, m.waterClass) }));
       const failingMonths = monthly.filter((x) => !x.j.met).map((x) => x.m.month);
-      const final = asOf >= it.period.to;
-      const targetZh = `${formatWaterClass(targetClass as WaterClass, 'zh')}类` + overridesZh(overrides);
-      const targetEn = `class ${formatWaterClass(targetClass as WaterClass, 'en')}` + overridesEn(overrides);
-      const monthsZh = failingMonths.map((m) => `${Number(m.slice(5))}月`).join('、');
-      let status: EvaluationStatus;
-      let value: number;
-      let zh: string;
-      let en: string;
-      if (p.assessment === 'every_month') {
-        value = Math.max(...monthly.map((x) => x.j.waterClass));
-        status = failingMonths.length > 0 ? 'breached' : 'met';
-        zh = `${list.length}个月有监测，最差月份${label(value, 'zh')}，目标每月达到${targetZh}，未达标月份：${monthsZh || '无'}。`;
-        en = `${list.length} month(s) monitored, worst month ${label(value, 'en')}, target ${targetEn} every month; failing months: ${failingMonths.join(', ') || 'none'}.`;
-      } else {
-        const annual = judge(meanValues(list), Math.max(...list.map((m) => m.waterClass)));
-        value = annual.waterClass;
-        status = !annual.met
-          ? final
-            ? 'breached'
-            : 'at_risk'
-          : failingMonths.length > 0 && !final
-            ? 'at_risk'
-            : 'met';
-        const failZh = annual.failing.length > 0 ? `（超标参数：${annual.failing.join('、')}）` : '';
-        const failEn = annual.failing.length > 0 ? ` (failing: ${annual.failing.join(', ')})` : '';
-        zh = `${list.length}个月有监测（应有${elapsed}个月），各参数均值评价为${label(value, 'zh')}${failZh}，目标${targetZh}；单月未达标：${monthsZh || '无'}。`;
-        en = `${list.length} of ${elapsed} month(s) monitored; the parameter means classify as ${label(value, 'en')}${failEn}, target ${targetEn}; failing months: ${failingMonths.join(', ') || 'none'}.`;
-      }
+      // A period that has ended is decided, whatever the data: waiting for months that will never be
+      // sampled would leave a projection standing for good (issue #19).
+      const final = it.until >= it.period.to;
+      const covered = coverage !== null && coverage >= p.min_coverage - 1e-9;
+      const annual =
+        p.assessment === 'annual_mean'
+          ? judge(meanValues(list), Math.max(...list.map((m) => m.waterClass)))
+          : null;
+      const value = annual ? annual.waterClass : Math.max(...monthly.map((x) => x.j.waterClass));
+      const status = decide(p.assessment, { annual, failingMonths, covered, final });
+      const text = describe({
+        assessment: p.assessment,
+        n: list.length,
+        elapsed,
+        minCoverage: p.min_coverage,
+        covered,
+        value,
+        failing: annual?.failing ?? [],
+        failingMonths,
+        targetZh: classLabel(targetClass, 'zh') + overridesZh(overrides),
+        targetEn: classLabel(targetClass, 'en') + overridesEn(overrides),
+      });
       return {
         asOf,
         final,
@@ -130,18 +131,59 @@ export const waterClassTarget = defineRuleKind<Params>({
         threshold: targetClass,
         coverage,
         dataVersion,
-        explanationZh: `${hz}${zh}${verdictZh(status, final)}`,
-        explanationEn: `${he}${en} ${verdictEn(status, final)}`,
+        explanationZh: `${hz}${text.zh}${verdictZh(status, final)}`,
+        explanationEn: `${he}${text.en} ${verdictEn(status, final)}`,
         details: { assessment: p.assessment, failingMonths, monthsMonitored: list.length, overrides },
       };
     });
   },
 });
 
-function label(c: number, lang: 'zh' | 'en'): string {
-  return lang === 'zh'
-    ? `${formatWaterClass(c as WaterClass, 'zh')}类`
-    : `class ${formatWaterClass(c as WaterClass, 'en')}`;
+/**
+ * every_month: any failing month is a breach (an observed failure needs no coverage). annual_mean: the
+ * parameter means decide; before the period ends a failing mean, or a failing month under a meeting mean, is
+ * at_risk. Either way, too few months monitored (min_coverage of the elapsed months) decides nothing.
+ */
+function decide(
+  assessment: Params['assessment'],
+  s: { annual: Judged | null; failingMonths: readonly string[]; covered: boolean; final: boolean },
+): EvaluationStatus {
+  if (assessment === 'every_month' && s.failingMonths.length > 0) return 'breached';
+  if (!s.covered) return 'insufficient_data';
+  if (assessment === 'every_month' || !s.annual) return 'met';
+  if (!s.annual.met) return s.final ? 'breached' : 'at_risk';
+  return s.failingMonths.length > 0 && !s.final ? 'at_risk' : 'met';
+}
+
+function describe(t: {
+  assessment: Params['assessment'];
+  n: number;
+  elapsed: number;
+  minCoverage: number;
+  covered: boolean;
+  value: number;
+  failing: readonly string[];
+  failingMonths: readonly string[];
+  targetZh: string;
+  targetEn: string;
+}): { zh: string; en: string } {
+  const share = Math.round(t.minCoverage * 100);
+  const shortZh = t.covered ? '' : `，不足${share}%，无法评价全期水质`;
+  const shortEn = t.covered ? '' : `, fewer than ${share} % (too few to assess the period)`;
+  const failedZh = monthsZh(t.failingMonths) || '无';
+  const failedEn = t.failingMonths.join(', ') || 'none';
+  if (t.assessment === 'every_month') {
+    return {
+      zh: `${t.n}个月有监测（应有${t.elapsed}个月）${shortZh}，最差月份${classLabel(t.value, 'zh')}，目标每月达到${t.targetZh}，未达标月份：${failedZh}。`,
+      en: `${t.n} of ${t.elapsed} month(s) monitored${shortEn}, worst month ${classLabel(t.value, 'en')}, target ${t.targetEn} every month; failing months: ${failedEn}.`,
+    };
+  }
+  const failZh = t.failing.length > 0 ? `（超标参数：${t.failing.map(paramZh).join('、')}）` : '';
+  const failEn = t.failing.length > 0 ? ` (failing: ${t.failing.map(paramEn).join(', ')})` : '';
+  return {
+    zh: `${t.n}个月有监测（应有${t.elapsed}个月）${shortZh}，各参数均值评价为${classLabel(t.value, 'zh')}${failZh}，目标${t.targetZh}；单月未达标：${failedZh}。`,
+    en: `${t.n} of ${t.elapsed} month(s) monitored${shortEn}; the parameter means classify as ${classLabel(t.value, 'en')}${failEn}, target ${t.targetEn}; failing months: ${failedEn}.`,
+  };
 }
 
 function meanValues(list: readonly WaterMonth[]): Record<string, number> {
@@ -153,18 +195,6 @@ function meanValues(list: readonly WaterMonth[]): Record<string, number> {
     }
   }
   return Object.fromEntries([...sums].map(([k, e]) => [k, e.s / e.n]));
-}
-
-function overridesZh(o: Record<string, { min?: number; max?: number }>): string {
-  const parts = Object.entries(o).map(([k, v]) => (v.max !== undefined ? `${k}≤${v.max}` : `${k}≥${v.min}`));
-  return parts.length > 0 ? `（${parts.join('，')}）` : '';
-}
-
-function overridesEn(o: Record<string, { min?: number; max?: number }>): string {
-  const parts = Object.entries(o).map(([k, v]) =>
-    v.max !== undefined ? `${k} ≤ ${v.max}` : `${k} ≥ ${v.min}`,
-  );
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function countMonths(fromMonth: string, until: string): number {

@@ -16,13 +16,18 @@ import { addDays, daysBetween } from '../time/shanghai.js';
 import { fmt, headEn, headZh, pct, round, sandDustEn, sandDustZh, verdictEn, verdictZh } from './explain.js';
 import { coverageOf, hasEnoughData, loadExclusions, lookbackStart, resolveAsOf } from './inputs/prepare.js';
 import { monthsIn, readWindows, versionOf, windowMean, type Window } from './inputs/series-windows.js';
-import { defineRuleKind, type EvaluationStatus, type RuleResult } from './rule-kind.js';
+import {
+  defineRuleKind,
+  type EvaluationStatus,
+  type RuleResult,
+  REPORTING_PARAMS,
+  SERIES_INPUT,
+} from './rule-kind.js';
 
 const params = z.strictObject({
-  input: z.enum(['daily', 'monthly']).default('daily'),
+  input: SERIES_INPUT,
   tie_is_improvement: z.boolean().default(false),
-  decimals: z.int().min(0).max(4).optional(),
-  min_coverage: z.number().min(0).max(1).optional(),
+  ...REPORTING_PARAMS,
 });
 type Params = z.infer<typeof params>;
 
@@ -125,6 +130,7 @@ export const yoyImprovement = defineRuleKind<Params>({
           ? ` To end below last year's ${fmt(fullPrev, decimals)}, the rest of the period must average below ${fmt(Math.max(required, 0), decimals)}.`
           : '';
       const excluded = excludedOf.get(`${i}`) ?? 0;
+      const [stepZh, stepEn] = p.input === 'daily' ? ['天', 'days'] : ['个月', 'months'];
       return {
         ...base,
         asOf: d,
@@ -133,11 +139,11 @@ export const yoyImprovement = defineRuleKind<Params>({
         value: mean,
         threshold: prevMean,
         explanationZh:
-          `${hz}${it.period.from}至${d}均值${fmt(mean, decimals)}${unitZh}，去年同期（${ly!.from}至${ly!.to}）${fmt(prevMean, decimals)}${unitZh}，` +
+          `${hz}${it.period.from}至${d}有效${cur!.n}${stepZh}，均值${fmt(mean, decimals)}${unitZh}；去年同期（${ly!.from}至${ly!.to}）有效${prev!.n}${stepZh}，均值${fmt(prevMean, decimals)}${unitZh}；` +
           `${diffZh}。${tieZh}${sandDustZh(excluded, p.input === 'monthly')}${reqZh}${verdictZh(status, final)}`,
         explanationEn:
-          `${he}mean ${fmt(mean, decimals)} ${unit} from ${it.period.from} to ${d} against ${fmt(prevMean, decimals)} ${unit} for the same ` +
-          `window last year (${ly!.from} to ${ly!.to}), ${diffEn}.${tieEn}${sandDustEn(excluded, p.input === 'monthly')}${reqEn} ${verdictEn(status, final)}`,
+          `${he}mean ${fmt(mean, decimals)} ${unit} over ${cur!.n} valid ${stepEn} from ${it.period.from} to ${d} against ${fmt(prevMean, decimals)} ${unit} over ` +
+          `${prev!.n} valid ${stepEn} for the same window last year (${ly!.from} to ${ly!.to}), ${diffEn}.${tieEn}${sandDustEn(excluded, p.input === 'monthly')}${reqEn} ${verdictEn(status, final)}`,
         details: {
           rounded: a,
           lastYearRounded: b,

@@ -1,12 +1,13 @@
 /**
  * Storing evaluations, set-based: one statement writes every new evaluation of a run, moves
  * evaluation_current and reports which (target, scope, period) changed status. An evaluation identical to the
- * current one (same as_of, status, value, threshold, coverage, version and explanation) is not stored again,
- * so the history holds what changed, not every sweep.
+ * current one (the same fingerprintOf: as_of, status, value, threshold, coverage, version and explanation) is
+ * not stored again, so the history holds what changed, not every sweep.
  */
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/queryable.js';
 import type { EvaluationStatus, RuleResult } from '../rules/rule-kind.js';
+import { resultIdentity } from '../rules/result-identity.js';
 
 export interface EvaluationRow {
   targetId: string;
@@ -24,19 +25,11 @@ export interface StoredEvaluation {
   previousStatus: EvaluationStatus | null;
 }
 
-/** What makes two evaluations the same for the history. */
+/** What makes two evaluations the same for the history: the result's identity (rules/result-identity.ts). */
 export function fingerprintOf(r: RuleResult): string {
-  const what = [
-    r.asOf,
-    r.status,
-    r.final,
-    finite(r.value),
-    finite(r.threshold),
-    finite(r.coverage),
-    r.dataVersion,
-    r.explanationZh,
-  ];
-  return createHash('sha1').update(JSON.stringify(what)).digest('base64url');
+  return createHash('sha1')
+    .update(JSON.stringify(resultIdentity(r)))
+    .digest('base64url');
 }
 
 /** The current fingerprints of the given targets' evaluations, keyed `target|scope|period`. */
@@ -72,18 +65,14 @@ export async function storeEvaluations(
          explanation_zh text, explanation_en text, details jsonb, fingerprint text)
      ),
      cur AS (
-       SELECT c.target_id, c.scope_id, c.period_key, c.status, e.as_of, e.final, e.value, e.threshold, e.coverage,
-              e.data_version, e.explanation_zh
+       SELECT c.target_id, c.scope_id, c.period_key, c.status, c.fingerprint
          FROM evaluation_current c
          JOIN input i USING (target_id, scope_id, period_key)
-         JOIN evaluation e ON e.id = c.evaluation_id
           FOR UPDATE OF c
      ),
      fresh AS (
        SELECT i.* FROM input i LEFT JOIN cur c USING (target_id, scope_id, period_key)
-        WHERE c.target_id IS NULL
-           OR (c.status, c.as_of, c.final, c.value, c.threshold, c.coverage, c.data_version, c.explanation_zh)
-              IS DISTINCT FROM (i.status, i.as_of, i.final, i.value, i.threshold, i.coverage, i.data_version, i.explanation_zh)
+        WHERE c.target_id IS NULL OR c.fingerprint IS DISTINCT FROM i.fingerprint
      ),
      ins AS (
        INSERT INTO evaluation (target_id, scope_id, period_key, as_of, status, final, value, threshold, coverage,

@@ -6,19 +6,13 @@
  * an older caller still type-checks.
  */
 import { z } from 'zod';
+import { SECTION_KINDS } from '../reference/reference-schema.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** Which water sections a section-scoped target covers (sites-water.yaml section_kinds). */
-export const TARGET_SECTION_KINDS = [
-  'assessment',
-  'boundary',
-  'transboundary',
-  'town_outflow',
-  'main_river_inflow',
-  'key_waterbody',
-] as const;
+export const TARGET_SECTION_KINDS = SECTION_KINDS;
 
 export const planSchema = z.strictObject({
   id: z.string().regex(/^[a-z]+-\d{4}$/),

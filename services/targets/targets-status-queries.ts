@@ -3,9 +3,10 @@
  * (target, scope, period) with the evaluation behind it, and the history of one key (every stored change).
  */
 import type { Queryable } from '../db/queryable.js';
-import type { DataVersion, EvaluationStatus } from '../rules/rule-kind.js';
+import type { EvaluationStatus, RuleResult } from '../rules/rule-kind.js';
 
-export interface CurrentStatusRow {
+/** The verdict fields are the rule's result as stored (RuleResult), plus where and when it applies. */
+export interface CurrentStatusRow extends RuleResult {
   targetId: string;
   planId: string;
   metricId: string;
@@ -16,19 +17,9 @@ export interface CurrentStatusRow {
   source: string;
   scopeId: string;
   periodKey: string;
-  status: EvaluationStatus;
   previousStatus: EvaluationStatus | null;
   statusSince: Date;
   evaluationId: number;
-  asOf: string;
-  final: boolean;
-  value: number | null;
-  threshold: number | null;
-  coverage: number | null;
-  dataVersion: DataVersion;
-  explanationZh: string;
-  explanationEn: string;
-  details: Record<string, unknown>;
   evaluatedAt: Date;
 }
 
@@ -62,18 +53,10 @@ export async function listCurrentStatus(db: Queryable, f: StatusFilter = {}): Pr
   return rows;
 }
 
-export interface HistoryRow {
-  evaluationId: number;
-  asOf: string;
-  status: EvaluationStatus;
-  final: boolean;
-  value: number | null;
-  threshold: number | null;
-  dataVersion: DataVersion;
-  explanationZh: string;
-  explanationEn: string;
-  evaluatedAt: Date;
-}
+export type HistoryRow = Pick<
+  RuleResult,
+  'asOf' | 'status' | 'final' | 'value' | 'threshold' | 'dataVersion' | 'explanationZh' | 'explanationEn'
+> & { evaluationId: number; evaluatedAt: Date };
 
 /** Every stored evaluation of one (target, scope, period), oldest first: how the status moved over time. */
 export async function listEvaluationHistory(

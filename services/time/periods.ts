@@ -37,12 +37,6 @@ export function parsePeriod(key: string): Period {
   throw new ValidationError(`not a period key (YYYY, YYYY-Qn or YYYY-MM): ${key}`);
 }
 
-/** The days of `period` that have elapsed by `asOf` (inclusive), or null when it has not started. */
-export function elapsedRange(period: Period, asOf: string): { from: string; to: string } | null {
-  if (asOf < period.from) return null;
-  return { from: period.from, to: asOf < period.to ? asOf : period.to };
-}
-
 /** The same window one year earlier (for 同比 comparisons). */
 export function sameRangeLastYear(range: { from: string; to: string }): { from: string; to: string } {
   return { from: sameDayLastYear(range.from), to: sameDayLastYear(range.to) };

@@ -9,16 +9,10 @@ import { format } from 'date-fns';
 export const BUSINESS_TZ = 'Asia/Shanghai';
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MONTH_RE = /^(\d{4})-(\d{2})$/;
 
 /** The Shanghai natural day an instant falls in. */
 export function toShanghaiDay(instant: Date): string {
   return format(new TZDate(instant.getTime(), BUSINESS_TZ), 'yyyy-MM-dd');
-}
-
-/** The Shanghai hour an instant falls in, e.g. `2024-03-01T08` (for messages and file names). */
-export function toShanghaiHourLabel(instant: Date): string {
-  return format(new TZDate(instant.getTime(), BUSINESS_TZ), "yyyy-MM-dd'T'HH");
 }
 
 export function formatShanghai(instant: Date, pattern = 'yyyy-MM-dd HH:mm'): string {
@@ -72,11 +66,6 @@ export function daysInYear(year: number): number {
 
 export function monthKey(day: string): string {
   return day.slice(0, 7);
-}
-
-export function monthStartDay(month: string): string {
-  if (!MONTH_RE.test(month)) throw new RangeError(`not a YYYY-MM month: ${month}`);
-  return `${month}-01`;
 }
 
 export function monthEndDay(month: string): string {

@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { client, json, useApiServer } from './harness.js';
-import { createUser, seedAlert, seedDistricts, type TestUser } from './factories.js';
+import {
+  createUser,
+  seedAlert,
+  seedDistricts,
+  seedEvaluation,
+  seedTargets,
+  type TestUser,
+} from './factories.js';
 
 const server = useApiServer();
 let bureau: TestUser;
@@ -76,6 +83,39 @@ describe('alerts', () => {
     expect(
       (await client(server, bureau.token).send('POST', `/api/alerts/${resolved}/acknowledge`, {})).status,
     ).toBe(409);
+  });
+
+  it('closes a resolved alert once, audited, and refuses to close a firing one', async () => {
+    const done = await seedAlert(server.db.pool, { scopeId: 'zhongcang', state: 'resolved' });
+    const res = await client(server, bureau.token).send('POST', `/api/alerts/${done}/close`, {
+      comment: '已整改完毕',
+    });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ state: 'closed' });
+    const { rows } = await server.db.pool.query(
+      `SELECT actor, after->>'state' AS after FROM audit_log WHERE action = 'alert.close' AND entity_id = $1`,
+      [String(done)],
+    );
+    expect(rows).toEqual([{ actor: bureau.username, after: 'closed' }]);
+    expect((await client(server, bureau.token).send('POST', `/api/alerts/${firing}/close`, {})).status).toBe(
+      409,
+    );
+  });
+
+  it("shows a target alert's evaluation history, oldest first", async () => {
+    const pool = server.db.pool;
+    await seedTargets(pool, 2024);
+    const key = { targetId: 'TZ24-AIR-05', scopeId: 'beiyuan', periodKey: '2024' };
+    await seedEvaluation(pool, { ...key, status: 'at_risk', value: 36.2 });
+    await seedEvaluation(pool, { ...key, status: 'breached', value: 38.9 });
+    const id = await seedAlert(pool, { scopeId: 'beiyuan', targetId: 'TZ24-AIR-05' });
+    const detail = await json<{ evaluations: { status: string; value: number }[] }>(
+      await client(server, bureau.token).get(`/api/alerts/${id}`),
+    );
+    expect(detail.evaluations.map((e) => [e.status, e.value])).toEqual([
+      ['at_risk', 36.2],
+      ['breached', 38.9],
+    ]);
   });
 
   it('adds comments, shown with the events of the alert', async () => {

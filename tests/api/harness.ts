@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../../config/env.js';
-import { buildServer } from '../../services/api/server.js';
+import { buildServer } from '../../services/runtime/http-server.js';
 import { createAppContext, type AppContext } from '../../services/runtime/app-context.js';
 import { ManualClock } from '../../services/time/shanghai.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-db.js';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
-import { buildServer } from '../../services/api/server.js';
+import { buildServer } from '../../services/runtime/http-server.js';
 import { createAppContext, type AppContext } from '../../services/runtime/app-context.js';
 import { ManualClock } from '../../services/time/shanghai.js';
 import { createUser } from '../api/factories.js';

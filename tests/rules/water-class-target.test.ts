@@ -41,7 +41,10 @@ describe('water_class_target', () => {
     );
     expect(r).toMatchObject({ status: 'met', final: true, value: 6, threshold: 5 });
     expect(r.explanationZh).toContain('各参数均值评价为劣Ⅴ类');
-    expect(r.explanationZh).toContain('目标Ⅴ类（nh3n≤4）');
+    // Parameters by the names of GB 3838 表1, as the bulletins print them (issue #19 item 5).
+    expect(r.explanationZh).toContain('目标Ⅴ类（氨氮≤4mg/L）');
+    expect(r.explanationZh).not.toContain('nh3n');
+    expect(r.explanationEn).toContain('class V (ammonia nitrogen (NH3-N) ≤ 4 mg/L)');
   });
 
   it('breaches the same section with NH3-N at 4.2 mg/L', async () => {
@@ -62,7 +65,8 @@ describe('water_class_target', () => {
       ),
     );
     expect(r).toMatchObject({ status: 'breached', final: true });
-    expect(r.explanationZh).toContain('超标参数：nh3n');
+    expect(r.explanationZh).toContain('超标参数：氨氮');
+    expect(r.explanationZh).not.toContain('nh3n');
   });
 
   it('meets "never 劣Ⅴ" on the annual mean although one month was worse, and says which month', async () => {

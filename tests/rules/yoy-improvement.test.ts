@@ -23,7 +23,7 @@ describe('yoy_improvement', () => {
       validValues: 60,
       lastYearValidValues: 59,
     });
-    expect(r.explanationZh).toContain('去年同期（2023-01-01至2023-02-28）52.0');
+    expect(r.explanationZh).toContain('去年同期（2023-01-01至2023-02-28）有效59天，均值52.0');
   });
 
   it('does not count a tie (both 45.0) as an improvement: at_risk during the year', async () => {

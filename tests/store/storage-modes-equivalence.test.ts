@@ -11,7 +11,10 @@
  * (so a month boundary and the UTC 16:00 = Shanghai midnight bucket edge), one station-day with 19 hours,
  * one hour flagged invalid, an hour delivered late (after its day was rolled up), a provisional value
  * replaced by an audited one, and a provisional re-delivery that must not overwrite the audited value.
- * Then the TimescaleDB chunks are compressed and an audited revision lands in a compressed chunk.
+ * Then the TimescaleDB chunks are compressed and an audited revision lands in a compressed chunk. Last, the
+ * last two days of every month of 2025 and the first of the next, delivered month by month as a daily feed
+ * would, so that every one of the twelve month ends is compared in measurement_monthly (plain mode once
+ * dropped 30–31 March and the 31st of five other months: issue #19, migration 0060).
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -26,6 +29,7 @@ import {
 } from '../../services/store/measurement-queries.js';
 import { processRollupQueue } from '../../services/store/rollups.js';
 import { readStorageMode } from '../../services/store/storage-mode.js';
+import { addDays, monthEndDay } from '../../services/time/shanghai.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 
 const TIMESCALE_URL = process.env.TIMESCALE_DATABASE_URL;
@@ -99,6 +103,27 @@ function firstDelivery(): MeasurementRow[] {
     }
   }
   return rows;
+}
+
+const YEAR_MONTHS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
+
+/** Hourly PM2.5 of every station on the last two days of the month and the first day of the next. */
+function monthEndDelivery(month: string): MeasurementRow[] {
+  const last = monthEndDay(month);
+  return [addDays(last, -1), last, addDays(last, 1)].flatMap((day) =>
+    STATIONS.flatMap(({ id }) =>
+      Array.from({ length: 24 }, (_, h) => {
+        const ts = shanghai(day, h);
+        return {
+          ts,
+          seriesId: id,
+          metricId: 'pm25',
+          value: baseValue(id, 'pm25', ts),
+          dataVersion: 0 as const,
+        };
+      }),
+    ),
+  );
 }
 
 async function insertReference(db: pg.Pool): Promise<void> {
@@ -385,5 +410,23 @@ describe.runIf(Boolean(TIMESCALE_URL))('plain and TimescaleDB storage give the s
       expect(rows).toEqual([{ value: old, data_version: 0, superseded_by_batch: 5 }]);
     }
     await expectEquivalent(plain.pool, tsPool);
+  });
+
+  step('every month end of a year: the same whole months in measurement_monthly', async () => {
+    for (const month of YEAR_MONTHS) {
+      for (const db of both()) {
+        await feed(db, monthEndDelivery(month), 6);
+        await processRollupQueue(db);
+      }
+    }
+    const snap = await expectEquivalent(plain.pool, tsPool);
+    // February … December 2025 each hold their first day (from the month before) and their last two.
+    const months = snap
+      .measurement_monthly!.filter((r) => r.series_id === 'st_by_1' && r.metric_id === 'pm25')
+      .map((r) => [normalise(r.bucket), r.n_days]);
+    for (const month of YEAR_MONTHS.slice(1)) {
+      const start = shanghai(`${month}-01`, 0).toISOString();
+      expect(months).toContainEqual([start, 3]);
+    }
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ensurePartitionsFor } from '../../services/store/measurement-queries.js';
-import { applyStoragePolicies } from '../../services/store/storage-policies.js';
+import { applyStoragePolicies, MIN_TIMESCALE_RETENTION_DAYS } from '../../services/store/storage-policies.js';
+import { testStorageMode } from '../helpers/storage-mode.js';
 import { useTestDatabase } from '../helpers/test-db.js';
+
+// Each mode has its own mechanism (partitions dropped here, background policies under TimescaleDB): the
+// file checks the one the test databases use (issue #19 item 9).
+const mode = await testStorageMode();
 
 const db = useTestDatabase();
 
@@ -13,7 +18,7 @@ async function partitions(): Promise<string[]> {
   return rows.map((r) => r.relname);
 }
 
-describe('storage policies (plain mode)', () => {
+describe.runIf(mode === 'plain')('storage policies (plain mode)', () => {
   it('keeps every raw partition when retention is 0', async () => {
     await ensurePartitionsFor(db.pool, new Date('2023-01-15T00:00:00Z'), new Date('2023-03-15T00:00:00Z'));
     const report = await applyStoragePolicies(db.pool, { RAW_RETENTION_DAYS: 0, COMPRESS_AFTER_DAYS: 120 });
@@ -35,5 +40,30 @@ describe('storage policies (plain mode)', () => {
     );
     expect(report.droppedPartitions.sort()).toEqual(['measurement_y2023m01', 'measurement_y2023m02']);
     expect(await partitions()).toEqual(['measurement_y2023m03']);
+  });
+});
+
+describe.runIf(mode === 'timescale')('storage policies (TimescaleDB)', () => {
+  async function jobs(): Promise<string[]> {
+    const { rows } = await db.pool.query<{ proc_name: string }>(
+      `SELECT proc_name FROM timescaledb_information.jobs WHERE hypertable_name = 'measurement' ORDER BY 1`,
+    );
+    return rows.map((r) => r.proc_name);
+  }
+
+  it('refuses a raw retention shorter than the aggregates refresh reach, and records nothing', async () => {
+    await expect(
+      applyStoragePolicies(db.pool, { RAW_RETENTION_DAYS: 60, COMPRESS_AFTER_DAYS: 120 }),
+    ).rejects.toThrow(`at least ${MIN_TIMESCALE_RETENTION_DAYS} days`);
+    const { rows } = await db.pool.query('SELECT raw_retention_days FROM envwatch_storage');
+    expect(rows).toEqual([{ raw_retention_days: 0 }]);
+  });
+
+  it('sets compression and retention as background policies, once each', async () => {
+    const config = { RAW_RETENTION_DAYS: 400, COMPRESS_AFTER_DAYS: 120 };
+    await applyStoragePolicies(db.pool, config);
+    const report = await applyStoragePolicies(db.pool, config);
+    expect(report).toMatchObject({ mode: 'timescale', droppedPartitions: [] });
+    expect(await jobs()).toEqual(['policy_compression', 'policy_retention']);
   });
 });

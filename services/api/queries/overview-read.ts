@@ -80,26 +80,22 @@ export interface StatusSummary {
 }
 
 /**
- * Per scope, the status of each target's latest period of the year (a monthly target breached in March and
- * met since shows as met now; the March breach stays in the alert history and the street/town page).
+ * Per scope, the statuses of every period of the year of each target: a monthly target counts each of its
+ * months, so a breach in May still counts in the year's totals after June is met (issue #19).
  */
 export async function readStatusSummaries(
   db: Queryable,
   q: { scopeIds: readonly string[]; year: number },
 ): Promise<Map<string, StatusSummary>> {
   const { rows } = await db.query<StatusSummary>(
-    `WITH latest AS (
-       SELECT DISTINCT ON (target_id, scope_id) scope_id, status
-         FROM evaluation_current
-        WHERE scope_id = ANY ($1) AND (period_key = $2 OR period_key LIKE $2 || '-%')
-        ORDER BY target_id, scope_id, period_key DESC
-     )
-     SELECT scope_id,
+    `SELECT scope_id,
             count(*) FILTER (WHERE status = 'breached')::int          AS breached,
             count(*) FILTER (WHERE status = 'at_risk')::int           AS at_risk,
             count(*) FILTER (WHERE status = 'insufficient_data')::int AS insufficient_data,
             count(*) FILTER (WHERE status = 'met')::int               AS met
-       FROM latest GROUP BY scope_id`,
+       FROM evaluation_current
+      WHERE scope_id = ANY ($1) AND (period_key = $2 OR period_key LIKE $2 || '-%')
+      GROUP BY scope_id`,
     [q.scopeIds, String(q.year)],
   );
   return new Map(rows.map((r) => [r.scope_id, r]));
@@ -115,16 +111,4 @@ export async function readOpenAlertCounts(
     [scopeIds],
   );
   return new Map(rows.map((r) => [r.scope_id, r.n]));
-}
-
-/** The newest day with a district value, so "YTD" ends where the data does rather than at an empty today. */
-export async function readLatestScopeDay(
-  db: Queryable,
-  q: { scopeId: string; metricId: string; from: string; to: string },
-): Promise<string | null> {
-  const { rows } = await db.query<{ day: string | null }>(
-    `SELECT max(day)::text AS day FROM scope_daily WHERE scope_id = $1 AND metric_id = $2 AND day BETWEEN $3::date AND $4::date`,
-    [q.scopeId, q.metricId, q.from, q.to],
-  );
-  return rows[0]?.day ?? null;
 }

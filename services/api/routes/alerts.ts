@@ -9,7 +9,8 @@ import {
   confinedArea,
   type Principal,
 } from '../../auth/principal.js';
-import { acknowledgeAlertAs, assertAlertVisible, commentOnAlertAs } from '../alert-actions.js';
+import { acknowledgeAlertAs, assertAlertVisible, closeAlertAs, commentOnAlertAs } from '../alert-actions.js';
+import { listEvaluationHistory } from '../../targets/targets-status-queries.js';
 import { principalOf } from '../auth-hooks.js';
 import { apiErrorSchema } from '../errors.js';
 import {
@@ -65,6 +66,12 @@ const delivery = z.object({
   last_error: z.string().nullable(),
   created_at: z.date(),
   sent_at: z.date().nullable(),
+  receipt_status: z
+    .enum(['delivered', 'failed'])
+    .nullable()
+    .describe('SMS: the carrier report, null until it comes'),
+  receipt_code: z.string().nullable(),
+  receipt_at: z.date().nullable(),
 });
 
 /** Contact details are personal data: blanked for everyone but administrators. */
@@ -124,7 +131,8 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
     {
       schema: {
         tags: [TAGS.alerts],
-        summary: 'One alert with its events (opened, acknowledged, comments, escalations) and deliveries',
+        summary:
+          'One alert with its events (opened, acknowledged, comments, escalations), deliveries, and the evaluations behind it',
         params: idParams,
         response: {
           200: alert.extend({
@@ -138,6 +146,20 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
               }),
             ),
             deliveries: z.array(delivery),
+            // How the verdict of the alert's (target, scope, period) moved, oldest first; empty for operational alerts.
+            evaluations: z.array(
+              z.object({
+                evaluationId: z.number(),
+                asOf: z.string(),
+                status: z.string(),
+                final: z.boolean(),
+                value: z.number().nullable(),
+                threshold: z.number().nullable(),
+                explanationZh: z.string(),
+                explanationEn: z.string(),
+                evaluatedAt: z.date(),
+              }),
+            ),
           }),
           ...authErrors,
         },
@@ -148,7 +170,7 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
       const a = await findAlert(ctx.db, req.params.id);
       if (!a) throw new NotFoundError(`no alert ${req.params.id}`);
       assertAlertVisible(p, a);
-      const [events, deliveries] = await Promise.all([
+      const [events, deliveries, evaluations] = await Promise.all([
         listAlertEvents(ctx.db, a.id),
         listDeliveries(ctx.db, {
           alertId: a.id,
@@ -158,8 +180,15 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
           beforeId: null,
           limit: 500,
         }),
+        a.target_id && a.scope_id && a.period_key
+          ? listEvaluationHistory(ctx.db, {
+              targetId: a.target_id,
+              scopeId: a.scope_id,
+              periodKey: a.period_key,
+            })
+          : [],
       ]);
-      return { ...a, events, deliveries: deliveries.map((d) => redactDelivery(p, d)) };
+      return { ...a, events, deliveries: deliveries.map((d) => redactDelivery(p, d)), evaluations };
     },
   );
 
@@ -183,6 +212,21 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
         req.body.comment || null,
         ctx.clock,
       ),
+  );
+
+  r.post(
+    '/api/alerts/:id/close',
+    {
+      schema: {
+        tags: [TAGS.alerts],
+        summary: 'Close a resolved or operational alert (cancels messages not yet sent); audited',
+        params: idParams,
+        body: z.object({ comment: z.string().trim().max(2000).optional() }).default({}),
+        response: { 200: alert, 409: apiErrorSchema, ...authErrors },
+      },
+    },
+    async (req) =>
+      closeAlertAs(ctx.db, principalOf(req), actor(req), req.params.id, req.body.comment || null, ctx.clock),
   );
 
   r.post(

@@ -2,6 +2,7 @@
  * XLSX: a sheet per ranking plus the headline, water sections, district targets and alerts. Numbers are
  * stored as numbers with a number format (officials re-sort and chart them), never as formatted text.
  */
+import { stampZipTimes } from './stable-bytes.js';
 import ExcelJS from 'exceljs';
 import type { DataVersion, MonthlyReportData, ReportLocale, WaterBulletinData } from '../report-types.js';
 import { headlineTable, rankingTable, waterBulletinTable, waterTable, type Table } from './table-rows.js';
@@ -38,9 +39,18 @@ function addTable(wb: ExcelJS.Workbook, table: Table, taken: Set<string>, captio
 }
 
 /** A workbook whose every sheet starts with the report's title and data version (one sheet per table). */
-function newBook(locale: ReportLocale, meta: { title: string; version: number }, dataVersion: DataVersion) {
+export interface XlsxMeta {
+  title: string;
+  version: number;
+  /** Stamped as the workbook's created/modified time and its zip entries' times: same report, same bytes. */
+  producedAt: Date;
+}
+
+function newBook(locale: ReportLocale, meta: XlsxMeta, dataVersion: DataVersion) {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'envwatch';
+  wb.created = meta.producedAt;
+  wb.modified = meta.producedAt;
   wb.title = meta.title;
   const taken = new Set<string>();
   const caption = [
@@ -49,14 +59,14 @@ function newBook(locale: ReportLocale, meta: { title: string; version: number },
   ];
   return {
     add: (table: Table) => addTable(wb, table, taken, caption),
-    write: async () => Buffer.from(await wb.xlsx.writeBuffer()),
+    write: async () => stampZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), meta.producedAt),
   };
 }
 
 export async function renderMonthlyXlsx(
   data: MonthlyReportData,
   locale: ReportLocale,
-  meta: { title: string; version: number },
+  meta: XlsxMeta,
 ): Promise<Buffer> {
   const book = newBook(locale, meta, data.dataVersion);
   book.add(headlineTable(data, locale));
@@ -68,7 +78,7 @@ export async function renderMonthlyXlsx(
 export async function renderWaterBulletinXlsx(
   data: WaterBulletinData,
   locale: ReportLocale,
-  meta: { title: string; version: number },
+  meta: XlsxMeta,
 ): Promise<Buffer> {
   const book = newBook(locale, meta, data.dataVersion);
   book.add(waterBulletinTable(data, locale));

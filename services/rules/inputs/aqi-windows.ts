@@ -14,6 +14,8 @@ export interface AqiStats {
   /** Non-excluded days with an AQI. */
   days: number;
   heavy: number;
+  /** The heavy days themselves (YYYY-MM-DD, in order), named in explanations. */
+  heavyDays: string[];
   expected: number;
   minVersion: number | null;
   maxVersion: number | null;
@@ -31,18 +33,20 @@ export async function readAqiWindows(
     k: string;
     days: number;
     heavy: number;
+    heavy_days: string[] | null;
     min_version: number | null;
     max_version: number | null;
   }>(
     `WITH w AS (SELECT * FROM unnest($2::text[], $3::text[], $4::date[], $5::date[]) AS t(k, scope_id, d_from, d_to)),
           x AS (SELECT * FROM unnest($6::text[], $7::date[]) AS t(k, d)),
-          c AS (SELECT w.k, count(a.day)::int AS days, (count(a.day) FILTER (WHERE a.aqi > $1))::int AS heavy
+          c AS (SELECT w.k, count(a.day)::int AS days, (count(a.day) FILTER (WHERE a.aqi > $1))::int AS heavy,
+                       array_agg(a.day::text ORDER BY a.day) FILTER (WHERE a.aqi > $1) AS heavy_days
                   FROM w
                   LEFT JOIN scope_daily_aqi a
                     ON a.scope_id = w.scope_id AND a.day BETWEEN w.d_from AND w.d_to
                    AND NOT EXISTS (SELECT 1 FROM x WHERE x.k = w.k AND x.d = a.day)
                  GROUP BY w.k)
-     SELECT w.k, c.days, c.heavy, v.min_version, v.max_version
+     SELECT w.k, c.days, c.heavy, c.heavy_days, v.min_version, v.max_version
        FROM w
        JOIN c ON c.k = w.k
        LEFT JOIN LATERAL (
@@ -67,6 +71,7 @@ export async function readAqiWindows(
     out.set(r.k, {
       days: r.days,
       heavy: r.heavy,
+      heavyDays: r.heavy_days ?? [],
       expected: Math.max(0, daysBetween(w.from, w.to) + 1 - w.excluded.length),
       minVersion: r.min_version,
       maxVersion: r.max_version,

@@ -15,6 +15,8 @@ export interface RankTally {
   versions: number[];
   /** Known months in the bottom N. */
   inBottom: string[];
+  /** The published rank and number ranked of each month in the bottom N ("328/333"), for explanations. */
+  bottomRanks: Record<string, { rank: number; ranked: number }>;
 }
 
 /** scope → tally for the months whose first day is in [fromDay, toDay]. */
@@ -36,6 +38,7 @@ export async function readRankTallies(
     known: string[] | null;
     versions: number[] | null;
     in_bottom: string[] | null;
+    bottom_ranks: string[] | null;
   }>(
     `WITH scopes AS (SELECT DISTINCT unnest($3::text[]) AS scope_id),
      published AS (
@@ -62,7 +65,8 @@ export async function readRankTallies(
      SELECT scope_id,
             array_agg(m::text) FILTER (WHERE n IS NOT NULL) AS known,
             array_agg(version) FILTER (WHERE n IS NOT NULL) AS versions,
-            array_agg(m::text) FILTER (WHERE rank > n - $6) AS in_bottom
+            array_agg(m::text) FILTER (WHERE rank > n - $6) AS in_bottom,
+            array_agg(m::text || '|' || rank || '|' || n) FILTER (WHERE rank > n - $6) AS bottom_ranks
        FROM ranks GROUP BY scope_id`,
     [q.rankMetricId, q.rankingMetricId, q.scopeIds, q.fromDay, q.toDay, q.bottom, q.rankedDefault],
   );
@@ -75,6 +79,12 @@ export async function readRankTallies(
       known: known.map((k) => k.m),
       versions: known.map((k) => k.v),
       inBottom: (r.in_bottom ?? []).map((d) => d.slice(0, 7)).sort(),
+      bottomRanks: Object.fromEntries(
+        (r.bottom_ranks ?? []).map((x) => {
+          const [d, rank, ranked] = x.split('|') as [string, string, string];
+          return [d.slice(0, 7), { rank: Number(rank), ranked: Number(ranked) }];
+        }),
+      ),
     };
   };
   return new Map(rows.map((r) => [r.scope_id, tally(r)]));

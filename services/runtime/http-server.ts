@@ -8,27 +8,28 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { registerAlertAckRoutes } from './routes/alert-ack.js';
+import { registerAlertAckRoutes } from '../web/ack-routes.js';
 import { ensureInitialAdmin } from '../auth/initial-admin.js';
 import { errorMessage, ValidationError } from '../errors.js';
 import { metrics } from '../metrics/metrics.js';
-import type { AppContext } from '../runtime/app-context.js';
+import type { AppContext } from './app-context.js';
 import { registerWebRoutes } from '../web/web-routes.js';
-import { installAuth } from './auth-hooks.js';
-import { sendApiError } from './errors.js';
-import { registerAdminRoutes } from './routes/admin.js';
-import { registerAlertRoutes } from './routes/alerts.js';
-import { registerHealthRoutes } from './routes/health.js';
-import { registerIngestRoutes } from './routes/ingest.js';
-import { registerMeasurementPush } from './routes/measurement-push.js';
-import { registerMeasurementRoutes } from './routes/measurements.js';
-import { registerMetricsRoute } from './routes/metrics.js';
-import { registerQueueBoard } from './routes/queue-board.js';
-import { registerReferenceRoutes } from './routes/reference.js';
-import { registerReportRoutes } from './routes/reports.js';
-import { registerSessionRoutes } from './routes/session.js';
-import { registerStatusRoutes } from './routes/status.js';
-import { jsonSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from './zod-provider.js';
+import { installAuth } from '../api/auth-hooks.js';
+import { sendApiError } from '../api/errors.js';
+import { registerAdminRoutes } from '../api/routes/admin.js';
+import { registerAlertRoutes } from '../api/routes/alerts.js';
+import { registerHealthRoutes } from '../api/routes/health.js';
+import { registerIngestRoutes } from '../api/routes/ingest.js';
+import { registerMeasurementPush } from '../api/routes/measurement-push.js';
+import { registerMeasurementRoutes } from '../api/routes/measurements.js';
+import { registerMetricsRoute } from '../api/routes/metrics.js';
+import { registerQueueBoard } from '../api/routes/queue-board.js';
+import { registerReferenceRoutes } from '../api/routes/reference.js';
+import { registerRegistryRoutes } from '../api/routes/registry.js';
+import { registerReportRoutes } from '../api/routes/reports.js';
+import { registerSessionRoutes } from '../api/routes/session.js';
+import { registerStatusRoutes } from '../api/routes/status.js';
+import { jsonSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from '../api/zod-provider.js';
 
 /** Measurement pushes carry up to a few hundred thousand rows; everything else is small. */
 const BODY_LIMIT = 32 * 1024 * 1024;
@@ -137,6 +138,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await registerIngestRoutes(app, ctx);
   await registerMeasurementPush(app, ctx);
   await registerAdminRoutes(app, ctx);
+  await registerRegistryRoutes(app, ctx);
   await registerQueueBoard(app, ctx);
   // The e-mails' signed acknowledgement links (the alerts engine's pages): the token is the credential.
   await registerPublic(app, (scope) =>

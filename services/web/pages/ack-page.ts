@@ -1,6 +1,6 @@
 /** The acknowledgement pages (HTML, Chinese first; English for en contacts or ?lang=en). */
 import { ALERT_STATE_LABELS, labelOf } from '../../labels/catalogue.js';
-import { escapeHtml } from '../../web/html.js';
+import { escapeHtml } from '../html.js';
 import { formatShanghai } from '../../time/shanghai.js';
 import type { AlertRow } from '../../alerts/alert-queries.js';
 

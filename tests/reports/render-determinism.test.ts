@@ -1,0 +1,52 @@
+/**
+ * Issue #19 acceptance: two renders of the same report give identical files. Same data, same version, same
+ * production time: every format must come out byte for byte the same (a PDF or workbook that stamps the
+ * wall-clock time of rendering would make every re-render look like a new document).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { collectReportData } from '../../services/reports/produce-report.js';
+import { renderReport } from '../../services/reports/render-report.js';
+import { openPdfRenderer, type PdfRenderer } from '../../services/reports/render/pdf.js';
+import { useTestDatabase } from '../helpers/test-db.js';
+import { insertMarchDataset } from './fixture-data.js';
+import { insertReference } from './fixture-reference.js';
+
+const db = useTestDatabase();
+let renderer: PdfRenderer;
+
+beforeAll(async () => {
+  renderer = await openPdfRenderer({ chromiumPath: '/usr/bin/chromium' });
+  await insertReference(db.pool);
+  await insertMarchDataset(db.pool, { marchVersion: 0 });
+});
+
+afterAll(async () => {
+  await renderer?.close();
+});
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('report rendering is deterministic', () => {
+  it('renders the same files twice from the same data', async () => {
+    const run = {
+      version: 1,
+      producedAt: new Date('2024-04-05T01:30:00Z'),
+      supersedes: null,
+      locales: ['zh-CN'] as const,
+    };
+    const first = await renderReport(
+      await collectReportData(db.pool, 'monthly', 'tongzhou', '2024-03'),
+      run,
+      renderer,
+    );
+    await new Promise((r) => setTimeout(r, 1100)); // a second later: a wall-clock stamp would show
+    const second = await renderReport(
+      await collectReportData(db.pool, 'monthly', 'tongzhou', '2024-03'),
+      run,
+      renderer,
+    );
+    const digest = (o: typeof first) => Object.fromEntries(o.files.map((f) => [f.format, sha(f.content)]));
+    expect(digest(second)).toEqual(digest(first));
+  });
+});
