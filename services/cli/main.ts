@@ -41,6 +41,15 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'validate config/targets against config/reference without a database',
     load: () => import('./commands/check-targets.js'),
   },
+  'check-tasks': {
+    summary:
+      'validate config/tasks against config/reference and config/targets; list rows to review [--strict]',
+    load: () => import('./commands/check-tasks.js'),
+  },
+  'extract-tasks': {
+    summary: 'dev: regenerate config/tasks/*.yaml from the plan documents [--seeds DIR]; prints row counts',
+    load: () => import('./commands/extract-tasks.js'),
+  },
   alerts: {
     summary: 'open alerts: list | ack <id> --by <name> [--comment] | sweep | sms-templates',
     load: () => import('./commands/alerts.js'),

@@ -29,6 +29,8 @@ import { registerRegistryRoutes } from '../api/routes/registry.js';
 import { registerReportRoutes } from '../api/routes/reports.js';
 import { registerSessionRoutes } from '../api/routes/session.js';
 import { registerStatusRoutes } from '../api/routes/status.js';
+import { registerTaskLedgerRoutes } from '../api/routes/task-ledger.js';
+import { registerTaskRoutes } from '../api/routes/tasks.js';
 import { jsonSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from '../api/zod-provider.js';
 
 /** Measurement pushes carry up to a few hundred thousand rows; everything else is small. */
@@ -135,6 +137,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await registerStatusRoutes(app, ctx);
   await registerAlertRoutes(app, ctx);
   await registerReportRoutes(app, ctx);
+  await registerTaskRoutes(app, ctx);
+  await registerTaskLedgerRoutes(app, ctx);
   await registerIngestRoutes(app, ctx);
   await registerMeasurementPush(app, ctx);
   await registerAdminRoutes(app, ctx);
