@@ -69,6 +69,8 @@ const schema = z.object({
   SMS_TEMPLATE_CODES: z.string().default(''),
   SMS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
   SMTP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  // The whole of one e-mail send, whatever the server does; keep it below DELIVERY_LEASE_SECONDS.
+  SMTP_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(90),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(8),
   EMAIL_RATE_PER_SECOND: z.coerce.number().positive().default(100),
   // An e-mail whose worker died after handing the whole message to SMTP, before the answer was recorded:
@@ -149,6 +151,22 @@ const schema = z.object({
     .pipe(z.record(z.string(), z.string().min(1))),
   // Long-format files larger than this are loaded through the bulk path (COPY into staging, one set-based upsert).
   INGEST_BULK_THRESHOLD_MB: z.coerce.number().positive().default(32),
+  // What one ingestion door reads at most (services/ingest/limits.ts): past a bound the record (or delivery) is
+  // refused with the reason and kept, and reading goes on.
+  INGEST_MAX_LINE_CHARS: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .default(64 * 1024),
+  INGEST_MAX_FIELD_CHARS: z.coerce
+    .number()
+    .int()
+    .min(16)
+    .default(4 * 1024),
+  INGEST_MAX_COLUMNS: z.coerce.number().int().min(4).default(512),
+  INGEST_MAX_LINES_PER_RECORD: z.coerce.number().int().min(1).default(50),
+  INGEST_MAX_XLSX_UNCOMPRESSED_MB: z.coerce.number().int().min(1).default(512),
+  INGEST_MAX_JSON_DEPTH: z.coerce.number().int().min(4).max(1000).default(32),
   OUT_DIR: z.string().min(1).default('out'),
   // `npm run demo` sends its e-mail here (e.g. Mailpit: smtp://127.0.0.1:1025) instead of its embedded catcher
   // that writes out/mail/. Unset: the catcher.

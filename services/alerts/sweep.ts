@@ -13,6 +13,7 @@ import { buildDigests } from '../notify/digest.js';
 import { scheduleOrphanGroups } from '../notify/group-deliveries.js';
 import { recoverExpiredLeases } from '../notify/recover-leases.js';
 import { releaseDeferred } from '../notify/release-deferred.js';
+import { requeueLostDeliveries } from '../notify/requeue-lost.js';
 import { deleteRelayedOutbox, relayAll } from '../outbox/outbox.js';
 import { toShanghaiDay } from '../time/shanghai.js';
 import { closeSettledAlerts } from './alert-queries.js';
@@ -24,6 +25,9 @@ import { syncStaleSources } from './stale-sources.js';
 import { resolveRecovered } from './sync-target-alert.js';
 
 export type SweepSummary = Record<string, number>;
+
+// A pending delivery's job is normally taken within seconds; one untouched this long is looked for in the queue.
+const LOST_JOB_AFTER_MS = 2 * 60_000;
 
 export class SweepError extends AggregateError {}
 
@@ -54,6 +58,17 @@ export async function runAlertSweep(
   await part('leases', () =>
     recoverExpiredLeases(deps.db, { now, settings: deps.settings, outcomes: deps.outcomes }),
   );
+  if (queues?.deliveries) {
+    const deliveries = queues.deliveries;
+    await part('lost', () =>
+      requeueLostDeliveries(
+        deps.db,
+        now,
+        async (jobId) => (await deliveries.getJobState(jobId)) !== 'unknown',
+        { minAgeMs: LOST_JOB_AFTER_MS },
+      ),
+    );
+  }
   await part('escalation', () => escalateDue(deps.db, ctx));
   await part('recovered', async () => {
     const results = await resolveRecovered(deps.db, ctx, await recoveringTargetKeys(deps.db, 500));

@@ -4,6 +4,7 @@
  * used, so `envwatch doctor` does not load the report renderer.
  */
 import { loadConfig } from '../../config/env.js';
+import { configureIngestLimits } from '../ingest/limits.js';
 import { ConfigError, EnvwatchError } from '../errors.js';
 import type { CommandRun } from './command.js';
 
@@ -100,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  configureIngestLimits(config);
   const { run } = await command.load();
   return run({ config, args, out });
 }

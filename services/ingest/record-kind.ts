@@ -65,4 +65,6 @@ export interface SourceRecord<Raw> {
   raw: Raw;
   /** Re-processing: the refused row this record retries. */
   retryOf?: number;
+  /** Refused by the reader before validation (a line past a bound): kept with this reason, never validated. */
+  refusal?: Refusal;
 }

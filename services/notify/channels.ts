@@ -20,6 +20,7 @@ export function createNotifyChannels(config: Config, redis: Redis): NotifyChanne
     smtpUrl: config.SMTP_URL,
     from: config.MAIL_FROM,
     timeoutMs: config.SMTP_TIMEOUT_SECONDS * 1000,
+    sendTimeoutMs: config.SMTP_SEND_TIMEOUT_SECONDS * 1000,
     maxConnections: config.SMTP_MAX_CONNECTIONS,
     limiter: createRedisRateLimiter({
       redis,

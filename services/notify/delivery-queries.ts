@@ -337,3 +337,38 @@ export async function toldRecipients(
     locale: r.locale,
   }));
 }
+
+/**
+ * Pending immediate deliveries untouched since `before` whose current job has no outbox row still waiting to be
+ * relayed: their job should be in the queue, and requeueLostDeliveries checks that it is.
+ */
+export async function listPendingSince(
+  db: Queryable,
+  before: Date,
+  limit: number,
+): Promise<{ id: number; enqueued: number }[]> {
+  const { rows } = await db.query<{ id: number; enqueued: number }>(
+    `SELECT d.id, d.enqueued FROM delivery d
+      WHERE d.status = 'pending' AND d.mode = 'immediate' AND d.updated_at <= $1
+        AND NOT EXISTS (SELECT 1 FROM outbox o
+                         WHERE o.relayed_at IS NULL AND o.job_id = 'delivery__' || d.id || '__' || d.enqueued)
+      ORDER BY d.updated_at LIMIT $2`,
+    [before, limit],
+  );
+  return rows;
+}
+
+/** A fresh job id for a delivery still pending at the same enqueue count (nobody re-queued it meanwhile). */
+export async function bumpPendingEnqueued(
+  db: Queryable,
+  id: number,
+  enqueued: number,
+  at: Date,
+): Promise<number | null> {
+  const { rows } = await db.query<{ enqueued: number }>(
+    `UPDATE delivery SET enqueued = enqueued + 1, updated_at = $3
+      WHERE id = $1 AND status = 'pending' AND enqueued = $2 RETURNING enqueued`,
+    [id, enqueued, at],
+  );
+  return rows[0]?.enqueued ?? null;
+}

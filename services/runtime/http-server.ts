@@ -10,7 +10,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { randomUUID } from 'node:crypto';
 import { registerAlertAckRoutes } from '../web/ack-routes.js';
 import { ensureInitialAdmin } from '../auth/initial-admin.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, ValidationError } from '../errors.js';
 import { metrics } from '../metrics/metrics.js';
 import type { AppContext } from './app-context.js';
 import { registerWebRoutes } from '../web/web-routes.js';
@@ -63,6 +63,17 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
   app.setErrorHandler((err, req, reply) => sendApiError(err, req, reply));
+  // PostgreSQL keeps no NUL in text: a %00 in a parameter would reach a query and fail it as a 500 on every
+  // route that filters by text (issue #20). Refused here, once, for all of them.
+  app.addHook('onRequest', async (req, reply) => {
+    // eslint-disable-next-line no-control-regex -- a raw NUL is what is looked for
+    if (/%00|\u0000/i.test(req.url)) {
+      const err = new ValidationError('the URL contains a NUL byte (%00); no parameter may contain one', [
+        { path: 'url', reason: 'NUL byte' },
+      ]);
+      return sendApiError(err, req, reply);
+    }
+  });
   app.setNotFoundHandler((req, reply) =>
     reply
       .code(404)

@@ -70,6 +70,10 @@ describe('GET /ack/:token', () => {
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    // Issue #20: the page an e-mailed link opens runs no script and loads nothing from elsewhere.
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await res.text();
     expect(html).toContain('【未达标】北苑街道');
     expect(html).toContain('<form method="post"');

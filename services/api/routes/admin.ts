@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../runtime/app-context.js';
-import { NotFoundError } from '../../errors.js';
+import { ForbiddenError, NotFoundError } from '../../errors.js';
 import {
   addUser,
   changeUser,
@@ -137,6 +137,8 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
       const p = principalOf(req);
       const userId = req.body.userId ?? p.userId;
       if (userId !== p.userId) assertAdmin(p);
+      // A readonly account holds no credentials of its own making: an administrator issues its tokens.
+      if (p.role === 'readonly') throw new ForbiddenError('a readonly account cannot issue API tokens');
       // A token never carries more than the credential that made it: a read-only token mints read-only ones.
       const readOnly = req.body.readOnly || p.readOnly;
       return reply.code(201).send(
