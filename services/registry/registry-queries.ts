@@ -1,7 +1,7 @@
 /** The registry's statements (sites users add, their aliases, HJ 212 devices): one named function each. */
 import type { Queryable } from '../db/queryable.js';
 
-export interface RegistrySiteRow {
+export interface SiteWrite {
   id: string;
   kind: string;
   name_zh: string;
@@ -12,6 +12,10 @@ export interface RegistrySiteRow {
   latitude: number | null;
   longitude: number | null;
   note: string | null;
+}
+
+/** A site as read back: the written fields, where it came from, and its aliases. */
+export interface RegistrySiteRow extends SiteWrite {
   origin: 'reference' | 'registry';
   aliases: string[];
 }
@@ -46,19 +50,6 @@ export async function listSites(db: Queryable, origin: 'registry' | null): Promi
     [origin],
   );
   return rows;
-}
-
-export interface SiteWrite {
-  id: string;
-  kind: string;
-  name_zh: string;
-  name_en: string;
-  district_id: string;
-  area_id: string | null;
-  station_level: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  note: string | null;
 }
 
 export async function insertRegistrySite(db: Queryable, s: SiteWrite): Promise<void> {

@@ -12,7 +12,7 @@ import { listRegisteredDevices, listSites } from '../../registry/registry-querie
 import { addDevice, addSite, changeDevice, changeSite, publicDevice } from '../../registry/registry.js';
 import { principalOf } from '../auth-hooks.js';
 import { apiErrorSchema } from '../errors.js';
-import { actor, authErrors, TAGS, typed } from '../route-kit.js';
+import { actor, authedRoute, authErrors, TAGS, typed } from '../route-kit.js';
 
 const anyObject = z.record(z.string(), z.unknown());
 const written = { 409: apiErrorSchema, ...authErrors };
@@ -25,14 +25,11 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
 
   r.get(
     '/api/registry/sites',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'Sites registered by users (?all=true adds the shipped reference sites)',
-        querystring: z.object({ all: z.enum(['true', 'false']).default('false') }),
-        response: { 200: z.object({ sites: z.array(anyObject) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.admin, {
+      summary: 'Sites registered by users (?all=true adds the shipped reference sites)',
+      querystring: z.object({ all: z.enum(['true', 'false']).default('false') }),
+      response: { 200: z.object({ sites: z.array(anyObject) }) },
+    }),
     async (req) => {
       principalOf(req);
       return { sites: (await listSites(ctx.db, req.query.all === 'true' ? null : 'registry')).map(json) };
@@ -74,13 +71,10 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
 
   r.get(
     '/api/registry/devices',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'HJ 212 devices (passwords and keys are never returned); administrators',
-        response: { 200: z.object({ devices: z.array(anyObject) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.admin, {
+      summary: 'HJ 212 devices (passwords and keys are never returned); administrators',
+      response: { 200: z.object({ devices: z.array(anyObject) }) },
+    }),
     async (req) => {
       admin(req);
       return { devices: (await listRegisteredDevices(ctx.db)).map((d) => json(publicDevice(d))) };
@@ -122,14 +116,11 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
 
   r.get(
     '/api/hj212/devices',
-    {
-      schema: {
-        tags: [TAGS.ingest],
-        summary:
-          'What the HJ 212 receiver saw per MN: last seen, packets, rows, refusals by reason, CRC variants',
-        response: { 200: z.object({ devices: z.array(anyObject) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.ingest, {
+      summary:
+        'What the HJ 212 receiver saw per MN: last seen, packets, rows, refusals by reason, CRC variants',
+      response: { 200: z.object({ devices: z.array(anyObject) }) },
+    }),
     async (req) => {
       principalOf(req);
       return { devices: (await listDeviceStats(ctx.db)).map(json) };
