@@ -107,6 +107,26 @@ const schema = z.object({
   DELIVERY_RETRY_MAX_SECONDS: z.coerce.number().int().min(1).default(3600),
   // A claim on a delivery lasts this long; it must exceed the slowest send (SMTP/SMS timeouts plus the rate limit).
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(5).default(120),
+  // ---- issue 14 part B: grouping, working-day calendar, recovery notices ----
+  // Grouping per recipient (as Alertmanager's group_wait / group_interval): what becomes due for one person
+  // within group_wait goes out as one message; the next one waits at least group_interval after the last.
+  // ALERT_GROUP_WAIT_SECONDS=0 turns grouping off (one message per alert and step, as before).
+  ALERT_GROUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  ALERT_GROUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(1800),
+  // Urgent items (hard breaches during a heavy-pollution warning, issuing/lifting a warning) wait at most this.
+  ALERT_GROUP_URGENT_WAIT_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  // Statutory holidays and 调休 days beyond (or correcting) the chinese-days package (services/time/working-days.ts).
+  WORKING_CALENDAR_FILE: z.string().min(1).default('config/working-calendar.yaml'),
+  // working: escalation delays count working hours (ALERT_SMS_WORKING_HOURS) of working days; wall: clock time.
+  ALERT_ESCALATION_CLOCK: z.enum(['working', 'wall']).default('working'),
+  // Severities whose resolution sends one short "已恢复" notice to those told the alert fired (comma list).
+  ALERT_RESOLVED_NOTICE_SEVERITIES: z
+    .string()
+    .regex(
+      /^((critical|warning|notice)(,(critical|warning|notice))*)?$/,
+      'comma list of critical, warning, notice',
+    )
+    .default('critical,warning'),
   // BullMQ job lock and stalled-job check: how soon the jobs of a dead worker run elsewhere.
   WORKER_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   CONTACTS_FILE: z.string().min(1).default('config/contacts.yaml'),

@@ -5,6 +5,7 @@
  * failure). Held after a crash — one operational alert lists the e-mails a person must check. Each runs
  * inside notify's transaction that records the outcome.
  */
+import { planContext } from './alert-settings.js';
 import type { Queryable } from '../db/queryable.js';
 import { hasDeliveryOnChannel, type DeliveryRow } from '../notify/delivery-queries.js';
 import type { DeliveryOutcomes, PermanentFailure } from '../notify/message.js';
@@ -105,7 +106,7 @@ async function planFallback(
       smsRoles: new Set([d.recipient_role]),
       fallbackOf: d.id,
     },
-    { now: ctx.now, smsEnabled: ctx.smsEnabled, workingHours: ctx.settings.smsWorkingHours },
+    { ...planContext(ctx.now, ctx.smsEnabled, ctx.settings), grouping: null },
   );
   return { channel: other, outboxIds: planned.outboxIds };
 }

@@ -18,7 +18,7 @@ import {
   type AlertKind,
   type AlertText,
 } from './alert-queries.js';
-import type { AlertSettings } from './alert-settings.js';
+import { planContext, type AlertSettings } from './alert-settings.js';
 import {
   deliveryFailureText,
   providerAccountText,
@@ -82,7 +82,7 @@ export async function raiseOpsAlert(
   const planned = await planDeliveries(
     db,
     { alertId: alert.id, step: 'open:1', recipients, urgent: false, digest: false, smsRoles: NO_SMS_ROLES },
-    { now: ctx.now, smsEnabled: ctx.smsEnabled, workingHours: ctx.settings.smsWorkingHours },
+    planContext(ctx.now, ctx.smsEnabled, ctx.settings),
   );
   return { alertId: alert.id, opened: true, outboxIds: planned.outboxIds };
 }

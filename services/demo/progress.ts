@@ -76,6 +76,12 @@ export function summaryLines(s: DemoSummary): string[] {
           : '';
     lines.push(`  ${String(d.n).padStart(4)}  ${d.channel} · ${d.status}${due}`);
   }
+  const pr = s.perRecipientDay;
+  lines.push(
+    `  每人每日消息 messages per recipient per day: 最多 max ${pr.max}` +
+      (pr.maxRecipient ? `（${pr.maxRecipient}，${pr.maxDay}）` : '') +
+      `，p99 ${pr.p99}（${pr.days} 人日 person-days）`,
+  );
   lines.push(
     `报告 Reports          ${s.reports.versions} 份 versions, ${s.reports.files} 个文件 files → ${s.reports.where}/`,
   );

@@ -8,6 +8,8 @@ export interface SmsRenderInput {
   delivery: Pick<DeliveryRow, 'step' | 'locale'>;
   alert: MessageItem | null;
   digestCount?: number;
+  /** A group message's items, most severe first. */
+  items?: readonly MessageItem[];
   signName: string;
   codes: Readonly<Record<string, string>>;
   /** The provider's cap per template variable. */
@@ -40,6 +42,14 @@ export function renderSmsFor(input: SmsRenderInput): RenderedSms {
         )
       : done(name, vars);
   if (kind === 'digest') return done('digest', { count: String(input.digestCount ?? 0) });
+  if (kind === 'group') {
+    const first = input.items?.[0];
+    const title = first ? (en ? first.titleEn : first.titleZh) : '';
+    return done('group', {
+      count: String(input.items?.length ?? 0),
+      first: title.replace(/^【[^】]*】/, ''),
+    });
+  }
   const a = input.alert;
   if (!a) throw new Error(`delivery step ${input.delivery.step} has no alert`);
   const f = a.facts;

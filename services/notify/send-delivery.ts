@@ -19,6 +19,7 @@ import { isPermanent } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { addDays, shanghaiDayStart, toShanghaiDay, type Clock } from '../time/shanghai.js';
 import { ChannelError } from './channel-error.js';
+import { attachGroupItems, lockGroupKeys } from './group-queries.js';
 import type { NotifyChannels } from './channels.js';
 import {
   claimPending,
@@ -72,6 +73,8 @@ function newMessageId(d: DeliveryRow, mailDomain: string): string {
   return d.channel === 'email' ? `<envwatch.${d.id}.${nonce}@${mailDomain}>` : `ew${d.id}-${nonce}`;
 }
 
+const GROUP_EARLY_TOLERANCE_MS = 500;
+
 type Claim =
   { kind: 'claimed'; delivery: DeliveryRow; message: Message } | { kind: 'done'; result: SendResult };
 
@@ -90,15 +93,44 @@ async function claim(deps: NotifyDeps, id: number, ctx: OutcomeContext): Promise
   const d = await getDelivery(deps.db, id);
   if (!d || d.status !== 'pending') return done('skipped');
   const now = ctx.now;
-  if (d.not_before.getTime() > now.getTime()) {
+  const { kind, fallback } = parseStep(d.step);
+  // A group head's job is delayed in BullMQ to its not_before; fired a moment early (timer granularity,
+  // clocks of two hosts) it goes rather than waiting a minute for the sweep.
+  const early = kind === 'group' ? GROUP_EARLY_TOLERANCE_MS : 0;
+  if (d.not_before.getTime() - early > now.getTime()) {
     await setasideIfPending(deps.db, d.id, { status: 'deferred', reason: null, at: now });
     return done('deferred');
   }
-  const isDigest = parseStep(d.step).kind === 'digest';
-  const items = isDigest ? await digestItemIds(deps.db, d.fallback_of ?? d.id) : [];
-  const composed = await deps.messages.compose(deps.db, d, items);
+  if (kind === 'group' && !fallback) {
+    // The gathering and the claim in one transaction under the person's group lock: an item is in
+    // exactly one message, and one planned after this commit opens the next head (group-deliveries.ts).
+    return withTransaction(deps.db, async (tx) => {
+      await lockGroupKeys(tx, [{ recipientId: d.recipient_id, channel: d.channel, address: d.address }]);
+      await attachGroupItems(tx, d, now);
+      return claimWith(deps, tx, d, await digestItemIds(tx, d.id), ctx);
+    });
+  }
+  const gathers = kind === 'digest' || kind === 'group';
+  const items = gathers ? await digestItemIds(deps.db, d.fallback_of ?? d.id) : [];
+  return claimWith(deps, deps.db, d, items, ctx);
+}
+
+async function claimWith(
+  deps: NotifyDeps,
+  db: pg.Pool | pg.PoolClient,
+  d: DeliveryRow,
+  items: number[],
+  ctx: OutcomeContext,
+): Promise<Claim> {
+  const now = ctx.now;
+  if (parseStep(d.step).kind === 'group' && items.length === 0) {
+    // Every item was acknowledged or resolved before the group went out.
+    await setasideIfPending(db, d.id, { status: 'cancelled', reason: 'nothing left to send', at: now });
+    return done('cancelled');
+  }
+  const composed = await deps.messages.compose(db, d, items);
   if (!composed.send) {
-    await setasideIfPending(deps.db, d.id, { status: 'cancelled', reason: composed.reason, at: now });
+    await setasideIfPending(db, d.id, { status: 'cancelled', reason: composed.reason, at: now });
     return done('cancelled');
   }
   const message = composed.message;
@@ -108,10 +140,10 @@ async function claim(deps: NotifyDeps, id: number, ctx: OutcomeContext): Promise
     at: now,
   };
   if (d.channel === 'email') {
-    const claimed = await claimPending(deps.db, d.id, claimArgs);
+    const claimed = await claimPending(db, d.id, claimArgs);
     return claimed ? { kind: 'claimed', delivery: claimed, message } : done('skipped');
   }
-  return withTransaction(deps.db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const capped = await overDailyCap(tx, d, deps.settings.smsDailyCapPerPhone, now);
     const claimed = await claimPending(tx, d.id, claimArgs);
     if (!claimed) return done('skipped');
@@ -157,6 +189,7 @@ async function transmit(deps: NotifyDeps, d: DeliveryRow, message: Message, now:
     delivery: d,
     alert,
     digestCount: items.length,
+    items,
     signName: deps.channels.sms.signName,
     codes: deps.smsCodes,
     variableMax: deps.channels.sms.limits.variableMax,

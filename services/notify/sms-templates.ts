@@ -18,7 +18,8 @@ export type SmsTemplateName =
   | 'warning'
   | 'warning_lifted'
   | 'operational'
-  | 'digest';
+  | 'digest'
+  | 'group';
 
 /**
  * Stands for SMS_ACK_BASE_URL in the *_ack templates. Both providers refuse a link in a variable: the
@@ -90,6 +91,11 @@ export const SMS_TEMPLATES: Record<SmsTemplateName, { zh: TemplateText; en: Temp
   digest: {
     zh: { text: '今日有${count}条环境目标提示，详见汇总邮件。', shrink: [] },
     en: { text: '${count} target notices today, see the digest e-mail.', shrink: [] },
+  },
+  // One person's grouped message (group-deliveries.ts): how many, the most severe first, the rest by e-mail.
+  group: {
+    zh: { text: '${count}项环境目标预警，首项：${first}，详见邮件。', shrink: ['first'] },
+    en: { text: '${count} envwatch alerts, first: ${first}. See e-mail.', shrink: ['first'] },
   },
 };
 

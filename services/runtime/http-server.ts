@@ -24,6 +24,7 @@ import { registerMeasurementPush } from '../api/routes/measurement-push.js';
 import { registerMeasurementRoutes } from '../api/routes/measurements.js';
 import { registerMetricsRoute } from '../api/routes/metrics.js';
 import { registerQueueBoard } from '../api/routes/queue-board.js';
+import { registerContactRoutes } from '../api/routes/contacts.js';
 import { registerReferenceRoutes } from '../api/routes/reference.js';
 import { registerRegistryRoutes } from '../api/routes/registry.js';
 import { registerReportRoutes } from '../api/routes/reports.js';
@@ -122,6 +123,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await registerMetricsRoute(app, ctx);
   await registerSessionRoutes(app, ctx);
   await registerReferenceRoutes(app, ctx);
+  await registerContactRoutes(app, ctx);
   await registerMeasurementRoutes(app, ctx);
   await registerStatusRoutes(app, ctx);
   await registerAlertRoutes(app, ctx);

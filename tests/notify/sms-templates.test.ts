@@ -25,6 +25,7 @@ const LONG = {
   time: '12月21日0时',
   what: '联系人gov_zhangjiawan.liaison的短信发送失败（isv.MOBILE_NUMBER_ILLEGAL）',
   count: '12',
+  first: '【未达标】于家务回族乡“各街道乡镇全年进入全市PM2.5月均浓度后30名的频次同比下降”（2024-Q1）',
   code: 'AbCdEfGhIjKlMnOp', // the longest short ack token (a 6-byte delivery id)
 };
 const ACK = { base: 'https://envwatch.example.gov.cn', segments: 2 };

@@ -49,6 +49,8 @@ function spawnChild(policy: Policy): Child {
         SMS_AMBIGUOUS_POLICY: policy,
         // Working hours all day: the crash test is about delivery, not about when SMS may go out.
         ALERT_SMS_WORKING_HOURS: '00:00-23:59',
+        // One message per alert: the crash test counts each delivery (grouping has its own tests).
+        ALERT_GROUP_WAIT_SECONDS: '0',
         // A job the dead worker had taken but not yet claimed is BullMQ's to hand on: quickly, here.
         WORKER_LOCK_SECONDS: '2',
         LOG_LEVEL: 'silent',

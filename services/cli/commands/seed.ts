@@ -12,6 +12,8 @@ import { seedContacts, seedReference, type TableCounts } from '../../reference/s
 import { loadPlanFiles } from '../../targets/load-targets.js';
 import { seedTasks } from '../../tasks/seed-tasks.js';
 import { upsertPlanFile } from '../../targets/target-queries.js';
+import { coverageGaps, describeGap } from '../../alerts/contact-coverage.js';
+import { toShanghaiDay } from '../../time/shanghai.js';
 import type { CommandRun } from '../command.js';
 import { checkPostgres } from '../dependency-check.js';
 import { PROJECT_ROOT, resolveFromRoot } from '../../../config/paths.js';
@@ -44,6 +46,15 @@ export async function runSeed(config: Config, out: (line: string) => void): Prom
       const c = await seedContacts(pool, contacts);
       out(`contacts: ${contacts.length} in ${contactsFile} (${tally(c)})`);
     }
+    // No silent drops: whoever the plans make responsible but nobody in the directory can reach this year.
+    const year = Number(toShanghaiDay(new Date()).slice(0, 4));
+    const gaps = await coverageGaps(pool, year);
+    out(
+      gaps.length === 0
+        ? `contacts: everyone responsible is reachable in ${year}`
+        : `contacts: ${gaps.length} without a reachable contact for ${year}:`,
+    );
+    for (const g of gaps) out(`  ${describeGap(g, year)}`);
   } finally {
     await pool.end();
   }
