@@ -88,6 +88,9 @@ const schema = z.object({
     .min(1)
     .max(24 * 90)
     .default(168),
+  // A task whose due date passed more than this many days ago is history (the 调度 report lists it), not a
+  // new alert: a database seeded with the 2020-2022 plans must not open hundreds of alerts on its first run.
+  TASK_OVERDUE_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3660).default(60),
   // off | soft (soft-target notices) | soft_and_at_risk (also hard-target at-risk warnings)
   ALERT_DIGEST: z.enum(['off', 'soft', 'soft_and_at_risk']).default('soft'),
   ALERT_DIGEST_TIME: z

@@ -1,7 +1,8 @@
 /** Alert rows and their event log: one named function per statement. */
 import type { Queryable } from '../db/queryable.js';
 
-export type AlertKind = 'target' | 'stale_source' | 'heavy_pollution_warning' | 'operational';
+export type AlertKind =
+  'target' | 'stale_source' | 'heavy_pollution_warning' | 'operational' | 'task_overdue';
 export type AlertState = 'firing' | 'acknowledged' | 'resolved' | 'closed';
 export type Severity = 'critical' | 'warning' | 'notice';
 

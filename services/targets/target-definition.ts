@@ -88,7 +88,9 @@ export const targetSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
-export const planFileSchema = z.strictObject({ plan: planSchema, targets: z.array(targetSchema).min(1) });
+// No target is allowed: a plan tracked for its duties only (the 2022 分工方案, config/tasks/tongzhou-2022.yaml)
+// has nothing a measurement decides, but its tasks need the plan row.
+export const planFileSchema = z.strictObject({ plan: planSchema, targets: z.array(targetSchema) });
 
 export type PlanDefinition = z.infer<typeof planSchema>;
 export type TargetDefinition = z.infer<typeof targetSchema>;

@@ -1,7 +1,7 @@
 /**
  * Reads a 完成时限 as the plans write it. A plan's deadlines are relative to its own year: 年底前 in the 2024
  * plan is 2024-12-31. Readings (docs/decisions.md "Task deadlines"):
- * - a date: 年底前 / 年内 → Dec 31; N月底前 → the month's last day; N月D日前 → that day; N月中旬前 → the 15th;
+ * - a date: 年底前 / 年内 → Dec 31; N月底前 / N月底 / N月 → the month's last day; N月D日前 → that day; N月中旬前 → the 15th;
  *   上半年 → Jun 30; 下半年 → Dec 31; 一季度(末/底)前 → the quarter's last day; a leading 2025年 moves the year;
  * - a recurrence: 每月/按月 (monthly), 每季度/按季度 (quarterly), 每半年, 每年;
  * - ongoing: 长期实施, 长期坚持, 持续推进/实施/开展 — no due date; progress is still reported monthly;
@@ -39,7 +39,8 @@ function parseDate(text: string, planYear: number): SingleDeadline | undefined {
   const rest = (yearMatch ? yearMatch[2]! : text).replace(/完成$/, '').replace(/^年内完成$/, '年内');
   if (/^(?:年底前|年底|年内|底前|下半年)$/.test(rest)) return { kind: 'due', due: `${year}-12-31` };
   if (rest === '上半年' || rest === '上半年前') return { kind: 'due', due: `${year}-06-30` };
-  const monthEnd = /^(\d{1,2})月(?:底)?前$/.exec(rest) ?? /^(\d{1,2})月底$/.exec(rest);
+  // "2022年12月" (the 2022 分工方案, 003:350) names the month: due at its end like 12月底.
+  const monthEnd = /^(\d{1,2})月(?:底)?前$/.exec(rest) ?? /^(\d{1,2})月底?$/.exec(rest);
   if (monthEnd) return { kind: 'due', due: lastDayOf(year, Number(monthEnd[1])) };
   const day = /^(\d{1,2})月(\d{1,2})日前?$/.exec(rest);
   if (day) return { kind: 'due', due: `${year}-${pad(Number(day[1]))}-${pad(Number(day[2]))}` };

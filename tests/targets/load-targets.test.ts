@@ -49,14 +49,17 @@ function problemsOf(fn: () => unknown): string[] {
 }
 
 describe('target files', () => {
-  it('loads the four shipped plans, cross-checked against the reference set', async () => {
+  it('loads the five shipped plans, cross-checked against the reference set', async () => {
     const plans = await loadPlanFiles(path.join(ROOT, 'config/targets'), { reference });
     expect(plans.map((p) => p.plan.id).sort()).toEqual([
       'bda-2020',
       'tongzhou-2020',
       'tongzhou-2021',
+      'tongzhou-2022',
       'tongzhou-2024',
     ]);
+    // The 2022 分工方案 is tracked for its duties only: a plan with no measured target.
+    expect(plans.find((p) => p.plan.id === 'tongzhou-2022')!.targets).toEqual([]);
     expect(plans.find((p) => p.plan.id === 'tongzhou-2024')!.targets.map((t) => t.id)).toContain(
       'TZ24-AIR-11b',
     );

@@ -55,6 +55,7 @@ describe('task files', () => {
       ['bda-2020', 71],
       ['tongzhou-2020', 130],
       ['tongzhou-2021', 134],
+      ['tongzhou-2022', 113],
       ['tongzhou-2024', 251],
     ]);
     expect(review.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 /**
- * Every distinct 完成时限 wording of the task tables in the seeds (000 2020 narrative, 001 2021, 002 2024, 004
- * BDA 2020), as config/tasks/*.yaml holds them, with the reading parse-deadline.ts gives it. The last test
+ * Every distinct 完成时限 wording of the task tables in the seeds (000 2020 narrative, 001 2021, 002 2024, 003
+ * the 2022 分工方案, 004 BDA 2020), as config/tasks/*.yaml holds them, with the reading parse-deadline.ts gives it. The last test
  * keeps this list complete: a wording that appears in the YAML but not here fails it.
  */
 import path from 'node:path';
@@ -49,6 +49,10 @@ const WORDINGS: [string, number, unknown][] = [
       ],
     },
   ],
+  // The 2022 分工方案 (003): the year written out, a spaced variant, and the bare month (003:350).
+  ['2022年12月底', 2022, { kind: 'due', due: '2022-12-31' }],
+  ['2022 年 12 月底', 2022, { kind: 'due', due: '2022-12-31' }],
+  ['2022年12月', 2022, { kind: 'due', due: '2022-12-31' }],
   // The 2020 narrative's target items and one BDA sub-row state no 完成时限: check-tasks lists them.
   ['', 2020, { kind: 'unparsed' }],
 ];

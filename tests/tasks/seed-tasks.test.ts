@@ -36,9 +36,10 @@ describe('seeding tasks', () => {
       { plan_id: 'bda-2020', n: 71 },
       { plan_id: 'tongzhou-2020', n: 130 },
       { plan_id: 'tongzhou-2021', n: 134 },
+      { plan_id: 'tongzhou-2022', n: 113 },
       { plan_id: 'tongzhou-2024', n: 251 },
     ]);
-    expect(line).toMatch(/^tasks: 586 in 4 plan\(s\) \(~586 changed, -0 disabled, \d+ unit rows\)/);
+    expect(line).toMatch(/^tasks: 699 in 5 plan\(s\) \(~699 changed, -0 disabled, \d+ unit rows\)/);
   });
 
   it('keeps a row as written: 完成时限, due date, officials, units with their labels and resolved ids', async () => {

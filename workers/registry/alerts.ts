@@ -4,6 +4,7 @@ import { pollSmsReceiptsJob } from '../jobs/poll-sms-receipts.js';
 import { relayOutboxJob } from '../jobs/relay-outbox.js';
 import { sendDeliveryJob } from '../jobs/send-delivery.js';
 import { syncAlertJob } from '../jobs/sync-alert.js';
+import { taskOverdueJob } from '../jobs/task-overdue.js';
 
 export const alertJobs = jobsByName(
   syncAlertJob,
@@ -11,4 +12,5 @@ export const alertJobs = jobsByName(
   sendDeliveryJob,
   alertSweepJob,
   pollSmsReceiptsJob,
+  taskOverdueJob,
 );

@@ -19,4 +19,11 @@ export const alertsSchedules: ScheduleDefinition[] = [
     job: 'poll-sms-receipts',
     payload: (tick) => ({ tick: tick.toISOString() }),
   }),
+  // Tasks past their due date: once a day, early, so the alert is there when the units start work.
+  defineSchedule({
+    id: 'task-overdue',
+    cron: '5 0 * * *',
+    job: 'task-overdue',
+    payload: (tick) => ({ tick: tick.toISOString() }),
+  }),
 ];

@@ -63,6 +63,17 @@ PLAN_SPECS.push({
   seedCountIsOtherRendering: true,
 });
 
+// The 2022 duties with deadlines (003): the 政府工作报告重点工作分工方案, every item (decisions.md).
+PLAN_SPECS.push({
+  id: 'tongzhou-2022',
+  prefix: 'TZ22',
+  seedPrefix: '003',
+  year: 2022,
+  nameZh: '2022年通州区政府工作报告重点工作分工方案',
+  documentNo: '通政发〔2022〕2号',
+  source: '003:222-688',
+});
+
 export const SECTION_CODES: Record<string, string> = {
   蓝天: 'AIR',
   大气: 'AIR',

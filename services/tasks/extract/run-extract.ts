@@ -18,6 +18,7 @@ import { PLAN_SPECS, seqNumber, type PlanSpec } from './plans.js';
 import type { RawPlan } from './raw-row.js';
 import { readSeed, type Seed } from './seed-lines.js';
 import { extract001, extract004 } from './tsv-tables.js';
+import { extract003 } from './work-report-2022.js';
 
 const overridesSchema = z.strictObject({
   overrides: z.array(
@@ -46,6 +47,7 @@ function extractRaw(spec: PlanSpec, seed: Seed, book: NameBook): RawPlan {
   if (spec.seedPrefix === '002') return extract002(seed, book);
   if (spec.seedPrefix === '004') return extract004(seed);
   if (spec.seedPrefix === '000') return extract000(seed);
+  if (spec.seedPrefix === '003') return extract003(seed);
   throw new Error(`no extractor for seed ${spec.seedPrefix}`);
 }
 
