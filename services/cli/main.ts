@@ -3,7 +3,6 @@
  * never as stack traces. Each command lives in services/cli/commands/<name>.ts and is loaded only when
  * used, so `envwatch doctor` does not load the report renderer.
  */
-import { loadConfig } from '../../config/env.js';
 import { ConfigError, EnvwatchError } from '../errors.js';
 import type { CommandRun } from './command.js';
 
@@ -82,6 +81,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`envwatch: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  // Loaded here, not at the top: `--help` must not pay for zod and the config schema (start-up time).
+  const { loadConfig } = await import('../../config/env.js');
   const config = loadConfig();
   const { run } = await command.load();
   return run({ config, args, out });
