@@ -141,7 +141,7 @@ const schema = z.object({
     .string()
     .default('scheduler,workers,api')
     .transform((s) => s.split(',').map((r) => r.trim()))
-    .pipe(z.array(z.enum(['scheduler', 'workers', 'api'])).min(1)),
+    .pipe(z.array(z.enum(['scheduler', 'workers', 'api', 'hj212'])).min(1)),
   SCHEDULER_ENABLED: bool.default(true),
   // ---- targets engine (services/targets) ----
   // The daily sweep re-evaluates periods that ended up to this many days ago (audited data revise them).
@@ -186,6 +186,32 @@ const schema = z.object({
     .regex(/^[a-z0-9][a-z0-9_.-]{1,62}$/, 'lower-case letters, digits, _ . -')
     .optional(),
   INITIAL_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').optional(),
+  // ---- HJ 212 receiver (services/ingest/hj212; see .env.example) ----
+  // The receiver listens when HJ212_PORT is set (ROLES=hj212 runs it alone); devices come from `envwatch device add`.
+  HJ212_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HJ212_HOST: z.string().min(1).default('127.0.0.1'),
+  // The ingest source its batches are recorded under (source_status, refused rows, the ingest page).
+  HJ212_SOURCE_ID: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _')
+    .default('hj212_devices'),
+  HJ212_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(5000),
+  // A connection with no byte for this long is closed (loggers reconnect; 2025 ones send a heartbeat).
+  HJ212_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(600),
+  // A half packet waiting longer than this is dropped.
+  HJ212_HALF_PACKET_SECONDS: z.coerce.number().int().min(1).default(30),
+  // Largest declared data-segment length (the standard: 1024); a longer one is refused at once.
+  HJ212_MAX_SEGMENT: z.coerce.number().int().min(64).max(9999).default(1024),
+  // Refused packets in a row after which a connection is a flood and is closed.
+  HJ212_MAX_REFUSALS_IN_ROW: z.coerce.number().int().min(1).default(20),
+  // Group commit: a round starts this long after its first packet (or at HJ212_COMMIT_MAX_ROWS values).
+  HJ212_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(20),
+  HJ212_COMMIT_MAX_ROWS: z.coerce.number().int().min(1).default(5000),
+  HJ212_COMMIT_PARALLEL: z.coerce.number().int().min(1).max(16).default(2),
+  // A data packet older than this is history (补传) even without the 2025 RF=1 marker.
+  HJ212_HISTORY_AFTER_HOURS: z.coerce.number().positive().default(6),
+  // Split packets (PNUM/PNO) not all seen within this long are reported incomplete.
+  HJ212_SPLIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
   // When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open to the network.
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 });

@@ -1,5 +1,5 @@
 /**
- * `envwatch seed`: loads config/reference/*.yaml, config/targets/*.yaml and the contact directory
+ * `envwatch seed`: loads config/reference/*.yaml, config/targets/*.yaml, config/tasks/*.yaml and the contact directory
  * (CONTACTS_FILE, kept out of git) into the database. Idempotent: running it twice leaves the same rows.
  */
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { loadContacts } from '../../reference/load-contacts.js';
 import { loadReferenceSet } from '../../reference/load-reference.js';
 import { seedContacts, seedReference, type TableCounts } from '../../reference/seed-reference.js';
 import { loadPlanFiles } from '../../targets/load-targets.js';
+import { seedTasks } from '../../tasks/seed-tasks.js';
 import { upsertPlanFile } from '../../targets/target-queries.js';
 import type { CommandRun } from '../command.js';
 import { checkPostgres } from '../dependency-check.js';
@@ -36,6 +37,7 @@ export async function runSeed(config: Config, out: (line: string) => void): Prom
       return n;
     });
     out(`targets: ${targets} in ${plans.length} plan(s)`);
+    out(await seedTasks(pool, path.join(PROJECT_ROOT, 'config/tasks'), reference, plans));
     if (contacts.length === 0) {
       out(`contacts: none loaded — ${contactsFile} is missing or empty (see config/contacts.example.yaml)`);
     } else {
