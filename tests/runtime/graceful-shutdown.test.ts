@@ -22,6 +22,7 @@ const children: ChildProcess[] = [];
 interface Started {
   child: ChildProcess;
   apiUrl: string;
+  output: () => string;
   exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
@@ -51,7 +52,7 @@ function startEnvwatch(): Promise<Started> {
     child.stdout!.on('data', (b: Buffer) => {
       output += b.toString();
       const url = /envwatch is running: (\S+)/.exec(output)?.[1];
-      if (url) resolve({ child, apiUrl: url, exited });
+      if (url) resolve({ child, apiUrl: url, output: () => output, exited });
     });
     void exited.then(({ code }) => reject(new Error(`envwatch start exited with ${code}: ${output}`)));
   });
@@ -133,6 +134,7 @@ describe('SIGTERM to envwatch start', () => {
       const stopMs = Date.now() - t0;
       expect({ code, signal }).toEqual({ code: 0, signal: null });
       expect(stopMs).toBeLessThan(20_000);
+      expect(first.output()).toContain('SIGTERM: shutting down\nstopped\n');
       expect(await portAccepts(first.apiUrl)).toBe(false);
 
       // Nothing half-done: no claim left open, no attempt cut off, and what reached a server is recorded as sent.
