@@ -174,6 +174,8 @@ const schema = z.object({
     .transform((s) => splitList(s).map(Number))
     .pipe(z.array(z.number().int().min(2000))),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  // Issue 15: the PDF engine. pdfkit needs nothing beyond npm ci; chromium prints the HTML page (optional).
+  REPORT_PDF_ENGINE: z.enum(['pdfkit', 'chromium']).default('pdfkit'),
   // API and dashboard (issue 7). A session ends at its absolute lifetime or after the idle period, first come.
   SESSION_TTL_HOURS: z.coerce
     .number()

@@ -80,6 +80,8 @@ export function summaryLines(s: DemoSummary): string[] {
     `报告 Reports          ${s.reports.versions} 份 versions, ${s.reports.files} 个文件 files → ${s.reports.where}/`,
   );
   lines.push(`  报告邮件 report e-mails sent ${s.reports.emailsSent}`);
+  for (const f of s.reports.notProduced)
+    lines.push(`  未能生成 NOT PRODUCED ${f.format} × ${f.n}（如 e.g. ${f.example}）: ${f.reason}`);
   lines.push(`邮件 Mail             ${s.mail.count} 封 messages caught → ${s.mail.where}`);
   lines.push(
     `沙尘期 Sand-dust periods ${s.inputs.sandDustPeriods}；重污染预警 Heavy-pollution warnings ${s.inputs.warnings}`,

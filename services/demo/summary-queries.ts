@@ -128,6 +128,8 @@ export interface ReportCounts {
   /** Files relative to OUT_DIR (reports/<scope>/<period>/v<n>/…), the archive the reports domain keeps. */
   paths: string[];
   emailsSent: number;
+  /** Formats the current versions lack, grouped by format and reason (report.summary.failures). */
+  notProduced: { format: string; reason: string; n: number; example: string }[];
 }
 
 export async function readReportCounts(db: Queryable): Promise<ReportCounts> {
@@ -141,5 +143,18 @@ export async function readReportCounts(db: Queryable): Promise<ReportCounts> {
     files: rows.length,
     paths: rows.map((r) => r.path),
     emailsSent: counts[0]!.emailsSent,
+    notProduced: await readReportFailures(db),
   };
+}
+
+/** What each current report version could not produce, and why, counted per format and reason. */
+export async function readReportFailures(db: Queryable): Promise<ReportCounts['notProduced']> {
+  const { rows } = await db.query<{ format: string; reason: string; n: number; example: string }>(
+    `SELECT f->>'format' AS format, f->>'reason' AS reason, count(*)::int AS n,
+            min(r.scope_id || ' ' || r.period_key || ' ' || (f->>'locale')) AS example
+       FROM report r, jsonb_array_elements(coalesce(r.summary->'failures', '[]'::jsonb)) f
+      WHERE r.superseded_by IS NULL
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return rows;
 }

@@ -20,6 +20,8 @@ const ALLOWED: Record<string, string[]> = {
   time: [],
   labels: [],
   standards: [],
+  // Issue 15: the ECharts module shared by reports (and their e-mails) and the dashboard: data in, SVG/PNG out.
+  charts: ['standards'],
   migrate: ['db'],
   metrics: ['db'],
   outbox: ['db'],
@@ -31,7 +33,7 @@ const ALLOWED: Record<string, string[]> = {
   targets: ['db', 'outbox', 'reference', 'rules', 'time'],
   notify: ['db', 'labels', 'outbox', 'time'],
   alerts: ['db', 'labels', 'notify', 'outbox', 'time'],
-  reports: ['db', 'labels', 'standards', 'time'],
+  reports: ['charts', 'db', 'labels', 'standards', 'time'],
   // The plans' task rows and their monthly progress (issue 16): beside targets; the progress verb checks the
   // principal's unit (auth) and writes its audit row in the same transaction.
   tasks: ['auth', 'db', 'labels', 'reference', 'targets', 'time'],
@@ -53,7 +55,7 @@ const ALLOWED: Record<string, string[]> = {
     'tasks',
     'time',
   ],
-  web: ['alerts', 'api', 'auth', 'ingest', 'labels', 'outbox', 'reference', 'time'],
+  web: ['alerts', 'api', 'auth', 'charts', 'ingest', 'labels', 'outbox', 'reference', 'time'],
   runtime: ['api', 'auth', 'db', 'ingest', 'metrics', 'notify', 'outbox', 'time', 'web'],
 };
 

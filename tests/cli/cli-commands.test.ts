@@ -88,6 +88,9 @@ describe('envwatch CLI', () => {
     expect(stdout).toMatch(/PostgreSQL\s+\d+/);
     expect(stdout).toMatch(/Redis\s+\d+\.\d+/);
     expect(stdout).toMatch(/maxmemory-policy noeviction/);
+    expect(stdout).toMatch(/report PDF engine\s+pdfkit \(pure JavaScript, no browser needed\)/);
+    expect(stdout).toMatch(/report font\s+Noto Sans SC \(\d+ glyphs\) — \S+NotoSansSC_400Regular\.ttf/);
+    expect(stdout).not.toMatch(/WARNING.*font/);
   });
 
   it('says in words what is wrong when PostgreSQL cannot be reached', async () => {

@@ -1,12 +1,13 @@
 /**
  * `envwatch doctor`: what this installation runs on — storage mode, PostgreSQL/TimescaleDB/Redis versions,
- * schema state — and warnings an operator must act on (Redis eviction policy, pending migrations).
+ * schema state, the report renderer and its font — and warnings an operator must act on (Redis eviction policy, pending migrations).
  */
 import path from 'node:path';
 import type { Config } from '../../../config/env.js';
 import { createPool } from '../../db/pool.js';
 import type { Queryable } from '../../db/queryable.js';
 import { readSchemaStatus } from '../../migrate/migrator.js';
+import { readRendererStatus, type RendererStatus } from '../../reports/render/renderer-status.js';
 import { createRedis, readRedisInfo } from '../../runtime/redis.js';
 import { readStorageMode, readTimescaleVersion } from '../../store/storage-mode.js';
 import { checkPostgres, checkRedis } from '../dependency-check.js';
@@ -21,6 +22,7 @@ export interface DoctorReport {
   schema: { applied: number; pending: string[]; latest: string | null };
   redisVersion: string;
   redisMaxmemoryPolicy: string;
+  reports: RendererStatus;
   warnings: string[];
 }
 
@@ -53,6 +55,11 @@ export async function collectDoctorReport(config: Config): Promise<DoctorReport>
       );
     }
     if (storageMode === 'timescale') warnings.push(...(await timescaleJobWarnings(pool)));
+    const reports = await readRendererStatus({
+      engine: config.REPORT_PDF_ENGINE,
+      chromiumPath: config.CHROMIUM_PATH,
+    });
+    warnings.push(...reports.warnings);
     return {
       postgresVersion: rows[0]?.v ?? 'unknown',
       timescaledbVersion: tsVersion,
@@ -61,6 +68,7 @@ export async function collectDoctorReport(config: Config): Promise<DoctorReport>
       schema,
       redisVersion: redisInfo.version,
       redisMaxmemoryPolicy: redisInfo.maxmemoryPolicy,
+      reports,
       warnings,
     };
   } finally {
@@ -102,6 +110,12 @@ export async function runDoctor(config: Config, out: (line: string) => void): Pr
     `schema              ${r.schema.applied} applied, ${r.schema.pending.length} pending (latest: ${r.schema.latest ?? '-'})`,
   );
   out(`Redis               ${r.redisVersion}, maxmemory-policy ${r.redisMaxmemoryPolicy}`);
+  const engine =
+    r.reports.pdfEngine === 'pdfkit'
+      ? 'pdfkit (pure JavaScript, no browser needed)'
+      : `chromium at ${r.reports.chromium?.path ?? '?'}${r.reports.chromium?.found ? '' : ' (NOT FOUND)'}`;
+  out(`report PDF engine   ${engine}; HTML, XLSX, CSV and e-mail charts need no browser`);
+  out(`report font         ${r.reports.font} — ${r.reports.fontFile}`);
   for (const w of r.warnings) out(`WARNING             ${w}`);
   if (r.warnings.length === 0) out('no warnings');
   return r;
