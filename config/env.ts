@@ -131,6 +131,9 @@ const schema = z.object({
     .default('critical,warning'),
   // BullMQ job lock and stalled-job check: how soon the jobs of a dead worker run elsewhere.
   WORKER_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  // SIGTERM/SIGINT: how long running jobs and requests may take to finish before the process exits 1 anyway
+  // (its unfinished jobs are then BullMQ's stalled jobs, run again elsewhere after WORKER_LOCK_SECONDS).
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(20),
   CONTACTS_FILE: z.string().min(1).default('config/contacts.yaml'),
   DROP_DIR: z.string().min(1).default('data/drop'),
   // ---- scheduled ingestion (services/ingest; see .env.example) ----

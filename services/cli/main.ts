@@ -3,8 +3,6 @@
  * never as stack traces. Each command lives in services/cli/commands/<name>.ts and is loaded only when
  * used, so `envwatch doctor` does not load the report renderer.
  */
-import { loadConfig } from '../../config/env.js';
-import { configureIngestLimits } from '../ingest/limits.js';
 import { ConfigError, EnvwatchError } from '../errors.js';
 import type { CommandRun } from './command.js';
 
@@ -100,8 +98,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`envwatch: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  // Loaded here, not at the top: `--help` must not pay for zod and the config schema (start-up time).
+  const { loadConfig } = await import('../../config/env.js');
   const config = loadConfig();
-  configureIngestLimits(config);
+  (await import('../ingest/limits.js')).configureIngestLimits(config);
   const { run } = await command.load();
   return run({ config, args, out });
 }

@@ -21,15 +21,24 @@ export async function runStart(
   if (running.hj212) {
     out(`HJ 212 receiver listening on ${running.hj212.address.host}:${running.hj212.address.port}`);
   }
+  // Ordered (start-roles.ts): scheduler, receiver, HTTP (drains), workers (running jobs finish), then queues,
+  // pool and Redis. A second signal while stopping is ignored rather than cutting a job off mid-transaction;
+  // the timeout bounds the wait, and what it cuts off BullMQ hands to another worker (stalled jobs).
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     out(`${signal}: shutting down`);
-    running.stop().then(
-      () => process.exit(0),
+    running.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000).then(
+      () => {
+        out('stopped');
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 async function waitFor(check: () => Promise<void>, seconds: number): Promise<void> {
