@@ -3,8 +3,10 @@
  * the peak RSS it reports is that of a process doing the load and nothing else: modules loaded, then one file
  * streamed through bulkIngest. Prints one JSON line: seconds, peak and starting RSS, the batch counts.
  *   node --import tsx bench/ingest-bulk-child.ts <database-url> <file> <now-iso> [direct|staged]
- * `staged` turns the direct COPY off, timing the path revisions and re-deliveries take.
+ * `staged` turns the direct COPY off, timing the path revisions and re-deliveries take. Run without heap flags:
+ * the Node settings a user has.
  */
+import { holdHeapNearLiveSet } from '../services/cli/heap.js';
 import { bulkIngest } from '../services/ingest/bulk-load.js';
 import { readLongFileChunks } from '../services/ingest/formats/long-format.js';
 import { createPool } from '../services/db/pool.js';
@@ -13,6 +15,8 @@ import { ManualClock } from '../services/time/shanghai.js';
 const [url, file, nowIso, mode = 'direct'] = process.argv.slice(2);
 if (!url || !file || !nowIso) throw new Error('usage: ingest-bulk-child.ts <database-url> <file> <now-iso>');
 
+// What `envwatch ingest --bulk` does before its load.
+holdHeapNearLiveSet();
 const pool = createPool({ connectionString: url, max: 3 });
 try {
   const startMb = process.memoryUsage.rss() / 2 ** 20;

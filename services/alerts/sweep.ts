@@ -1,14 +1,16 @@
 /**
  * The alert sweep, run every minute by cron (and directly by tests with a ManualClock). Everything that
  * depends on time is here, driven by persisted timestamps and the injected clock, so a restart loses
- * nothing: deferred deliveries whose time has come, expired claims (a dead worker), escalations, alerts
+ * nothing: deferred deliveries whose time has come, group items whose head went missing, expired claims (a dead worker), escalations, alerts
  * whose data has recovered long enough, heavy-pollution warnings, stale sources, the daily digest, and
  * closing settled alerts. Each part runs in its own transaction; one failing part does not stop the others,
  * and the failures are reported together at the end.
  */
 import type { Queue } from 'bullmq';
 import { errorMessage } from '../errors.js';
+import { withTransaction } from '../db/queryable.js';
 import { buildDigests } from '../notify/digest.js';
+import { scheduleOrphanGroups } from '../notify/group-deliveries.js';
 import { recoverExpiredLeases } from '../notify/recover-leases.js';
 import { releaseDeferred } from '../notify/release-deferred.js';
 import { deleteRelayedOutbox, relayAll } from '../outbox/outbox.js';
@@ -46,6 +48,9 @@ export async function runAlertSweep(
   };
 
   await part('deferred', () => releaseDeferred(deps.db, now));
+  await part('groups', () =>
+    withTransaction(deps.db, (tx) => scheduleOrphanGroups(tx, { now, grouping: deps.settings.grouping })),
+  );
   await part('leases', () =>
     recoverExpiredLeases(deps.db, { now, settings: deps.settings, outcomes: deps.outcomes }),
   );
@@ -59,7 +64,13 @@ export async function runAlertSweep(
   });
   await part('warnings', () => syncHeavyPollutionWarnings(deps.db, ctx));
   await part('stale', () => syncStaleSources(deps.db, ctx));
-  await part('digest', () => buildDigests(deps.db, { now, digestAtMinute: deps.settings.digestAtMinute }));
+  await part('digest', () =>
+    buildDigests(deps.db, {
+      now,
+      digestAtMinute: deps.settings.digestAtMinute,
+      calendar: deps.settings.calendar,
+    }),
+  );
   await part('close', async () => ({
     closed: (await closeSettledAlerts(deps.db, now, toShanghaiDay(now), deps.settings.closeAfterMs)).length,
   }));

@@ -63,4 +63,5 @@ export const TAGS = {
   admin: 'administration',
   session: 'session',
   ops: 'operations',
+  tasks: 'tasks',
 } as const;

@@ -13,6 +13,7 @@ export const RECORD_KIND_IDS = [
   'city_ranking',
   'sand_dust_period',
   'heavy_pollution_warning',
+  'hj212_packet',
 ] as const;
 export type RecordKindId = (typeof RECORD_KIND_IDS)[number];
 

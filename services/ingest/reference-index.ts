@@ -79,6 +79,32 @@ export function metricNames(m: Pick<MetricRow, 'id' | 'name_zh' | 'name_en'>): s
   return names;
 }
 
+/**
+ * Codes as files write them: stations and sections are coded `beiyuan-s1` as often as `beiyuan_s1` (ids only
+ * take underscores), and a metric column is headed `dustfall` or `dust-fall` for `dust_fall`.
+ */
+function separatorVariants(key: string): string[] {
+  return key.includes('_') ? [key.replace(/_/g, '-')] : key.includes('-') ? [key.replace(/-/g, '_')] : [];
+}
+
+/** Adds each key's variants that name nothing else: a variant never shadows a real id, name or alias. */
+function addSpellingVariants<V>(
+  map: Map<string, V>,
+  variants: (key: string) => string[],
+  idOf: (value: V) => string,
+): void {
+  const added = new Map<string, V | null>();
+  for (const [key, value] of map) {
+    for (const v of variants(key)) {
+      if (v === key || map.has(v)) continue;
+      // Two entries folding to the same variant ("a_b" and "ab" → "ab"): the variant is ambiguous, not added.
+      const prev = added.get(v);
+      added.set(v, prev === undefined || (prev !== null && idOf(prev) === idOf(value)) ? value : null);
+    }
+  }
+  for (const [v, value] of added) if (value !== null) map.set(v, value);
+}
+
 /** Indexes already read, by pool, with the reference_version they were read at (migration 0011). */
 const cached = new WeakMap<object, { version: number; index: ReferenceIndex }>();
 
@@ -133,6 +159,7 @@ async function readReferenceIndex(db: Queryable): Promise<ReferenceIndex> {
     });
     if (r.kind === 'district') districts.set(key, r.id);
   }
+  addSpellingVariants(seriesMap, separatorVariants, (s) => s.id);
   const metricMap = new Map<string, MetricInfo>();
   for (const m of metrics.rows) {
     const units = new Map<string, number>([
@@ -161,5 +188,10 @@ async function readReferenceIndex(db: Queryable): Promise<ReferenceIndex> {
       if (!metricMap.has(key)) metricMap.set(key, info);
     }
   }
+  addSpellingVariants(
+    metricMap,
+    (key) => [key.replace(/[_-]/g, ''), ...separatorVariants(key)],
+    (m) => m.id,
+  );
   return { series: seriesMap, metrics: metricMap, districts };
 }

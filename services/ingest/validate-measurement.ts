@@ -205,6 +205,11 @@ function parseTime(time: string, zone: string | null, metric: MetricInfo): Date 
   if (metric.resolution === 'day' || metric.resolution === 'month') {
     const start = parseBarePeriodStart(time, metric.resolution);
     if (start) return start;
+  } else if (isAssessedMonthly(metric)) {
+    // A water sample's report gives its day (采样日期) or only its month: the class is judged on the month's
+    // value (one sample or the mean of the month's samples, standards.md §7), which either places exactly.
+    const start = parseBarePeriodStart(time, 'month') ?? parseBarePeriodStart(time, 'day');
+    if (start) return start;
   } else if (parseBarePeriodStart(time, 'month') || parseBarePeriodStart(time, 'day')) {
     // A monthly table's PM2.5 column is a monthly mean: stored as an hourly value it would read as one hour.
     return refuse(
@@ -213,6 +218,14 @@ function parseTime(time: string, zone: string | null, metric: MetricInfo): Date 
     );
   }
   return refuse(parsed.reason, time);
+}
+
+/**
+ * Per-sample parameters whose values are assessed month by month: surface water (GB 3838, single-factor class
+ * of the monthly value). A bare day stands for that Shanghai day, a bare month for its first day.
+ */
+function isAssessedMonthly(metric: MetricInfo): boolean {
+  return metric.resolution === 'sample' && metric.domain === 'water';
 }
 
 /** ts is the start of the value's period: the hour, the Shanghai day or the Shanghai month. */

@@ -25,12 +25,12 @@ import {
   type RuleContext,
   type RuleItem,
   type RuleResult,
+  REPORTING_PARAMS,
 } from './rule-kind.js';
 
 const params = z.strictObject({
   city_metric: z.string().regex(/^[a-z][a-z0-9_]*$/),
-  decimals: z.int().min(0).max(4).optional(),
-  min_coverage: z.number().min(0).max(1).optional(),
+  ...REPORTING_PARAMS,
 });
 type Params = z.infer<typeof params>;
 

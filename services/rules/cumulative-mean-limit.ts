@@ -21,15 +21,20 @@ import { sameRangeLastYear } from '../time/periods.js';
 import { fmt, headEn, headZh, round, sandDustEn, sandDustZh, verdictEn, verdictZh } from './explain.js';
 import { coverageOf, hasEnoughData, loadExclusions, lookbackStart, resolveAsOf } from './inputs/prepare.js';
 import { monthsIn, readWindows, versionOf, windowMean, type Window } from './inputs/series-windows.js';
-import { defineRuleKind, type EvaluationStatus, type RuleResult } from './rule-kind.js';
+import {
+  defineRuleKind,
+  type EvaluationStatus,
+  type RuleResult,
+  REPORTING_PARAMS,
+  SERIES_INPUT,
+} from './rule-kind.js';
 
 const params = z.strictObject({
-  input: z.enum(['daily', 'monthly']).default('daily'),
+  input: SERIES_INPUT,
   max: z.number().positive(),
   approx: z.boolean().default(false),
   tolerance: z.number().min(0).max(1).default(0.1),
-  decimals: z.int().min(0).max(4).optional(),
-  min_coverage: z.number().min(0).max(1).optional(),
+  ...REPORTING_PARAMS,
 });
 type Params = z.infer<typeof params>;
 

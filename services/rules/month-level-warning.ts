@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { fmt, headEn, headZh, round, verdictEn, verdictZh } from './explain.js';
 import { loadExclusions } from './inputs/prepare.js';
 import { readWindows, versionOf, type Window } from './inputs/series-windows.js';
-import { defineRuleKind, type RuleResult } from './rule-kind.js';
+import { defineRuleKind, type RuleResult, REPORTING_PARAMS } from './rule-kind.js';
 
 const params = z.strictObject({
   /** The monthly level the annual target names (降尘 5 吨/平方公里·月). */
@@ -19,7 +19,7 @@ const params = z.strictObject({
   factor: z.number().min(1).default(1.5),
   /** The annual target this reading warns for, named in the explanation. */
   annual_target: z.string().min(1),
-  decimals: z.int().min(0).max(4).optional(),
+  decimals: REPORTING_PARAMS.decimals,
 });
 type Params = z.infer<typeof params>;
 

@@ -18,14 +18,20 @@ import { fmt, headEn, headZh, pct, round, verdictEn, verdictZh } from './explain
 import { coverageOf, hasEnoughData, loadExclusions, lookbackStart } from './inputs/prepare.js';
 import { lastDataDays, readWindows, versionOf, type Window } from './inputs/series-windows.js';
 import { averageRate, improvementRate, referenceLevel, type UnitMeans } from './reference-math.js';
-import { defineRuleKind, type EvaluationStatus, type RuleResult } from './rule-kind.js';
+import {
+  defineRuleKind,
+  type EvaluationStatus,
+  type RuleResult,
+  REPORTING_PARAMS,
+  SERIES_INPUT,
+} from './rule-kind.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/);
 const ALTERNATIVES = ['level', 'improvement_above_average', 'improved'] as const;
 type Alternative = (typeof ALTERNATIVES)[number];
 
 const params = z.strictObject({
-  input: z.enum(['daily', 'monthly']).default('daily'),
+  input: SERIES_INPUT,
   reference: z.enum(['district', 'mean_of_units']).default('mean_of_units'),
   tiers: z.array(z.strictObject({ offset: z.number().min(0), areas: z.array(id).min(1) })).default([]),
   alternatives: z.array(z.enum(ALTERNATIVES)).min(1),
@@ -35,8 +41,7 @@ const params = z.strictObject({
   rate: z.enum(['relative', 'absolute']).default('relative'),
   improvement_inclusive: z.boolean().default(false),
   tie_is_improvement: z.boolean().default(false),
-  decimals: z.int().min(0).max(4).optional(),
-  min_coverage: z.number().min(0).max(1).optional(),
+  ...REPORTING_PARAMS,
 });
 type Params = z.infer<typeof params>;
 

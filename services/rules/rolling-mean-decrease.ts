@@ -9,13 +9,12 @@ import { z } from 'zod';
 import { fmt, headEn, headZh, round, verdictEn, verdictZh } from './explain.js';
 import { coverageOf, hasEnoughData, loadExclusions, lookbackStart, resolveAsOf } from './inputs/prepare.js';
 import { readWindows, versionOf, type Window, type WindowStats } from './inputs/series-windows.js';
-import { defineRuleKind, type EvaluationStatus, type RuleResult } from './rule-kind.js';
+import { defineRuleKind, type EvaluationStatus, type RuleResult, REPORTING_PARAMS } from './rule-kind.js';
 
 const params = z.strictObject({
   years: z.int().min(2).max(10).default(3),
   tie_is_improvement: z.boolean().default(false),
-  decimals: z.int().min(0).max(4).optional(),
-  min_coverage: z.number().min(0).max(1).optional(),
+  ...REPORTING_PARAMS,
 });
 type Params = z.infer<typeof params>;
 

@@ -4,7 +4,7 @@
  * its inputs for every scope in a few batch queries (one per window, never one per scope), which is what
  * keeps a city-scale re-evaluation under a second.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Queryable } from '../db/queryable.js';
 import type { ScopeIndex } from '../targets/scope-index.js';
 import type { TargetDefinition } from '../targets/target-definition.js';
@@ -89,3 +89,15 @@ export interface RuleKind<P = unknown> {
 export function defineRuleKind<P>(rule: RuleKind<P>): RuleKind<P> {
   return rule;
 }
+
+/**
+ * Parameters every rule kind that reports a value shares: the decimals it is rounded to (GB/T 8170, default
+ * the metric's) and the share of the elapsed period that must have valid data before a verdict is given.
+ */
+export const REPORTING_PARAMS = {
+  decimals: z.int().min(0).max(4).optional(),
+  min_coverage: z.number().min(0).max(1).optional(),
+};
+
+/** Which rollup a series-based rule reads: daily means (hourly metrics) or monthly values as delivered. */
+export const SERIES_INPUT = z.enum(['daily', 'monthly']).default('daily');

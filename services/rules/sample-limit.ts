@@ -12,7 +12,13 @@
 import { z } from 'zod';
 import { fmt, headEn, headZh, round, verdictEn, verdictZh } from './explain.js';
 import { readSamples, type Sample } from './inputs/samples.js';
-import { defineRuleKind, type DataVersion, type EvaluationStatus, type RuleResult } from './rule-kind.js';
+import {
+  defineRuleKind,
+  type DataVersion,
+  type EvaluationStatus,
+  type RuleResult,
+  REPORTING_PARAMS,
+} from './rule-kind.js';
 
 const params = z.strictObject({
   max: z.number().positive(),
@@ -20,7 +26,7 @@ const params = z.strictObject({
   tolerance: z.number().min(0).max(1).default(0.1),
   zone: z.enum(['strict', 'other', 'any']).default('any'),
   zone_flags: z.array(z.string().min(1)).default(['严控区', 'zone:strict']),
-  decimals: z.int().min(0).max(4).optional(),
+  decimals: REPORTING_PARAMS.decimals,
 });
 type Params = z.infer<typeof params>;
 

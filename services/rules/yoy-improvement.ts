@@ -16,13 +16,18 @@ import { addDays, daysBetween } from '../time/shanghai.js';
 import { fmt, headEn, headZh, pct, round, sandDustEn, sandDustZh, verdictEn, verdictZh } from './explain.js';
 import { coverageOf, hasEnoughData, loadExclusions, lookbackStart, resolveAsOf } from './inputs/prepare.js';
 import { monthsIn, readWindows, versionOf, windowMean, type Window } from './inputs/series-windows.js';
-import { defineRuleKind, type EvaluationStatus, type RuleResult } from './rule-kind.js';
+import {
+  defineRuleKind,
+  type EvaluationStatus,
+  type RuleResult,
+  REPORTING_PARAMS,
+  SERIES_INPUT,
+} from './rule-kind.js';
 
 const params = z.strictObject({
-  input: z.enum(['daily', 'monthly']).default('daily'),
+  input: SERIES_INPUT,
   tie_is_improvement: z.boolean().default(false),
-  decimals: z.int().min(0).max(4).optional(),
-  min_coverage: z.number().min(0).max(1).optional(),
+  ...REPORTING_PARAMS,
 });
 type Params = z.infer<typeof params>;
 

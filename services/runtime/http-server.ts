@@ -24,10 +24,14 @@ import { registerMeasurementPush } from '../api/routes/measurement-push.js';
 import { registerMeasurementRoutes } from '../api/routes/measurements.js';
 import { registerMetricsRoute } from '../api/routes/metrics.js';
 import { registerQueueBoard } from '../api/routes/queue-board.js';
+import { registerContactRoutes } from '../api/routes/contacts.js';
 import { registerReferenceRoutes } from '../api/routes/reference.js';
+import { registerRegistryRoutes } from '../api/routes/registry.js';
 import { registerReportRoutes } from '../api/routes/reports.js';
 import { registerSessionRoutes } from '../api/routes/session.js';
 import { registerStatusRoutes } from '../api/routes/status.js';
+import { registerTaskLedgerRoutes } from '../api/routes/task-ledger.js';
+import { registerTaskRoutes } from '../api/routes/tasks.js';
 import { jsonSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from '../api/zod-provider.js';
 
 /** Measurement pushes carry up to a few hundred thousand rows; everything else is small. */
@@ -119,13 +123,17 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await registerMetricsRoute(app, ctx);
   await registerSessionRoutes(app, ctx);
   await registerReferenceRoutes(app, ctx);
+  await registerContactRoutes(app, ctx);
   await registerMeasurementRoutes(app, ctx);
   await registerStatusRoutes(app, ctx);
   await registerAlertRoutes(app, ctx);
   await registerReportRoutes(app, ctx);
+  await registerTaskRoutes(app, ctx);
+  await registerTaskLedgerRoutes(app, ctx);
   await registerIngestRoutes(app, ctx);
   await registerMeasurementPush(app, ctx);
   await registerAdminRoutes(app, ctx);
+  await registerRegistryRoutes(app, ctx);
   await registerQueueBoard(app, ctx);
   // The e-mails' signed acknowledgement links (the alerts engine's pages): the token is the credential.
   await registerPublic(app, (scope) =>

@@ -66,6 +66,12 @@ const delivery = z.object({
   last_error: z.string().nullable(),
   created_at: z.date(),
   sent_at: z.date().nullable(),
+  receipt_status: z
+    .enum(['delivered', 'failed'])
+    .nullable()
+    .describe('SMS: the carrier report, null until it comes'),
+  receipt_code: z.string().nullable(),
+  receipt_at: z.date().nullable(),
 });
 
 /** Contact details are personal data: blanked for everyone but administrators. */

@@ -15,6 +15,7 @@ import { failBatch, markSourceFailure, openBatch } from '../batch-queries.js';
 import { bulkIngest } from '../bulk-load.js';
 import { RECORD_KIND_OF, ingestFile, resolveFormat } from '../formats/deliveries.js';
 import { readLongFileChunks } from '../formats/long-format.js';
+import { ReadNotes } from '../formats/record-table.js';
 import type { IngestResult } from '../ingest-records.js';
 import type { FileDropSource, FormatId } from '../sources/source-schema.js';
 import type { AdapterContext, SourceAdapter, SourceRunResult } from './adapter.js';
@@ -90,9 +91,16 @@ async function ingestClaimed(
   const input = { ...base, adapter: bulk ? 'bulk' : 'file_drop' };
   const batchId = await openBatch(ctx.db, { ...input, recordKind: RECORD_KIND_OF[format] });
   try {
+    const notes = new ReadNotes();
     const result = bulk
-      ? await bulkIngest(ctx.db, input, () => readLongFileChunks(file), ctx.clock, { batchId })
+      ? await bulkIngest(ctx.db, input, () => readLongFileChunks(file, notes), ctx.clock, { batchId })
       : await ingestFile(ctx.db, input, file, format, ctx.clock, { batchId });
+    const unusedColumns = 'unusedColumns' in result ? result.unusedColumns : notes.unusedColumns();
+    if (unusedColumns.length > 0)
+      ctx.logger.info(
+        { source: source.id, file: name, batchId, unusedColumns },
+        '文件中有未读取的列 (columns not read)',
+      );
     return { batchId, result };
   } catch (err) {
     if (!isPermanent(err)) throw err;

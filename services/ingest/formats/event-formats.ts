@@ -11,7 +11,7 @@ import type { RawRanking } from '../kinds/city-ranking-kind.js';
 import type { RawSandDust } from '../kinds/sand-dust-kind.js';
 import type { RawWarning } from '../kinds/warning-kind.js';
 import type { SourceRecord } from '../record-kind.js';
-import { readRecordTable, type ColumnSpec } from './record-table.js';
+import { readRecordTable, type ColumnSpec, type ReadNotes } from './record-table.js';
 
 export const RANKING_COLUMNS = {
   period: { names: ['period', 'month', '期间', '月份', '时段', '排名期间', '统计时段'], required: true },
@@ -45,8 +45,11 @@ export const WARNING_COLUMNS = {
   measures: { names: ['measures', '措施', '管控措施'] },
 } satisfies Record<string, ColumnSpec>;
 
-export async function* readRankingFile(file: string): AsyncGenerator<SourceRecord<RawRanking>> {
-  for await (const r of readRecordTable(file, RANKING_COLUMNS)) {
+export async function* readRankingFile(
+  file: string,
+  notes?: ReadNotes,
+): AsyncGenerator<SourceRecord<RawRanking>> {
+  for await (const r of readRecordTable(file, RANKING_COLUMNS, notes)) {
     const f = r.fields;
     yield {
       row: r.row,
@@ -62,8 +65,11 @@ export async function* readRankingFile(file: string): AsyncGenerator<SourceRecor
 }
 
 /** A record naming several streets/towns ("永顺镇、梨园镇") becomes one period per street/town (same row). */
-export async function* readSandDustFile(file: string): AsyncGenerator<SourceRecord<RawSandDust>> {
-  for await (const r of readRecordTable(file, SAND_DUST_COLUMNS)) {
+export async function* readSandDustFile(
+  file: string,
+  notes?: ReadNotes,
+): AsyncGenerator<SourceRecord<RawSandDust>> {
+  for await (const r of readRecordTable(file, SAND_DUST_COLUMNS, notes)) {
     const f = r.fields;
     const areas = f.area
       .split(/[、,，;；|]/)
@@ -87,8 +93,11 @@ export async function* readSandDustFile(file: string): AsyncGenerator<SourceReco
   }
 }
 
-export async function* readWarningFile(file: string): AsyncGenerator<SourceRecord<RawWarning>> {
-  for await (const r of readRecordTable(file, WARNING_COLUMNS)) {
+export async function* readWarningFile(
+  file: string,
+  notes?: ReadNotes,
+): AsyncGenerator<SourceRecord<RawWarning>> {
+  for await (const r of readRecordTable(file, WARNING_COLUMNS, notes)) {
     const f = r.fields;
     yield {
       row: r.row,

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { ValidationError } from '../../errors.js';
 import { normaliseZone } from '../parse-time.js';
-import { readTableRowChunks } from './table-reader.js';
+import { readTableRowChunks, type ByteCounter } from './table-reader.js';
 
 export interface ColumnSpec {
   /** Column names (any one), normalised on comparison. */
@@ -89,6 +89,7 @@ export async function* readRecordTableChunks<F extends string, T>(
   file: string,
   spec: Record<F, ColumnSpec>,
   map: (fields: Record<F, string>, meta: RecordMeta<F>) => T,
+  notes?: ReadNotes,
 ): AsyncGenerator<T[]> {
   const fields = Object.keys(spec) as F[];
   const required = fields.filter((f) => spec[f].required);
@@ -98,7 +99,7 @@ export async function* readRecordTableChunks<F extends string, T>(
   let scanned = 0;
   let best: F[] = required;
   const where = (s: string | null | undefined) => `${path.basename(file)}${s ? ` [${s}]` : ''}`;
-  for await (const rows of readTableRowChunks(file)) {
+  for await (const rows of readTableRowChunks(file, notes)) {
     const out: T[] = [];
     for (const r of rows) {
       if (r.sheet !== sheet) {
@@ -115,6 +116,10 @@ export async function* readRecordTableChunks<F extends string, T>(
         if (missing.length === 0) {
           header = m;
           columns = fields.map((f) => m.index[f]);
+          notes?.noteUnused(
+            r.sheet,
+            r.cells.filter((c, i) => c !== '' && !columns.includes(i)),
+          );
         } else if (missing.length < best.length) best = missing;
         if (!header && scanned >= HEADER_SCAN_ROWS) throw missingColumns(where(sheet), best, spec);
         continue;
@@ -129,6 +134,25 @@ export async function* readRecordTableChunks<F extends string, T>(
     if (out.length > 0) yield out;
   }
   if (sheet !== undefined && !header) throw missingColumns(where(sheet), best, spec);
+}
+
+/**
+ * What reading a file noticed besides its records: how many bytes it has read (the CLI's progress), and the
+ * header columns no field of the format reads ("采样人", "备注2"), per sheet — a person who added a column
+ * expecting it to be read should hear that it was not, once per batch rather than once per row.
+ */
+export class ReadNotes implements ByteCounter {
+  bytesRead = 0;
+  private readonly unused = new Map<string, readonly string[]>();
+
+  noteUnused(sheet: string | null, columns: readonly string[]): void {
+    if (columns.length > 0) this.unused.set(sheet ?? '', columns);
+  }
+
+  /** "采样人, 备注2" or "采样人 [Sheet1]", one line per sheet. */
+  unusedColumns(): string[] {
+    return [...this.unused].map(([sheet, cols]) => `${cols.join(', ')}${sheet ? ` [${sheet}]` : ''}`);
+  }
 }
 
 export interface RecordMeta<F extends string> {
@@ -146,12 +170,14 @@ export function placeOf(meta: { row: number; sheet: string | null }): string {
 export async function* readRecordTable<F extends string>(
   file: string,
   spec: Record<F, ColumnSpec>,
+  notes?: ReadNotes,
 ): AsyncGenerator<TableRecord<F>> {
-  const chunks = readRecordTableChunks(file, spec, (fields, meta) => ({
-    ...meta,
-    fields,
-    at: placeOf(meta),
-  }));
+  const chunks = readRecordTableChunks(
+    file,
+    spec,
+    (fields, meta) => ({ ...meta, fields, at: placeOf(meta) }),
+    notes,
+  );
   for await (const chunk of chunks) yield* chunk;
 }
 
@@ -170,4 +196,20 @@ function missingColumns<F extends string>(
 /** Whether a row names every required column of a spec (format detection). */
 export function isHeaderOf<F extends string>(cells: readonly string[], spec: Record<F, ColumnSpec>): boolean {
   return missingRequired(matchHeader(cells, spec), spec).length === 0;
+}
+
+/** The required columns of a spec a row does not name, each with its first names ("time (time / datetime)"). */
+export function missingHeaderColumns<F extends string>(
+  cells: readonly string[],
+  spec: Record<F, ColumnSpec>,
+): string[] {
+  return missingRequired(matchHeader(cells, spec), spec).map((f) => `${f} (${someNames(spec[f].names)})`);
+}
+
+/** Two names and the first Chinese one: "time / datetime / 时间", what a person can put in the header. */
+function someNames(names: readonly string[]): string {
+  const shown = names.slice(0, 2);
+  const zh = names.find((n) => /\p{Script=Han}/u.test(n));
+  if (zh && !shown.includes(zh)) shown.push(zh);
+  return shown.join(' / ');
 }

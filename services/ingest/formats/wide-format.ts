@@ -16,7 +16,8 @@ import path from 'node:path';
 import { ValidationError } from '../../errors.js';
 import type { SourceRecord } from '../record-kind.js';
 import type { RawMeasurement } from '../validate-measurement.js';
-import { normaliseHeader, splitHeader } from './record-table.js';
+import { LONG_COLUMNS } from './long-format.js';
+import { normaliseHeader, splitHeader, type ReadNotes } from './record-table.js';
 import { readTableRows } from './table-reader.js';
 
 const AREA_HEADERS = [
@@ -74,7 +75,20 @@ function matchesAny(cell: string, names: readonly string[]): boolean {
   return names.some((n) => normaliseHeader(n) === key);
 }
 
+/**
+ * A row naming a metric column and a value column heads a table of one measurement per row (the long format),
+ * even when it also has a street/town and a month column: read as wide, its "metric", "value" and "unit"
+ * columns would be refused cell by cell as unknown metrics.
+ */
+export function looksLong(cells: readonly string[]): boolean {
+  return (
+    cells.some((c) => matchesAny(c, LONG_COLUMNS.metric.names)) &&
+    cells.some((c) => matchesAny(c, LONG_COLUMNS.value.names))
+  );
+}
+
 function parseWideHeader(cells: readonly string[]): WideHeader | null {
+  if (looksLong(cells)) return null;
   const areaIndex = cells.findIndex((c) => matchesAny(c, AREA_HEADERS));
   if (areaIndex === -1) return null;
   const monthIndex = cells.findIndex((c, i) => i !== areaIndex && matchesAny(c, MONTH_HEADERS));
@@ -109,7 +123,10 @@ function columnLetter(index: number): string {
   return s;
 }
 
-export async function* readWideFile(file: string): AsyncGenerator<SourceRecord<RawMeasurement>> {
+export async function* readWideFile(
+  file: string,
+  notes?: ReadNotes,
+): AsyncGenerator<SourceRecord<RawMeasurement>> {
   let sheet: string | null | undefined;
   let header: WideHeader | null = null;
   let titleMonth: string | null = null;
@@ -127,11 +144,19 @@ export async function* readWideFile(file: string): AsyncGenerator<SourceRecord<R
     if (!header) {
       scanned += 1;
       header = parseWideHeader(r.cells);
+      if (!header && looksLong(r.cells)) throw longNotWide(where(sheet), r.rowNumber);
       if (!header) {
         titleMonth ??= monthInText(r.cells.join(' '));
         if (scanned >= HEADER_SCAN_ROWS) throw noHeader(where(sheet));
         continue;
       }
+      // 序号 numbers rows; 备注, 区, 排名 … are read by no one: worth a word.
+      notes?.noteUnused(
+        r.sheet,
+        r.cells.filter(
+          (c) => c !== '' && matchesAny(c, NOT_METRICS) && !matchesAny(c, ['序号', 'no', 'no.']),
+        ),
+      );
       if (header.monthIndex === null && !titleMonth && !fileMonth) {
         throw new ValidationError(
           `${where(sheet)}: no month column, and no month (2024年3月) in a title row or the file name`,
@@ -162,6 +187,15 @@ export async function* readWideFile(file: string): AsyncGenerator<SourceRecord<R
   if (sheet !== undefined && !header) throw noHeader(where(sheet));
 }
 
+function longNotWide(where: string, row: number): ValidationError {
+  return new ValidationError(
+    `${where}: row ${row} has a metric column and a value column — one measurement per row, the long format ` +
+      `(time/月份, series/街道乡镇, metric/指标, value/数值), not the wide one (a column per metric); ` +
+      `ingest it as long (--format long, or format: long in config/sources.yaml)`,
+    [{ path: `${where}!${row}`, reason: 'long-format header given to the wide reader' }],
+  );
+}
+
 function noHeader(where: string): ValidationError {
   return new ValidationError(
     `${where}: no header row naming the street/town column (${AREA_HEADERS.slice(0, 3).join(' / ')}) and at least one metric column`,
@@ -171,4 +205,13 @@ function noHeader(where: string): ValidationError {
 /** Whether a row is the header of a wide table (format detection). */
 export function isWideHeader(cells: readonly string[]): boolean {
   return parseWideHeader(cells) !== null;
+}
+
+/** What keeps a row from heading a wide table, for the message of a file that matches no format. */
+export function wideHeaderLacks(cells: readonly string[]): string[] {
+  if (looksLong(cells))
+    return ['a header without metric/指标 + value/数值 columns (with them it is a long table)'];
+  if (!cells.some((c) => matchesAny(c, AREA_HEADERS)))
+    return [`street/town (${AREA_HEADERS.slice(0, 3).join(' / ')})`];
+  return parseWideHeader(cells) ? [] : ['a metric column (降尘量（吨/平方公里·月）…)'];
 }
