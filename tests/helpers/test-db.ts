@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { loadConfig } from '../../config/env.js';
 import { createPool } from '../../services/db/pool.js';
 import { migrate } from '../../services/migrate/migrator.js';
+import { readStorageMode } from '../../services/store/storage-mode.js';
 
 const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../migrations');
 const TEST_DB_PREFIX = 'envwatch_t_';
@@ -43,10 +44,7 @@ async function templateName(): Promise<string> {
 
 export async function ensureTemplateDatabase(): Promise<string> {
   const name = await templateName();
-  const exists = await withAdmin(async (c) => {
-    const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    return r.rowCount === 1;
-  });
+  const exists = await withAdmin((c) => databaseExists(c, name));
   if (exists) return name;
   const building = `${name}_build_${randomBytes(3).toString('hex')}`;
   await withAdmin(async (c) => {
@@ -55,20 +53,46 @@ export async function ensureTemplateDatabase(): Promise<string> {
   });
   const url = new URL(adminUrl(building)).toString();
   const pool = createPool({ connectionString: url, max: 2 });
+  let timescale = false;
   try {
     await migrate(pool, { dir: MIGRATIONS_DIR, storageMode: loadConfig().STORAGE_MODE });
+    timescale = (await readStorageMode(pool)) === 'timescale';
+    // CREATE EXTENSION started a TimescaleDB job scheduler connected to this database; RENAME and every
+    // CREATE DATABASE … TEMPLATE fail while it is there ("being accessed by other users"). Stop it (the
+    // launcher waits for it to exit) before closing the template to connections below.
+    if (timescale) await pool.query('SELECT _timescaledb_functions.stop_background_workers()');
   } finally {
     await pool.end();
   }
-  // Rename into place only when fully migrated; a concurrent builder that lost the race drops its copy.
   await withAdmin(async (c) => {
+    // TimescaleDB restarts the template's scheduler on every CREATE DATABASE … TEMPLATE of a database that
+    // allows connections, and the restarted scheduler races the copy. A template that refuses connections
+    // gets neither (loader.c, post_analyze_hook). Plain servers are left as they were: other worktrees share them.
+    if (timescale) await c.query(`ALTER DATABASE ${building} WITH ALLOW_CONNECTIONS false IS_TEMPLATE true`);
+    // Rename into place only when fully migrated; a concurrent builder that lost the race drops its copy.
     try {
       await c.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
-    } catch {
-      await c.query(`DROP DATABASE IF EXISTS ${building}`);
+    } catch (err) {
+      if (!(await databaseExists(c, name))) throw err;
+      await dropDatabase(c, building);
     }
   });
   return name;
+}
+
+async function databaseExists(c: pg.Client, name: string): Promise<boolean> {
+  const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  return r.rowCount === 1;
+}
+
+/** A template database (TimescaleDB servers, above) must be made an ordinary one before it can be dropped. */
+async function dropDatabase(c: pg.Client, name: string): Promise<void> {
+  const { rows } = await c.query<{ datistemplate: boolean }>(
+    'SELECT datistemplate FROM pg_database WHERE datname = $1',
+    [name],
+  );
+  if (rows[0]?.datistemplate) await c.query(`ALTER DATABASE ${name} WITH IS_TEMPLATE false`);
+  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 // Several test runs may share one PostgreSQL server (developers running files in parallel): only databases
@@ -90,7 +114,7 @@ export async function dropStaleTestDatabases(): Promise<void> {
       if (datname === current) continue;
       const created = Number(/created (\d+)/.exec(note ?? '')?.[1] ?? 0);
       if (Date.now() - created < STALE_AFTER_MS) continue;
-      await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+      await dropDatabase(c, datname);
     }
   });
 }
