@@ -46,6 +46,8 @@ export function layout(pc: PageContext, title: string, body: SafeHtml, active: N
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · ${t('appName')}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        <!-- No favicon request: a 404 for it would be a console error on every first visit. -->
+        <link rel="icon" href="data:," />
       </head>
       <body>
         <header class="top">

@@ -19,12 +19,14 @@ import { parseLocale, type Locale } from './i18n.js';
 import { pageContext, sendPage, type PageContext } from './layout.js';
 import { buildOverview } from '../api/views/overview.js';
 import { buildAreaSummary } from '../api/views/area-summary.js';
+import { buildDistrictSummary } from '../api/views/district-summary.js';
 import { listDistricts } from '../api/queries/reference-read.js';
 import { listAlerts } from '../api/queries/alert-read.js';
 import { listAreas } from '../reference/reference-queries.js';
 import { confinedArea } from '../auth/principal.js';
 import { overviewPage } from './pages/overview-page.js';
 import { areaPage } from './pages/area-page.js';
+import { districtPage } from './pages/district-page.js';
 import { alertsPage } from './pages/alerts-page.js';
 import { errorPage, loginPage } from './pages/simple-pages.js';
 
@@ -189,6 +191,16 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
         },
       },
       async (req, reply) => {
+        // A district's id opens the district page (/areas/tongzhou): the bureau's home under the same path.
+        const district = (await listDistricts(ctx.db)).find((d) => d.id === req.params.id);
+        if (district) {
+          const summary = await buildDistrictSummary(ctx.db, req.principal!, {
+            districtId: district.id,
+            year: req.query.year ?? defaultYear(ctx),
+            today: today(ctx),
+          });
+          return sendPage(reply, districtPage(pc(req, reply), summary));
+        }
         const summary = await buildAreaSummary(ctx.db, req.principal!, {
           areaId: req.params.id,
           year: req.query.year ?? defaultYear(ctx),
