@@ -144,6 +144,27 @@ describe('role pages in Chromium', () => {
     });
   }
 
+  for (const width of WIDTHS) {
+    it(`street/town page as a target × period matrix at ${width} px`, async () => {
+      const { context, page, errors } = await session(bureau, width);
+      await visit(page, errors, '/areas/zhongcang?year=2024', 'area-matrix', width);
+      // One row per target; its months and its year are cells of that row.
+      expect(await page.locator('#targets tbody tr').count()).toBe(1);
+      const row = page.locator('#targets tr[data-target="TZ24-AIR-05"]');
+      expect(await row.locator('td.cell:not(.empty)').count()).toBe(4);
+      const april = row.locator('td[data-period="2024-04"]');
+      expect(await april.getAttribute('data-status')).toBe('breached');
+      expect(await april.locator('.pop').isVisible()).toBe(false);
+      // A tap (or click) opens the cell's explanation.
+      await april.locator('summary').click();
+      expect(await april.locator('.pop').innerText()).toContain('累计均值44，限值35。');
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: path.join(ARTIFACTS, `area-matrix-open-${width}.png`), fullPage: true });
+      expect(await page.locator('.alert-group[data-group="TZ24-AIR-05"] [data-alert-id]').count()).toBe(1);
+      await context.close();
+    });
+  }
+
   it('an area user reads its district page but not another street/town (403)', async () => {
     const { context, page, errors } = await session(areaUser, 390);
     await visit(page, errors, '/areas/tongzhou?year=2024', 'district-area-user', 390);
