@@ -20,6 +20,7 @@ import { pageContext, sendPage, type PageContext } from './layout.js';
 import { buildOverview } from '../api/views/overview.js';
 import { buildAreaSummary } from '../api/views/area-summary.js';
 import { buildDistrictSummary } from '../api/views/district-summary.js';
+import { buildWaterSummary } from '../api/views/water-summary.js';
 import { listDistricts } from '../api/queries/reference-read.js';
 import { listAlerts } from '../api/queries/alert-read.js';
 import { listAreas } from '../reference/reference-queries.js';
@@ -27,6 +28,7 @@ import { confinedArea } from '../auth/principal.js';
 import { overviewPage } from './pages/overview-page.js';
 import { areaPage } from './pages/area-page.js';
 import { districtPage } from './pages/district-page.js';
+import { waterPage } from './pages/water-page.js';
 import { alertsPage } from './pages/alerts-page.js';
 import { errorPage, loginPage } from './pages/simple-pages.js';
 
@@ -207,6 +209,28 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
           today: today(ctx),
         });
         return sendPage(reply, areaPage(pc(req, reply), summary));
+      },
+    );
+
+    r.get(
+      '/water',
+      {
+        schema: {
+          hide: true,
+          querystring: z.object({
+            district: z.string().optional(),
+            year: z.coerce.number().int().min(2000).max(2100).optional(),
+            lang: z.string().optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const p = req.principal!;
+        const summary = await buildWaterSummary(ctx.db, p, {
+          districtId: req.query.district ?? p.districtId ?? 'tongzhou',
+          year: req.query.year ?? defaultYear(ctx),
+        });
+        return sendPage(reply, waterPage(pc(req, reply), summary));
       },
     );
 

@@ -85,6 +85,20 @@ beforeAll(async () => {
     targetId: 'TZ24-AIR-05',
     title: '【未达标】中仓街道 PM2.5累计浓度同比未改善（2024）',
   });
+  await pool.query(`INSERT INTO site (id, kind, name_zh, name_en, district_id, area_id, river_zh, river_en, section_kinds, waterbody, is_example) VALUES
+    ('ws_zhongcang_out', 'water_section', '中仓出境断面', 'Zhongcang outflow', 'tongzhou', 'zhongcang', '萧太后河', 'Xiaotaihou River', '{town_outflow}', 'river', true),
+    ('ws_beiyuan_out', 'water_section', '北苑出境断面', 'Beiyuan outflow', 'tongzhou', 'beiyuan', '通惠河', 'Tonghui River', '{town_outflow}', 'river', true)`);
+  await pool.query(`INSERT INTO site_water_target (site_id, year, target_class, source) VALUES
+    ('ws_zhongcang_out', 2024, 4, 'test'), ('ws_beiyuan_out', 2024, 4, 'test')`);
+  await pool.query(
+    `INSERT INTO water_section_class (site_id, period_kind, period_start, month, water_class, target_class, meets_target,
+       deciding_parameters, parameter_classes, parameter_values, n_samples, min_version)
+     SELECT site, 'month', (make_date(2024, m, 1)::timestamp AT TIME ZONE 'Asia/Shanghai'), make_date(2024, m, 1),
+            CASE WHEN site = 'ws_zhongcang_out' AND m = 3 THEN 5 ELSE 4 END, 4,
+            NOT (site = 'ws_zhongcang_out' AND m = 3),
+            CASE WHEN site = 'ws_zhongcang_out' AND m = 3 THEN '{nh3n}'::text[] ELSE '{cod}'::text[] END, '{}', '{}', 2, 0
+       FROM (VALUES ('ws_zhongcang_out'), ('ws_beiyuan_out')) AS s(site), generate_series(1, 5) AS m`,
+  );
   browser = await launchChromium();
 });
 
@@ -165,6 +179,22 @@ describe('role pages in Chromium', () => {
     });
   }
 
+  for (const width of WIDTHS) {
+    it(`water page at ${width} px`, async () => {
+      const { context, page, errors } = await session(bureau, width);
+      await visit(page, errors, '/water?year=2024', 'water', width);
+      expect(await page.locator('#water tbody tr[data-section]').count()).toBe(2);
+      const row = page.locator('#water tr[data-section="ws_zhongcang_out"]');
+      expect(await row.locator('[data-testid=target-class]').innerText()).toBe('Ⅳ');
+      const march = row.locator('td[data-month="2024-03"]');
+      expect(await march.getAttribute('class')).toContain('s-breached');
+      expect(await march.innerText()).toContain('Ⅴ');
+      expect(await march.locator('.decided').innerText()).toBe('nh3n');
+      expect(await row.locator('td[data-month="2024-04"]').getAttribute('class')).toContain('s-met');
+      await context.close();
+    });
+  }
+
   it('an area user reads its district page but not another street/town (403)', async () => {
     const { context, page, errors } = await session(areaUser, 390);
     await visit(page, errors, '/areas/tongzhou?year=2024', 'district-area-user', 390);
@@ -174,6 +204,10 @@ describe('role pages in Chromium', () => {
     expect(res?.status()).toBe(403);
     await page.goto(`${server.url}/alerts`);
     expect(await page.locator(`[data-alert-id="${alertId}"]`).count()).toBe(1);
+    // A town sees the sections it is responsible for.
+    await page.goto(`${server.url}/water?year=2024`);
+    expect(await page.locator('#water tbody tr[data-section]').count()).toBe(1);
+    expect(await page.locator('#water tr[data-section="ws_zhongcang_out"]').count()).toBe(1);
     await context.close();
   });
 });
