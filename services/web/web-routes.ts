@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { AppContext } from '../runtime/app-context.js';
 import { UnauthorizedError } from '../errors.js';
 import { login, logout } from '../auth/sessions.js';
-import { acknowledgeAlertAs } from '../api/alert-actions.js';
+import { acknowledgeAlertAs, commentOnAlertAs } from '../api/alert-actions.js';
 import { SESSION_COOKIE, sessionSettings, setSessionCookie } from '../api/auth-hooks.js';
 import { statusOf } from '../api/errors.js';
 import { actor, defaultYear, today, typed } from '../api/route-kit.js';
@@ -21,6 +21,7 @@ import { buildOverview } from '../api/views/overview.js';
 import { buildAreaSummary } from '../api/views/area-summary.js';
 import { buildDistrictSummary } from '../api/views/district-summary.js';
 import { buildWaterSummary } from '../api/views/water-summary.js';
+import { buildAlertDetail } from '../api/views/alert-detail.js';
 import { listDistricts } from '../api/queries/reference-read.js';
 import { listAlerts } from '../api/queries/alert-read.js';
 import { listAreas } from '../reference/reference-queries.js';
@@ -29,6 +30,8 @@ import { overviewPage } from './pages/overview-page.js';
 import { areaPage } from './pages/area-page.js';
 import { districtPage } from './pages/district-page.js';
 import { waterPage } from './pages/water-page.js';
+import { alertDetailPage } from './pages/alert-detail-page.js';
+import { dashWords } from './pages/dash-words.js';
 import { alertsPage } from './pages/alerts-page.js';
 import { errorPage, loginPage } from './pages/simple-pages.js';
 
@@ -282,6 +285,46 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
             notice,
           ),
         );
+      },
+    );
+
+    r.get(
+      '/alerts/:id',
+      {
+        schema: {
+          hide: true,
+          params: z.object({ id: z.coerce.number().int().positive() }),
+          querystring: z.object({
+            acked: z.coerce.number().int().optional(),
+            commented: z.coerce.number().int().optional(),
+            lang: z.string().optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const page = pc(req, reply);
+        const detail = await buildAlertDetail(ctx.db, req.principal!, req.params.id);
+        const notice = req.query.acked
+          ? `#${req.query.acked} ${page.t('acknowledged')}`
+          : req.query.commented
+            ? dashWords(page.locale)('commented')
+            : null;
+        return sendPage(reply, alertDetailPage(page, detail, notice));
+      },
+    );
+
+    r.post(
+      '/alerts/:id/comment',
+      {
+        schema: {
+          hide: true,
+          params: z.object({ id: z.coerce.number().int().positive() }),
+          body: z.object({ text: z.string().trim().min(1).max(2000) }),
+        },
+      },
+      async (req, reply) => {
+        await commentOnAlertAs(ctx.db, req.principal!, actor(req), req.params.id, req.body.text, ctx.clock);
+        return reply.redirect(`/alerts/${req.params.id}?commented=1`, 303);
       },
     );
 

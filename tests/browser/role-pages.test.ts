@@ -195,6 +195,39 @@ describe('role pages in Chromium', () => {
     });
   }
 
+  for (const width of WIDTHS) {
+    it(`alert detail page at ${width} px: evaluations, comment${width > 600 ? ', acknowledge' : ''}`, async () => {
+      const { context, page, errors } = await session(bureau, width);
+      await visit(page, errors, `/alerts/${alertId}`, 'alert-detail', width);
+      expect(await page.locator('#evaluations tbody tr[data-evaluation]').count()).toBe(1);
+      const text = `已电话督办 ${width}`;
+      await page.fill('#comment-form input[name=text]', text);
+      await Promise.all([page.waitForURL(/commented=1/), page.click('#comment-form button[type=submit]')]);
+      expect(await page.locator('#events tr[data-event="comment"]').last().innerText()).toContain(text);
+      const { rows } = await server.db.pool.query(
+        `SELECT actor, detail->>'text' AS text FROM alert_event WHERE alert_id = $1 AND kind = 'comment' ORDER BY id DESC LIMIT 1`,
+        [alertId],
+      );
+      expect(rows[0]).toEqual({ actor: `user:${bureau.username}`, text });
+      if (width > 600) {
+        const card = page.locator(`[data-alert-id="${alertId}"]`);
+        await card.locator('input[name=comment]').fill('已确认');
+        await Promise.all([page.waitForURL(/acked=/), card.locator('button[type=submit]').click()]);
+        expect(new URL(page.url()).pathname).toBe(`/alerts/${alertId}`);
+        expect(await page.locator(`[data-alert-id="${alertId}"]`).getAttribute('data-state')).toBe(
+          'acknowledged',
+        );
+        expect(await page.locator('#events tr[data-event="acknowledged"]').count()).toBe(1);
+      }
+      await page.screenshot({
+        path: path.join(ARTIFACTS, `alert-detail-after-${width}.png`),
+        fullPage: true,
+      });
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+
   it('an area user reads its district page but not another street/town (403)', async () => {
     const { context, page, errors } = await session(areaUser, 390);
     await visit(page, errors, '/areas/tongzhou?year=2024', 'district-area-user', 390);

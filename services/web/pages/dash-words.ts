@@ -58,6 +58,8 @@ const zh = {
   provisionalEval: '过程',
   detail: '详情',
   at: '时间',
+  event: '事件',
+  by: '操作人',
   waterLegend:
     '逐月水质类别：绿色为达到目标类别，红色为劣于目标类别（其下为定类因子），灰色为无目标或无数据。',
   exampleSite: '示例断面：计划未列出名称，随系统提供的示例。',
@@ -119,6 +121,8 @@ const en: Record<DashWord, string> = {
   provisionalEval: 'in progress',
   detail: 'Details',
   at: 'Time',
+  event: 'Event',
+  by: 'By',
   waterLegend:
     'Class by month: green meets the target class, red is worse (the deciding parameter below), grey has no target or no data.',
   exampleSite: 'example section: the plans name none; shipped as an example.',
