@@ -24,6 +24,7 @@ import { buildWaterSummary } from '../api/views/water-summary.js';
 import { buildAlertDetail } from '../api/views/alert-detail.js';
 import { listDistricts } from '../api/queries/reference-read.js';
 import { listAlerts } from '../api/queries/alert-read.js';
+import { listActiveWarnings, type ActiveWarning } from '../api/queries/warning-read.js';
 import { listAreas } from '../reference/reference-queries.js';
 import { confinedArea } from '../auth/principal.js';
 import { overviewPage } from './pages/overview-page.js';
@@ -59,14 +60,32 @@ export function safeReturn(target: unknown, fallback = '/'): string {
 }
 
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // Warnings in force, read once per page request (a preHandler) so that every page shows the banner.
+  const warningsOf = new WeakMap<FastifyRequest, ActiveWarning[]>();
   const pc = (req: FastifyRequest, reply: FastifyReply): PageContext =>
     pageContext(resolveLocale(req, reply, ctx.config.DEFAULT_LOCALE), req.principal, req.url, {
       mailbox: ctx.config.MAIL_CATCHER_DIR !== undefined,
+      warnings: warningsOf.get(req) ?? [],
     });
 
   await app.register(async (web) => {
     // Form posts only here (and in the alerts engine's ack pages): the JSON API accepts JSON.
     await web.register(formbody);
+    web.addHook('preHandler', async (req) => {
+      const p = req.principal;
+      if (!p || req.method !== 'GET') return;
+      const all = await listActiveWarnings(ctx.db, ctx.clock.now());
+      // An area user sees the warnings of its district that cover its area (an empty list = the whole district).
+      const own = confinedArea(p);
+      warningsOf.set(
+        req,
+        own
+          ? all.filter(
+              (w) => w.district_id === p.districtId && (w.area_ids.length === 0 || w.area_ids.includes(own)),
+            )
+          : all,
+      );
+    });
     web.setErrorHandler((err, req, reply) => {
       const status = statusOf(err);
       if (status === 401) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);

@@ -99,6 +99,12 @@ beforeAll(async () => {
             CASE WHEN site = 'ws_zhongcang_out' AND m = 3 THEN '{nh3n}'::text[] ELSE '{cod}'::text[] END, '{}', '{}', 2, 0
        FROM (VALUES ('ws_zhongcang_out'), ('ws_beiyuan_out')) AS s(site), generate_series(1, 5) AS m`,
   );
+  await pool.query(`INSERT INTO heavy_pollution_warning (external_id, level, starts_at, district_id, issuer, measures) VALUES
+    ('w-test-1', 'orange', '2024-06-14T20:00:00+08', 'tongzhou', '区重污染应急指挥部', '工地停止土石方作业'),
+    ('w-test-old', 'red', '2024-01-10T20:00:00+08', 'tongzhou', '区重污染应急指挥部', NULL)`);
+  await pool.query(
+    `UPDATE heavy_pollution_warning SET ends_at = '2024-01-12T00:00:00+08' WHERE external_id = 'w-test-old'`,
+  );
   browser = await launchChromium();
 });
 
@@ -154,6 +160,9 @@ describe('role pages in Chromium', () => {
       expect(await page.locator('#rank-month tbody tr').first().innerText()).toContain('北苑街道');
       expect(await page.locator('#rank-ytd tbody tr').count()).toBe(3);
       expect(await page.locator('svg.chart').count()).toBe(1);
+      // The orange warning in force is on the page; the red one of January has ended.
+      expect(await page.locator('.warning-banner').count()).toBe(1);
+      expect(await page.locator('.warning-banner.level-orange').innerText()).toContain('工地停止土石方作业');
       await context.close();
     });
   }
@@ -184,6 +193,9 @@ describe('role pages in Chromium', () => {
       const { context, page, errors } = await session(bureau, width);
       await visit(page, errors, '/water?year=2024', 'water', width);
       expect(await page.locator('#water tbody tr[data-section]').count()).toBe(2);
+      expect(await page.locator('.warning-banner').innerText()).toContain(
+        '重污染天气橙色预警生效中：通州区 全区',
+      );
       const row = page.locator('#water tr[data-section="ws_zhongcang_out"]');
       expect(await row.locator('[data-testid=target-class]').innerText()).toBe('Ⅳ');
       const march = row.locator('td[data-month="2024-03"]');
