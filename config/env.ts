@@ -35,9 +35,32 @@ const schema = z.object({
   APP_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   SMTP_URL: z.url().default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().min(3).default('envwatch 环境目标预警 <envwatch@localhost>'),
+  // Which SMS provider: aliyun (Dysmsapi), tencent (SMS API 3.0) or gateway (envwatch's generic HTTP
+  // protocol at SMS_GATEWAY_URL). Unset: gateway when SMS_GATEWAY_URL is set, else no SMS at all.
+  SMS_PROVIDER: z.enum(['aliyun', 'tencent', 'gateway']).optional(),
+  // The provider's API endpoint (aliyun: https://dysmsapi.aliyuncs.com/, tencent: https://sms.tencentcloudapi.com).
+  SMS_ENDPOINT: z.url().optional(),
+  // aliyun RegionId (default cn-hangzhou) / tencent X-TC-Region (default ap-guangzhou).
+  SMS_REGION: z.string().min(1).optional(),
+  // tencent: the SmsSdkAppId of the SMS application.
+  SMS_SDK_APP_ID: z.string().min(1).optional(),
+  // Characters per template variable the provider accepts (default: aliyun 35, tencent 12, gateway 35).
+  SMS_VARIABLE_MAX: z.coerce.number().int().min(4).max(500).optional(),
   SMS_GATEWAY_URL: z.url().optional(),
+  // aliyun AccessKeyId/AccessKeySecret, tencent SecretId/SecretKey, the gateway's key and secret.
   SMS_ACCESS_KEY: z.string().min(1).optional(),
   SMS_ACCESS_SECRET: z.string().min(1).optional(),
+  // An SMS whose worker died after the request left, before the answer was recorded (providers do not
+  // deduplicate): resend (never lost, a duplicate possible) or hold (never resent; an operational alert asks a person).
+  SMS_AMBIGUOUS_POLICY: z.enum(['resend', 'hold']).default('resend'),
+  // Alert and escalation SMS carry a short signed link to acknowledge from the phone: <SMS_ACK_BASE_URL>/a/<token>.
+  // The base is fixed text of the approved templates (providers refuse links in variables): keep it short.
+  SMS_ACK_LINKS: bool.default(true),
+  SMS_ACK_BASE_URL: z.url().optional(),
+  // An SMS with the link may take this many segments (billed each; 67 Chinese characters per segment).
+  SMS_ACK_MAX_SEGMENTS: z.coerce.number().int().min(1).max(5).default(2),
+  // Delivery reports are asked for SMS accepted within this many hours (poll-sms-receipts, every 2 minutes).
+  SMS_RECEIPT_WINDOW_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   SMS_SIGN_NAME: z.string().min(1).default('通州生态环境'),
   SMS_DAILY_CAP_PER_PHONE: z.coerce.number().int().min(1).default(50),
   SMS_RATE_PER_SECOND: z.coerce.number().positive().default(20),
@@ -46,6 +69,8 @@ const schema = z.object({
   SMS_TEMPLATE_CODES: z.string().default(''),
   SMS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
   SMTP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  // The whole of one e-mail send, whatever the server does; keep it below DELIVERY_LEASE_SECONDS.
+  SMTP_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(90),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(8),
   EMAIL_RATE_PER_SECOND: z.coerce.number().positive().default(100),
   // An e-mail whose worker died after handing the whole message to SMTP, before the answer was recorded:
@@ -81,6 +106,26 @@ const schema = z.object({
   DELIVERY_RETRY_MAX_SECONDS: z.coerce.number().int().min(1).default(3600),
   // A claim on a delivery lasts this long; it must exceed the slowest send (SMTP/SMS timeouts plus the rate limit).
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(5).default(120),
+  // ---- issue 14 part B: grouping, working-day calendar, recovery notices ----
+  // Grouping per recipient (as Alertmanager's group_wait / group_interval): what becomes due for one person
+  // within group_wait goes out as one message; the next one waits at least group_interval after the last.
+  // ALERT_GROUP_WAIT_SECONDS=0 turns grouping off (one message per alert and step, as before).
+  ALERT_GROUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  ALERT_GROUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(1800),
+  // Urgent items (hard breaches during a heavy-pollution warning, issuing/lifting a warning) wait at most this.
+  ALERT_GROUP_URGENT_WAIT_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  // Statutory holidays and 调休 days beyond (or correcting) the chinese-days package (services/time/working-days.ts).
+  WORKING_CALENDAR_FILE: z.string().min(1).default('config/working-calendar.yaml'),
+  // working: escalation delays count working hours (ALERT_SMS_WORKING_HOURS) of working days; wall: clock time.
+  ALERT_ESCALATION_CLOCK: z.enum(['working', 'wall']).default('working'),
+  // Severities whose resolution sends one short "已恢复" notice to those told the alert fired (comma list).
+  ALERT_RESOLVED_NOTICE_SEVERITIES: z
+    .string()
+    .regex(
+      /^((critical|warning|notice)(,(critical|warning|notice))*)?$/,
+      'comma list of critical, warning, notice',
+    )
+    .default('critical,warning'),
   // BullMQ job lock and stalled-job check: how soon the jobs of a dead worker run elsewhere.
   WORKER_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   CONTACTS_FILE: z.string().min(1).default('config/contacts.yaml'),
@@ -106,6 +151,22 @@ const schema = z.object({
     .pipe(z.record(z.string(), z.string().min(1))),
   // Long-format files larger than this are loaded through the bulk path (COPY into staging, one set-based upsert).
   INGEST_BULK_THRESHOLD_MB: z.coerce.number().positive().default(32),
+  // What one ingestion door reads at most (services/ingest/limits.ts): past a bound the record (or delivery) is
+  // refused with the reason and kept, and reading goes on.
+  INGEST_MAX_LINE_CHARS: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .default(64 * 1024),
+  INGEST_MAX_FIELD_CHARS: z.coerce
+    .number()
+    .int()
+    .min(16)
+    .default(4 * 1024),
+  INGEST_MAX_COLUMNS: z.coerce.number().int().min(4).default(512),
+  INGEST_MAX_LINES_PER_RECORD: z.coerce.number().int().min(1).default(50),
+  INGEST_MAX_XLSX_UNCOMPRESSED_MB: z.coerce.number().int().min(1).default(512),
+  INGEST_MAX_JSON_DEPTH: z.coerce.number().int().min(4).max(1000).default(32),
   OUT_DIR: z.string().min(1).default('out'),
   // `npm run demo` sends its e-mail here (e.g. Mailpit: smtp://127.0.0.1:1025) instead of its embedded catcher
   // that writes out/mail/. Unset: the catcher.
@@ -118,7 +179,7 @@ const schema = z.object({
     .string()
     .default('scheduler,workers,api')
     .transform((s) => s.split(',').map((r) => r.trim()))
-    .pipe(z.array(z.enum(['scheduler', 'workers', 'api'])).min(1)),
+    .pipe(z.array(z.enum(['scheduler', 'workers', 'api', 'hj212'])).min(1)),
   SCHEDULER_ENABLED: bool.default(true),
   // ---- targets engine (services/targets) ----
   // The daily sweep re-evaluates periods that ended up to this many days ago (audited data revise them).
@@ -148,6 +209,8 @@ const schema = z.object({
     .transform((s) => splitList(s).map(Number))
     .pipe(z.array(z.number().int().min(2000))),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  // Issue 15: the PDF engine. pdfkit needs nothing beyond npm ci; chromium prints the HTML page (optional).
+  REPORT_PDF_ENGINE: z.enum(['pdfkit', 'chromium']).default('pdfkit'),
   // API and dashboard (issue 7). A session ends at its absolute lifetime or after the idle period, first come.
   SESSION_TTL_HOURS: z.coerce
     .number()
@@ -163,6 +226,32 @@ const schema = z.object({
     .regex(/^[a-z0-9][a-z0-9_.-]{1,62}$/, 'lower-case letters, digits, _ . -')
     .optional(),
   INITIAL_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').optional(),
+  // ---- HJ 212 receiver (services/ingest/hj212; see .env.example) ----
+  // The receiver listens when HJ212_PORT is set (ROLES=hj212 runs it alone); devices come from `envwatch device add`.
+  HJ212_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HJ212_HOST: z.string().min(1).default('127.0.0.1'),
+  // The ingest source its batches are recorded under (source_status, refused rows, the ingest page).
+  HJ212_SOURCE_ID: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _')
+    .default('hj212_devices'),
+  HJ212_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(5000),
+  // A connection with no byte for this long is closed (loggers reconnect; 2025 ones send a heartbeat).
+  HJ212_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(600),
+  // A half packet waiting longer than this is dropped.
+  HJ212_HALF_PACKET_SECONDS: z.coerce.number().int().min(1).default(30),
+  // Largest declared data-segment length (the standard: 1024); a longer one is refused at once.
+  HJ212_MAX_SEGMENT: z.coerce.number().int().min(64).max(9999).default(1024),
+  // Refused packets in a row after which a connection is a flood and is closed.
+  HJ212_MAX_REFUSALS_IN_ROW: z.coerce.number().int().min(1).default(20),
+  // Group commit: a round starts this long after its first packet (or at HJ212_COMMIT_MAX_ROWS values).
+  HJ212_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(20),
+  HJ212_COMMIT_MAX_ROWS: z.coerce.number().int().min(1).default(5000),
+  HJ212_COMMIT_PARALLEL: z.coerce.number().int().min(1).max(16).default(2),
+  // A data packet older than this is history (补传) even without the 2025 RF=1 marker.
+  HJ212_HISTORY_AFTER_HOURS: z.coerce.number().positive().default(6),
+  // Split packets (PNUM/PNO) not all seen within this long are reported incomplete.
+  HJ212_SPLIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
   // When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open to the network.
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 });
@@ -185,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push('SMS_ACCESS_KEY/SMS_ACCESS_SECRET: required when SMS_GATEWAY_URL is set');
     }
   }
+  if (parsed.success) problems.push(...smsProviderProblems(parsed.data));
   if (parsed.success && !parsed.data.INITIAL_ADMIN_USERNAME !== !parsed.data.INITIAL_ADMIN_PASSWORD) {
     problems.push('INITIAL_ADMIN_USERNAME/INITIAL_ADMIN_PASSWORD: set both or neither');
   }
@@ -197,6 +287,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     COOKIE_SECURE: parsed.data.COOKIE_SECURE ?? parsed.data.NODE_ENV === 'production',
     BUSINESS_TIME_ZONE: 'Asia/Shanghai',
   };
+}
+
+/** A provider chosen by name must have what it needs to send (every environment: SMS would silently not go). */
+function smsProviderProblems(c: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (!c.SMS_PROVIDER) return problems;
+  if (!c.SMS_ACCESS_KEY || !c.SMS_ACCESS_SECRET) {
+    problems.push(`SMS_ACCESS_KEY/SMS_ACCESS_SECRET: required with SMS_PROVIDER=${c.SMS_PROVIDER}`);
+  }
+  if (c.SMS_PROVIDER === 'tencent' && !c.SMS_SDK_APP_ID) {
+    problems.push('SMS_SDK_APP_ID: required with SMS_PROVIDER=tencent (the SmsSdkAppId)');
+  }
+  if (c.SMS_PROVIDER === 'gateway' && !c.SMS_GATEWAY_URL) {
+    problems.push('SMS_GATEWAY_URL: required with SMS_PROVIDER=gateway');
+  }
+  return problems;
 }
 
 /** `a, b,,c` → ['a', 'b', 'c'] for comma-separated keys. */

@@ -71,6 +71,21 @@ export class ExternalServiceError extends EnvwatchError {
   }
 }
 
+/**
+ * A dependency of the request (PostgreSQL, the job queue) is unreachable right now: answered 503 with
+ * Retry-After, never 200 for data not stored; retrying later will work.
+ */
+export class ServiceUnavailableError extends EnvwatchError {
+  readonly code = 'UNAVAILABLE';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 30,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** The database schema is newer than this code, or a released migration was edited. */
 export class SchemaMismatchError extends PermanentError {
   readonly code = 'SCHEMA_MISMATCH';

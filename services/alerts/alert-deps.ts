@@ -21,7 +21,13 @@ export interface AlertDeps extends NotifyDeps {
 
 const cache = new WeakMap<
   Config,
-  { settings: AlertSettings; smsCodes: Record<string, string>; mailDomain: string; messages: MessageSource }
+  {
+    settings: AlertSettings;
+    smsCodes: Record<string, string>;
+    smsAck: AlertDeps['smsAck'];
+    mailDomain: string;
+    messages: MessageSource;
+  }
 >();
 
 export function alertDeps(r: {
@@ -38,6 +44,12 @@ export function alertDeps(r: {
       settings,
       messages: alertMessageSource(settings),
       smsCodes: parseTemplateCodes(r.config.SMS_TEMPLATE_CODES),
+      smsAck: r.config.SMS_ACK_LINKS
+        ? {
+            base: r.config.SMS_ACK_BASE_URL ?? r.config.PUBLIC_BASE_URL,
+            segments: r.config.SMS_ACK_MAX_SEGMENTS,
+          }
+        : null,
       mailDomain: /@([^>\s]+)>?\s*$/.exec(r.config.MAIL_FROM)?.[1] ?? 'envwatch.local',
     };
     cache.set(r.config, parsed);

@@ -280,9 +280,10 @@ export async function markResolved(
  * Resolves the live alert under `dedupeKey` with its event, in one statement: run on the delivery hot path
  * (every accepted message clears the operational alert about its contact being unreachable, if any).
  */
-export async function resolveLiveByKey(
+/** Resolves the live alerts with any of these keys (one statement: it runs after every accepted delivery). */
+export async function resolveLiveByKeys(
   db: Queryable,
-  dedupeKey: string,
+  dedupeKeys: readonly string[],
   reason: string,
   at: Date,
 ): Promise<void> {
@@ -290,11 +291,11 @@ export async function resolveLiveByKey(
     `WITH o AS (
        UPDATE alert SET state = 'resolved', resolved_at = $2, resolved_reason = $3, next_escalation_at = NULL,
               updated_at = $2
-        WHERE dedupe_key = $1 AND state IN ('firing', 'acknowledged') RETURNING id
+        WHERE dedupe_key = ANY($1::text[]) AND state IN ('firing', 'acknowledged') RETURNING id
      )
      INSERT INTO alert_event (alert_id, kind, detail, at)
      SELECT id, 'resolved', jsonb_build_object('reason', $3::text), $2 FROM o`,
-    [dedupeKey, at, reason],
+    [dedupeKeys, at, reason],
   );
 }
 

@@ -4,7 +4,10 @@
  */
 import type { Config } from '../../config/env.js';
 import { HOUR, MINUTE, SECOND } from '../time/shanghai.js';
+import type { Grouping } from '../notify/group-deliveries.js';
+import type { PlanContext } from '../notify/plan-deliveries.js';
 import { parseClockWindow, type ClockWindow } from '../notify/quiet-hours.js';
+import { loadWorkingCalendar, type WorkingCalendar } from '../time/working-days.js';
 
 export type DigestMode = Config['ALERT_DIGEST'];
 
@@ -25,9 +28,33 @@ export interface AlertSettings {
   retryMaxMs: number;
   leaseMs: number;
   emailAmbiguousPolicy: Config['EMAIL_AMBIGUOUS_POLICY'];
+  smsAmbiguousPolicy: Config['SMS_AMBIGUOUS_POLICY'];
   smsDailyCapPerPhone: number;
   publicBaseUrl: string;
   appSecret: string;
+  /** China's working days (holidays, 调休): escalation delays, SMS working hours, the digest. */
+  calendar: WorkingCalendar;
+  /** 'working': escalation delays count working hours of working days only. */
+  escalationClock: Config['ALERT_ESCALATION_CLOCK'];
+  /** Per recipient grouping; null when off (ALERT_GROUP_WAIT_SECONDS=0). */
+  grouping: GroupingSettings | null;
+  /** Severities whose resolution is announced ("已恢复") to those who were told the alert fired. */
+  resolvedNoticeSeverities: ReadonlySet<string>;
+}
+
+export type GroupingSettings = Grouping;
+
+/** How the alerts layer plans deliveries now: working hours on working days, grouping per recipient. */
+export function planContext(now: Date, smsEnabled: boolean, s: AlertSettings): PlanContext {
+  return { now, smsEnabled, workingHours: s.smsWorkingHours, calendar: s.calendar, grouping: s.grouping };
+}
+
+/** The override file is read once per path: settings are built at boot and again by each test harness. */
+const calendars = new Map<string, WorkingCalendar>();
+function calendarFor(path: string): WorkingCalendar {
+  let c = calendars.get(path);
+  if (!c) calendars.set(path, (c = loadWorkingCalendar(path)));
+  return c;
 }
 
 export function alertSettings(config: Config): AlertSettings {
@@ -52,8 +79,23 @@ export function alertSettings(config: Config): AlertSettings {
     retryMaxMs: config.DELIVERY_RETRY_MAX_SECONDS * SECOND,
     leaseMs: config.DELIVERY_LEASE_SECONDS * SECOND,
     emailAmbiguousPolicy: config.EMAIL_AMBIGUOUS_POLICY,
+    smsAmbiguousPolicy: config.SMS_AMBIGUOUS_POLICY,
     smsDailyCapPerPhone: config.SMS_DAILY_CAP_PER_PHONE,
     publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     appSecret: config.APP_SECRET,
+    calendar: calendarFor(config.WORKING_CALENDAR_FILE),
+    escalationClock: config.ALERT_ESCALATION_CLOCK,
+    grouping:
+      config.ALERT_GROUP_WAIT_SECONDS === 0
+        ? null
+        : {
+            waitMs: config.ALERT_GROUP_WAIT_SECONDS * SECOND,
+            intervalMs: config.ALERT_GROUP_INTERVAL_SECONDS * SECOND,
+            urgentWaitMs:
+              Math.min(config.ALERT_GROUP_URGENT_WAIT_SECONDS, config.ALERT_GROUP_WAIT_SECONDS) * SECOND,
+          },
+    resolvedNoticeSeverities: new Set(
+      config.ALERT_RESOLVED_NOTICE_SEVERITIES.split(',').filter((s) => s !== ''),
+    ),
   };
 }

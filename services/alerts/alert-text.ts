@@ -185,3 +185,31 @@ export function deliveryFailureText(f: DeliveryFailureInput): AlertText {
     },
   };
 }
+
+export interface ProviderAccountInput {
+  channel: 'email' | 'sms';
+  code: string;
+  error: string;
+}
+
+/** The provider account refuses every message (balance, template, signature, credentials): one alert per code. */
+export function providerAccountText(f: ProviderAccountInput): AlertText {
+  const channelZh = CHANNEL_LABELS[f.channel].zh;
+  return {
+    titleZh: `【${channelZh}服务异常】服务商拒绝发送：${f.code}`,
+    titleEn: `[${f.channel} provider] sending refused: ${f.code}`,
+    bodyZh:
+      `${channelZh}服务商拒绝了发送请求（${f.code}：${f.error}），原因在账户或配置（余额、模板或签名未审核通过、密钥），不在某个联系人。` +
+      `受影响的消息已改用其他渠道发送。请在服务商控制台处理后，下一次发送成功时本提醒自动解除。`,
+    bodyEn:
+      `The ${f.channel} provider refused to send (${f.code}: ${f.error}); the cause is the account or its configuration ` +
+      '(balance, template or signature approval, credentials), not a contact. Affected messages went by the other channel. ' +
+      'This alert resolves after the next successful send.',
+    facts: {
+      channel: f.channel,
+      code: f.code,
+      whatZh: `${channelZh}服务商拒绝发送（${f.code}）`,
+      whatEn: `${f.channel} provider refused (${f.code})`,
+    },
+  };
+}

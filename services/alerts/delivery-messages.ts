@@ -6,7 +6,7 @@
 import type { Queryable } from '../db/queryable.js';
 import type { Composed, MessageItem, MessageSource } from '../notify/message.js';
 import { parseStep } from '../notify/message-parts.js';
-import { ackUrl, createAckToken } from './ack-token.js';
+import { ackUrl, createAckToken, createShortAckToken } from './ack-token.js';
 import { getAlert, type AlertRow } from './alert-queries.js';
 import type { AlertSettings } from './alert-settings.js';
 
@@ -76,12 +76,17 @@ export function alertMessageSource(
         expiresAt: now.getTime() + settings.ackTokenTtlMs,
       }),
     );
+  // Only an alert still waiting for someone is worth a link to acknowledge it.
+  const smsAckCode = (item: MessageItem, deliveryId: number) =>
+    item.state === 'firing' && item.kind !== 'operational'
+      ? createShortAckToken(settings.appSecret, deliveryId)
+      : null;
   return {
     async compose(db, d, digestItemIds): Promise<Composed> {
       const alert = d.alert_id === null ? null : await getAlert(db, d.alert_id);
       if (!isStillRelevant(d, alert)) return { send: false, reason: `alert is ${alert?.state ?? 'gone'}` };
       const items = (await digestAlerts(db, digestItemIds)).map(messageItem);
-      return { send: true, message: { item: alert && messageItem(alert), items, ackLink } };
+      return { send: true, message: { item: alert && messageItem(alert), items, ackLink, smsAckCode } };
     },
   };
 }

@@ -4,15 +4,20 @@
  *   step 1 — not acknowledged within ALERT_ESCALATE_AFTER_MINUTES (hard breaches) or
  *            ALERT_ESCALATE_WARNING_AFTER_MINUTES (hard at-risk) → the lead officials (牵头领导);
  *   step 2 — still open when the target's deadline passes → the district leadership.
+ * Both follow China's working-day calendar (ALERT_ESCALATION_CLOCK=working): holidays and weekends stop
+ * the clock, 调休 Saturdays do not, and a leader is reached within working hours.
+ * A plan or target may set its own chain in the targets YAML (`escalation:` — delays, who step 1 reaches,
+ * whether the deadline goes to the leadership); the global settings are the default.
  * Acknowledgement stops both (it clears next_escalation_at); so does the data recovering. Notices on soft
  * (力争) targets do not escalate.
  */
 import type pg from 'pg';
 import { withTransaction } from '../db/queryable.js';
 import { planDeliveries } from '../notify/plan-deliveries.js';
-import { toShanghaiDay } from '../time/shanghai.js';
+import { MINUTE, toShanghaiDay } from '../time/shanghai.js';
+import { addWorkingTime, nextWorkingInstant, type WorkingHours } from '../time/working-days.js';
 import { claimDueEscalations, insertAlertEvent, setNextEscalation, type AlertRow } from './alert-queries.js';
-import type { AlertSettings } from './alert-settings.js';
+import { planContext, type AlertSettings } from './alert-settings.js';
 import { targetRouting } from './evaluation-queries.js';
 import { targetRecipients } from './routing.js';
 
@@ -21,20 +26,70 @@ type EscalationFields = Pick<
   'state' | 'severity' | 'condition' | 'fired_at' | 'escalation_step' | 'deadline_at' | 'kind'
 >;
 
-function leadDelay(a: EscalationFields, s: AlertSettings): number | null {
-  if (a.severity === 'critical') return s.escalateCriticalAfterMs;
-  if (a.severity === 'warning') return s.escalateWarningAfterMs;
+/**
+ * A plan's or target's own chain as the targets YAML writes it into target.definition->'escalation'
+ * (targets/target-definition.ts validates it; alerts sits below targets and only reads the shape).
+ */
+export interface EscalationOverride {
+  breach_after_minutes?: number;
+  at_risk_after_minutes?: number;
+  step1_officials?: string[];
+  at_deadline?: 'district_leadership' | 'none';
+}
+/** null / undefined: the global settings. */
+export type TargetEscalation = EscalationOverride | null | undefined;
+
+function leadDelay(a: EscalationFields, s: AlertSettings, e: TargetEscalation): number | null {
+  if (a.severity === 'critical') {
+    return e?.breach_after_minutes !== undefined
+      ? e.breach_after_minutes * MINUTE
+      : s.escalateCriticalAfterMs;
+  }
+  if (a.severity === 'warning') {
+    if (e?.at_risk_after_minutes === undefined) return s.escalateWarningAfterMs;
+    return e.at_risk_after_minutes === 0 ? null : e.at_risk_after_minutes * MINUTE;
+  }
   return null;
 }
 
+/** The working hours escalation counts in: the SMS working hours (a window wrapping midnight counts all day). */
+function workingHours(s: AlertSettings): WorkingHours {
+  const w = s.smsWorkingHours;
+  return w.from < w.to ? w : { from: 0, to: 24 * 60 };
+}
+
+/**
+ * When the lead officials are due: `delay` after firing with the clock stopped on holidays and weekends
+ * and the result moved into working hours (time/working-days.ts) — a target breached on a Saturday night
+ * reaches the deputy district head on the next working morning, and a 调休 Saturday counts as working (docs/decisions.md, "What reaches a leader on a holiday").
+ */
+function leadDueAt(a: EscalationFields, s: AlertSettings, e: TargetEscalation): number | null {
+  const delay = leadDelay(a, s, e);
+  if (delay === null) return null;
+  if (s.escalationClock === 'wall') return a.fired_at.getTime() + delay;
+  return addWorkingTime(s.calendar, a.fired_at, delay, workingHours(s)).getTime();
+}
+
+/** The deadline step: the deadline itself, or the next working instant after it. */
+function deadlineDueAt(a: EscalationFields, s: AlertSettings, e: TargetEscalation): number | null {
+  if (!a.deadline_at || e?.at_deadline === 'none') return null;
+  if (s.escalationClock === 'wall') return a.deadline_at.getTime();
+  return nextWorkingInstant(s.calendar, a.deadline_at, workingHours(s)).getTime();
+}
+
 /** The next escalation instant of an alert, or null when none is due any more. */
-export function nextEscalationAt(a: EscalationFields, s: AlertSettings): Date | null {
+export function nextEscalationAt(
+  a: EscalationFields,
+  s: AlertSettings,
+  e: TargetEscalation = null,
+): Date | null {
   if (a.kind !== 'target' || a.state !== 'firing' || a.condition === 'met' || a.severity === 'notice')
     return null;
   const due: number[] = [];
-  const delay = leadDelay(a, s);
-  if (a.escalation_step < 1 && delay !== null) due.push(a.fired_at.getTime() + delay);
-  if (a.escalation_step < 2 && a.deadline_at) due.push(a.deadline_at.getTime());
+  const lead = leadDueAt(a, s, e);
+  const deadline = deadlineDueAt(a, s, e);
+  if (a.escalation_step < 1 && lead !== null) due.push(lead);
+  if (a.escalation_step < 2 && deadline !== null) due.push(deadline);
   return due.length === 0 ? null : new Date(Math.min(...due));
 }
 
@@ -53,10 +108,11 @@ async function escalateOne(
 ) {
   const outboxIds: number[] = [];
   const routing = a.target_id ? await targetRouting(tx, a.target_id) : null;
-  const delay = leadDelay(a, ctx.settings);
-  const leadDue = a.escalation_step < 1 && delay !== null && a.fired_at.getTime() + delay <= now.getTime();
-  const deadlineDue =
-    a.escalation_step < 2 && a.deadline_at !== null && a.deadline_at.getTime() <= now.getTime();
+  const e = routing?.escalation ?? null;
+  const lead = leadDueAt(a, ctx.settings, e);
+  const deadline = deadlineDueAt(a, ctx.settings, e);
+  const leadDue = a.escalation_step < 1 && lead !== null && lead <= now.getTime();
+  const deadlineDue = a.escalation_step < 2 && deadline !== null && deadline <= now.getTime();
   // When the deadline passes first, the lead officials hear of it too: leadership is never told before them.
   const steps: (1 | 2)[] = deadlineDue ? (a.escalation_step < 1 ? [1, 2] : [2]) : leadDue ? [1] : [];
   let reached = a.escalation_step;
@@ -67,7 +123,7 @@ async function escalateOne(
           {
             mainUnitIds: routing.main_unit_ids,
             assistUnitIds: routing.assist_unit_ids,
-            leadOfficialIds: routing.lead_official_ids,
+            leadOfficialIds: e?.step1_officials ?? routing.lead_official_ids,
             districtId: a.district_id ?? routing.district_id,
             scopeId: a.scope_id ?? routing.district_id,
             year: a.directory_year,
@@ -86,7 +142,7 @@ async function escalateOne(
         digest: false,
         smsRoles: SMS_ROLES,
       },
-      { now, smsEnabled: ctx.smsEnabled, workingHours: ctx.settings.smsWorkingHours },
+      planContext(now, ctx.smsEnabled, ctx.settings),
     );
     outboxIds.push(...planned.outboxIds);
     await insertAlertEvent(tx, {
@@ -105,7 +161,7 @@ async function escalateOne(
   await setNextEscalation(
     tx,
     a.id,
-    nextEscalationAt({ ...a, escalation_step: reached }, ctx.settings),
+    nextEscalationAt({ ...a, escalation_step: reached }, ctx.settings, e),
     reached,
   );
   return outboxIds;

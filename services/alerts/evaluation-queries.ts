@@ -1,4 +1,5 @@
 /** What the alerts module reads of the targets engine's state (evaluation, evaluation_current, target). */
+import type { EscalationOverride } from './escalation.js';
 import type { Queryable } from '../db/queryable.js';
 
 export interface EvaluationKey {
@@ -49,6 +50,8 @@ export interface CurrentEvaluation {
   lead_official_ids: string[];
   main_unit_ids: string[];
   assist_unit_ids: string[];
+  /** The plan's/target's own escalation chain (targets YAML), null for the global settings. */
+  escalation: EscalationOverride | null;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function currentEvaluation(db: Queryable, k: EvaluationKey): Promis
     `SELECT e.id AS evaluation_id, e.status, e.value, e.threshold, e.as_of::text AS as_of, e.final, e.explanation_zh,
             e.explanation_en, t.id AS target_id, t.title_zh, t.title_en, t.clause_zh, t.source, t.strictness,
             t.deadline::text AS deadline, t.period_year AS year, p.district_id, m.unit_zh, m.unit AS unit_en,
-            t.lead_official_ids, t.main_unit_ids, t.assist_unit_ids,
+            t.lead_official_ids, t.main_unit_ids, t.assist_unit_ids, t.definition->'escalation' AS escalation,
             coalesce(a.short_zh, d.name_zh, s.name_zh, c.scope_id) AS scope_zh,
             coalesce(a.name_en, d.name_en, s.name_en, c.scope_id) AS scope_en
        FROM evaluation_current c
@@ -99,11 +102,13 @@ export interface TargetRoutingRow {
   assist_unit_ids: string[];
   district_id: string;
   year: number;
+  escalation: EscalationOverride | null;
 }
 
 export async function targetRouting(db: Queryable, targetId: string): Promise<TargetRoutingRow | null> {
   const { rows } = await db.query<TargetRoutingRow>(
-    `SELECT t.lead_official_ids, t.main_unit_ids, t.assist_unit_ids, p.district_id, t.period_year AS year
+    `SELECT t.lead_official_ids, t.main_unit_ids, t.assist_unit_ids, p.district_id, t.period_year AS year,
+            t.definition->'escalation' AS escalation
        FROM target t JOIN plan p ON p.id = t.plan_id WHERE t.id = $1`,
     [targetId],
   );

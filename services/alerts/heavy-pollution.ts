@@ -20,9 +20,11 @@ import {
   updateAlertCondition,
   type AlertRow,
 } from './alert-queries.js';
-import type { AlertSettings } from './alert-settings.js';
+import { planContext, type AlertSettings } from './alert-settings.js';
 import { warningAlertText } from './alert-text.js';
+import { raiseNoRecipient, unreachableUnits } from './contact-coverage.js';
 import { warningRecipients, type RecipientRole } from './routing.js';
+import { areaUnits, commandUnits } from './routing-queries.js';
 
 interface WarningRow {
   id: number;
@@ -102,12 +104,21 @@ async function syncWarning(
       year,
       day: toShanghaiDay(ctx.now),
     });
+    const gaps = await warningGaps(tx, w, year, ctx, step);
     const planned = await planDeliveries(
       tx,
-      { alertId: a.id, step, recipients, urgent: true, digest: false, smsRoles: SMS_ROLES },
-      { now: ctx.now, smsEnabled: ctx.smsEnabled, workingHours: ctx.settings.smsWorkingHours },
+      {
+        alertId: a.id,
+        step,
+        recipients,
+        urgent: true,
+        groupUrgent: true,
+        digest: false,
+        smsRoles: SMS_ROLES,
+      },
+      planContext(ctx.now, ctx.smsEnabled, ctx.settings),
     );
-    return planned.outboxIds;
+    return [...gaps, ...planned.outboxIds];
   };
   if (!live) {
     if (lifted) return []; // already over when first seen: nothing to announce
@@ -156,4 +167,48 @@ async function syncWarning(
     { kind: 'updated', detail: { from: live.warning_level, to: w.level, revision } },
   );
   return notify(a, `level:${w.level}:${revision}`);
+}
+
+/** Is a heavy-pollution warning in force in the district at `at`? (Hard breaches then skip group waits.) */
+export async function warningInForce(db: Queryable, districtId: string, at: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM heavy_pollution_warning
+      WHERE district_id = $1 AND starts_at <= $2 AND coalesce(lifted_at, ends_at, 'infinity') > $2 LIMIT 1`,
+    [districtId, at],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Command members and streets/towns of the warning area that nobody in the directory can be told for:
+ * one operational alert each per year (contact-coverage.ts), instead of a silent skip.
+ */
+async function warningGaps(
+  tx: Queryable,
+  w: WarningRow,
+  year: number,
+  ctx: { now: Date; settings: AlertSettings; smsEnabled: boolean },
+  step: string,
+): Promise<number[]> {
+  const unitIds = new Set<string>();
+  for (const c of await commandUnits(tx, w.district_id)) for (const m of c.members) unitIds.add(m);
+  const day = toShanghaiDay(ctx.now);
+  for (const u of await areaUnits(tx, { areaId: null, districtId: w.district_id, areaIds: w.area_ids }, day))
+    unitIds.add(u);
+  const outboxIds: number[] = [];
+  for (const u of await unreachableUnits(tx, [...unitIds], year)) {
+    outboxIds.push(
+      ...(await raiseNoRecipient(
+        tx,
+        {
+          ...u,
+          year,
+          contextZh: `空气重污染预警通知（${step}）`,
+          contextEn: `The heavy-pollution warning notice (${step})`,
+        },
+        ctx,
+      )),
+    );
+  }
+  return outboxIds;
 }

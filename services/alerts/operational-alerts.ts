@@ -18,8 +18,13 @@ import {
   type AlertKind,
   type AlertText,
 } from './alert-queries.js';
-import type { AlertSettings } from './alert-settings.js';
-import { deliveryFailureText, type DeliveryFailureInput } from './alert-text.js';
+import { planContext, type AlertSettings } from './alert-settings.js';
+import {
+  deliveryFailureText,
+  providerAccountText,
+  type DeliveryFailureInput,
+  type ProviderAccountInput,
+} from './alert-text.js';
 import { opsRecipients } from './routing.js';
 
 export interface OpsContext {
@@ -77,7 +82,7 @@ export async function raiseOpsAlert(
   const planned = await planDeliveries(
     db,
     { alertId: alert.id, step: 'open:1', recipients, urgent: false, digest: false, smsRoles: NO_SMS_ROLES },
-    { now: ctx.now, smsEnabled: ctx.smsEnabled, workingHours: ctx.settings.smsWorkingHours },
+    planContext(ctx.now, ctx.smsEnabled, ctx.settings),
   );
   return { alertId: alert.id, opened: true, outboxIds: planned.outboxIds };
 }
@@ -107,6 +112,24 @@ export function raiseDeliveryFailure(db: Queryable, f: DeliveryFailureInput, ctx
       dedupeKey: deliveryFailureKey(f.recipientId, f.channel),
       condition: 'failed',
       text: deliveryFailureText(f),
+    },
+    ctx,
+  );
+}
+
+export function providerAccountKey(channel: string): string {
+  return `ops|provider|${channel}`;
+}
+
+/** One alert per channel while its provider account refuses everything (refreshed, not repeated, per code). */
+export function raiseProviderAccountFailure(db: Queryable, f: ProviderAccountInput, ctx: OpsContext) {
+  return raiseOpsAlert(
+    db,
+    {
+      kind: 'operational',
+      dedupeKey: providerAccountKey(f.channel),
+      condition: 'failed',
+      text: providerAccountText(f),
     },
     ctx,
   );

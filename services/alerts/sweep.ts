@@ -1,16 +1,19 @@
 /**
  * The alert sweep, run every minute by cron (and directly by tests with a ManualClock). Everything that
  * depends on time is here, driven by persisted timestamps and the injected clock, so a restart loses
- * nothing: deferred deliveries whose time has come, expired claims (a dead worker), escalations, alerts
+ * nothing: deferred deliveries whose time has come, group items whose head went missing, expired claims (a dead worker), escalations, alerts
  * whose data has recovered long enough, heavy-pollution warnings, stale sources, the daily digest, and
  * closing settled alerts. Each part runs in its own transaction; one failing part does not stop the others,
  * and the failures are reported together at the end.
  */
 import type { Queue } from 'bullmq';
 import { errorMessage } from '../errors.js';
+import { withTransaction } from '../db/queryable.js';
 import { buildDigests } from '../notify/digest.js';
+import { scheduleOrphanGroups } from '../notify/group-deliveries.js';
 import { recoverExpiredLeases } from '../notify/recover-leases.js';
 import { releaseDeferred } from '../notify/release-deferred.js';
+import { requeueLostDeliveries } from '../notify/requeue-lost.js';
 import { deleteRelayedOutbox, relayAll } from '../outbox/outbox.js';
 import { toShanghaiDay } from '../time/shanghai.js';
 import { closeSettledAlerts } from './alert-queries.js';
@@ -22,6 +25,9 @@ import { syncStaleSources } from './stale-sources.js';
 import { resolveRecovered } from './sync-target-alert.js';
 
 export type SweepSummary = Record<string, number>;
+
+// A pending delivery's job is normally taken within seconds; one untouched this long is looked for in the queue.
+const LOST_JOB_AFTER_MS = 2 * 60_000;
 
 export class SweepError extends AggregateError {}
 
@@ -46,9 +52,23 @@ export async function runAlertSweep(
   };
 
   await part('deferred', () => releaseDeferred(deps.db, now));
+  await part('groups', () =>
+    withTransaction(deps.db, (tx) => scheduleOrphanGroups(tx, { now, grouping: deps.settings.grouping })),
+  );
   await part('leases', () =>
     recoverExpiredLeases(deps.db, { now, settings: deps.settings, outcomes: deps.outcomes }),
   );
+  if (queues?.deliveries) {
+    const deliveries = queues.deliveries;
+    await part('lost', () =>
+      requeueLostDeliveries(
+        deps.db,
+        now,
+        async (jobId) => (await deliveries.getJobState(jobId)) !== 'unknown',
+        { minAgeMs: LOST_JOB_AFTER_MS },
+      ),
+    );
+  }
   await part('escalation', () => escalateDue(deps.db, ctx));
   await part('recovered', async () => {
     const results = await resolveRecovered(deps.db, ctx, await recoveringTargetKeys(deps.db, 500));
@@ -59,7 +79,13 @@ export async function runAlertSweep(
   });
   await part('warnings', () => syncHeavyPollutionWarnings(deps.db, ctx));
   await part('stale', () => syncStaleSources(deps.db, ctx));
-  await part('digest', () => buildDigests(deps.db, { now, digestAtMinute: deps.settings.digestAtMinute }));
+  await part('digest', () =>
+    buildDigests(deps.db, {
+      now,
+      digestAtMinute: deps.settings.digestAtMinute,
+      calendar: deps.settings.calendar,
+    }),
+  );
   await part('close', async () => ({
     closed: (await closeSettledAlerts(deps.db, now, toShanghaiDay(now), deps.settings.closeAfterMs)).length,
   }));

@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import { withTransaction, type Queryable } from '../db/queryable.js';
-import { cancelUnsentDeliveries } from '../notify/delivery-queries.js';
+import { cancelUnsentDeliveries, toldRecipients } from '../notify/delivery-queries.js';
 import { planDeliveries, type PlanContext } from '../notify/plan-deliveries.js';
 import { parsePeriod } from '../time/periods.js';
 import { addDays, shanghaiDayStart, toShanghaiDay } from '../time/shanghai.js';
@@ -20,7 +20,7 @@ import {
   updateAlertCondition,
   type AlertRow,
 } from './alert-queries.js';
-import type { AlertSettings, DigestMode } from './alert-settings.js';
+import { planContext, type AlertSettings, type DigestMode } from './alert-settings.js';
 import { targetAlertText } from './alert-text.js';
 import { nextEscalationAt } from './escalation.js';
 import {
@@ -30,6 +30,9 @@ import {
   type CurrentEvaluation,
   type EvaluationKey,
 } from './evaluation-queries.js';
+import { raiseNoRecipient, unreachableUnits } from './contact-coverage.js';
+import { warningInForce } from './heavy-pollution.js';
+import { areaUnits } from './routing-queries.js';
 import { decideTargetAction, maxSeverity, severityFor, type TargetAction } from './hysteresis.js';
 import { targetRecipients, type RecipientRole } from './routing.js';
 
@@ -121,17 +124,28 @@ export async function syncKey(
     deadline: ev.deadline,
     asOf: ev.as_of,
   });
-  const planCtx: PlanContext = {
-    now: ctx.now,
-    smsEnabled: ctx.smsEnabled,
-    workingHours: ctx.settings.smsWorkingHours,
-  };
+  const planCtx: PlanContext = planContext(ctx.now, ctx.smsEnabled, ctx.settings);
   const result: SyncResult = {
     alertId: alert?.id ?? null,
     action: action.kind,
     deliveries: 0,
     outboxIds: [],
   };
+  // Nobody of the main units can be told: one operational alert per unreachable unit and year, not a skip.
+  const noMainRecipient = async () => {
+    const day = toShanghaiDay(ctx.now);
+    const units = [
+      ...ev.main_unit_ids,
+      ...(await areaUnits(tx, { areaId: key.scope_id, districtId: null }, day)),
+    ];
+    for (const u of await unreachableUnits(tx, units, ev.year)) {
+      const context = { contextZh: `目标预警“${ev.title_zh}”`, contextEn: `The alert on "${ev.title_en}"` };
+      result.outboxIds.push(...(await raiseNoRecipient(tx, { ...u, year: ev.year, ...context }, ctx)));
+    }
+  };
+  // A hard breach while a heavy-pollution warning is in force is never held back for grouping.
+  const duringWarning = async (a: AlertRow) =>
+    a.severity === 'critical' && (await warningInForce(tx, ev.district_id, ctx.now));
   const notify = async (a: AlertRow, step: string, roles: Roles, o: { emailOnly?: boolean } = {}) => {
     const recipients = await targetRecipients(
       tx,
@@ -146,6 +160,7 @@ export async function syncKey(
       },
       roles,
     );
+    if (roles.includes('main') && !recipients.some((r) => r.role === 'main')) await noMainRecipient();
     const planned = await planDeliveries(
       tx,
       {
@@ -153,6 +168,7 @@ export async function syncKey(
         step,
         recipients,
         urgent: a.urgent,
+        groupUrgent: await duringWarning(a),
         digest: isDigestible(a.severity, ctx.settings.digest),
         smsRoles: SMS_ROLES,
         ...o,
@@ -165,7 +181,7 @@ export async function syncKey(
   const escalation = (
     a: Pick<AlertRow, 'severity' | 'condition' | 'escalation_step' | 'fired_at' | 'deadline_at'>,
     state: AlertRow['state'],
-  ) => nextEscalationAt({ ...a, kind: 'target', state }, ctx.settings);
+  ) => nextEscalationAt({ ...a, kind: 'target', state }, ctx.settings, ev.escalation);
 
   switch (action.kind) {
     case 'open': {
@@ -267,11 +283,26 @@ export async function syncKey(
         at: ctx.now,
       });
       await cancelUnsentDeliveries(tx, a.id, 'alert resolved', ctx.now);
-      // Tell whoever was told about the problem; e-mail only — good news is never worth a night-time SMS.
-      const roles: Roles = ['main'];
-      if (a.escalation_step >= 1) roles.push('lead');
-      if (a.escalation_step >= 2) roles.push('leadership');
-      await notify(a, `resolved:${a.revision}`, roles, { emailOnly: true });
+      // One short "已恢复" to exactly those who were told it fired (for the configured severities); e-mail
+      // only — good news is never worth a night-time SMS (SMS only for someone without e-mail).
+      if (ctx.settings.resolvedNoticeSeverities.has(a.severity)) {
+        const told = (await toldRecipients(tx, a.id)).map((r) => ({ ...r, quiet: null }));
+        const planned = await planDeliveries(
+          tx,
+          {
+            alertId: a.id,
+            step: `resolved:${a.revision}`,
+            recipients: told,
+            urgent: false,
+            digest: false,
+            smsRoles: SMS_ROLES,
+            emailOnly: true,
+          },
+          planCtx,
+        );
+        result.deliveries += planned.created;
+        result.outboxIds.push(...planned.outboxIds);
+      }
       return result;
     }
   }

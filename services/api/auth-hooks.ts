@@ -26,6 +26,8 @@ declare module 'fastify' {
     public?: boolean;
     /** false: cookie-authenticated writes need no CSRF token (third-party UIs such as Bull Board; SameSite=Lax still applies). */
     csrf?: boolean;
+    /** Reachable by a unit account (issue 16): its task progress routes. Every other route refuses it. */
+    unitAccess?: boolean;
   }
 }
 
@@ -54,6 +56,14 @@ function wantsPage(req: FastifyRequest): boolean {
   );
 }
 
+/** Deny by default for the unit role: its task routes, and who-am-I / logout. */
+const UNIT_SESSION_ROUTES = new Set(['/api/me', '/api/session']);
+
+function unitMayUse(req: FastifyRequest): boolean {
+  const url = req.routeOptions.url;
+  return url === undefined || req.routeOptions.config.unitAccess === true || UNIT_SESSION_ROUTES.has(url);
+}
+
 export function installAuth(app: FastifyInstance, deps: { db: Queryable; config: Config }): void {
   const settings = sessionSettings(deps.config);
   app.decorateRequest('principal', null);
@@ -69,6 +79,9 @@ export function installAuth(app: FastifyInstance, deps: { db: Queryable; config:
     } else {
       const secret = req.cookies[SESSION_COOKIE];
       if (secret) req.principal = await principalFromSession(deps.db, secret, settings);
+    }
+    if (req.principal?.role === 'unit' && !isPublic && !unitMayUse(req)) {
+      throw new ForbiddenError('a unit account reports its own tasks only (/api/tasks)');
     }
     // No route matched: let the 404 handler answer (it reveals nothing a login would protect).
     if (req.principal || req.routeOptions.url === undefined || isPublic) return;

@@ -5,11 +5,13 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isConnectionError } from '../db/pg-errors.js';
 import {
   ConflictError,
   EnvwatchError,
   ForbiddenError,
   NotFoundError,
+  ServiceUnavailableError,
   UnauthorizedError,
   ValidationError,
 } from '../errors.js';
@@ -33,6 +35,7 @@ export function statusOf(err: unknown): number {
   if (err instanceof NotFoundError) return 404;
   if (err instanceof ConflictError) return 409;
   if (err instanceof z.ZodError) return 400;
+  if (err instanceof ServiceUnavailableError || isConnectionError(err)) return 503;
   const status = (err as Partial<FastifyError>).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return status; // Fastify's own (415, 413, bad JSON)
   return 500;
@@ -61,6 +64,11 @@ export function errorBody(err: unknown, status: number): ApiErrorBody {
   }
   if (err instanceof EnvwatchError && status < 500)
     return { error: { code: err.code, message: err.message } };
+  if (status === 503) {
+    const message =
+      err instanceof ServiceUnavailableError ? err.message : 'the database is unreachable; retry later';
+    return { error: { code: 'UNAVAILABLE', message } };
+  }
   if (status < 500) {
     const e = err as Partial<FastifyError>;
     return { error: { code: e.code ?? 'BAD_REQUEST', message: e.message ?? 'bad request' } };
@@ -72,6 +80,15 @@ export function errorBody(err: unknown, status: number): ApiErrorBody {
 
 export function sendApiError(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const status = statusOf(err);
-  if (status >= 500) req.log.error({ err, reqId: req.id }, 'request failed');
+  if (status === 503) {
+    req.log.warn(
+      { err: (err as Error).message, reqId: req.id },
+      'request refused: a dependency is unreachable',
+    );
+    void reply.header(
+      'retry-after',
+      String(err instanceof ServiceUnavailableError ? err.retryAfterSeconds : 30),
+    );
+  } else if (status >= 500) req.log.error({ err, reqId: req.id }, 'request failed');
   return reply.code(status).type('application/json; charset=utf-8').send(errorBody(err, status));
 }

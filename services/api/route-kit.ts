@@ -6,6 +6,7 @@ import { toShanghaiDay } from '../time/shanghai.js';
 import type { AppContext } from '../runtime/app-context.js';
 import { principalOf } from './auth-hooks.js';
 import { apiErrorSchema } from './errors.js';
+import { NotFoundError } from '../errors.js';
 import type { ZodTypeProvider } from './zod-provider.js';
 
 export function typed(app: FastifyInstance) {
@@ -16,6 +17,8 @@ export const limitField = z.coerce.number().int().min(1).max(1000).default(100);
 /** Keyset pagination: pass the smallest id of the previous page. */
 export const beforeField = z.coerce.number().int().positive().optional();
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
+/** The keyset page of every list route's query string, spread into its `z.object`. */
+export const pageFields = { before: beforeField, limit: limitField };
 export const dayField = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 export const yearField = z.coerce.number().int().min(2000).max(2100);
 
@@ -27,8 +30,29 @@ export const authErrors = {
   404: apiErrorSchema,
 };
 
+type RouteSchema = { summary: string; response: Record<number, z.ZodTypeAny> } & Record<string, unknown>;
+
+/**
+ * The options of an authenticated route: its OpenAPI tag, and the error responses (`authErrors`) every such
+ * route can give added to the ones it declares, so no route forgets them.
+ */
+export function authedRoute<const S extends RouteSchema>(tag: (typeof TAGS)[keyof typeof TAGS], schema: S) {
+  return { schema: { tags: [tag], ...schema, response: { ...schema.response, ...authErrors } } };
+}
+
 /** A 200 whose shape is described in prose (large nested views, file downloads). */
 export const documentedElsewhere = (description: string) => z.unknown().describe(description);
+
+/** The page a list route was asked for, as the read queries take it (no `before` = the newest page). */
+export function pageOf(q: { before?: number; limit: number }): { beforeId: number | null; limit: number } {
+  return { beforeId: q.before ?? null, limit: q.limit };
+}
+
+/** A row looked up by a route's id: absent is a 404 naming what was asked for, not an empty 200. */
+export function foundOr404<T>(row: T | null | undefined, missing: string): T {
+  if (row === null || row === undefined) throw new NotFoundError(missing);
+  return row;
+}
 
 export function actor(req: FastifyRequest): Actor {
   return actorOf(principalOf(req), { ip: req.ip, id: req.id });
@@ -63,4 +87,5 @@ export const TAGS = {
   admin: 'administration',
   session: 'session',
   ops: 'operations',
+  tasks: 'tasks',
 } as const;

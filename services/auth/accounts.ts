@@ -24,6 +24,7 @@ export const newUserSchema = z.object({
   displayName: z.string().trim().min(1).max(100).optional(),
   role: z.enum(ROLES),
   areaId: z.string().min(1).nullish(),
+  unitId: z.string().min(1).nullish(),
   password: z.string().min(MIN_PASSWORD_LENGTH).max(200).optional(),
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
 });
@@ -45,6 +46,24 @@ async function assertAreaForRole(
   }
 }
 
+/** The unit role reports one unit's task progress (issue 16): it needs a known unit, and only it has one. */
+async function assertUnitForRole(
+  db: Queryable,
+  role: Role,
+  unitId: string | null | undefined,
+): Promise<void> {
+  if (role === 'unit' && !unitId) throw new ValidationError('a unit account needs a unit (--unit <id>)');
+  if (role !== 'unit' && unitId)
+    throw new ValidationError(`only unit accounts have a unit, not a ${role} account`);
+  if (unitId) {
+    const { rowCount } = await db.query(`SELECT 1 FROM unit WHERE id = $1 AND kind <> 'collective'`, [
+      unitId,
+    ]);
+    if (!rowCount)
+      throw new ValidationError(`unknown unit (or a collective, which has no account): ${unitId}`);
+  }
+}
+
 /** Audit rows describe a user without its password hash. */
 function auditView(u: UserRow) {
   return {
@@ -52,6 +71,7 @@ function auditView(u: UserRow) {
     displayName: u.display_name,
     role: u.role,
     areaId: u.area_id,
+    unitId: u.unit_id,
     locale: u.locale,
     disabled: u.disabled_at !== null,
   };
@@ -70,11 +90,13 @@ export async function addUser(
   const passwordHash = await hashPassword(u.password ?? generatedPassword!);
   return withTransaction(pool, async (tx) => {
     await assertAreaForRole(tx, u.role, u.areaId);
+    await assertUnitForRole(tx, u.role, u.unitId);
     const user = await insertUser(tx, {
       username: u.username,
       displayName: u.displayName ?? u.username,
       role: u.role,
       areaId: u.areaId ?? null,
+      unitId: u.unitId ?? null,
       passwordHash,
       locale: u.locale,
     });
@@ -117,6 +139,11 @@ export async function changeUser(
     const before = await findUserById(tx, id);
     if (!before) throw new NotFoundError(`no user ${id}`);
     const role = patch.role ?? before.role;
+    // A unit account's unit is set when it is created; moving an account into or out of the role means a new one.
+    if ((role === 'unit') !== (before.role === 'unit'))
+      throw new ValidationError(
+        'an account cannot be moved into or out of the unit role: add a unit account',
+      );
     // Moving a user off the area role clears its area; the table's CHECK would refuse the mix otherwise.
     if (role !== 'area' && patch.areaId === undefined && before.area_id !== null) patch.areaId = null;
     await assertAreaForRole(tx, role, patch.areaId === undefined ? before.area_id : patch.areaId);

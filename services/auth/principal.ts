@@ -3,13 +3,15 @@
  *   admin     everything, including users, tokens, the audit log, contact details and the queue dashboard;
  *   bureau    a district bureau: reads and acts on every area (acknowledge, re-process, push measurements);
  *   area      a street/town government: reads and acts on its own area only;
- *   readonly  reads every area, changes nothing.
+ *   readonly  reads every area, changes nothing;
+ *   unit      one responsible unit (a department or a street/town government, issue 16): reads and reports
+ *             the monthly progress of its own tasks only, and nothing else of the API (403).
  * Area scoping is checked where data is read (the query layer calls `assertAreaReadable`), so an area user
  * asking for another area's data gets 403 — never an empty list that looks like "no problems".
  */
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 
-export const ROLES = ['admin', 'bureau', 'area', 'readonly'] as const;
+export const ROLES = ['admin', 'bureau', 'area', 'readonly', 'unit'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {
@@ -21,6 +23,8 @@ export interface Principal {
   areaId: string | null;
   /** The district of that area (area role only): the district aggregates it may read. */
   districtId: string | null;
+  /** Set for (and only for) the unit role: the unit whose tasks it reports. */
+  unitId: string | null;
   locale: 'zh-CN' | 'en';
   via: 'session' | 'token';
   /** A read-only token, or the readonly role. */

@@ -4,6 +4,7 @@
  * used, so `envwatch doctor` does not load the report renderer.
  */
 import { loadConfig } from '../../config/env.js';
+import { configureIngestLimits } from '../ingest/limits.js';
 import { ConfigError, EnvwatchError } from '../errors.js';
 import type { CommandRun } from './command.js';
 
@@ -40,6 +41,15 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'validate config/targets against config/reference without a database',
     load: () => import('./commands/check-targets.js'),
   },
+  'check-tasks': {
+    summary:
+      'validate config/tasks against config/reference and config/targets; list rows to review [--strict]',
+    load: () => import('./commands/check-tasks.js'),
+  },
+  'extract-tasks': {
+    summary: 'dev: regenerate config/tasks/*.yaml from the plan documents [--seeds DIR]; prints row counts',
+    load: () => import('./commands/extract-tasks.js'),
+  },
   alerts: {
     summary: 'open alerts: list | ack <id> --by <name> [--comment] | sweep | sms-templates',
     load: () => import('./commands/alerts.js'),
@@ -51,6 +61,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   user: {
     summary: 'accounts and API tokens: add | list | token | revoke-token | password | disable | enable',
     load: () => import('./commands/user.js'),
+  },
+  site: {
+    summary: 'stations and sites users register: add | update | list (survive `envwatch seed`)',
+    load: () => import('./commands/site.js'),
+  },
+  device: {
+    summary: 'HJ 212 data loggers: add | update | list (MN, site, password, edition, SM4 key, factors)',
+    load: () => import('./commands/device.js'),
   },
   demo: {
     summary: 'replay a synthetic year end to end and leave the dashboard running (npm run demo)',
@@ -83,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  configureIngestLimits(config);
   const { run } = await command.load();
   return run({ config, args, out });
 }

@@ -19,6 +19,28 @@ export function pgErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+// Node socket errors and pg's own messages when the server cannot be reached or the connection was lost.
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+const CONNECTION_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error/i;
+
+/**
+ * PostgreSQL unreachable or the connection lost (not a statement's own failure): SQLSTATE class 08
+ * (connection exception), 57P01-57P03 (shut down, cannot connect now), or a socket-level error.
+ */
+export function isConnectionError(err: unknown): boolean {
+  const code = pgErrorCode(err);
+  if (code && (code.startsWith('08') || /^57P0[123]$/.test(code) || CONNECTION_CODES.has(code))) return true;
+  return err instanceof Error && CONNECTION_MESSAGES.test(err.message);
+}
+
 export function isPgError(err: unknown, code: (typeof PG)[keyof typeof PG]): boolean {
   return pgErrorCode(err) === code;
 }

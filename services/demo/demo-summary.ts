@@ -10,6 +10,8 @@ import {
   readDeliveryCounts,
   readEvaluationStatuses,
   readInputEventCounts,
+  readMessagesPerRecipientDay,
+  type MessagesPerRecipientDay,
   readRefusedByReason,
   readRowsBySource,
   readCounters,
@@ -44,6 +46,8 @@ export interface DemoSummary {
   evaluationStatuses: Record<string, number>;
   alerts: AlertCount[];
   deliveries: DeliveryCount[];
+  /** Alert messages per person per Shanghai day (grouping keeps this small). */
+  perRecipientDay: MessagesPerRecipientDay;
   mail: { count: number; where: string };
   reports: ReportCounts & { where: string };
   inputs: { sandDustPeriods: number; warnings: number };
@@ -83,6 +87,7 @@ export async function collectSummary(
     inputs,
     failedJobs,
     reports,
+    perRecipientDay,
   ] = await Promise.all([
     readCounters(db),
     readRowsBySource(db),
@@ -93,6 +98,7 @@ export async function collectSummary(
     readInputEventCounts(db),
     countFailedJobs(queues),
     readReportCounts(db),
+    readMessagesPerRecipientDay(db),
   ]);
   const { evaluations, alerts: _a, deliveriesSent: _d, reports: _r, ...rows } = counters;
   return {
@@ -105,6 +111,7 @@ export async function collectSummary(
     evaluationStatuses,
     alerts,
     deliveries,
+    perRecipientDay,
     inputs,
     failedJobs,
   };

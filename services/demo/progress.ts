@@ -76,10 +76,18 @@ export function summaryLines(s: DemoSummary): string[] {
           : '';
     lines.push(`  ${String(d.n).padStart(4)}  ${d.channel} · ${d.status}${due}`);
   }
+  const pr = s.perRecipientDay;
+  lines.push(
+    `  每人每日消息 messages per recipient per day: 最多 max ${pr.max}` +
+      (pr.maxRecipient ? `（${pr.maxRecipient}，${pr.maxDay}）` : '') +
+      `，p99 ${pr.p99}（${pr.days} 人日 person-days）`,
+  );
   lines.push(
     `报告 Reports          ${s.reports.versions} 份 versions, ${s.reports.files} 个文件 files → ${s.reports.where}/`,
   );
   lines.push(`  报告邮件 report e-mails sent ${s.reports.emailsSent}`);
+  for (const f of s.reports.notProduced)
+    lines.push(`  未能生成 NOT PRODUCED ${f.format} × ${f.n}（如 e.g. ${f.example}）: ${f.reason}`);
   lines.push(`邮件 Mail             ${s.mail.count} 封 messages caught → ${s.mail.where}`);
   lines.push(
     `沙尘期 Sand-dust periods ${s.inputs.sandDustPeriods}；重污染预警 Heavy-pollution warnings ${s.inputs.warnings}`,

@@ -103,6 +103,7 @@ export async function readDeliveryCounts(db: Queryable, now: Date): Promise<Deli
     `SELECT channel, status, count(*)::int AS n, min(not_before) FILTER (WHERE status = 'scheduled') AS "firstDue"
        FROM (SELECT channel, not_before,
                     CASE WHEN status = 'pending' AND mode = 'digest' THEN 'digest'
+                         WHEN status = 'pending' AND mode = 'group' THEN 'grouped'
                          WHEN status = 'pending' AND not_before > $1 THEN 'scheduled'
                          ELSE status END AS status
                FROM delivery) d
@@ -110,6 +111,35 @@ export async function readDeliveryCounts(db: Queryable, now: Date): Promise<Deli
     [now],
   );
   return rows;
+}
+
+export interface MessagesPerRecipientDay {
+  /** Person-days that received at least one message. */
+  days: number;
+  max: number;
+  p99: number;
+  /** Who got the most on one Shanghai day, and when. */
+  maxRecipient: string | null;
+  maxDay: string | null;
+}
+
+/**
+ * Alert messages (e-mail and SMS) each person received per Shanghai day — what a person sees in the inbox:
+ * a group message or digest counts once, its items not at all (issue #14: 21 and 25 on one morning before).
+ */
+export async function readMessagesPerRecipientDay(db: Queryable): Promise<MessagesPerRecipientDay> {
+  const { rows } = await db.query<MessagesPerRecipientDay>(
+    `WITH per AS (
+       SELECT recipient_id, (sent_at AT TIME ZONE 'Asia/Shanghai')::date::text AS day, count(*)::int AS n
+         FROM delivery WHERE status = 'sent' AND mode <> 'group' GROUP BY 1, 2
+     )
+     SELECT count(*)::int AS days, coalesce(max(n), 0)::int AS max,
+            coalesce(percentile_disc(0.99) WITHIN GROUP (ORDER BY n), 0)::int AS p99,
+            (SELECT recipient_id FROM per ORDER BY n DESC, day LIMIT 1) AS "maxRecipient",
+            (SELECT day FROM per ORDER BY n DESC, day LIMIT 1) AS "maxDay"
+       FROM per`,
+  );
+  return rows[0]!;
 }
 
 export async function readInputEventCounts(
@@ -128,6 +158,8 @@ export interface ReportCounts {
   /** Files relative to OUT_DIR (reports/<scope>/<period>/v<n>/…), the archive the reports domain keeps. */
   paths: string[];
   emailsSent: number;
+  /** Formats the current versions lack, grouped by format and reason (report.summary.failures). */
+  notProduced: { format: string; reason: string; n: number; example: string }[];
 }
 
 export async function readReportCounts(db: Queryable): Promise<ReportCounts> {
@@ -141,5 +173,18 @@ export async function readReportCounts(db: Queryable): Promise<ReportCounts> {
     files: rows.length,
     paths: rows.map((r) => r.path),
     emailsSent: counts[0]!.emailsSent,
+    notProduced: await readReportFailures(db),
   };
+}
+
+/** What each current report version could not produce, and why, counted per format and reason. */
+export async function readReportFailures(db: Queryable): Promise<ReportCounts['notProduced']> {
+  const { rows } = await db.query<{ format: string; reason: string; n: number; example: string }>(
+    `SELECT f->>'format' AS format, f->>'reason' AS reason, count(*)::int AS n,
+            min(r.scope_id || ' ' || r.period_key || ' ' || (f->>'locale')) AS example
+       FROM report r, jsonb_array_elements(coalesce(r.summary->'failures', '[]'::jsonb)) f
+      WHERE r.superseded_by IS NULL
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return rows;
 }

@@ -109,6 +109,26 @@ export async function findBatchByClientRef(
   return rows[0] ? findBatch(db, rows[0].id) : null;
 }
 
+/**
+ * A pushed batch's reference is held by a session advisory lock of the connection pushing it, for as long as
+ * that push lives: the server drops the lock when the session ends, however it ends (kill -9, lost network).
+ * So a 'running' batch whose lock can be taken has no living owner. False: another push holds it now.
+ */
+export async function tryLockClientRef(db: Queryable, sourceId: string, clientRef: string): Promise<boolean> {
+  const { rows } = await db.query<{ locked: boolean }>(
+    `SELECT pg_try_advisory_lock(hashtext('envwatch.batch_ref'), hashtext($1 || E'\\n' || $2)) AS locked`,
+    [sourceId, clientRef],
+  );
+  return rows[0]!.locked;
+}
+
+export async function unlockClientRef(db: Queryable, sourceId: string, clientRef: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_unlock(hashtext('envwatch.batch_ref'), hashtext($1 || E'\\n' || $2))`, [
+    sourceId,
+    clientRef,
+  ]);
+}
+
 /** A failed batch that carried a client reference gives the reference up, so the client can retry it. */
 export async function releaseClientRef(db: Queryable, batchId: number): Promise<void> {
   await db.query(`UPDATE ingest_batch SET client_ref = NULL WHERE id = $1 AND status = 'failed'`, [batchId]);

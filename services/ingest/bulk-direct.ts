@@ -59,7 +59,7 @@ export async function tryDirectCopy(
     let buf = '';
     for (const rec of chunk) {
       received += 1;
-      const v = validate(rec.raw);
+      const v = rec.refusal ?? validate(rec.raw);
       if (!v.ok) {
         if (refused.length >= REFUSALS_LIMIT) throw new GiveUp('too many refused rows');
         refused.push({ rowNumber: rec.row, raw: rec.raw, reasonCode: v.code, reasonDetail: v.detail });

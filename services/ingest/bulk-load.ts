@@ -76,7 +76,7 @@ async function* stageLines(
     for (const rec of chunk) {
       stats.received += 1;
       const seq = stats.received;
-      const v = validateMeasurement(rec.raw, ref, now, limits);
+      const v = rec.refusal ?? validateMeasurement(rec.raw, ref, now, limits);
       if (v.ok) {
         buf += stageValidLine(seq, rec.row, v.row, stats.valid.add(v.row));
       } else {

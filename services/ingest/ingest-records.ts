@@ -23,6 +23,8 @@ import {
 import type { RecordKind, SourceRecord, WriteOutcome } from './record-kind.js';
 import { refuse } from './refusal-reasons.js';
 import { insertRefusedRows, markRefusedRowsRetried, type RefusedRowInput } from './refused-queries.js';
+import { ingestLimits } from './limits.js';
+import { findOversizedText, findUnsafeText } from './safe-text.js';
 
 export type IngestInput = Omit<OpenBatchInput, 'recordKind'>;
 
@@ -98,7 +100,8 @@ export async function ingestRecords<Raw, Row>(
   /** Records one by one, or in chunks (file readers yield a chunk per read). */
   records: Iterable<SourceRecord<Raw>> | AsyncIterable<SourceRecord<Raw> | SourceRecord<Raw>[]>,
   clock: Clock,
-  opts: { by?: string; batchId?: number } = {},
+  /** `client`: a connection the caller holds (and releases), e.g. the one holding the push's reference lock. */
+  opts: { by?: string; batchId?: number; client?: pg.PoolClient } = {},
 ): Promise<IngestResult> {
   const batchId = opts.batchId ?? (await openBatch(pool, { ...input, recordKind: kind.id }));
   const meta = { sourceId: input.sourceId, batchId, by: opts.by ?? input.adapter };
@@ -112,8 +115,11 @@ export async function ingestRecords<Raw, Row>(
   };
   let newest: Date | null = null;
   let inFlight: Promise<void> | null = null;
-  const client = await pool.connect();
+  let checkedOut: pg.PoolClient | undefined;
   try {
+    // Inside the try: a connection that cannot be had (a busy pool, the database gone) fails the batch just
+    // opened instead of leaving it 'running' — and its reference taken — for ever (issue #20).
+    const client = opts.client ?? (checkedOut = await pool.connect());
     const validate = await kind.prepare(client);
     const seen = new Set<string>();
     let chunk = emptyChunk<Raw, Row>();
@@ -142,7 +148,16 @@ export async function ingestRecords<Raw, Row>(
       counts.received += 1;
       if (rec.retryOf !== undefined) chunk.retried.push(rec.retryOf);
       const retryOf = rec.retryOf ?? null;
-      const v = validate(rec.raw, now);
+      // Checked before validation, for every kind: text PostgreSQL cannot keep, or too long to keep whole.
+      const unsafe = findUnsafeText(rec.raw);
+      const oversized = unsafe ? null : findOversizedText(rec.raw, ingestLimits().maxFieldChars);
+      const v =
+        rec.refusal ??
+        (unsafe
+          ? refuse('UNSAFE_TEXT', unsafe)
+          : oversized
+            ? refuse('FIELD_TOO_LONG', oversized)
+            : validate(rec.raw, now));
       const refusal = !v.ok ? v : seen.has(v.key) ? refuse('DUPLICATE_IN_BATCH', v.key) : null;
       if (refusal) {
         chunk.bad.push({
@@ -188,6 +203,6 @@ export async function ingestRecords<Raw, Row>(
     ]);
     throw err;
   } finally {
-    client.release();
+    checkedOut?.release();
   }
 }

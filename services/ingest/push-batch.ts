@@ -7,9 +7,18 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { isPgError, PG } from '../db/pg-errors.js';
+import type { Queryable } from '../db/queryable.js';
 import { ConflictError } from '../errors.js';
 import type { Clock } from '../time/shanghai.js';
-import { findBatchByClientRef, openBatch, releaseClientRef, type BatchRow } from './batch-queries.js';
+import {
+  failBatch,
+  findBatchByClientRef,
+  openBatch,
+  releaseClientRef,
+  tryLockClientRef,
+  unlockClientRef,
+  type BatchRow,
+} from './batch-queries.js';
 import { ingestRecords, type IngestResult } from './ingest-records.js';
 import { measurementKind } from './kinds/measurement-kind.js';
 import type { SourceRecord } from './record-kind.js';
@@ -56,7 +65,7 @@ function answer(b: BatchRow | IngestResult, refusals: IngestResult['refusals'], 
   return { batch_id: batchId, received, inserted, updated, unchanged, refused, refusals, replayed };
 }
 
-async function replay(db: pg.Pool, batch: BatchRow) {
+async function replay(db: Queryable, batch: BatchRow) {
   if (batch.status !== 'done')
     throw new ConflictError(`batch_ref is already in use by batch ${batch.id} (${batch.status})`);
   const rows = await listRefusedRows(db, { batchId: batch.id, limit: 200 });
@@ -86,29 +95,69 @@ export async function ingestPushedBatch(
   clock: Clock,
   push: PushedBatch,
 ): Promise<{ answer: PushAnswer; ingested: IngestResult | null }> {
+  if (!push.clientRef) return ingestNewBatch(db, clock, push);
   const { sourceId, clientRef } = push;
-  if (clientRef) {
-    const earlier = await findBatchByClientRef(db, sourceId, clientRef);
-    if (earlier) return { answer: await replay(db, earlier), ingested: null };
+  // One connection for the whole push: it holds the reference's lock while the batch is written.
+  const client = await db.connect();
+  let lost: Error | undefined;
+  try {
+    if (!(await tryLockClientRef(client, sourceId, clientRef))) {
+      throw new ConflictError(
+        `batch_ref "${clientRef}" is being pushed by another request right now; retry when it has answered`,
+      );
+    }
+    try {
+      const earlier = await findBatchByClientRef(client, sourceId, clientRef);
+      if (earlier?.status === 'running') await abandonBatch(client, earlier.id);
+      else if (earlier) return { answer: await replay(client, earlier), ingested: null };
+      return await ingestNewBatch(db, clock, push, client);
+    } finally {
+      await unlockClientRef(client, sourceId, clientRef).catch((err: unknown) => {
+        lost = err instanceof Error ? err : new Error(String(err));
+      });
+    }
+  } finally {
+    // A connection that failed to unlock is not given back to the pool still holding the lock.
+    client.release(lost);
   }
+}
+
+/** The batch of a push whose session ended (the lock was free): failed, with why, its reference given up. */
+async function abandonBatch(client: pg.PoolClient, batchId: number): Promise<void> {
+  await failBatch(
+    client,
+    batchId,
+    'abandoned: the push that opened this batch ended without finishing (process stopped or connection lost); its batch_ref was retried',
+  );
+  await releaseClientRef(client, batchId);
+}
+
+async function ingestNewBatch(
+  db: pg.Pool,
+  clock: Clock,
+  push: PushedBatch,
+  client?: pg.PoolClient,
+): Promise<{ answer: PushAnswer; ingested: IngestResult | null }> {
+  const { sourceId, clientRef } = push;
   const input = { sourceId, adapter: 'http_push', origin: push.origin, clientRef };
   let batchId: number;
   try {
-    batchId = await openBatch(db, { ...input, recordKind: 'measurement' });
+    batchId = await openBatch(client ?? db, { ...input, recordKind: 'measurement' });
   } catch (err) {
     // Two requests with the same reference at once: the second answers like a retry.
     if (!clientRef || !isPgError(err, PG.UNIQUE_VIOLATION)) throw err;
-    const earlier = await findBatchByClientRef(db, sourceId, clientRef);
+    const earlier = await findBatchByClientRef(client ?? db, sourceId, clientRef);
     if (!earlier) throw err;
-    return { answer: await replay(db, earlier), ingested: null };
+    return { answer: await replay(client ?? db, earlier), ingested: null };
   }
   let result: IngestResult;
   try {
     result = await ingestRecords(db, input, measurementKind, toRecords(push.measurements), clock, {
       batchId,
+      ...(client ? { client } : {}),
     });
   } catch (err) {
-    if (clientRef) await releaseClientRef(db, batchId); // the client may retry with the same reference
+    if (clientRef) await releaseClientRef(client ?? db, batchId); // the client may retry with the same reference
     throw err;
   }
   return { answer: answer(result, result.refusals, false), ingested: result };

@@ -13,6 +13,7 @@ export const RECORD_KIND_IDS = [
   'city_ranking',
   'sand_dust_period',
   'heavy_pollution_warning',
+  'hj212_packet',
 ] as const;
 export type RecordKindId = (typeof RECORD_KIND_IDS)[number];
 
@@ -64,4 +65,6 @@ export interface SourceRecord<Raw> {
   raw: Raw;
   /** Re-processing: the refused row this record retries. */
   retryOf?: number;
+  /** Refused by the reader before validation (a line past a bound): kept with this reason, never validated. */
+  refusal?: Refusal;
 }

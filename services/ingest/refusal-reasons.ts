@@ -16,9 +16,14 @@ export interface Refusal {
   detail: string;
 }
 
+const MAX_QUOTED = 300;
+
 export function refuse(code: RefusalCode, extra?: string): Refusal {
   const { zh, en } = REFUSAL_REASONS[code];
-  return { ok: false, code, detail: extra ? `${zh}（${en}）：${extra}` : `${zh}（${en}）` };
+  // What was refused is quoted, never echoed whole: a 31 MB station name must not become a 31 MB reason.
+  const quoted =
+    extra && extra.length > MAX_QUOTED ? `${extra.slice(0, MAX_QUOTED)}…[${extra.length} characters]` : extra;
+  return { ok: false, code, detail: quoted ? `${zh}（${en}）：${quoted}` : `${zh}（${en}）` };
 }
 
 export function isRefusalCode(code: string): code is RefusalCode {

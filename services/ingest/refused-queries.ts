@@ -1,6 +1,8 @@
 /** Refused rows: kept with their raw content and reason, listed, re-processed or discarded. */
 import type { Queryable } from '../db/queryable.js';
 import type { RecordKindId } from './record-kind.js';
+import { ingestLimits } from './limits.js';
+import { storableJson, storableText } from './safe-text.js';
 
 export interface RefusedRowInput {
   rowNumber: number | null;
@@ -27,9 +29,9 @@ export async function insertRefusedRows(
       sourceId,
       recordKind,
       rows.map((r) => r.rowNumber),
-      rows.map((r) => JSON.stringify(r.raw)),
+      rows.map((r) => JSON.stringify(storableJson(r.raw, ingestLimits().maxFieldChars))),
       rows.map((r) => r.reasonCode),
-      rows.map((r) => r.reasonDetail),
+      rows.map((r) => storableText(r.reasonDetail)),
       rows.map((r) => r.retryOf ?? null),
     ],
   );

@@ -16,6 +16,7 @@ import {
   type SeriesInfo,
 } from './reference-index.js';
 import { refuse, type Refusal } from './refusal-reasons.js';
+import { findUnsafeText } from './safe-text.js';
 import { shanghaiDayOf, shanghaiDayStartMs } from './shanghai-fast.js';
 
 export { REFUSAL_REASONS, type RefusalCode } from './refusal-reasons.js';
@@ -122,6 +123,14 @@ export async function loadValidationLimits(db: Queryable): Promise<ValidationLim
   return { rawRetentionDays: await readRawRetentionDays(db) };
 }
 
+// Decimal only: Number() also reads 0x10 as 16, 0b11 and 0o7 — never how a measured value is written.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+function parseDecimal(text: string): number {
+  const t = text.trim();
+  return DECIMAL.test(t) ? Number(t) : Number.NaN;
+}
+
 export function validateMeasurement(
   raw: RawMeasurement,
   ref: ReferenceIndex,
@@ -132,6 +141,9 @@ export function validateMeasurement(
     const missing = (['time', 'series', 'metric', 'value'] as const).filter((k) => isBlank(raw[k]));
     return refuse('MISSING_FIELD', missing.join(', '));
   }
+  // The bulk path validates here without ingestRecords: a NUL would break its COPY, a refusal would not.
+  const unsafe = findUnsafeText(raw);
+  if (unsafe) return refuse('UNSAFE_TEXT', unsafe);
   const memo = memoOf(ref);
   const time = String(raw.time).trim();
   const seriesName = String(raw.series).trim();
@@ -164,7 +176,7 @@ export function validateMeasurement(
   }
   if (!measuresMetric(series, metric)) return refuse('METRIC_NOT_FOR_SERIES', `${metric.id} @ ${series.id}`);
 
-  const value = typeof raw.value === 'number' ? raw.value : Number(String(raw.value).trim());
+  const value = typeof raw.value === 'number' ? raw.value : parseDecimal(String(raw.value));
   if (!Number.isFinite(value)) return refuse('NOT_A_NUMBER', String(raw.value));
   let factor = 1;
   const unit = raw.unit?.trim();

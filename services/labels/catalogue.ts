@@ -27,6 +27,8 @@ export type AlertStateKey = 'firing' | 'acknowledged' | 'resolved' | 'closed';
 export type SeverityKey = 'critical' | 'warning' | 'notice';
 export type WarningLevelKey = 'blue' | 'yellow' | 'orange' | 'red';
 export type ChannelKey = 'email' | 'sms';
+/** A unit's monthly progress on a task (issue 16), in the words the plans' 调度 uses. */
+export type TaskProgressKey = 'not_started' | 'in_progress' | 'done' | 'late' | 'not_applicable';
 
 // The annotations make tsc check the JSON: a key missing from a table is a compile error here.
 export const TARGET_STATUS_LABELS: Table<TargetStatusKey> = catalogue.targetStatus;
@@ -35,6 +37,7 @@ export const SEVERITY_LABELS: Table<SeverityKey> = catalogue.severity;
 export const WARNING_LEVEL_LABELS: Readonly<Record<WarningLevelKey, Bilingual & { grade: string }>> =
   catalogue.warningLevel;
 export const CHANNEL_LABELS: Table<ChannelKey> = catalogue.channel;
+export const TASK_PROGRESS_LABELS: Table<TaskProgressKey> = catalogue.taskProgress;
 
 /**
  * The label of a key read from stored rows or payloads, where the type says string: an unknown key shows

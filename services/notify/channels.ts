@@ -2,8 +2,11 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/env.js';
 import { createEmailChannel, type EmailChannel } from './email-channel.js';
-import { createRedisRateLimiter } from './rate-limiter.js';
-import { createDisabledSmsChannel, createSmsChannel, type SmsChannel } from './sms-channel.js';
+import { createRedisRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { ALIYUN_DEFAULT_ENDPOINT, createAliyunSmsChannel } from './sms-aliyun.js';
+import { createDisabledSmsChannel, type SmsChannel } from './sms-channel.js';
+import { createGatewaySmsChannel } from './sms-gateway-provider.js';
+import { createTencentSmsChannel, TENCENT_DEFAULT_ENDPOINT } from './sms-tencent.js';
 
 export interface NotifyChannels {
   email: EmailChannel;
@@ -17,6 +20,7 @@ export function createNotifyChannels(config: Config, redis: Redis): NotifyChanne
     smtpUrl: config.SMTP_URL,
     from: config.MAIL_FROM,
     timeoutMs: config.SMTP_TIMEOUT_SECONDS * 1000,
+    sendTimeoutMs: config.SMTP_SEND_TIMEOUT_SECONDS * 1000,
     maxConnections: config.SMTP_MAX_CONNECTIONS,
     limiter: createRedisRateLimiter({
       redis,
@@ -24,20 +28,52 @@ export function createNotifyChannels(config: Config, redis: Redis): NotifyChanne
       perSecond: config.EMAIL_RATE_PER_SECOND,
     }),
   });
-  const sms =
-    config.SMS_GATEWAY_URL && config.SMS_ACCESS_KEY && config.SMS_ACCESS_SECRET
-      ? createSmsChannel({
-          url: config.SMS_GATEWAY_URL,
-          accessKey: config.SMS_ACCESS_KEY,
-          accessSecret: config.SMS_ACCESS_SECRET,
-          signName: config.SMS_SIGN_NAME,
-          timeoutMs: config.SMS_TIMEOUT_SECONDS * 1000,
-          limiter: createRedisRateLimiter({
-            redis,
-            key: limiterKey('sms'),
-            perSecond: config.SMS_RATE_PER_SECOND,
-          }),
-        })
-      : createDisabledSmsChannel(config.SMS_SIGN_NAME);
-  return { email, sms };
+  const smsLimiter = createRedisRateLimiter({
+    redis,
+    key: limiterKey('sms'),
+    perSecond: config.SMS_RATE_PER_SECOND,
+  });
+  return { email, sms: createSmsProvider(config, smsLimiter) };
+}
+
+/** SMS_PROVIDER, or the generic gateway when only SMS_GATEWAY_URL is set (the setting before providers). */
+export function createSmsProvider(config: Config, limiter: RateLimiter): SmsChannel {
+  const provider = config.SMS_PROVIDER ?? (config.SMS_GATEWAY_URL ? 'gateway' : null);
+  const key = config.SMS_ACCESS_KEY;
+  const secret = config.SMS_ACCESS_SECRET;
+  if (!provider || !key || !secret) return createDisabledSmsChannel(config.SMS_SIGN_NAME);
+  const common = {
+    signName: config.SMS_SIGN_NAME,
+    timeoutMs: config.SMS_TIMEOUT_SECONDS * 1000,
+    limiter,
+    ...(config.SMS_VARIABLE_MAX ? { variableMax: config.SMS_VARIABLE_MAX } : {}),
+  };
+  switch (provider) {
+    case 'aliyun':
+      return createAliyunSmsChannel({
+        ...common,
+        endpoint: config.SMS_ENDPOINT ?? ALIYUN_DEFAULT_ENDPOINT,
+        accessKeyId: key,
+        accessKeySecret: secret,
+        regionId: config.SMS_REGION ?? 'cn-hangzhou',
+      });
+    case 'tencent':
+      return createTencentSmsChannel({
+        ...common,
+        endpoint: config.SMS_ENDPOINT ?? TENCENT_DEFAULT_ENDPOINT,
+        secretId: key,
+        secretKey: secret,
+        sdkAppId: config.SMS_SDK_APP_ID ?? '',
+        region: config.SMS_REGION ?? 'ap-guangzhou',
+      });
+    case 'gateway':
+      return config.SMS_GATEWAY_URL
+        ? createGatewaySmsChannel({
+            ...common,
+            url: config.SMS_GATEWAY_URL,
+            accessKey: key,
+            accessSecret: secret,
+          })
+        : createDisabledSmsChannel(config.SMS_SIGN_NAME);
+  }
 }

@@ -89,5 +89,6 @@ export async function recordPermanentFailure(
       at: ctx.now,
     });
   }
-  return ctx.outcomes.failed(db, { delivery: d, error: message, code }, ctx.now);
+  const account = err instanceof ChannelError && err.account;
+  return ctx.outcomes.failed(db, { delivery: d, error: message, code, account }, ctx.now);
 }

@@ -15,7 +15,7 @@ export interface DeliveryRow {
   address: string;
   locale: 'zh-CN' | 'en';
   step: string;
-  mode: 'immediate' | 'digest';
+  mode: 'immediate' | 'digest' | 'group';
   idempotency_key: string;
   status: DeliveryStatus;
   not_before: Date;
@@ -28,6 +28,16 @@ export interface DeliveryRow {
   fallback_of: number | null;
   digest_id: number | null;
   created_at: Date;
+}
+
+/** The idempotency key of a delivery: alert × recipient × channel × step ('digest' for alert-less ones). */
+export function deliveryKey(
+  alertId: number | null,
+  recipientId: string,
+  channel: string,
+  step: string,
+): string {
+  return `${alertId ?? 'digest'}|${recipientId}|${channel}|${step}`;
 }
 
 // The send-delivery message (name, queue, job id) is the outbox catalogue's; re-exported for notify's callers.
@@ -261,8 +271,9 @@ export async function requeueDelivery(db: Queryable, id: number, at: Date): Prom
 }
 
 /**
- * After an acknowledgement or resolution: messages not yet on their way are dropped (digest items stay —
- * the digest shows the alert's current state). A delivery being sent right now finishes.
+ * After an acknowledgement or resolution: messages not yet on their way are dropped, group items too (a
+ * group head left with nothing is cancelled at its claim); digest items stay — the digest shows the
+ * alert's current state. A delivery being sent right now finishes.
  */
 export async function cancelUnsentDeliveries(
   db: Queryable,
@@ -272,7 +283,7 @@ export async function cancelUnsentDeliveries(
 ): Promise<number> {
   const { rowCount } = await db.query(
     `UPDATE delivery SET status = 'cancelled', last_error = $2, updated_at = $3
-      WHERE alert_id = $1 AND status IN ('pending', 'deferred') AND mode = 'immediate'`,
+      WHERE alert_id = $1 AND status IN ('pending', 'deferred') AND mode IN ('immediate', 'group')`,
     [alertId, reason, at],
   );
   return rowCount ?? 0;
@@ -290,4 +301,74 @@ export async function hasDeliveryOnChannel(
     [d.recipientId, d.channel, d.step, d.alertId],
   );
   return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Who was told an alert fired, as the planner's recipients: every person with an accepted delivery of it
+ * (sent by itself, or as an item of a digest or group message that was sent), with the addresses used.
+ */
+export async function toldRecipients(
+  db: Queryable,
+  alertId: number,
+): Promise<
+  { contactId: string; role: string; email: string | null; mobile: string | null; locale: 'zh-CN' | 'en' }[]
+> {
+  const { rows } = await db.query<{
+    recipient_id: string;
+    role: string;
+    email: string | null;
+    mobile: string | null;
+    locale: 'zh-CN' | 'en';
+  }>(
+    `SELECT d.recipient_id, min(d.recipient_role) AS role, min(d.locale) AS locale,
+            max(d.address) FILTER (WHERE d.channel = 'email') AS email,
+            max(d.address) FILTER (WHERE d.channel = 'sms') AS mobile
+       FROM delivery d LEFT JOIN delivery g ON g.id = d.digest_id
+      WHERE d.alert_id = $1 AND d.step NOT LIKE 'resolved:%'
+        AND (d.status = 'sent' OR (d.status = 'digested' AND g.status = 'sent'))
+      GROUP BY d.recipient_id ORDER BY d.recipient_id`,
+    [alertId],
+  );
+  return rows.map((r) => ({
+    contactId: r.recipient_id,
+    role: r.role,
+    email: r.email,
+    mobile: r.mobile,
+    locale: r.locale,
+  }));
+}
+
+/**
+ * Pending immediate deliveries untouched since `before` whose current job has no outbox row still waiting to be
+ * relayed: their job should be in the queue, and requeueLostDeliveries checks that it is.
+ */
+export async function listPendingSince(
+  db: Queryable,
+  before: Date,
+  limit: number,
+): Promise<{ id: number; enqueued: number }[]> {
+  const { rows } = await db.query<{ id: number; enqueued: number }>(
+    `SELECT d.id, d.enqueued FROM delivery d
+      WHERE d.status = 'pending' AND d.mode = 'immediate' AND d.updated_at <= $1
+        AND NOT EXISTS (SELECT 1 FROM outbox o
+                         WHERE o.relayed_at IS NULL AND o.job_id = 'delivery__' || d.id || '__' || d.enqueued)
+      ORDER BY d.updated_at LIMIT $2`,
+    [before, limit],
+  );
+  return rows;
+}
+
+/** A fresh job id for a delivery still pending at the same enqueue count (nobody re-queued it meanwhile). */
+export async function bumpPendingEnqueued(
+  db: Queryable,
+  id: number,
+  enqueued: number,
+  at: Date,
+): Promise<number | null> {
+  const { rows } = await db.query<{ enqueued: number }>(
+    `UPDATE delivery SET enqueued = enqueued + 1, updated_at = $3
+      WHERE id = $1 AND status = 'pending' AND enqueued = $2 RETURNING enqueued`,
+    [id, enqueued, at],
+  );
+  return rows[0]?.enqueued ?? null;
 }

@@ -10,16 +10,26 @@ import type pg from 'pg';
 import { withTransaction } from '../db/queryable.js';
 import { writeOutbox } from '../outbox/outbox.js';
 import { addDays, shanghaiInstant, toShanghaiDay } from '../time/shanghai.js';
+import type { WorkingCalendar } from '../time/working-days.js';
 import { sendDeliveryOutbox } from './delivery-queries.js';
 import { deliveryKey } from './plan-deliveries.js';
 
-/** The latest digest moment at or before `now`, and the Shanghai day it belongs to. */
-export function latestDigestCutoff(now: Date, atMinute: number): { day: string; cutoff: Date } {
-  const today = toShanghaiDay(now);
-  const todays = shanghaiInstant(today, Math.floor(atMinute / 60), atMinute % 60);
-  if (todays.getTime() <= now.getTime()) return { day: today, cutoff: todays };
-  const yesterday = addDays(today, -1);
-  return { day: yesterday, cutoff: shanghaiInstant(yesterday, Math.floor(atMinute / 60), atMinute % 60) };
+/**
+ * The latest digest moment at or before `now`, and the Shanghai day it belongs to. Given the working-day
+ * calendar, only working days have one: what a holiday gathers waits for the next working morning (and a
+ * 调休 Saturday has its digest).
+ */
+export function latestDigestCutoff(
+  now: Date,
+  atMinute: number,
+  calendar: WorkingCalendar | null = null,
+): { day: string; cutoff: Date } {
+  const at = (day: string) => shanghaiInstant(day, Math.floor(atMinute / 60), atMinute % 60);
+  let day = toShanghaiDay(now);
+  if (at(day).getTime() > now.getTime()) day = addDays(day, -1);
+  // Back to the last working day (bounded: no run of non-working days is a month long).
+  for (let i = 0; i < 31 && calendar && !calendar.isWorkingDay(day); i++) day = addDays(day, -1);
+  return { day, cutoff: at(day) };
 }
 
 interface ItemRow {
@@ -32,9 +42,9 @@ interface ItemRow {
 
 export async function buildDigests(
   db: pg.Pool,
-  ctx: { now: Date; digestAtMinute: number },
+  ctx: { now: Date; digestAtMinute: number; calendar?: WorkingCalendar | null },
 ): Promise<{ digests: number; items: number; outboxIds: number[] }> {
-  const { day, cutoff } = latestDigestCutoff(ctx.now, ctx.digestAtMinute);
+  const { day, cutoff } = latestDigestCutoff(ctx.now, ctx.digestAtMinute, ctx.calendar ?? null);
   return withTransaction(db, async (tx) => {
     const { rows } = await tx.query<ItemRow>(
       `SELECT id, recipient_id, recipient_role, address, locale FROM delivery

@@ -41,14 +41,56 @@ export interface EmailChannel {
 export interface EmailChannelOptions {
   smtpUrl: string;
   from: string;
+  /** Each phase of the SMTP conversation (connect, greeting, socket inactivity). */
   timeoutMs?: number;
+  /** The whole send, whatever happens underneath; must stay below the delivery lease. */
+  sendTimeoutMs?: number;
   maxConnections?: number;
   limiter?: RateLimiter;
 }
 
 export function createEmailChannel(opts: EmailChannelOptions): EmailChannel {
   const timeout = opts.timeoutMs ?? 30_000;
-  const transport: Transporter = nodemailer.createTransport(
+  const sendTimeout = opts.sendTimeoutMs ?? 2 * timeout;
+  let transport = createPooledTransport(opts, timeout);
+  const limiter = opts.limiter ?? unlimited;
+  const fromAddress = /<([^>]+)>\s*$/.exec(opts.from)?.[1] ?? opts.from.trim();
+  return {
+    async send(msg, hooks = {}) {
+      await limiter.acquire();
+      const sending = transport;
+      try {
+        const mime = await composeMime(opts.from, msg);
+        const info = await withDeadline(
+          sending.sendMail({
+            envelope: { from: fromAddress, to: [msg.to] },
+            raw: heldUntil(mime, hooks.beforeDataEnd),
+          }) as Promise<{ messageId: string; response: string }>,
+          sendTimeout,
+        );
+        return {
+          providerMessageId: queueIdOf(info.response) ?? info.messageId ?? msg.messageId,
+          response: info.response,
+        };
+      } catch (err) {
+        if (err instanceof SendDeadlineError && sending === transport) {
+          // A send past its deadline sits on a pooled connection nodemailer will never settle (a socket
+          // closed before the pool attached its handlers stays "open" to it for ever): drop the whole pool so
+          // its slots are not held, and the next send starts from fresh connections.
+          transport = createPooledTransport(opts, timeout);
+          sending.close();
+        }
+        throw classifySmtpError(err);
+      }
+    },
+    close() {
+      transport.close();
+    },
+  };
+}
+
+function createPooledTransport(opts: EmailChannelOptions, timeout: number): Transporter {
+  return nodemailer.createTransport(
     {
       // Not `url`: nodemailer then ignores every other option (pool, timeouts) — it parses the URL alone.
       ...connectionOf(opts.smtpUrl),
@@ -63,40 +105,36 @@ export function createEmailChannel(opts: EmailChannelOptions): EmailChannel {
     } as nodemailer.TransportOptions,
     { from: opts.from },
   );
-  const limiter = opts.limiter ?? unlimited;
-  const fromAddress = /<([^>]+)>\s*$/.exec(opts.from)?.[1] ?? opts.from.trim();
-  return {
-    async send(msg, hooks = {}) {
-      await limiter.acquire();
-      try {
-        const mime = await new MailComposer({
-          from: opts.from,
-          to: msg.to,
-          subject: msg.subject,
-          text: msg.text,
-          html: msg.html,
-          messageId: msg.messageId,
-          headers: msg.headers,
-          ...(msg.date ? { date: msg.date } : {}),
-        })
-          .compile()
-          .build();
-        const info = (await transport.sendMail({
-          envelope: { from: fromAddress, to: [msg.to] },
-          raw: heldUntil(mime, hooks.beforeDataEnd),
-        })) as { messageId: string; response: string };
-        return {
-          providerMessageId: queueIdOf(info.response) ?? info.messageId ?? msg.messageId,
-          response: info.response,
-        };
-      } catch (err) {
-        throw classifySmtpError(err);
-      }
-    },
-    close() {
-      transport.close();
-    },
-  };
+}
+
+function composeMime(from: string, msg: EmailMessage): Promise<Buffer> {
+  return new MailComposer({
+    from,
+    to: msg.to,
+    subject: msg.subject,
+    text: msg.text,
+    html: msg.html,
+    messageId: msg.messageId,
+    headers: msg.headers,
+    ...(msg.date ? { date: msg.date } : {}),
+  })
+    .compile()
+    .build();
+}
+
+class SendDeadlineError extends Error {
+  readonly code = 'ETIMEDOUT';
+}
+
+/** The promise, or a SendDeadlineError once `ms` have passed without it settling. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SendDeadlineError(`no answer within ${ms} ms`)), ms);
+  });
+  // The abandoned send may still fail later (its pool is closed): that rejection is expected, not unhandled.
+  promise.catch(() => undefined);
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** smtp://user:pass@host:port (STARTTLS when offered) or smtps:// (TLS from the start, port 465). */

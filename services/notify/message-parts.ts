@@ -1,13 +1,22 @@
 /**
  * What a delivery step means for the words of its message: the step key (stored on the delivery) names
  * the occasion — open:1, breached:1, escalation:1:1 (lead officials), escalation:2:1 (deadline passed,
- * leadership), resolved:1, level:orange / lifted (heavy-pollution warnings), digest:<day> — with
+ * leadership), resolved:1, level:orange / lifted (heavy-pollution warnings), digest:<day>, group:<ms> (one
+ * person's grouped message, group-deliveries.ts) — with
  * "~fallback" appended when it is the fallback channel of a failed delivery.
  */
 import type { MessageItem } from './message.js';
 
 export type StepKind =
-  'open' | 'breached' | 'escalation' | 'deadline' | 'resolved' | 'warning' | 'warning_lifted' | 'digest';
+  | 'open'
+  | 'breached'
+  | 'escalation'
+  | 'deadline'
+  | 'resolved'
+  | 'warning'
+  | 'warning_lifted'
+  | 'digest'
+  | 'group';
 
 export function parseStep(step: string): { kind: StepKind; fallback: boolean } {
   const fallback = step.endsWith('~fallback');
@@ -24,6 +33,7 @@ export function parseStep(step: string): { kind: StepKind; fallback: boolean } {
     case 'breached':
     case 'resolved':
     case 'digest':
+    case 'group':
       return { kind: head, fallback };
     default:
       return { kind: 'open', fallback };

@@ -32,6 +32,8 @@ export interface Message {
   items: readonly MessageItem[];
   /** A link the recipient follows to acknowledge an item, or null when it cannot be acknowledged. */
   ackLink(item: MessageItem, recipientId: string, now: Date): string | null;
+  /** The short token of an SMS acknowledgement link for this delivery, or null when the item cannot be acknowledged. */
+  smsAckCode(item: MessageItem, deliveryId: number): string | null;
 }
 
 export type Composed = { send: true; message: Message } | { send: false; reason: string };
@@ -53,6 +55,8 @@ export interface PermanentFailure {
   delivery: DeliveryRow;
   error: string;
   code: string | null;
+  /** The provider account, not this contact, is the problem (balance, template, credentials). */
+  account: boolean;
 }
 
 /**
@@ -65,7 +69,7 @@ export interface DeliveryOutcomes {
   sent(tx: Queryable, d: DeliveryRow, at: Date): Promise<void>;
   /** Failed for good (refused, out of attempts, daily cap, interrupted too often). */
   failed(tx: Queryable, f: PermanentFailure, now: Date): Promise<number[]>;
-  /** E-mails whose fate only the mail server knows (EMAIL_AMBIGUOUS_POLICY=hold), held unsent. */
+  /** Messages whose fate only the provider knows (EMAIL_/SMS_AMBIGUOUS_POLICY=hold), held unsent. */
   held(tx: Queryable, held: readonly DeliveryRow[], now: Date): Promise<number[]>;
 }
 
@@ -76,5 +80,6 @@ export interface DeliverySettings {
   retryMaxMs: number;
   leaseMs: number;
   emailAmbiguousPolicy: 'resend' | 'hold';
+  smsAmbiguousPolicy: 'resend' | 'hold';
   smsDailyCapPerPhone: number;
 }

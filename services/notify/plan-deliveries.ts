@@ -10,6 +10,10 @@
  * the sweep releases it). Digest mode: one e-mail item per person, gathered by the daily digest.
  */
 import type { Queryable } from '../db/queryable.js';
+import type { WorkingCalendar } from '../time/working-days.js';
+import { deliveryKey } from './delivery-queries.js';
+import { itemDue, scheduleGroupHeads, type Grouping } from './group-deliveries.js';
+import type { GroupKey } from './group-queries.js';
 import { sendDeliveryOutboxColumnsSql } from '../outbox/messages.js';
 import { nextSendableInstant, type ClockWindow } from './quiet-hours.js';
 
@@ -30,6 +34,11 @@ export interface PlanStep {
   recipients: readonly PlanRecipient[];
   /** Urgent SMS ignores working and quiet hours. */
   urgent: boolean;
+  /**
+   * Never held for grouping beyond the short urgent wait, nor by group_interval: hard breaches during a
+   * heavy-pollution warning, the warning issued or lifted. (Any hard breach is `urgent` for SMS hours.)
+   */
+  groupUrgent?: boolean;
   /** Gather into the daily digest instead of sending one message each. */
   digest: boolean;
   /** Roles that get SMS in addition to e-mail. */
@@ -43,6 +52,10 @@ export interface PlanContext {
   now: Date;
   smsEnabled: boolean;
   workingHours: ClockWindow;
+  /** Non-urgent SMS waits for a working day too; null: any day (the calendar is the planner's to give). */
+  calendar?: WorkingCalendar | null;
+  /** Per-recipient grouping (group-queries.ts); null or absent: each delivery is its own message. */
+  grouping?: Grouping | null;
 }
 
 interface Row {
@@ -51,19 +64,32 @@ interface Row {
   channel: 'email' | 'sms';
   address: string;
   locale: string;
-  mode: 'immediate' | 'digest';
+  mode: 'immediate' | 'digest' | 'group';
   status: 'pending' | 'deferred';
   notBefore: Date;
 }
 
-export function deliveryKey(
-  alertId: number | null,
-  recipientId: string,
-  channel: string,
-  step: string,
-): string {
-  return `${alertId ?? 'digest'}|${recipientId}|${channel}|${step}`;
+/**
+ * With grouping on, a row that would go out by itself becomes an item of its person's group message:
+ * always 'pending' (it is never sent alone), not_before = when it wants to go (group-deliveries.ts).
+ * Fallbacks stay single: they finish a message that already went out.
+ */
+function grouped(rows: Row[], s: PlanStep, ctx: PlanContext): Row[] {
+  const g = ctx.grouping;
+  if (!g || s.digest || s.fallbackOf != null) return rows;
+  return rows.map((r) =>
+    r.mode !== 'immediate'
+      ? r
+      : {
+          ...r,
+          mode: 'group',
+          status: 'pending',
+          notBefore: itemDue(ctx.now, s.groupUrgent ?? false, r.notBefore, g),
+        },
+  );
 }
+
+export { deliveryKey } from './delivery-queries.js';
 
 function rowsFor(s: PlanStep, ctx: PlanContext): Row[] {
   const rows: Row[] = [];
@@ -81,7 +107,9 @@ function rowsFor(s: PlanStep, ctx: PlanContext): Row[] {
     }
     const wantsSms = !r.email || (!s.digest && !s.emailOnly && s.smsRoles.has(r.role));
     if (r.mobile && ctx.smsEnabled && wantsSms) {
-      const at = s.urgent ? ctx.now : nextSendableInstant(ctx.now, ctx.workingHours, r.quiet);
+      const at = s.urgent
+        ? ctx.now
+        : nextSendableInstant(ctx.now, ctx.workingHours, r.quiet, ctx.calendar ?? null);
       const held = at.getTime() > ctx.now.getTime();
       rows.push({
         ...base,
@@ -103,15 +131,15 @@ export interface PlanResult {
 }
 
 export async function planDeliveries(db: Queryable, s: PlanStep, ctx: PlanContext): Promise<PlanResult> {
-  const rows = rowsFor(s, ctx);
+  const rows = grouped(rowsFor(s, ctx), s, ctx);
   if (rows.length === 0) return { created: 0, deliveryIds: [], outboxIds: [] };
   // One statement for the rows and their outbox messages: an alert storm plans thousands per second.
   const { rows: result } = await db.query<{ delivery_ids: number[] | null; outbox_ids: number[] | null }>(
     `WITH d AS (
        INSERT INTO delivery (alert_id, recipient_id, recipient_role, channel, address, locale, step, mode,
-         idempotency_key, status, not_before, enqueued, fallback_of, created_at, updated_at)
+         idempotency_key, status, not_before, enqueued, fallback_of, created_at, updated_at, urgent)
        SELECT $1, r.recipient_id, r.role, r.channel, r.address, r.locale, $2, r.mode, r.key, r.status, r.not_before,
-              CASE WHEN r.status = 'pending' AND r.mode = 'immediate' THEN 1 ELSE 0 END, $11, $12, $12
+              CASE WHEN r.status = 'pending' AND r.mode = 'immediate' THEN 1 ELSE 0 END, $11, $12, $12, $14
          FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                      $13::timestamptz[])
               AS r(recipient_id, role, channel, address, locale, mode, key, status, not_before)
@@ -139,8 +167,17 @@ export async function planDeliveries(db: Queryable, s: PlanStep, ctx: PlanContex
       s.fallbackOf ?? null,
       ctx.now,
       rows.map((r) => r.notBefore),
+      s.groupUrgent ?? false,
     ],
   );
   const deliveryIds = result[0]?.delivery_ids ?? [];
-  return { created: deliveryIds.length, deliveryIds, outboxIds: result[0]?.outbox_ids ?? [] };
+  const outboxIds = result[0]?.outbox_ids ?? [];
+  const groupKeys: GroupKey[] = rows
+    .filter((r) => r.mode === 'group')
+    .map((r) => ({ recipientId: r.recipientId, channel: r.channel, address: r.address }));
+  if (ctx.grouping && groupKeys.length > 0 && deliveryIds.length > 0) {
+    const schedule = { now: ctx.now, grouping: ctx.grouping, recompute: s.groupUrgent ?? false };
+    outboxIds.push(...(await scheduleGroupHeads(db, groupKeys, schedule)));
+  }
+  return { created: deliveryIds.length, deliveryIds, outboxIds };
 }

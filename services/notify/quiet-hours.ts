@@ -1,11 +1,13 @@
 /**
  * When a non-urgent SMS may go out: inside the working hours and outside the contact's own quiet hours,
  * both Asia/Shanghai wall-clock windows that may wrap midnight ("22:00-07:00"). E-mail is never held back
- * (it waits in the inbox by itself); urgent SMS — hard-target breaches, heavy-pollution warnings — is not
+ * (it waits in the inbox by itself); given China's working-day calendar, non-urgent SMS also waits for a
+ * working day (holidays and weekends off, 调休 Saturdays on); urgent SMS — hard-target breaches, heavy-pollution warnings — is not
  * held either. Pure functions: the caller passes the instant from its clock.
  */
 import { TZDate } from '@date-fns/tz';
 import { addDays, BUSINESS_TZ, shanghaiInstant, toShanghaiDay } from '../time/shanghai.js';
+import type { WorkingCalendar } from '../time/working-days.js';
 
 /** Minutes after Shanghai midnight; `from === to` never occurs (refused when parsed). */
 export interface ClockWindow {
@@ -54,15 +56,23 @@ function atMinute(day: string, minute: number): Date {
  * only those boundaries over the next days need checking. A contact whose quiet hours cover the whole
  * working day gets the next working-hours start: an alert must reach them some time.
  */
-export function nextSendableInstant(now: Date, working: ClockWindow, quiet: ClockWindow | null): Date {
+export function nextSendableInstant(
+  now: Date,
+  working: ClockWindow,
+  quiet: ClockWindow | null,
+  calendar: WorkingCalendar | null = null,
+): Date {
+  // Working hours are hours of working days: a holiday or weekend has none, a 调休 Saturday has them.
+  const workingDay = (t: Date) => calendar === null || calendar.isWorkingDay(toShanghaiDay(t));
   const allowed = (t: Date) => {
     const m = shanghaiMinuteOfDay(t);
-    return inWindow(m, working) && (quiet === null || !inWindow(m, quiet));
+    return workingDay(t) && inWindow(m, working) && (quiet === null || !inWindow(m, quiet));
   };
   if (allowed(now)) return now;
   const today = toShanghaiDay(now);
   const candidates: Date[] = [];
-  for (let i = -1; i <= 2; i++) {
+  // Far enough to cross the longest run of non-working days (Spring Festival: 9 days, 2026).
+  for (let i = -1; i <= (calendar ? 16 : 2); i++) {
     const day = addDays(today, i);
     candidates.push(atMinute(day, working.from));
     if (quiet) candidates.push(atMinute(day, quiet.to));
@@ -70,5 +80,9 @@ export function nextSendableInstant(now: Date, working: ClockWindow, quiet: Cloc
   const future = candidates
     .filter((c) => c.getTime() > now.getTime())
     .sort((a, b) => a.getTime() - b.getTime());
-  return future.find(allowed) ?? future.find((c) => inWindow(shanghaiMinuteOfDay(c), working)) ?? now;
+  return (
+    future.find(allowed) ??
+    future.find((c) => workingDay(c) && inWindow(shanghaiMinuteOfDay(c), working)) ??
+    now
+  );
 }

@@ -1,17 +1,16 @@
 /**
  * Claims whose lease ran out: the worker died between claiming a delivery and recording the answer
  * (SIGKILL, OOM, a lost host). The attempt row is the evidence — started, never finished — and is marked
- * 'interrupted'. What happens next depends on what the channel can promise:
- *  - SMS: send again with the same OutId; if the first request did reach the gateway, the gateway drops
- *    the repeat and answers with the original BizId. Exactly once at the gateway.
- *  - e-mail, whole message not yet with the server (no data_sent_at): the server discarded the truncated
- *    DATA, so it is sent again. Exactly once.
- *  - e-mail, whole message with the server (data_sent_at set): the server may have accepted it in the
- *    moment before the worker died, and SMTP cannot be asked. EMAIL_AMBIGUOUS_POLICY=resend (default) sends
- *    it again with the same Message-ID: never lost, a duplicate when the server had accepted it (mailboxes
- *    that honour Message-ID show one). hold never resends: the delivery becomes 'unknown' and one
- *    operational alert per sweep lists them for a person to check — no duplicate, but lost when the server
- *    had not yet taken the final "." (the crash test shows both windows are real under load).
+ * 'interrupted'. What happens next depends on how far the send got (data_sent_at):
+ *  - not set: nothing can be at the provider yet (e-mail: the server discards a truncated DATA; SMS: the
+ *    request never left). Sent again. Exactly once.
+ *  - set (e-mail: the whole message was with the server before the final "."; SMS: the request had left):
+ *    the provider may have accepted it in the moment before the worker died, and neither SMTP nor an SMS
+ *    provider can be asked (no SMS provider deduplicates a repeated request). The channel's policy decides
+ *    (EMAIL_AMBIGUOUS_POLICY, SMS_AMBIGUOUS_POLICY): resend (default) sends it again — never lost, a
+ *    duplicate when the provider had accepted it; hold never resends: the delivery becomes 'unknown' and one
+ *    operational alert per sweep lists them for a person to check — no duplicate, but lost when the
+ *    provider had not accepted it (the crash test shows both windows are real under load).
  * A delivery interrupted DELIVERY_MAX_ATTEMPTS times is failed for good (a message that kills workers).
  * Failed and held deliveries are reported to ctx.outcomes (the planner raises the operational alerts).
  */
@@ -28,6 +27,16 @@ import {
   sendDeliveryOutbox,
   type DeliveryRow,
 } from './delivery-queries.js';
+
+const HELD_REASON = {
+  email:
+    'the worker stopped after handing the whole message to SMTP, before the answer was recorded; not resent (hold)',
+  sms: 'the worker stopped after the request went to the SMS provider, before the answer was recorded; not resent (hold)',
+} as const;
+
+function policyOf(d: DeliveryRow, ctx: OutcomeContext): 'resend' | 'hold' {
+  return d.channel === 'email' ? ctx.settings.emailAmbiguousPolicy : ctx.settings.smsAmbiguousPolicy;
+}
 
 export type RecoverResult = {
   resent: number;
@@ -50,7 +59,7 @@ export async function recoverExpiredLeases(
         attemptNo: d.attempts,
         outcome: 'interrupted',
         code: 'lease-expired',
-        response: `claim expired at ${d.lease_until?.toISOString()}; ${d.data_sent_at ? 'the whole message was with the server' : 'the message was not complete at the server'}`,
+        response: `claim expired at ${d.lease_until?.toISOString()}; ${d.data_sent_at ? 'the message may be with the provider' : 'the message had not reached the provider'}`,
         providerMessageId: null,
         at: ctx.now,
       });
@@ -63,11 +72,10 @@ export async function recoverExpiredLeases(
         );
         result.outboxIds.push(...(await recordPermanentFailure(tx, d, err, ctx)));
         result.failed += 1;
-      } else if (d.channel === 'email' && d.data_sent_at && ctx.settings.emailAmbiguousPolicy === 'hold') {
+      } else if (d.data_sent_at && policyOf(d, ctx) === 'hold') {
         await markFinal(tx, d.id, {
           status: 'unknown',
-          error:
-            'the worker stopped after handing the whole message to SMTP, before the answer was recorded; not resent (hold)',
+          error: HELD_REASON[d.channel],
           code: 'ambiguous',
           at: ctx.now,
         });

@@ -6,34 +6,18 @@
 import { ALERT_STATE_LABELS, labelOf } from '../labels/catalogue.js';
 import type { MessageItem } from './message.js';
 import { formatShanghai } from '../time/shanghai.js';
-import type { DeliveryRow } from './delivery-queries.js';
 import { parseStep, wordsFor } from './message-parts.js';
+import {
+  escapeHtml,
+  FOOTER_EN,
+  FOOTER_ZH,
+  page,
+  type EmailRenderInput,
+  type RenderedEmail,
+} from './email-parts.js';
+import { renderGroupEmail } from './render-group-email.js';
 
-export interface RenderedEmail {
-  subject: string;
-  text: string;
-  html: string;
-}
-
-export interface EmailRenderInput {
-  delivery: Pick<DeliveryRow, 'step' | 'recipient_role' | 'locale'>;
-  alert: MessageItem | null;
-  /** The alerts a digest gathers. */
-  items?: readonly MessageItem[];
-  /** An acknowledgement link for this recipient, or null when the alert cannot be acknowledged. */
-  ackLink: (alert: MessageItem) => string | null;
-  now: Date;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
-
-const FOOTER_ZH = '本邮件由 envwatch 环境目标监测系统自动发送，请勿直接回复。';
-const FOOTER_EN = 'Sent automatically by envwatch, the environmental target monitor. Please do not reply.';
+export type { EmailRenderInput, RenderedEmail } from './email-parts.js';
 
 function ackLine(alert: MessageItem, link: string | null, en: boolean): { text: string; html: string } {
   if (alert.state === 'firing' && link) {
@@ -60,17 +44,11 @@ function paragraphs(text: string): string {
     .join('');
 }
 
-function page(lang: string, title: string, inner: string): string {
-  return (
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-    `<body style="font-family:'PingFang SC','Microsoft YaHei',sans-serif;line-height:1.6;color:#222">${inner}</body></html>`
-  );
-}
-
 export function renderEmail(input: EmailRenderInput): RenderedEmail {
   const en = input.delivery.locale === 'en';
   const { kind } = parseStep(input.delivery.step);
   if (kind === 'digest') return renderDigest(input, en);
+  if (kind === 'group') return renderGroupEmail(input, en);
   const alert = input.alert;
   if (!alert) throw new Error(`delivery step ${input.delivery.step} has no alert`);
   const words = wordsFor(alert, input.delivery.recipient_role, kind, en, input.now);

@@ -8,8 +8,14 @@ export interface SmsRenderInput {
   delivery: Pick<DeliveryRow, 'step' | 'locale'>;
   alert: MessageItem | null;
   digestCount?: number;
+  /** A group message's items, most severe first. */
+  items?: readonly MessageItem[];
   signName: string;
   codes: Readonly<Record<string, string>>;
+  /** The provider's cap per template variable. */
+  variableMax?: number;
+  /** The SMS acknowledgement link (alert and escalation messages), or null for none. */
+  ack?: { base: string; segments: number; code: string } | null;
   now: Date;
 }
 
@@ -20,8 +26,30 @@ export function renderSmsFor(input: SmsRenderInput): RenderedSms {
   const locale = en ? 'en' : 'zh-CN';
   const { kind } = parseStep(input.delivery.step);
   const done = (name: SmsTemplateName, vars: Record<string, string>) =>
-    renderSms(name, locale, vars, input.signName, input.codes);
+    renderSms(name, locale, vars, input.signName, input.codes, input.variableMax);
+  const ack = input.ack ?? null;
+  // The link asks the recipient to act: only on the messages that ask for an acknowledgement.
+  const withAck = (name: 'alert' | 'escalation', vars: Record<string, string>) =>
+    ack
+      ? renderSms(
+          `${name}_ack`,
+          locale,
+          { ...vars, code: ack.code },
+          input.signName,
+          input.codes,
+          input.variableMax,
+          ack,
+        )
+      : done(name, vars);
   if (kind === 'digest') return done('digest', { count: String(input.digestCount ?? 0) });
+  if (kind === 'group') {
+    const first = input.items?.[0];
+    const title = first ? (en ? first.titleEn : first.titleZh) : '';
+    return done('group', {
+      count: String(input.items?.length ?? 0),
+      first: title.replace(/^【[^】]*】/, ''),
+    });
+  }
   const a = input.alert;
   if (!a) throw new Error(`delivery step ${input.delivery.step} has no alert`);
   const f = a.facts;
@@ -44,12 +72,17 @@ export function renderSmsFor(input: SmsRenderInput): RenderedSms {
   const period = str(f.period);
   switch (kind) {
     case 'escalation':
-      return done('escalation', { scope, target, status, hours: String(hoursSince(a.firedAt, input.now)) });
+      return withAck('escalation', {
+        scope,
+        target,
+        status,
+        hours: String(hoursSince(a.firedAt, input.now)),
+      });
     case 'deadline':
       return done('deadline', { scope, target, deadline: str(f.deadline) });
     case 'resolved':
       return done('resolved', { scope, target, period });
     default:
-      return done('alert', { scope, target, period, status });
+      return withAck('alert', { scope, target, period, status });
   }
 }

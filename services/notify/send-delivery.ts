@@ -7,9 +7,10 @@
  * A second run of the job (BullMQ is at-least-once) finds the row no longer 'pending' and does nothing.
  * A worker that dies between 1 and 3 leaves a 'sending' row whose lease expires; the sweep decides what
  * happened from that evidence (recover-leases.ts). That window — the provider has the message, we have not
- * yet written it down — is the only place a message can be repeated: for SMS the gateway drops the repeat
- * by OutId; for e-mail the attempt records when the whole message was with the server (before the final
- * "."), and only a crash after that point is ambiguous (EMAIL_AMBIGUOUS_POLICY).
+ * yet written it down — is the only place a message can be repeated. The attempt records when that window
+ * opened: for e-mail when the whole message was with the server (before the final "."), for SMS when the
+ * request left (no provider deduplicates a repeat). Only a crash after that point is ambiguous
+ * (EMAIL_AMBIGUOUS_POLICY, SMS_AMBIGUOUS_POLICY).
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -18,6 +19,7 @@ import { isPermanent } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { addDays, shanghaiDayStart, toShanghaiDay, type Clock } from '../time/shanghai.js';
 import { ChannelError } from './channel-error.js';
+import { attachGroupItems, lockGroupKeys } from './group-queries.js';
 import type { NotifyChannels } from './channels.js';
 import {
   claimPending,
@@ -56,6 +58,8 @@ export interface NotifyDeps {
   logger: Logger;
   settings: DeliverySettings;
   smsCodes: Readonly<Record<string, string>>;
+  /** SMS acknowledgement links (SMS_ACK_LINKS): the fixed base of the *_ack templates; null = none. */
+  smsAck: { base: string; segments: number } | null;
   /** The domain of MAIL_FROM, for Message-IDs. */
   mailDomain: string;
   /** What a delivery says, from the layer that planned it. */
@@ -68,6 +72,8 @@ function newMessageId(d: DeliveryRow, mailDomain: string): string {
   const nonce = randomBytes(6).toString('hex');
   return d.channel === 'email' ? `<envwatch.${d.id}.${nonce}@${mailDomain}>` : `ew${d.id}-${nonce}`;
 }
+
+const GROUP_EARLY_TOLERANCE_MS = 500;
 
 type Claim =
   { kind: 'claimed'; delivery: DeliveryRow; message: Message } | { kind: 'done'; result: SendResult };
@@ -87,15 +93,44 @@ async function claim(deps: NotifyDeps, id: number, ctx: OutcomeContext): Promise
   const d = await getDelivery(deps.db, id);
   if (!d || d.status !== 'pending') return done('skipped');
   const now = ctx.now;
-  if (d.not_before.getTime() > now.getTime()) {
+  const { kind, fallback } = parseStep(d.step);
+  // A group head's job is delayed in BullMQ to its not_before; fired a moment early (timer granularity,
+  // clocks of two hosts) it goes rather than waiting a minute for the sweep.
+  const early = kind === 'group' ? GROUP_EARLY_TOLERANCE_MS : 0;
+  if (d.not_before.getTime() - early > now.getTime()) {
     await setasideIfPending(deps.db, d.id, { status: 'deferred', reason: null, at: now });
     return done('deferred');
   }
-  const isDigest = parseStep(d.step).kind === 'digest';
-  const items = isDigest ? await digestItemIds(deps.db, d.fallback_of ?? d.id) : [];
-  const composed = await deps.messages.compose(deps.db, d, items);
+  if (kind === 'group' && !fallback) {
+    // The gathering and the claim in one transaction under the person's group lock: an item is in
+    // exactly one message, and one planned after this commit opens the next head (group-deliveries.ts).
+    return withTransaction(deps.db, async (tx) => {
+      await lockGroupKeys(tx, [{ recipientId: d.recipient_id, channel: d.channel, address: d.address }]);
+      await attachGroupItems(tx, d, now);
+      return claimWith(deps, tx, d, await digestItemIds(tx, d.id), ctx);
+    });
+  }
+  const gathers = kind === 'digest' || kind === 'group';
+  const items = gathers ? await digestItemIds(deps.db, d.fallback_of ?? d.id) : [];
+  return claimWith(deps, deps.db, d, items, ctx);
+}
+
+async function claimWith(
+  deps: NotifyDeps,
+  db: pg.Pool | pg.PoolClient,
+  d: DeliveryRow,
+  items: number[],
+  ctx: OutcomeContext,
+): Promise<Claim> {
+  const now = ctx.now;
+  if (parseStep(d.step).kind === 'group' && items.length === 0) {
+    // Every item was acknowledged or resolved before the group went out.
+    await setasideIfPending(db, d.id, { status: 'cancelled', reason: 'nothing left to send', at: now });
+    return done('cancelled');
+  }
+  const composed = await deps.messages.compose(db, d, items);
   if (!composed.send) {
-    await setasideIfPending(deps.db, d.id, { status: 'cancelled', reason: composed.reason, at: now });
+    await setasideIfPending(db, d.id, { status: 'cancelled', reason: composed.reason, at: now });
     return done('cancelled');
   }
   const message = composed.message;
@@ -105,10 +140,10 @@ async function claim(deps: NotifyDeps, id: number, ctx: OutcomeContext): Promise
     at: now,
   };
   if (d.channel === 'email') {
-    const claimed = await claimPending(deps.db, d.id, claimArgs);
+    const claimed = await claimPending(db, d.id, claimArgs);
     return claimed ? { kind: 'claimed', delivery: claimed, message } : done('skipped');
   }
-  return withTransaction(deps.db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const capped = await overDailyCap(tx, d, deps.settings.smsDailyCapPerPhone, now);
     const claimed = await claimPending(tx, d.id, claimArgs);
     if (!claimed) return done('skipped');
@@ -154,22 +189,35 @@ async function transmit(deps: NotifyDeps, d: DeliveryRow, message: Message, now:
     delivery: d,
     alert,
     digestCount: items.length,
+    items,
     signName: deps.channels.sms.signName,
     codes: deps.smsCodes,
+    variableMax: deps.channels.sms.limits.variableMax,
+    ack: smsAckOf(deps, message, d),
     now,
   });
-  const r = await deps.channels.sms.send({
-    phone: d.address,
-    templateCode: sms.templateCode,
-    params: sms.params,
-    outId: d.message_id!,
-  });
+  const r = await deps.channels.sms.send(
+    {
+      phone: d.address,
+      templateCode: sms.templateCode,
+      params: sms.params,
+      paramOrder: sms.paramOrder,
+      outId: d.message_id!,
+    },
+    // The evidence recover-leases.ts decides by: from here on the provider may have the message.
+    { beforeRequest: () => markDataSent(deps.db, d.id, d.attempts, deps.clock.now()) },
+  );
   return {
     providerMessageId: r.providerMessageId,
     response: r.duplicate
       ? `${r.response} (OutId seen before: the gateway did not send it again)`
       : r.response,
   };
+}
+
+function smsAckOf(deps: NotifyDeps, message: Message, d: DeliveryRow) {
+  const code = deps.smsAck && message.item ? message.smsAckCode(message.item, d.id) : null;
+  return code && deps.smsAck ? { ...deps.smsAck, code } : null;
 }
 
 export async function sendDelivery(deps: NotifyDeps, deliveryId: number): Promise<SendResult> {

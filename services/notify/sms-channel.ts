@@ -1,167 +1,147 @@
 /**
- * SMS through an HTTP gateway in the style of the Chinese providers (Aliyun Dysms, Tencent Cloud SMS):
- * only pre-approved templates with variables, a signature (签名) added by the provider, and an OutId that
- * the gateway uses to drop a repeated request — which is what makes a resend after a crash safe.
- *
- * Request: POST SMS_GATEWAY_URL, JSON
- *   { PhoneNumbers: "13800000001", SignName, TemplateCode, TemplateParam: "{\"scope\":\"北苑街道\",…}", OutId }
- * signed with headers X-Sms-Access-Key, X-Sms-Timestamp (ISO 8601), X-Sms-Nonce and
- *   X-Sms-Signature = base64(HMAC-SHA256(secret, "POST\n<path>\n<timestamp>\n<nonce>\n<sha256 hex of body>")).
- * Response: { Code: "OK", Message, BizId, RequestId, Duplicate? } — Duplicate: true when OutId was seen before
- * (the original BizId is returned, nothing is sent again).
- * Classification: Code OK → sent; isv.BUSINESS_LIMIT_CONTROL / isp.* / HTTP 429 / 5xx / timeouts → temporary;
- * a refused number, template or signature error, HTTP 4xx → permanent.
+ * The SMS channel: one interface, one module per provider behind it (sms-aliyun.ts, sms-tencent.ts,
+ * sms-gateway-provider.ts), chosen by SMS_PROVIDER (channels.ts). Every provider sends only pre-approved
+ * templates (template code + variables) under an approved signature (签名), and none of them deduplicates
+ * a repeated request (Aliyun's SendSms documents that it is not idempotent): a request that may have
+ * reached the provider is the evidence recover-leases.ts decides by (SMS_AMBIGUOUS_POLICY).
  */
-import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { ChannelError } from './channel-error.js';
-import { unlimited, type RateLimiter } from './rate-limiter.js';
+import { classifySmsCode, type SmsErrorClass } from './sms-error-codes.js';
+
+export type SmsProviderName = 'gateway' | 'aliyun' | 'tencent';
 
 export interface SmsMessage {
-  /** E.164, +86…; sent to the gateway as the 11-digit mainland number. */
+  /** E.164, +86…; each provider formats it as it expects. */
   phone: string;
   templateCode: string;
   params: Record<string, string>;
+  /** The template's variables in the order they appear (Tencent's TemplateParamSet is positional). */
+  paramOrder: readonly string[];
+  /** Our id for the message (OutId / SessionContext): traced back in receipts and provider logs. */
   outId: string;
 }
 
 export interface SmsResult {
   providerMessageId: string;
   response: string;
+  /** Only the generic gateway can say so (it drops a repeated OutId); real providers never do. */
   duplicate: boolean;
 }
 
+export interface SmsSendHooks {
+  /** Runs right before the request leaves: from then on, the provider may have the message. */
+  beforeRequest?: () => Promise<void>;
+}
+
+/** A sent message whose delivery report is awaited. */
+export interface SmsReceiptQuery {
+  providerMessageId: string;
+  phone: string;
+  sentAt: Date;
+}
+
+export interface SmsReceipt {
+  providerMessageId: string;
+  status: 'delivered' | 'failed';
+  /** The carrier's / provider's report code: 'DELIVERED', 'UNDELIV', 'MK:0001', 'SUCCESS' … */
+  code: string;
+  description: string;
+  at: Date | null;
+}
+
+export interface SmsLimits {
+  /** Characters per template variable the provider accepts. */
+  variableMax: number;
+}
+
 export interface SmsChannel {
-  /** False when no gateway is configured: routing then plans no SMS at all. */
+  /** False when no provider is configured: routing then plans no SMS at all. */
   readonly enabled: boolean;
+  readonly provider: SmsProviderName | 'none';
   readonly signName: string;
-  send(msg: SmsMessage): Promise<SmsResult>;
+  readonly limits: SmsLimits;
+  send(msg: SmsMessage, hooks?: SmsSendHooks): Promise<SmsResult>;
+  /**
+   * Delivery reports for messages sent earlier. Aliyun is asked per message (QuerySendDetails); Tencent
+   * hands out each report once (PullSmsSendStatus), whichever message it is about; the gateway has none.
+   */
+  receipts(pending: readonly SmsReceiptQuery[]): Promise<SmsReceipt[]>;
   close(): void;
 }
 
-export interface SmsChannelOptions {
-  url: string;
-  accessKey: string;
-  accessSecret: string;
-  signName: string;
-  timeoutMs?: number;
-  limiter?: RateLimiter;
+/** POST with a timeout; no answer at all is temporary (the provider never said "no"). */
+export async function postToProvider(
+  url: string,
+  init: { headers: Record<string, string>; body: string },
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: init.headers,
+      body: init.body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: res.status, text: await res.text() };
+  } catch (err) {
+    const code = (err as Error).name === 'TimeoutError' ? 'timeout' : 'connection';
+    throw new ChannelError(`SMS provider unreachable: ${(err as Error).message}`, 'sms', true, code, {
+      cause: err,
+    });
+  }
 }
 
-/** Provider codes that mean "this number / template / account will not work": never retried. */
-const PERMANENT_CODES = new Set([
-  'isv.MOBILE_NUMBER_ILLEGAL',
-  'isv.BLACK_KEY_CONTROL_LIMIT',
-  'isv.MOBILE_IN_BLACKLIST',
-  'isv.SMS_TEMPLATE_ILLEGAL',
-  'isv.TEMPLATE_MISSING_PARAMETERS',
-  'isv.TEMPLATE_PARAMS_ILLEGAL',
-  'isv.SMS_SIGNATURE_ILLEGAL',
-  'isv.INVALID_PARAMETERS',
-  'isv.AMOUNT_NOT_ENOUGH',
-  'InvalidAccessKeyId.NotFound',
-  'SignatureDoesNotMatch',
-]);
-
-export function signSmsRequest(
-  secret: string,
-  path: string,
-  timestamp: string,
-  nonce: string,
-  body: string,
-): string {
-  const digest = createHash('sha256').update(body).digest('hex');
-  return createHmac('sha256', secret)
-    .update(`POST\n${path}\n${timestamp}\n${nonce}\n${digest}`)
-    .digest('base64');
-}
-
-export function createSmsChannel(opts: SmsChannelOptions): SmsChannel {
-  const limiter = opts.limiter ?? unlimited;
-  const path = new URL(opts.url).pathname;
-  return {
-    enabled: true,
-    signName: opts.signName,
-    async send(msg) {
-      await limiter.acquire();
-      const body = JSON.stringify({
-        PhoneNumbers: msg.phone.replace(/^\+86/, ''),
-        SignName: opts.signName,
-        TemplateCode: msg.templateCode,
-        TemplateParam: JSON.stringify(msg.params),
-        OutId: msg.outId,
-      });
-      const timestamp = new Date().toISOString();
-      const nonce = randomUUID();
-      let res: Response;
-      try {
-        res = await fetch(opts.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            'x-sms-access-key': opts.accessKey,
-            'x-sms-timestamp': timestamp,
-            'x-sms-nonce': nonce,
-            'x-sms-signature': signSmsRequest(opts.accessSecret, path, timestamp, nonce, body),
-          },
-          body,
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-        });
-      } catch (err) {
-        const code = (err as Error).name === 'TimeoutError' ? 'timeout' : 'connection';
-        throw new ChannelError(`SMS gateway unreachable: ${(err as Error).message}`, 'sms', true, code, {
-          cause: err,
-        });
-      }
-      const text = await res.text();
-      if (res.status === 429 || res.status >= 500) {
-        throw new ChannelError(
-          `SMS gateway HTTP ${res.status}: ${text.slice(0, 200)}`,
-          'sms',
-          true,
-          `http-${res.status}`,
-        );
-      }
-      let answer: { Code?: string; Message?: string; BizId?: string; Duplicate?: boolean };
-      try {
-        answer = JSON.parse(text) as typeof answer;
-      } catch (err) {
-        throw new ChannelError(
-          `SMS gateway HTTP ${res.status}, not JSON`,
-          'sms',
-          res.ok,
-          `http-${res.status}`,
-          { cause: err },
-        );
-      }
-      const code = answer.Code ?? `http-${res.status}`;
-      if (res.ok && code === 'OK' && answer.BizId) {
-        return {
-          providerMessageId: answer.BizId,
-          response: `${code} ${answer.Message ?? ''}`.trim(),
-          duplicate: answer.Duplicate === true,
-        };
-      }
-      const permanent = PERMANENT_CODES.has(code) || (res.status >= 400 && res.status < 500);
-      throw new ChannelError(
-        `SMS gateway refused: ${code} ${answer.Message ?? ''}`.trim(),
-        'sms',
-        !permanent,
-        code,
-      );
+/** A provider's refusal as a ChannelError, classified by that provider's table. */
+export function smsRefusal(
+  provider: SmsProviderName,
+  table: Readonly<Record<string, SmsErrorClass>>,
+  code: string,
+  message: string,
+  httpStatus: number,
+): ChannelError {
+  const cls = classifySmsCode(table, code, httpStatus);
+  return new ChannelError(
+    `${provider} SMS refused: ${code} ${message}`.trim(),
+    'sms',
+    cls === 'retry',
+    code,
+    {
+      account: cls === 'account',
     },
-    close() {},
-  };
+  );
+}
+
+export function parseJsonAnswer<T>(provider: SmsProviderName, status: number, text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new ChannelError(
+      `${provider} SMS: HTTP ${status}, not JSON: ${text.slice(0, 200)}`,
+      'sms',
+      status === 429 || status >= 500,
+      `http-${status}`,
+      { cause: err },
+    );
+  }
+}
+
+/** "+8613800000001" → "13800000001": the mainland number as Aliyun and the gateway take it. */
+export function mainlandNumber(phone: string): string {
+  return phone.replace(/^\+86/, '');
 }
 
 export function createDisabledSmsChannel(signName: string): SmsChannel {
   return {
     enabled: false,
+    provider: 'none',
     signName,
+    limits: { variableMax: 35 },
     send() {
       return Promise.reject(
-        new ChannelError('no SMS gateway configured (SMS_GATEWAY_URL)', 'sms', false, 'not-configured'),
+        new ChannelError('no SMS provider configured (SMS_PROVIDER)', 'sms', false, 'not-configured'),
       );
     },
+    receipts: () => Promise.resolve([]),
     close() {},
   };
 }

@@ -13,20 +13,23 @@ export interface OutboxMessage {
   jobName: string;
   jobId: string;
   payload: unknown;
+  /** Not before this instant (the relay delays the job by what remains); absent: now. */
+  runAt?: Date | null;
 }
 
 /** Returns the ids of the rows written, so the writer can relay them itself right after its commit. */
 export async function writeOutbox(db: Queryable, messages: readonly OutboxMessage[]): Promise<number[]> {
   if (messages.length === 0) return [];
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO outbox (queue, job_name, job_id, payload)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
+    `INSERT INTO outbox (queue, job_name, job_id, payload, run_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
      RETURNING id`,
     [
       messages.map((m) => m.queue),
       messages.map((m) => m.jobName),
       messages.map((m) => m.jobId),
       messages.map((m) => JSON.stringify(m.payload)),
+      messages.map((m) => m.runAt ?? null),
     ],
   );
   return rows.map((r) => r.id);
@@ -45,6 +48,7 @@ interface OutboxRow {
   job_name: string;
   job_id: string;
   payload: unknown;
+  run_at: Date | null;
 }
 
 /**
@@ -60,7 +64,7 @@ export async function relayOutbox(
   if (opts.ids && opts.ids.length === 0) return 0;
   return withTransaction(pool, async (tx) => {
     const { rows } = await tx.query<OutboxRow>(
-      `SELECT id, queue, job_name, job_id, payload FROM outbox
+      `SELECT id, queue, job_name, job_id, payload, run_at FROM outbox
         WHERE relayed_at IS NULL AND ($2::bigint[] IS NULL OR id = ANY ($2::bigint[]))
         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit, opts.ids ?? null],
@@ -72,11 +76,20 @@ export async function relayOutbox(
       if (list) list.push(r);
       else byQueue.set(r.queue, [r]);
     }
+    // BullMQ's delay is measured on this host's clock, as run_at was written with the application's.
+    const now = Date.now();
     for (const [name, msgs] of byQueue) {
       const queue = queues[name];
       if (!queue) throw new Error(`outbox names an unknown queue: ${name}`);
       await queue.addBulk(
-        msgs.map((m) => ({ name: m.job_name, data: m.payload, opts: { jobId: m.job_id } })),
+        msgs.map((m) => {
+          const delay = m.run_at ? Math.max(0, m.run_at.getTime() - now) : 0;
+          return {
+            name: m.job_name,
+            data: m.payload,
+            opts: delay > 0 ? { jobId: m.job_id, delay } : { jobId: m.job_id },
+          };
+        }),
       );
     }
     await tx.query('UPDATE outbox SET relayed_at = now() WHERE id = ANY ($1::bigint[])', [

@@ -21,16 +21,20 @@ interface TableSpec {
   key: readonly string[];
   /** Column name → SQL type, in insert order; the key columns included. */
   columns: Readonly<Record<string, string>>;
+  /** Rows the seed may delete: sites and aliases users added (migration 0065) are not the files' to remove. */
+  deletable?: string;
 }
 
 /** `spec(['id'], 'id text, sort_order int')`: column lists read like the CREATE TABLE they mirror. */
-function spec(key: readonly string[], columns: string): TableSpec {
+function spec(key: readonly string[], columns: string, deletable?: string): TableSpec {
   const entries = columns.split(',').map((c) => {
     const [name = '', ...type] = c.trim().split(/\s+/);
     return [name, type.join(' ')] as const;
   });
-  return { key, columns: Object.fromEntries(entries) };
+  return { key, columns: Object.fromEntries(entries), deletable };
 }
+
+const REFERENCE_ORIGIN = "t.origin = 'reference'";
 
 const REFERENCE_TABLES = {
   district: spec(['id'], 'id text, name_zh text, name_en text, sort_order int'),
@@ -50,8 +54,9 @@ const REFERENCE_TABLES = {
     `id text, kind text, name_zh text, name_en text, district_id text, area_id text, station_level text,
      river_zh text, river_en text, section_kinds text[], waterbody text, is_example boolean, note text,
      latitude double precision, longitude double precision, valid_from date, valid_to date`,
+    REFERENCE_ORIGIN,
   ),
-  site_alias: spec(['alias'], 'alias text, site_id text'),
+  site_alias: spec(['alias'], 'alias text, site_id text', REFERENCE_ORIGIN),
   site_water_target: spec(
     ['site_id', 'year'],
     'site_id text, year int, target_class smallint, overrides jsonb, source text',
@@ -166,7 +171,8 @@ async function deleteStaleRows(
   try {
     const result = await db.query(
       `DELETE FROM ${table} t
-        WHERE NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($1::jsonb) AS r(${keyDefinitions}) WHERE ${keyMatch})`,
+        WHERE NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($1::jsonb) AS r(${keyDefinitions}) WHERE ${keyMatch})
+          ${spec.deletable ? `AND ${spec.deletable}` : ''}`,
       [JSON.stringify(rows)],
     );
     return result.rowCount ?? 0;

@@ -1,6 +1,6 @@
 /**
  * Builds one metric's ranking table from query rows: month value, rank with ties and marks, change
- * against the same month last year, cumulative (YTD) mean and its change, city-wide rank with the
+ * against last month (value and rank) and against the same month last year, cumulative (YTD) mean and its change, city-wide rank with the
  * bottom-10/30 flags, and the worst current target status.
  */
 import type { CityRankRow } from './queries/city-rank-queries.js';
@@ -64,6 +64,8 @@ export interface RankingInput {
   /** Per unit: the month and the cumulative mean from 1 January; the same a year earlier. */
   thisYear: readonly CumulativeRow[];
   lastYear: readonly CumulativeRow[];
+  /** Per unit: last month's value (December of last year for a January report). */
+  lastMonth: readonly { scope_id: string; value: number | null }[];
   cityRanks: readonly CityRankRow[];
   statuses: ReadonlyMap<string, StatusCell>;
   source: string;
@@ -79,13 +81,24 @@ export function buildRanking(input: RankingInput): MetricRanking {
   const now = new Map(input.thisYear.map((r) => [r.scope_id, r]));
   const before = new Map(input.lastYear.map((r) => [r.scope_id, r]));
   const cityRanks = new Map(input.cityRanks.map((r) => [r.area_id, r]));
+  const prev = new Map(input.lastMonth.map((r) => [r.scope_id, r.value]));
+  const opts = { decimals: metric.decimals, better: metric.better };
   const ranked = rankItems(
     input.areas.map((area) => ({ item: area, value: now.get(area.id)?.value ?? null })),
-    { decimals: metric.decimals, better: metric.better },
+    opts,
+  );
+  // Last month's ranks among this month's units, the same rule as this month's.
+  const prevRanks = new Map(
+    rankItems(
+      input.areas.map((area) => ({ item: area, value: prev.get(area.id) ?? null })),
+      opts,
+    ).rows.map((r) => [r.item.id, r.rank]),
   );
   const rows: RankingRow[] = ranked.rows.map((r) => {
     const lastYear = before.get(r.item.id)?.value ?? null;
     const { change, changePct } = yearOnYearChange(r.value, lastYear, metric.decimals);
+    const lastMonth = prev.get(r.item.id) ?? null;
+    const mom = yearOnYearChange(r.value, lastMonth, metric.decimals);
     const ytd = now.get(r.item.id)?.mean ?? null;
     const ytdLastYear = before.get(r.item.id)?.mean ?? null;
     const city = cityRanks.get(r.item.id);
@@ -98,6 +111,10 @@ export function buildRanking(input: RankingInput): MetricRanking {
       lastYear,
       change,
       changePct,
+      lastMonth,
+      lastMonthRank: prevRanks.get(r.item.id) ?? null,
+      monthChange: mom.change,
+      monthChangePct: mom.changePct,
       ytd,
       ytdLastYear,
       ytdChangePct: pctChange(ytd, ytdLastYear, metric.decimals),

@@ -17,7 +17,7 @@ import {
   readCumulativeWindow,
   readSandDustDays,
 } from './queries/rollup-queries.js';
-import { readCurrentStatuses, readOpenAlerts } from './queries/status-queries.js';
+import { readOpenAlerts, readStatusesAsOf } from './queries/status-queries.js';
 import {
   readWaterParamNames,
   readWaterSampleMeans,
@@ -87,6 +87,7 @@ export async function collectMonthlyReport(
     aqiDaily,
     sandDustDays,
     cityRanks,
+    lastMonthValues,
     statuses,
     districtStatuses,
     alerts,
@@ -107,8 +108,10 @@ export async function collectMonthlyReport(
     readDailyAqi(db, scopeId, lyStart, monthEnd),
     readSandDustDays(db, scopeId, lyStart, monthEnd),
     readCityRanks(db, areaIds, metricIds, monthStart),
-    readCurrentStatuses(db, scopeId, areaIds, [...metricIds, ...rankMetricIds], periodKeys),
-    readCurrentStatuses(db, scopeId, [scopeId], null, periodKeys),
+    readMonthlyValues(db, areaIds, metricIds, [addMonths(month, -1)]),
+    // Statuses as they stood at the month's end: a past month keeps telling that month's story.
+    readStatusesAsOf(db, scopeId, areaIds, [...metricIds, ...rankMetricIds], periodKeys, monthEnd),
+    readStatusesAsOf(db, scopeId, [scopeId], null, periodKeys, monthEnd),
     readOpenAlerts(db, scopeId),
     readSectionsWithSamples(db, scopeId, year, `${lastYearMonth}-01`, monthEnd),
     readWaterParamNames(db),
@@ -131,6 +134,7 @@ export async function collectMonthlyReport(
       areas,
       thisYear: monthYtd.filter((r) => r.metric_id === id),
       lastYear: monthYtdLy.filter((r) => r.metric_id === id),
+      lastMonth: lastMonthValues.filter((r) => r.metric_id === id),
       cityRanks: cityRanks.filter((r) => r.metric_id === id),
       statuses: statusByMetric.get(id) ?? new Map(),
       source: RANKING_METRICS.find((m) => m.id === id)!.source,

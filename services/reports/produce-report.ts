@@ -26,8 +26,9 @@ import {
   type ReportFileRow,
   type ReportRow,
 } from './queries/archive-queries.js';
-import { renderReport, type EmailAssets } from './render-report.js';
-import type { PdfRenderer } from './render/pdf.js';
+import { renderReport, type EmailAssets, type RenderFailure } from './render-report.js';
+import type { PdfEngine } from './render/pdf-engine.js';
+import { ReportRenderError } from './report-errors.js';
 import type { ReportData, ReportKind, ReportLocale } from './report-types.js';
 
 export interface ProduceOptions {
@@ -40,7 +41,8 @@ export interface ProduceOptions {
   /** Absolute OUT_DIR. */
   outDir: string;
   clock: Clock;
-  renderer: PdfRenderer;
+  /** The PDF engine (pdfkit by default; see render/pdf-engine.ts). */
+  renderer: PdfEngine;
   /** Make a new version even when the data did not change. */
   force?: boolean;
 }
@@ -49,6 +51,8 @@ export interface ProduceResult {
   status: 'created' | 'unchanged';
   report: ReportRow;
   files: ReportFileRow[];
+  /** Formats that could not be produced this time, with the reason (also kept in report.summary). */
+  failures: RenderFailure[];
   timings: { dataMs: number; renderMs: number; archiveMs: number };
 }
 
@@ -81,6 +85,11 @@ export function dataFingerprint(data: ReportData): string {
     volatile.has(key) ? undefined : stableNumberReplacer(key, value),
   );
   return createHash('sha256').update(json).digest('hex');
+}
+
+function hasFailures(report: ReportRow): boolean {
+  const f = report.summary['failures'];
+  return Array.isArray(f) && f.length > 0;
 }
 
 function sha256(buf: Buffer): string {
@@ -120,11 +129,13 @@ export async function produceReport(db: pg.Pool, opts: ProduceOptions): Promise<
     await lockReportKey(tx, opts.kind, opts.scopeId, opts.periodKey);
     // Re-read under the lock: a producer that finished meanwhile with the same data leaves nothing to do.
     const current = await readCurrentReport(tx, opts.kind, opts.scopeId, opts.periodKey);
-    if (current && current.data_fingerprint === fingerprint && !opts.force) {
+    // A version that lacks a format is made again, so a fixed engine fills the gap on the next run.
+    if (current && current.data_fingerprint === fingerprint && !opts.force && !hasFailures(current)) {
       return {
         status: 'unchanged',
         report: current,
         files: await readReportFiles(tx, current.id),
+        failures: [],
         timings: { dataMs, renderMs: 0, archiveMs: 0 },
       };
     }
@@ -137,6 +148,11 @@ export async function produceReport(db: pg.Pool, opts: ProduceOptions): Promise<
       opts.renderer,
     );
     const renderMs = performance.now() - t1;
+    if (rendered.files.length === 0)
+      throw new ReportRenderError(
+        `no format of ${opts.kind} ${opts.scopeId} ${opts.periodKey} could be produced: ${rendered.failures.map((f) => `${f.locale} ${f.format}: ${f.reason}`).join('; ')}`,
+        false,
+      );
 
     const t2 = performance.now();
     const relDir = archiveDir(opts.scopeId, opts.periodKey, version);
@@ -153,7 +169,13 @@ export async function produceReport(db: pg.Pool, opts: ProduceOptions): Promise<
       data_version: data.dataVersion,
       data_fingerprint: fingerprint,
       reason: opts.reason,
-      summary: { titles: rendered.titles, email, supersedes: current?.version ?? null },
+      summary: {
+        titles: rendered.titles,
+        email,
+        supersedes: current?.version ?? null,
+        failures: rendered.failures,
+        pdfEngine: opts.renderer.name,
+      },
       produced_at: producedAt,
     });
     const files: ReportFileRow[] = [];
@@ -178,6 +200,7 @@ export async function produceReport(db: pg.Pool, opts: ProduceOptions): Promise<
       status: 'created',
       report,
       files,
+      failures: rendered.failures,
       timings: { dataMs, renderMs, archiveMs: performance.now() - t2 },
     };
   });

@@ -1,7 +1,9 @@
 /**
  * The rendering phase: every format of a report for every locale, plus the e-mail body (charts as PNG
- * attachments referenced by cid). One Chromium session serves the whole run.
+ * attachments referenced by cid). Each format is made on its own: one that fails (a PDF engine that cannot
+ * start, a chart that cannot be drawn) is recorded with its reason and the others still come out.
  */
+import { chartPngs } from '../charts/raster.js';
 import { roundGbt8170 } from '../standards/index.js';
 import { offeredFileName } from './file-names.js';
 import type { ReportData, ReportLocale, RenderedFile } from './report-types.js';
@@ -11,8 +13,7 @@ import { type RenderContext } from './render/html-shared.js';
 import { renderMonthlyHtml } from './render/html-monthly.js';
 import { renderWaterBulletinHtml } from './render/html-water.js';
 import { t } from './render/labels.js';
-import type { PdfRenderer } from './render/pdf.js';
-import { stampPdfDates } from './render/stable-bytes.js';
+import type { PdfEngine } from './render/pdf-engine.js';
 import { renderMonthlyXlsx, renderWaterBulletinXlsx } from './render/xlsx.js';
 
 export interface RenderRun {
@@ -30,8 +31,16 @@ export interface EmailAssets {
   images: { cid: string; png: Buffer }[];
 }
 
+/** A format (or the e-mail's chart images) that could not be produced, and why. */
+export interface RenderFailure {
+  locale: ReportLocale;
+  format: RenderedFile['format'] | 'email-images';
+  reason: string;
+}
+
 export interface RenderOutput {
   files: RenderedFile[];
+  failures: RenderFailure[];
   email: EmailAssets[];
   titles: Partial<Record<ReportLocale, string>>;
 }
@@ -94,52 +103,79 @@ export function emailText(data: ReportData, title: string, locale: ReportLocale)
 export async function renderReport(
   data: ReportData,
   run: RenderRun,
-  renderer: PdfRenderer,
+  engine: PdfEngine,
 ): Promise<RenderOutput> {
-  // Locales, and the PDF and chart images within a locale, render in parallel pages of one browser.
-  const perLocale = await Promise.all(run.locales.map((locale) => renderLocale(data, run, locale, renderer)));
+  const perLocale = await Promise.all(run.locales.map((locale) => renderLocale(data, run, locale, engine)));
   return {
     files: perLocale.flatMap((l) => l.files),
+    failures: perLocale.flatMap((l) => l.failures),
     email: perLocale.map((l) => l.email),
     titles: Object.fromEntries(perLocale.map((l) => [l.email.locale, l.title])),
   };
+}
+
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 async function renderLocale(
   data: ReportData,
   run: RenderRun,
   locale: ReportLocale,
-  renderer: PdfRenderer,
-): Promise<{ files: RenderedFile[]; email: EmailAssets; title: string }> {
+  engine: PdfEngine,
+): Promise<{ files: RenderedFile[]; failures: RenderFailure[]; email: EmailAssets; title: string }> {
   const base = { locale, version: run.version, producedAt: run.producedAt, supersedes: run.supersedes };
   const web = renderHtml(data, { ...base, charts: 'svg' });
   const mail = renderHtml(data, { ...base, charts: 'cid' });
   const name = (format: RenderedFile['format']) => offeredFileName(web.title, run.version, locale, format);
   const meta = { title: web.title, version: run.version, producedAt: run.producedAt };
-  const [pdf, xlsx, pngs] = await Promise.all([
-    renderer
-      .pdf(web.html, { footerLabel: footerLabel(data, run.version, locale), locale })
-      .then((pdf) => stampPdfDates(pdf, run.producedAt)),
-    data.kind === 'monthly'
-      ? renderMonthlyXlsx(data, locale, meta)
-      : renderWaterBulletinXlsx(data, locale, meta),
-    renderer.chartPngs(mail.charts),
+  const makers: Record<RenderedFile['format'], () => Promise<Buffer>> = {
+    html: async () => Buffer.from(web.html, 'utf8'),
+    pdf: () =>
+      engine.pdf({
+        data,
+        html: web.html,
+        charts: web.charts,
+        locale,
+        title: web.title,
+        version: run.version,
+        producedAt: run.producedAt,
+        supersedes: run.supersedes,
+        footerLabel: footerLabel(data, run.version, locale),
+      }),
+    xlsx: () =>
+      data.kind === 'monthly'
+        ? renderMonthlyXlsx(data, locale, meta)
+        : renderWaterBulletinXlsx(data, locale, meta),
+    csv: async () =>
+      data.kind === 'monthly' ? renderMonthlyCsv(data, locale) : renderWaterBulletinCsv(data, locale),
+  };
+  const formats = Object.keys(makers) as RenderedFile['format'][];
+  const [settled, pngs] = await Promise.all([
+    Promise.allSettled(formats.map((f) => makers[f]())),
+    chartPngs(mail.charts).then(
+      (m) => ({ ok: true as const, m }),
+      (err: unknown) => ({ ok: false as const, reason: reasonOf(err) }),
+    ),
   ]);
-  const csv = data.kind === 'monthly' ? renderMonthlyCsv(data, locale) : renderWaterBulletinCsv(data, locale);
+  const files: RenderedFile[] = [];
+  const failures: RenderFailure[] = [];
+  settled.forEach((r, i) => {
+    const format = formats[i]!;
+    if (r.status === 'fulfilled') files.push({ locale, format, fileName: name(format), content: r.value });
+    else failures.push({ locale, format, reason: reasonOf(r.reason) });
+  });
+  if (!pngs.ok) failures.push({ locale, format: 'email-images', reason: pngs.reason });
   return {
     title: web.title,
-    files: [
-      { locale, format: 'html', fileName: name('html'), content: Buffer.from(web.html, 'utf8') },
-      { locale, format: 'pdf', fileName: name('pdf'), content: pdf },
-      { locale, format: 'xlsx', fileName: name('xlsx'), content: xlsx },
-      { locale, format: 'csv', fileName: name('csv'), content: csv },
-    ],
+    files,
+    failures,
     email: {
       locale,
       subject: emailSubject(web.title, data, run.version, locale),
       html: mail.html,
       text: emailText(data, web.title, locale),
-      images: mail.charts.map((c) => ({ cid: c.id, png: pngs.get(c.id)! })),
+      images: pngs.ok ? mail.charts.map((c) => ({ cid: c.id, png: pngs.m.get(c.id)! })) : [],
     },
   };
 }

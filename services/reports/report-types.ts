@@ -91,6 +91,11 @@ export interface RankingRow {
   lastYear: number | null;
   change: number | null;
   changePct: number | null;
+  /** Last month's value and rank (环比), for the bulletin's month-on-month column. */
+  lastMonth: number | null;
+  lastMonthRank: number | null;
+  monthChange: number | null;
+  monthChangePct: number | null;
   ytd: number | null;
   ytdLastYear: number | null;
   ytdChangePct: number | null;

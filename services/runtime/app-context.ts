@@ -3,6 +3,7 @@
  * workers, API) share. Shutdown is ordered: stop cron → close workers → close queues → end the pool →
  * quit Redis, under a timeout, so no job is cut off mid-transaction by a closed pool.
  */
+import { configureIngestLimits } from '../ingest/limits.js';
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/env.js';
@@ -34,6 +35,7 @@ export interface AppContext {
 
 export function createAppContext(config: Config, opts: { clock?: Clock; logger?: Logger } = {}): AppContext {
   const logger = opts.logger ?? createLogger({ level: config.LOG_LEVEL });
+  configureIngestLimits(config);
   const db = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   const redis = createRedis(config.REDIS_URL, { forWorkers: true });
   const queues = createQueues(redis, config.QUEUE_PREFIX);

@@ -10,7 +10,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { randomUUID } from 'node:crypto';
 import { registerAlertAckRoutes } from '../web/ack-routes.js';
 import { ensureInitialAdmin } from '../auth/initial-admin.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, ValidationError } from '../errors.js';
 import { metrics } from '../metrics/metrics.js';
 import type { AppContext } from './app-context.js';
 import { registerWebRoutes } from '../web/web-routes.js';
@@ -24,10 +24,14 @@ import { registerMeasurementPush } from '../api/routes/measurement-push.js';
 import { registerMeasurementRoutes } from '../api/routes/measurements.js';
 import { registerMetricsRoute } from '../api/routes/metrics.js';
 import { registerQueueBoard } from '../api/routes/queue-board.js';
+import { registerContactRoutes } from '../api/routes/contacts.js';
 import { registerReferenceRoutes } from '../api/routes/reference.js';
+import { registerRegistryRoutes } from '../api/routes/registry.js';
 import { registerReportRoutes } from '../api/routes/reports.js';
 import { registerSessionRoutes } from '../api/routes/session.js';
 import { registerStatusRoutes } from '../api/routes/status.js';
+import { registerTaskLedgerRoutes } from '../api/routes/task-ledger.js';
+import { registerTaskRoutes } from '../api/routes/tasks.js';
 import { jsonSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from '../api/zod-provider.js';
 
 /** Measurement pushes carry up to a few hundred thousand rows; everything else is small. */
@@ -59,6 +63,17 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
   app.setErrorHandler((err, req, reply) => sendApiError(err, req, reply));
+  // PostgreSQL keeps no NUL in text: a %00 in a parameter would reach a query and fail it as a 500 on every
+  // route that filters by text (issue #20). Refused here, once, for all of them.
+  app.addHook('onRequest', async (req, reply) => {
+    // eslint-disable-next-line no-control-regex -- a raw NUL is what is looked for
+    if (/%00|\u0000/i.test(req.url)) {
+      const err = new ValidationError('the URL contains a NUL byte (%00); no parameter may contain one', [
+        { path: 'url', reason: 'NUL byte' },
+      ]);
+      return sendApiError(err, req, reply);
+    }
+  });
   app.setNotFoundHandler((req, reply) =>
     reply
       .code(404)
@@ -119,13 +134,17 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await registerMetricsRoute(app, ctx);
   await registerSessionRoutes(app, ctx);
   await registerReferenceRoutes(app, ctx);
+  await registerContactRoutes(app, ctx);
   await registerMeasurementRoutes(app, ctx);
   await registerStatusRoutes(app, ctx);
   await registerAlertRoutes(app, ctx);
   await registerReportRoutes(app, ctx);
+  await registerTaskRoutes(app, ctx);
+  await registerTaskLedgerRoutes(app, ctx);
   await registerIngestRoutes(app, ctx);
   await registerMeasurementPush(app, ctx);
   await registerAdminRoutes(app, ctx);
+  await registerRegistryRoutes(app, ctx);
   await registerQueueBoard(app, ctx);
   // The e-mails' signed acknowledgement links (the alerts engine's pages): the token is the credential.
   await registerPublic(app, (scope) =>

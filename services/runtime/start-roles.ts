@@ -11,15 +11,19 @@ import { allSchedules } from '../../workers/schedules/index.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { QUEUE_NAMES } from '../../workers/queue-names.js';
 import type { AppContext } from './app-context.js';
+import { startHj212Receiver, type RunningReceiver } from '../ingest/hj212/receiver.js';
+import { receiverOptions } from '../ingest/hj212/receiver-config.js';
+import { refreshRollupsRequest } from '../outbox/messages.js';
 
 export interface RunningRoles {
   apiUrl: string | null;
+  hj212: RunningReceiver | null;
   stop(timeoutMs?: number): Promise<void>;
 }
 
 export async function startRoles(
   ctx: AppContext,
-  roles: readonly ('scheduler' | 'workers' | 'api')[],
+  roles: readonly ('scheduler' | 'workers' | 'api' | 'hj212')[],
 ): Promise<RunningRoles> {
   let scheduler: Scheduler | null = null;
   let workers: WorkerHost | null = null;
@@ -53,12 +57,26 @@ export async function startRoles(
     api = await buildServer(ctx);
     apiUrl = await api.listen({ host: ctx.config.HTTP_HOST, port: ctx.config.HTTP_PORT });
   }
-  ctx.logger.info({ roles, apiUrl }, 'envwatch started');
+  // The HJ 212 receiver listens whenever a port is configured (ROLES=hj212 alone runs nothing else).
+  const hj212 =
+    ctx.config.HJ212_PORT !== undefined
+      ? await startHj212Receiver(receiverOptions(ctx.config), {
+          db: ctx.db,
+          clock: ctx.clock,
+          logger: ctx.logger,
+          onIngested: async (result) => {
+            await ctx.enqueue(...refreshRollupsRequest(`hj212 batch ${result.batchId}`));
+          },
+        })
+      : null;
+  ctx.logger.info({ roles, apiUrl, hj212: hj212?.address ?? null }, 'envwatch started');
   return {
     apiUrl,
+    hj212,
     async stop(timeoutMs = 20_000) {
       const ordered = async () => {
         await scheduler?.stop(); // no new ticks
+        await hj212?.stop(); // no new packets; framed ones committed and acknowledged
         await api?.close(); // no new requests
         await workers?.close(); // let running jobs finish
         await ctx.close(); // queues, pool, Redis

@@ -14,6 +14,23 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** Which water sections a section-scoped target covers (sites-water.yaml section_kinds). */
 export const TARGET_SECTION_KINDS = SECTION_KINDS;
 
+/**
+ * Escalation for a plan's targets or one target (issue #14, item 8); what is left out keeps the global
+ * settings (ALERT_ESCALATE_AFTER_MINUTES, ALERT_ESCALATE_WARNING_AFTER_MINUTES, the target's lead officials,
+ * the district leadership at the deadline). A target's block replaces its plan's key by key.
+ */
+export const escalationSchema = z.strictObject({
+  /** Minutes an unacknowledged hard breach waits before step 1. */
+  breach_after_minutes: z.number().int().min(1).optional(),
+  /** Minutes an unacknowledged hard at-risk warning waits before step 1; 0 = never. */
+  at_risk_after_minutes: z.number().int().min(0).optional(),
+  /** Who step 1 reaches (official ids), instead of the target's lead_officials. */
+  step1_officials: z.array(id).min(1).optional(),
+  /** Step 2 at the deadline: the district leadership (default), or nobody. */
+  at_deadline: z.enum(['district_leadership', 'none']).optional(),
+});
+export type EscalationDefinition = z.infer<typeof escalationSchema>;
+
 export const planSchema = z.strictObject({
   id: z.string().regex(/^[a-z]+-\d{4}$/),
   district: id,
@@ -23,6 +40,8 @@ export const planSchema = z.strictObject({
   document_no: z.string().optional(),
   issued_on: day.optional(),
   source: z.string().optional(),
+  /** The escalation chain for every target of the plan (a target's own block takes precedence). */
+  escalation: escalationSchema.optional(),
 });
 
 export const scopeSchema = z.strictObject({
@@ -62,6 +81,8 @@ export const targetSchema = z.strictObject({
   main_units: z.array(id).default([]),
   assist_units: z.array(id).default([]),
   source: z.string().min(1),
+  /** This target's escalation chain, over its plan's and the global settings. */
+  escalation: escalationSchema.optional(),
   /** Why this reading of the clause was chosen (docs/decisions.md), shown to reviewers of the YAML. */
   note: z.string().optional(),
   enabled: z.boolean().default(true),

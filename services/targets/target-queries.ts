@@ -93,7 +93,9 @@ export async function upsertPlanFile(db: Queryable, input: PlanFile | PlanFileIn
             assist_unit_ids: x.assist_units,
             source: x.source,
             enabled: x.enabled,
-            definition: x,
+            // The plan's escalation chain under the target's own (key by key): alerts read it from here.
+            definition:
+              p.escalation || x.escalation ? { ...x, escalation: { ...p.escalation, ...x.escalation } } : x,
           };
         }),
       ),

@@ -68,6 +68,12 @@ export function monthKey(day: string): string {
   return day.slice(0, 7);
 }
 
+/** The first day of a 'YYYY-MM' month (task progress is stored per month as that day). */
+export function monthStartDay(month: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new RangeError(`not a YYYY-MM month: ${month}`);
+  return `${month}-01`;
+}
+
 export function monthEndDay(month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return `${month}-${String(daysInMonth(y, m)).padStart(2, '0')}`;

@@ -1,7 +1,7 @@
 /**
- * The acknowledgement link of the e-mails: GET /ack/:token shows the alert and a button, POST /ack/:token
- * acknowledges it (with an optional comment). GET never acknowledges: mail gateways and link scanners
- * fetch every link in a message, and a scanner must not stop an escalation. The token is signed and
+ * The acknowledgement links: GET /ack/:token (e-mails) or /a/:token (SMS, a short token naming the
+ * delivery) shows the alert and a button, POST acknowledges it (with an optional comment). GET never
+ * acknowledges: mail gateways and link scanners fetch every link in a message, and a scanner must not stop an escalation. The token is signed and
  * expires (alerts/ack-token.ts); the actor recorded is the contact the e-mail was sent to. The pages are not
  * cached and send no Referer, since the URL is the credential.
  */
@@ -13,6 +13,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { Clock } from '../time/shanghai.js';
 import { alertPage, noticePage, type Notice, type PageLang } from './pages/ack-page.js';
 import { AckTokenExpiredError, verifyAckToken, type AckClaims } from '../alerts/ack-token.js';
+import { resolveSmsAckToken } from '../alerts/sms-ack.js';
 import { getAlert } from '../alerts/alert-queries.js';
 import { acknowledgeAlert } from '../alerts/lifecycle.js';
 import { getContact } from '../alerts/routing-queries.js';
@@ -20,7 +21,7 @@ import { getContact } from '../alerts/routing-queries.js';
 export interface AckRouteDeps {
   db: pg.Pool;
   clock: Clock;
-  config: Pick<Config, 'APP_SECRET'>;
+  config: Pick<Config, 'APP_SECRET' | 'ALERT_ACK_TOKEN_TTL_HOURS'>;
 }
 
 interface AckRequest {
@@ -38,10 +39,16 @@ const STATUS: Record<Notice, number> = {
   missing: 404,
 };
 
+// The page opened from an e-mail runs no script and loads nothing; its only styles are inline attributes.
+const ACK_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 function send(reply: FastifyReply, status: number, html: string): FastifyReply {
   return reply
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
+    .header('content-security-policy', ACK_PAGE_CSP)
+    .header('x-content-type-options', 'nosniff')
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
     .header('x-robots-tag', 'noindex')
@@ -52,12 +59,28 @@ export async function registerAlertAckRoutes(app: FastifyInstance, deps: AckRout
   await app.register(async (scope) => {
     await scope.register(formbody); // only in this scope: the rest of the API stays JSON-only
 
-    const claimsOf = (token: string): AckClaims | Notice => {
+    const claimsOf = async (token: string): Promise<AckClaims | Notice> => {
       try {
         return verifyAckToken(deps.config.APP_SECRET, token, deps.clock.now());
       } catch (err) {
         if (err instanceof AckTokenExpiredError) return 'expired';
         if (err instanceof ForbiddenError) return 'invalid';
+        throw err;
+      }
+    };
+    // The SMS link names a delivery: the alert and the contact are on its row, the expiry counts from it.
+    const shortClaimsOf = async (token: string): Promise<AckClaims | Notice> => {
+      try {
+        return await resolveSmsAckToken(deps.db, {
+          secret: deps.config.APP_SECRET,
+          token,
+          now: deps.clock.now(),
+          ttlMs: deps.config.ALERT_ACK_TOKEN_TTL_HOURS * 3_600_000,
+        });
+      } catch (err) {
+        if (err instanceof AckTokenExpiredError) return 'expired';
+        if (err instanceof ForbiddenError) return 'invalid';
+        if (err instanceof NotFoundError) return 'missing';
         throw err;
       }
     };
@@ -68,42 +91,58 @@ export async function registerAlertAckRoutes(app: FastifyInstance, deps: AckRout
     };
 
     // A wildcard, not ':token': parametric segments are capped by the server's maxParamLength (100 by default).
-    scope.get<AckRequest>('/ack/*', async (req, reply) => {
-      const claims = claimsOf(req.params['*']);
-      const lang = await langOf(req.query, typeof claims === 'string' ? null : claims.contactId);
-      if (typeof claims === 'string') return send(reply, STATUS[claims], noticePage(lang, claims));
-      const alert = await getAlert(deps.db, claims.alertId);
-      if (!alert) return send(reply, 404, noticePage(lang, 'missing'));
-      return send(reply, 200, alertPage(lang, alert, { action: `/ack/${req.params['*']}` }));
-    });
+    registerAckPair(scope, '/ack', claimsOf, langOf, deps);
+    registerAckPair(scope, '/a', shortClaimsOf, langOf, deps);
+  });
+}
 
-    scope.post<AckRequest>('/ack/*', async (req, reply) => {
-      const claims = claimsOf(req.params['*']);
-      const lang = await langOf(req.query, typeof claims === 'string' ? null : claims.contactId);
-      if (typeof claims === 'string') return send(reply, STATUS[claims], noticePage(lang, claims));
-      const raw = req.body?.comment;
-      const comment = typeof raw === 'string' ? raw.slice(0, 2000) : null;
-      try {
-        const r = await acknowledgeAlert(deps.db, {
-          alertId: claims.alertId,
-          actor: `contact:${claims.contactId}`,
-          comment,
-          at: deps.clock.now(),
-        });
-        const notice: Notice = r.outcome === 'acknowledged' ? 'done' : 'already';
-        return send(reply, 200, alertPage(lang, r.alert, { action: `/ack/${req.params['*']}`, notice }));
-      } catch (err) {
-        if (err instanceof ConflictError) {
-          const alert = await getAlert(deps.db, claims.alertId);
-          return send(
-            reply,
-            409,
-            alert ? alertPage(lang, alert, { action: '', notice: 'notOpen' }) : noticePage(lang, 'notOpen'),
-          );
-        }
-        if (err instanceof NotFoundError) return send(reply, 404, noticePage(lang, 'missing'));
-        throw err;
+type ClaimsOf = (token: string) => Promise<AckClaims | Notice>;
+type LangOf = (query: { lang?: string }, contactId: string | null) => Promise<PageLang>;
+
+/** GET shows the alert and a form (never acknowledges), POST acknowledges: for one kind of link. */
+function registerAckPair(
+  scope: FastifyInstance,
+  prefix: '/ack' | '/a',
+  claimsOf: ClaimsOf,
+  langOf: LangOf,
+  deps: AckRouteDeps,
+): void {
+  scope.get<AckRequest>(`${prefix}/*`, async (req, reply) => {
+    const claims = await claimsOf(req.params['*']);
+    const lang = await langOf(req.query, typeof claims === 'string' ? null : claims.contactId);
+    if (typeof claims === 'string') return send(reply, STATUS[claims], noticePage(lang, claims));
+    const alert = await getAlert(deps.db, claims.alertId);
+    if (!alert) return send(reply, 404, noticePage(lang, 'missing'));
+    return send(reply, 200, alertPage(lang, alert, { action: `${prefix}/${req.params['*']}` }));
+  });
+
+  scope.post<AckRequest>(`${prefix}/*`, async (req, reply) => {
+    const claims = await claimsOf(req.params['*']);
+    const lang = await langOf(req.query, typeof claims === 'string' ? null : claims.contactId);
+    if (typeof claims === 'string') return send(reply, STATUS[claims], noticePage(lang, claims));
+    const raw = req.body?.comment;
+    const comment = typeof raw === 'string' ? raw.slice(0, 2000) : null;
+    const action = `${prefix}/${req.params['*']}`;
+    try {
+      const r = await acknowledgeAlert(deps.db, {
+        alertId: claims.alertId,
+        actor: `contact:${claims.contactId}`,
+        comment,
+        at: deps.clock.now(),
+      });
+      const notice: Notice = r.outcome === 'acknowledged' ? 'done' : 'already';
+      return send(reply, 200, alertPage(lang, r.alert, { action, notice }));
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        const alert = await getAlert(deps.db, claims.alertId);
+        return send(
+          reply,
+          409,
+          alert ? alertPage(lang, alert, { action: '', notice: 'notOpen' }) : noticePage(lang, 'notOpen'),
+        );
       }
-    });
+      if (err instanceof NotFoundError) return send(reply, 404, noticePage(lang, 'missing'));
+      throw err;
+    }
   });
 }

@@ -12,6 +12,7 @@ import { resolveFromRoot } from '../../config/paths.js';
 import { NotFoundError } from '../errors.js';
 import { readMailbox, readMailFile, readMailMessage } from './mailbox.js';
 import { ingestPage } from './pages/ingest-page.js';
+import { listDeviceStats } from '../ingest/hj212/device-queries.js';
 import { mailboxPage, mailMessagePage } from './pages/mail-page.js';
 import { reportsPage } from './pages/reports-page.js';
 import { refreshRollupsRequest } from '../outbox/messages.js';
@@ -48,7 +49,7 @@ export async function registerWebOperationsRoutes(
     },
     async (req, reply) => {
       assertDistrictOperator(req.principal!, 'read');
-      const [sources, batches, refused] = await Promise.all([
+      const [sources, batches, refused, devices] = await Promise.all([
         listSources(ctx.db),
         listBatches(ctx.db, { sourceId: null, status: null, beforeId: null, limit: 20 }),
         listRefusedRows(ctx.db, {
@@ -59,10 +60,11 @@ export async function registerWebOperationsRoutes(
           beforeId: null,
           limit: 100,
         }),
+        listDeviceStats(ctx.db),
       ]);
       return sendPage(
         reply,
-        ingestPage(pc(req, reply), { sources, batches, refused, notice: req.query.notice ?? null }),
+        ingestPage(pc(req, reply), { sources, batches, refused, devices, notice: req.query.notice ?? null }),
       );
     },
   );

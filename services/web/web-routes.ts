@@ -49,14 +49,30 @@ export function resolveLocale(req: FastifyRequest, reply: FastifyReply, fallback
   return parseLocale(req.cookies[LANG_COOKIE]) ?? req.principal?.locale ?? fallback;
 }
 
-/** Only same-site paths: an open redirect through ?next= would help phishing. */
+/**
+ * Only same-site paths: an open redirect through ?next= would help phishing. Browsers drop tabs and line
+ * breaks from a URL ("/\t/evil.example" is "//evil.example" to them) and read "\" as "/", so a target with
+ * any control character or backslash is refused, and what is left must resolve to this site.
+ */
+const SAME_SITE = 'http://envwatch.invalid';
+
 export function safeReturn(target: unknown, fallback = '/'): string {
-  return typeof target === 'string' &&
-    target.startsWith('/') &&
-    !target.startsWith('//') &&
-    !target.startsWith('/\\')
-    ? target
-    : fallback;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not pass
+  if (typeof target !== 'string' || !target.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(target))
+    return fallback;
+  try {
+    const url = new URL(target, SAME_SITE);
+    return url.origin === SAME_SITE && !target.startsWith('//')
+      ? url.pathname + url.search + url.hash
+      : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The host of an Origin header, or null when it is not a URL (a bad request, not a server error). */
+function originHost(origin: string): string | null {
+  return URL.canParse(origin) ? new URL(origin).host : null;
 }
 
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -137,7 +153,10 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       async (req, reply) => {
         // Login CSRF (logging a victim into the attacker's account): refuse posts from other origins.
         const origin = req.headers.origin;
-        if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) {
+        if (origin && origin !== 'null' && originHost(origin) === null) {
+          return sendPage(reply, errorPage(pc(req, reply), 400, 'malformed Origin header'), 400);
+        }
+        if (origin && origin !== 'null' && originHost(origin) !== req.headers.host) {
           return sendPage(reply, errorPage(pc(req, reply), 403, 'cross-site login refused'), 403);
         }
         try {

@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
-import { createAckToken } from '../../services/alerts/ack-token.js';
+import { createAckToken, createShortAckToken } from '../../services/alerts/ack-token.js';
 import { registerAlertAckRoutes } from '../../services/web/ack-routes.js';
 import { alertSettings } from '../../services/alerts/alert-settings.js';
 import { syncTargetAlert } from '../../services/alerts/sync-target-alert.js';
@@ -48,11 +48,12 @@ const post = (t: string, comment: string) =>
 
 beforeAll(async () => {
   await seedDirectory(db.pool);
-  for (const id of ['T-ACK-01', 'T-ACK-02', 'T-ACK-03'])
+  for (const id of ['T-ACK-01', 'T-ACK-02', 'T-ACK-03', 'T-ACK-04'])
     await insertTarget(db.pool, { id, assist_units: [], lead_officials: [] });
   alerts.a = await openAlert('T-ACK-01', 'beiyuan');
   alerts.b = await openAlert('T-ACK-02', 'beiyuan');
   alerts.c = await openAlert('T-ACK-03', 'beiyuan');
+  alerts.d = await openAlert('T-ACK-04', 'beiyuan');
   app = Fastify();
   await registerAlertAckRoutes(app, { db: db.pool, clock, config });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -69,6 +70,10 @@ describe('GET /ack/:token', () => {
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    // Issue #20: the page an e-mailed link opens runs no script and loads nothing from elsewhere.
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await res.text();
     expect(html).toContain('【未达标】北苑街道');
     expect(html).toContain('<form method="post"');
@@ -145,5 +150,67 @@ describe('POST /ack/:token', () => {
     expect(res.status).toBe(200);
     const { rows } = await db.pool.query(`SELECT ack_comment FROM alert WHERE id = $1`, [alerts.c]);
     expect(rows[0]).toEqual({ ack_comment: 'via JSON' });
+  });
+});
+
+describe('the SMS link /a/:token (a short token naming the delivery)', () => {
+  const deliveryOf = async (alertId: number) =>
+    (
+      await db.pool.query<{ id: number; recipient_id: string }>(
+        `SELECT id, recipient_id FROM delivery WHERE alert_id = $1 ORDER BY id LIMIT 1`,
+        [alertId],
+      )
+    ).rows[0]!;
+
+  it('is short: 12 characters for a delivery id below 2^24', () => {
+    expect(createShortAckToken(config.APP_SECRET, 1_234_567)).toMatch(/^[A-Za-z0-9_-]{12}$/);
+  });
+
+  it('GET shows the alert with a form posting back to /a/, and acknowledges nothing', async () => {
+    const d = await deliveryOf(alerts.d!);
+    const t = createShortAckToken(config.APP_SECRET, d.id);
+    const res = await fetch(`${base}/a/${t}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain(`action="/a/${t}"`);
+    expect(html).toContain('name="viewport"'); // a page made for a phone
+    const { rows } = await db.pool.query(`SELECT state FROM alert WHERE id = $1`, [alerts.d]);
+    expect(rows[0]).toEqual({ state: 'firing' });
+  });
+
+  it('POST acknowledges as the contact the SMS went to', async () => {
+    const d = await deliveryOf(alerts.d!);
+    const res = await fetch(`${base}/a/${createShortAckToken(config.APP_SECRET, d.id)}`, {
+      method: 'POST',
+      body: new URLSearchParams({ comment: '收到，已处置' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(200);
+    const { rows } = await db.pool.query(
+      `SELECT state, acknowledged_by, ack_comment FROM alert WHERE id = $1`,
+      [alerts.d],
+    );
+    expect(rows[0]).toEqual({
+      state: 'acknowledged',
+      acknowledged_by: `contact:${d.recipient_id}`,
+      ack_comment: '收到，已处置',
+    });
+  });
+
+  it('refuses a forged token (403), an unknown delivery (404) and an expired one (410)', async () => {
+    const d = await deliveryOf(alerts.d!);
+    const good = createShortAckToken(config.APP_SECRET, d.id);
+    const forged = `${good.slice(0, -2)}${good.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect((await fetch(`${base}/a/${forged}`)).status).toBe(403);
+    expect(
+      (await fetch(`${base}/a/${createShortAckToken('another-secret-of-at-least-32-chars!!', d.id)}`)).status,
+    ).toBe(403);
+    expect((await fetch(`${base}/a/${createShortAckToken(config.APP_SECRET, 999_999)}`)).status).toBe(404);
+    clock.advance((config.ALERT_ACK_TOKEN_TTL_HOURS + 1) * HOUR);
+    try {
+      expect((await fetch(`${base}/a/${good}`)).status).toBe(410);
+    } finally {
+      clock.advance(-(config.ALERT_ACK_TOKEN_TTL_HOURS + 1) * HOUR);
+    }
   });
 });

@@ -69,22 +69,25 @@ describe('escalation', () => {
     const { rows } = await db.pool.query(
       `SELECT escalation_step, next_escalation_at FROM alert WHERE target_id = 'T-ESC-01'`,
     );
-    expect(rows[0]).toEqual({ escalation_step: 1, next_escalation_at: shanghaiInstant('2024-11-01', 0, 0) });
+    // The deadline passes at midnight; the leadership is told at the start of the working day (Friday).
+    expect(rows[0]).toEqual({ escalation_step: 1, next_escalation_at: shanghaiInstant('2024-11-01', 8, 30) });
   });
 
   it('tells the district leadership when the deadline passes with the alert still open', async () => {
-    h.clock.set(shanghaiInstant('2024-11-01', 0, 0));
+    h.clock.set(shanghaiInstant('2024-11-01', 8, 29));
+    expect((await h.sweep())['escalation.escalated']).toBe(0);
+    h.clock.set(shanghaiInstant('2024-11-01', 8, 30));
     const summary = await h.sweep();
     expect(summary['escalation.escalated']).toBe(1);
     expect(await recipientsOf('T-ESC-01', 'escalation:2')).toEqual([
       'leadership.duty:email',
       'leadership.duty:sms',
     ]);
-    // A warning is not urgent: the midnight SMS to the leadership waits for working hours.
+    // A warning is not urgent: the escalation itself waited for working hours, so its SMS goes now.
     const { rows } = await db.pool.query(
       `SELECT status, not_before FROM delivery WHERE step = 'escalation:2:1' AND channel = 'sms'`,
     );
-    expect(rows[0]).toEqual({ status: 'deferred', not_before: shanghaiInstant('2024-11-01', 8, 30) });
+    expect(rows[0]).toEqual({ status: 'pending', not_before: shanghaiInstant('2024-11-01', 8, 30) });
     const events = await db.pool.query(
       `SELECT detail->>'to' AS to FROM alert_event WHERE kind = 'escalated' ORDER BY id`,
     );

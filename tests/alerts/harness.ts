@@ -17,7 +17,9 @@ import { registry } from '../../workers/registry.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import type { TestDatabase } from '../helpers/test-db.js';
 import { createTestRedis, deleteKeysWithPrefix, uniqueQueuePrefix } from '../helpers/test-redis.js';
+import { startAliyunFake, type AliyunFake } from '../helpers/sms-aliyun-fake.js';
 import { startSmsGateway, type SmsGateway } from '../helpers/sms-gateway.js';
+import { startTencentFake, type TencentFake } from '../helpers/sms-tencent-fake.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp-catcher.js';
 
 export interface Harness {
@@ -29,6 +31,12 @@ export interface Harness {
   deps: AlertDeps;
   smtp: SmtpCatcher;
   gateway: SmsGateway;
+  /** Set when the harness was started with `sms: 'aliyun'`: SMS then go to this fake provider. */
+  aliyun: AliyunFake | null;
+  /** Set when the harness was started with `sms: 'tencent'`. */
+  tencent: TencentFake | null;
+  /** The environment that points SMS at the chosen fake (for child processes). */
+  smsEnv: Record<string, string>;
   prefix: string;
   sweep(): Promise<SweepSummary>;
   relay(): Promise<number>;
@@ -38,24 +46,51 @@ export interface Harness {
 
 export async function startHarness(
   db: TestDatabase,
-  opts: { now: Date; env?: Record<string, string>; workers?: boolean },
+  opts: {
+    now: Date;
+    env?: Record<string, string>;
+    workers?: boolean;
+    sms?: 'gateway' | 'aliyun' | 'tencent';
+  },
 ): Promise<Harness> {
   const smtp = await startSmtpCatcher();
   const gateway = await startSmsGateway();
+  const clock = new ManualClock(opts.now);
+  const aliyun = opts.sms === 'aliyun' ? await startAliyunFake({ now: () => clock.now() }) : null;
+  const tencent = opts.sms === 'tencent' ? await startTencentFake() : null;
+  const smsEnv: Record<string, string> = aliyun
+    ? {
+        SMS_PROVIDER: 'aliyun',
+        SMS_ENDPOINT: aliyun.endpoint,
+        SMS_ACCESS_KEY: aliyun.accessKeyId,
+        SMS_ACCESS_SECRET: aliyun.accessKeySecret,
+      }
+    : tencent
+      ? {
+          SMS_PROVIDER: 'tencent',
+          SMS_ENDPOINT: tencent.endpoint,
+          SMS_ACCESS_KEY: tencent.secretId,
+          SMS_ACCESS_SECRET: tencent.secretKey,
+          SMS_SDK_APP_ID: tencent.sdkAppId,
+        }
+      : {
+          SMS_GATEWAY_URL: gateway.url,
+          SMS_ACCESS_KEY: gateway.accessKey,
+          SMS_ACCESS_SECRET: gateway.accessSecret,
+        };
   const prefix = uniqueQueuePrefix();
   const config = loadConfig({
     DATABASE_URL: db.url,
     QUEUE_PREFIX: prefix,
     SMTP_URL: smtp.url,
-    SMS_GATEWAY_URL: gateway.url,
-    SMS_ACCESS_KEY: gateway.accessKey,
-    SMS_ACCESS_SECRET: gateway.accessSecret,
+    ...smsEnv,
     PUBLIC_BASE_URL: 'https://envwatch.example.gov.cn',
     LOG_LEVEL: 'silent',
+    // The tests of one alert's messages see each message by itself; grouping has its own tests.
+    ALERT_GROUP_WAIT_SECONDS: '0',
     ...opts.env,
   });
   const logger = createLogger({ level: 'silent' });
-  const clock = new ManualClock(opts.now);
   const redis = createTestRedis();
   const queues = createQueues(redis, prefix);
   const enqueue = createEnqueue(queues, registry);
@@ -89,6 +124,9 @@ export async function startHarness(
     deps,
     smtp,
     gateway,
+    aliyun,
+    tencent,
+    smsEnv,
     prefix,
     sweep: () => runAlertSweep(deps, queues),
     relay: () => relayAll(db.pool, queues),
@@ -110,6 +148,8 @@ export async function startHarness(
       redis.disconnect();
       await smtp.close();
       await gateway.close();
+      await aliyun?.close();
+      await tencent?.close();
     },
   };
 }

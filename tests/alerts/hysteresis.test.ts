@@ -104,7 +104,10 @@ describe('nextEscalationAt', () => {
   };
   it('is the lead-officials delay first, then the deadline', () => {
     expect(nextEscalationAt(alert, s)).toEqual(new Date(fired.getTime() + 120 * 60_000));
-    expect(nextEscalationAt({ ...alert, escalation_step: 1 }, s)).toEqual(alert.deadline_at);
+    // The deadline passes at the start of 1 January, a holiday: the leadership hears on 2 January, 08:30.
+    expect(nextEscalationAt({ ...alert, escalation_step: 1 }, s)).toEqual(new Date('2025-01-02T00:30:00Z'));
+    const wall = { ...s, escalationClock: 'wall' as const };
+    expect(nextEscalationAt({ ...alert, escalation_step: 1 }, wall)).toEqual(alert.deadline_at);
     expect(nextEscalationAt({ ...alert, escalation_step: 2 }, s)).toBeNull();
   });
   it('stops for acknowledged, recovering and notice alerts', () => {

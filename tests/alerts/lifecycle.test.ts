@@ -139,11 +139,26 @@ describe('one alert per target, scope and period', () => {
       asOf: '2024-03-15',
       value: 33,
     });
+    // Workers are off in this file: the open:1 messages to the main unit went out as a worker would record it.
+    await db.pool.query(
+      `UPDATE delivery SET status = 'sent', sent_at = $1 WHERE step = 'open:1' AND recipient_role = 'main'`,
+      [h.clock.now()],
+    );
     const summary = await h.sweep();
     expect(summary['recovered.resolved']).toBe(1);
     expect(await alertOf('T-LIFE-01')).toMatchObject([{ state: 'resolved', condition: 'met' }]);
     expect(await steps('T-LIFE-01')).toEqual(['breached:1', 'open:1', 'resolved:1']);
-    const resolved = await db.pool.query(`SELECT channel FROM delivery WHERE step = 'resolved:1'`);
+    // One short notice to exactly those who were told it fired (not the assist units, whose copy never
+    // went), by e-mail — the SMS address they were told by is not used for good news.
+    const told = await db.pool.query(
+      `SELECT DISTINCT recipient_id FROM delivery WHERE step = 'open:1' AND status = 'sent' ORDER BY 1`,
+    );
+    const resolved = await db.pool.query(
+      `SELECT recipient_id, channel FROM delivery WHERE step = 'resolved:1' ORDER BY 1`,
+    );
+    expect(resolved.rows.map((r: { recipient_id: string }) => r.recipient_id)).toEqual(
+      told.rows.map((r: { recipient_id: string }) => r.recipient_id),
+    );
     expect(resolved.rows.every((r: { channel: string }) => r.channel === 'email')).toBe(true);
   });
 

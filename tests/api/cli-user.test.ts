@@ -36,6 +36,26 @@ describe('envwatch user', () => {
     expect((await user('add', '--username', 'street1', '--role', 'area', '--area', 'beiyuan')).code).toBe(0);
   });
 
+  it('adds a unit account only with a real, non-collective unit', async () => {
+    await seedDistricts(db.pool);
+    await db.pool.query(`INSERT INTO unit (id, name_zh, name_en, kind, district_id, expands_to) VALUES
+      ('water_bureau', '区水务局', 'Water Affairs Bureau', 'department', 'tongzhou', NULL),
+      ('streets_towns', '各街道乡镇', 'Every street and town', 'collective', 'tongzhou', 'area_of_scope')
+      ON CONFLICT DO NOTHING`);
+    await expect(user('add', '--username', 'water1', '--role', 'unit')).rejects.toThrow(/needs a unit/);
+    await expect(
+      user('add', '--username', 'water1', '--role', 'unit', '--unit', 'streets_towns'),
+    ).rejects.toThrow(/a collective/);
+    await expect(
+      user('add', '--username', 'water1', '--role', 'bureau', '--unit', 'water_bureau'),
+    ).rejects.toThrow(/only unit accounts have a unit/);
+    expect((await user('add', '--username', 'water1', '--role', 'unit', '--unit', 'water_bureau')).code).toBe(
+      0,
+    );
+    const { rows } = await db.pool.query(`SELECT role, unit_id FROM app_user WHERE username = 'water1'`);
+    expect(rows).toEqual([{ role: 'unit', unit_id: 'water_bureau' }]);
+  });
+
   it('issues a token (printed once, stored as a digest), lists and revokes it', async () => {
     const { lines } = await user(
       'token',

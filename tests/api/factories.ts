@@ -45,7 +45,7 @@ let testHash: Promise<string> | null = null;
 export async function createUser(
   pool: pg.Pool,
   role: Role,
-  opts: { areaId?: string; readOnlyToken?: boolean; username?: string } = {},
+  opts: { areaId?: string; unitId?: string; readOnlyToken?: boolean; username?: string } = {},
 ): Promise<TestUser> {
   userSeq += 1;
   const username = opts.username ?? `${role}${userSeq}`;
@@ -56,6 +56,7 @@ export async function createUser(
     displayName: `${role} ${userSeq}`,
     role,
     areaId: opts.areaId ?? null,
+    unitId: opts.unitId ?? null,
     passwordHash: await testHash,
     locale: 'zh-CN',
   }))!;

@@ -20,18 +20,25 @@ const ALLOWED: Record<string, string[]> = {
   time: [],
   labels: [],
   standards: [],
+  // Issue 15: the ECharts module shared by reports (and their e-mails) and the dashboard: data in, SVG/PNG out.
+  charts: ['standards'],
   migrate: ['db'],
   metrics: ['db'],
   outbox: ['db'],
   auth: ['db'],
   reference: ['db', 'time'],
   store: ['db', 'standards', 'time'],
-  ingest: ['db', 'reference', 'store', 'time'],
+  ingest: ['db', 'metrics', 'reference', 'store', 'time'],
   rules: ['db', 'labels', 'standards', 'time'],
   targets: ['db', 'outbox', 'reference', 'rules', 'time'],
   notify: ['db', 'labels', 'outbox', 'time'],
   alerts: ['db', 'labels', 'notify', 'outbox', 'time'],
-  reports: ['db', 'labels', 'standards', 'time'],
+  reports: ['charts', 'db', 'labels', 'standards', 'time'],
+  // The plans' task rows and their monthly progress (issue 16): beside targets; the progress verb checks the
+  // principal's unit (auth) and writes its audit row in the same transaction.
+  tasks: ['auth', 'db', 'labels', 'reference', 'targets', 'time'],
+  // Stations and HJ 212 devices users register (issue 18): above ingest, whose device settings it validates.
+  registry: ['auth', 'db', 'ingest', 'reference', 'time'],
   api: [
     'alerts',
     'auth',
@@ -41,13 +48,15 @@ const ALLOWED: Record<string, string[]> = {
     'metrics',
     'outbox',
     'reference',
+    'registry',
     'reports',
     'standards',
     'targets',
+    'tasks',
     'time',
   ],
-  web: ['alerts', 'api', 'auth', 'labels', 'outbox', 'reference', 'time'],
-  runtime: ['api', 'auth', 'db', 'metrics', 'notify', 'time', 'web'],
+  web: ['alerts', 'api', 'auth', 'charts', 'ingest', 'labels', 'outbox', 'reference', 'time'],
+  runtime: ['api', 'auth', 'db', 'ingest', 'metrics', 'notify', 'outbox', 'time', 'web'],
 };
 
 /**

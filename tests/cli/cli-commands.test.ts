@@ -57,6 +57,8 @@ describe('envwatch CLI', () => {
     const before = await referenceFingerprint();
     const second = await envwatch('seed');
     expect(second.stdout).toMatch(/area \+0 ~0 -0/);
+    expect(first.stdout).toMatch(/tasks: 586 in 4 plan\(s\) \(~586 changed/);
+    expect(second.stdout).toMatch(/tasks: 586 in 4 plan\(s\) \(~0 changed, -0 disabled/);
     expect(await referenceFingerprint()).toBe(before);
     const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM area');
     expect(rows[0]!.n).toBe(26);
@@ -67,12 +69,28 @@ describe('envwatch CLI', () => {
     expect(alias.rows.map((r) => r.area_id)).toEqual(['yujiawu', 'yujiawu', 'yujiawu']);
   });
 
+  it('check-tasks prints the task rows per plan and section and lists the rows to review', async () => {
+    const { stdout } = await envwatch('check-tasks');
+    expect(stdout).toContain(
+      'tongzhou-2024: 251 task row(s) valid (蓝天 82, 碧水 47, 净土 49, 应对气候变化 46, 生态保护 27)',
+    );
+    expect(stdout).toMatch(/to review \(\d+\):/);
+    expect(stdout).toContain(
+      'tongzhou-2020.yaml:TZ20-AIR-003.units[0]: 主责单位 "区委督查室区政府督查室" resolves to no unit',
+    );
+    const strict = await envwatch('check-tasks', '--strict').catch((e: { code: number }) => e);
+    expect(strict).toMatchObject({ code: 1 });
+  });
+
   it('doctor prints the storage mode and the versions', async () => {
     const { stdout } = await envwatch('doctor');
     expect(stdout).toMatch(/storage mode\s+(plain|timescale)/);
     expect(stdout).toMatch(/PostgreSQL\s+\d+/);
     expect(stdout).toMatch(/Redis\s+\d+\.\d+/);
     expect(stdout).toMatch(/maxmemory-policy noeviction/);
+    expect(stdout).toMatch(/report PDF engine\s+pdfkit \(pure JavaScript, no browser needed\)/);
+    expect(stdout).toMatch(/report font\s+Noto Sans SC \(\d+ glyphs\) — \S+NotoSansSC_400Regular\.ttf/);
+    expect(stdout).not.toMatch(/WARNING.*font/);
   });
 
   it('says in words what is wrong when PostgreSQL cannot be reached', async () => {

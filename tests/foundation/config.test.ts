@@ -38,4 +38,23 @@ describe('loadConfig', () => {
       'x'.repeat(32),
     );
   });
+
+  it('refuses an SMS provider chosen without what it needs, naming every missing key', () => {
+    const problemsOf = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problemsOf({ SMS_PROVIDER: 'tencent' })).toEqual([
+      'SMS_ACCESS_KEY/SMS_ACCESS_SECRET: required with SMS_PROVIDER=tencent',
+      'SMS_SDK_APP_ID: required with SMS_PROVIDER=tencent (the SmsSdkAppId)',
+    ]);
+    expect(problemsOf({ SMS_AMBIGUOUS_POLICY: 'maybe' }).join()).toContain('SMS_AMBIGUOUS_POLICY');
+    const ok = loadConfig({ SMS_PROVIDER: 'aliyun', SMS_ACCESS_KEY: 'k', SMS_ACCESS_SECRET: 's' });
+    expect(ok.SMS_AMBIGUOUS_POLICY).toBe('resend');
+    expect(ok.SMS_ACK_LINKS).toBe(true);
+  });
 });

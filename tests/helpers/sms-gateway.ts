@@ -5,8 +5,9 @@
  * HTTP 429/5xx, refuse numbers, or reject requests with a provider code.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { signSmsRequest } from '../../services/notify/sms-channel.js';
-import { fillTemplate, SMS_TEMPLATES, type SmsTemplateName } from '../../services/notify/sms-templates.js';
+import { signSmsRequest } from '../../services/notify/sms-gateway-provider.js';
+import { fillTemplate } from '../../services/notify/sms-templates.js';
+import { approvedTemplates } from './sms-fake-common.js';
 import { Arrivals } from './arrivals.js';
 
 export interface GatewayMessage {
@@ -40,19 +41,6 @@ export interface SmsGateway {
   close(): Promise<void>;
 }
 
-/** Default template codes (no SMS_TEMPLATE_CODES): ENVWATCH_ALERT, ENVWATCH_ALERT_EN, … */
-function defaultTemplates(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [name, t] of Object.entries(SMS_TEMPLATES) as [
-    SmsTemplateName,
-    (typeof SMS_TEMPLATES)[SmsTemplateName],
-  ][]) {
-    out.set(`ENVWATCH_${name.toUpperCase()}`, t.zh.text);
-    out.set(`ENVWATCH_${name.toUpperCase()}_EN`, t.en.text);
-  }
-  return out;
-}
-
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -64,7 +52,7 @@ export async function startSmsGateway(
 ): Promise<SmsGateway> {
   const accessKey = opts.accessKey ?? 'test-access-key';
   const accessSecret = opts.accessSecret ?? 'test-access-secret';
-  const templates = defaultTemplates();
+  const templates = approvedTemplates();
   const arrivals = new Arrivals<GatewayMessage>('SMS');
   const messages = arrivals.items;
   const requests: SmsGateway['requests'] = [];

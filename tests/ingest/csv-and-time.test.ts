@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvSplitter } from '../../services/ingest/formats/csv-splitter.js';
+import { CsvSplitter, isRefusedLine } from '../../services/ingest/formats/csv-splitter.js';
 import { monthInText } from '../../services/ingest/formats/wide-format.js';
 import { parseRankingPeriod } from '../../services/ingest/kinds/city-ranking-kind.js';
 import { parseWarningLevel } from '../../services/ingest/kinds/warning-kind.js';
@@ -9,8 +9,10 @@ import { parseBarePeriodStart, parseEventBound, parseInstant } from '../../servi
 function split(text: string, size = text.length): string[][] {
   const s = new CsvSplitter();
   const out: string[][] = [];
-  for (let i = 0; i < text.length; i += size) out.push(...s.push(text.slice(i, i + size)));
-  out.push(...s.end());
+  const fields = (records: ReturnType<CsvSplitter['end']>) =>
+    records.map((r) => (isRefusedLine(r) ? [`refused ${r.code}`] : r));
+  for (let i = 0; i < text.length; i += size) out.push(...fields(s.push(text.slice(i, i + size))));
+  out.push(...fields(s.end()));
   return out;
 }
 
@@ -32,8 +34,10 @@ describe('CSV splitter', () => {
     for (const size of [1, 2, 3, 5, 7, 13]) expect(split(TEXT, size)).toEqual(RECORDS);
   });
 
-  it('refuses a quoted field that never closes', () => {
-    expect(() => split('a,"b\nc')).toThrow(/never closed/);
+  it('refuses the line of a quoted field that never closes and reads on from the next line', () => {
+    expect(split('a,"b\nc')).toEqual([['refused UNCLOSED_QUOTE'], ['c']]);
+    for (const size of [1, 2, 3])
+      expect(split('x,y\na,"b\nc\n', size)).toEqual([['x', 'y'], ['refused UNCLOSED_QUOTE'], ['c']]);
   });
 });
 

@@ -1,9 +1,9 @@
 /**
  * A worker that dies holding a claim (status 'sending') leaves an attempt without an outcome. After the
- * lease expires the sweep decides from that evidence: SMS is resent with the same OutId and the gateway
- * drops the repeat (exactly once at the gateway); an e-mail that was not yet complete at the server is
- * resent (the server discarded it); one that was (data_sent_at) is resent with the same Message-ID
- * (EMAIL_AMBIGUOUS_POLICY=resend, the default) or held as 'unknown' with an operational alert (hold).
+ * lease expires the sweep decides from that evidence: a message that cannot be at the provider yet (an
+ * e-mail not complete at the server, an SMS whose request had not left) is resent; one that may be there
+ * (data_sent_at) is resent — with the same Message-ID / OutId — under the channel's policy resend (the
+ * default), or held as 'unknown' with an operational alert under hold (EMAIL_/SMS_AMBIGUOUS_POLICY).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../../services/db/queryable.js';
@@ -26,7 +26,7 @@ let h: Harness;
 
 beforeAll(async () => {
   await seedDirectory(db.pool);
-  for (const id of ['T-LEASE-01', 'T-LEASE-02', 'T-LEASE-03', 'T-LEASE-04']) {
+  for (const id of ['T-LEASE-01', 'T-LEASE-02', 'T-LEASE-03', 'T-LEASE-04', 'T-LEASE-05', 'T-LEASE-06']) {
     await insertTarget(db.pool, { id, main_units: ['gov_yongshun'], assist_units: [], lead_officials: [] });
   }
   // No workers: the test plays the worker, and dies where it wants to.
@@ -74,12 +74,16 @@ async function claimThenDie(id: number, reachProvider: boolean): Promise<void> {
   });
   if (!reachProvider) return;
   if (d.channel === 'sms') {
-    await h.channels.sms.send({
-      phone: d.address,
-      templateCode: 'ENVWATCH_ALERT',
-      params: { scope: '永顺镇', target: 'PM2.5', period: '2024', status: '未达标' },
-      outId: d.message_id!,
-    });
+    await h.channels.sms.send(
+      {
+        phone: d.address,
+        templateCode: 'ENVWATCH_ALERT',
+        params: { scope: '永顺镇', target: 'PM2.5', period: '2024', status: '未达标' },
+        paramOrder: ['scope', 'target', 'period', 'status'],
+        outId: d.message_id!,
+      },
+      { beforeRequest: () => markDataSent(db.pool, id, d.attempts, h.clock.now()) },
+    );
   } else {
     await h.channels.email.send(
       { to: d.address, subject: 'crash', text: 'crash', messageId: d.message_id! },
@@ -90,12 +94,12 @@ async function claimThenDie(id: number, reachProvider: boolean): Promise<void> {
 
 const ctx = (policy: 'resend' | 'hold' = 'resend') => ({
   now: h.clock.now(),
-  settings: { ...h.deps.settings, emailAmbiguousPolicy: policy },
+  settings: { ...h.deps.settings, emailAmbiguousPolicy: policy, smsAmbiguousPolicy: policy },
   outcomes: h.deps.outcomes,
 });
 
 describe('an SMS whose worker died after the gateway accepted it', () => {
-  it('is resent with the same OutId after the lease expires, and the gateway sends it only once', async () => {
+  it('policy resend: resent with the same OutId after the lease expires (this gateway drops the repeat; real providers do not)', async () => {
     const { sms } = await openAlert('T-LEASE-01');
     await claimThenDie(sms, true);
     expect(h.gateway.messages).toHaveLength(1);
@@ -123,6 +127,38 @@ describe('an SMS whose worker died after the gateway accepted it', () => {
       { outcome: 'interrupted', response_code: 'lease-expired' },
       { outcome: 'sent', response_code: null },
     ]);
+  });
+});
+
+describe('an SMS whose worker died', () => {
+  it('after the request left, policy hold: not resent; marked unknown and the operators are asked to check', async () => {
+    const { sms } = await openAlert('T-LEASE-05');
+    const before = h.gateway.requests.length;
+    await claimThenDie(sms, true);
+    h.clock.advance(h.deps.settings.leaseMs + MINUTE);
+    expect((await recoverExpiredLeases(db.pool, ctx('hold'))).held).toBe(1);
+    expect((await sendDelivery(h.deps, sms)).outcome).toBe('skipped');
+    expect((await getDelivery(db.pool, sms))!).toMatchObject({
+      status: 'unknown',
+      last_error_code: 'ambiguous',
+    });
+    expect(h.gateway.requests.length - before).toBe(1);
+    const ops = await db.pool.query<{ state: string; body_zh: string }>(
+      `SELECT state, body_zh FROM alert WHERE dedupe_key = $1`,
+      [`ops|ambiguous|${sms}`],
+    );
+    expect(ops.rows[0]!.state).toBe('firing');
+    expect(ops.rows[0]!.body_zh).toContain(`短信 OutId ew${sms}-crash`);
+  });
+
+  it('before the request left: resent under policy hold too, and it reaches the gateway once', async () => {
+    const { sms } = await openAlert('T-LEASE-06');
+    const before = h.gateway.requests.length;
+    await claimThenDie(sms, false);
+    h.clock.advance(h.deps.settings.leaseMs + MINUTE);
+    expect((await recoverExpiredLeases(db.pool, ctx('hold'))).resent).toBe(1);
+    expect((await sendDelivery(h.deps, sms)).outcome).toBe('sent');
+    expect(h.gateway.requests.length - before).toBe(1);
   });
 });
 

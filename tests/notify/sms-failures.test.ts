@@ -147,7 +147,7 @@ describe('the per-phone daily cap', () => {
 });
 
 describe('SMS texts', () => {
-  it('are rendered from the approved templates and fit one message of 70 characters', async () => {
+  it('are rendered from the approved templates; an alert carries its acknowledgement link within two segments', async () => {
     await recordTestEvaluation(db.pool, {
       targetId: 'T-SMS-06',
       scopeId: 'beiyuan',
@@ -157,8 +157,12 @@ describe('SMS texts', () => {
     });
     await h.settle();
     const sms = h.gateway.messages.find((m) => m.phone === local(PHONE.beiyuan))!;
-    expect(sms.templateCode).toBe('ENVWATCH_ALERT');
+    expect(sms.templateCode).toBe('ENVWATCH_ALERT_ACK');
     expect(sms.text).toMatch(/^【通州生态环境】北苑街道“/);
-    for (const m of h.gateway.messages) expect([...m.text].length).toBeLessThanOrEqual(70);
+    expect(sms.text).toMatch(/确认：https:\/\/envwatch\.example\.gov\.cn\/a\/[A-Za-z0-9_-]{10,16}$/);
+    for (const m of h.gateway.messages) expect([...m.text].length).toBeLessThanOrEqual(2 * 67);
+    // Messages without a link still fit one SMS of 70 characters.
+    for (const m of h.gateway.messages.filter((x) => !x.templateCode.endsWith('_ACK')))
+      expect([...m.text].length).toBeLessThanOrEqual(70);
   });
 });

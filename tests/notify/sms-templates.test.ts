@@ -1,4 +1,7 @@
-/** The approved SMS templates: every one fits a single 70-character message with realistic values. */
+/**
+ * The approved SMS templates: every one fits a single 70-character message with realistic values; those
+ * carrying an acknowledgement link fit SMS_ACK_MAX_SEGMENTS (2) segments, the token kept whole.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   parseTemplateCodes,
@@ -22,7 +25,10 @@ const LONG = {
   time: '12月21日0时',
   what: '联系人gov_zhangjiawan.liaison的短信发送失败（isv.MOBILE_NUMBER_ILLEGAL）',
   count: '12',
+  first: '【未达标】于家务回族乡“各街道乡镇全年进入全市PM2.5月均浓度后30名的频次同比下降”（2024-Q1）',
+  code: 'AbCdEfGhIjKlMnOp', // the longest short ack token (a 6-byte delivery id)
 };
+const ACK = { base: 'https://envwatch.example.gov.cn', segments: 2 };
 const EN = {
   ...LONG,
   scope: 'Yujiawu Hui Ethnic Township',
@@ -34,7 +40,7 @@ const EN = {
 };
 
 describe('renderSms', () => {
-  for (const name of Object.keys(SMS_TEMPLATES) as SmsTemplateName[]) {
+  for (const name of (Object.keys(SMS_TEMPLATES) as SmsTemplateName[]).filter((n) => !n.endsWith('_ack'))) {
     it(`fits "${name}" into one message, in Chinese and in English`, () => {
       for (const [locale, vars] of [
         ['zh-CN', LONG],
@@ -47,6 +53,29 @@ describe('renderSms', () => {
       }
     });
   }
+
+  for (const name of ['alert_ack', 'escalation_ack'] as const) {
+    it(`fits "${name}" into two segments with the whole link, in Chinese and in English`, () => {
+      for (const [locale, vars] of [
+        ['zh-CN', LONG],
+        ['en', EN],
+      ] as const) {
+        const r = renderSms(name, locale, vars, '通州生态环境', {}, 35, ACK);
+        expect([...r.text].length).toBeLessThanOrEqual(locale === 'en' ? 2 * 153 : 2 * 67);
+        expect(r.text.endsWith(`${ACK.base}/a/${vars.code}`)).toBe(true);
+        expect(r.params.code).toBe(vars.code);
+      }
+    });
+  }
+
+  it('a link that cannot fit the segment budget is refused, not cut', () => {
+    expect(() =>
+      renderSms('alert_ack', 'zh-CN', LONG, '通州生态环境', {}, 35, {
+        base: `https://${'x'.repeat(80)}.cn`,
+        segments: 1,
+      }),
+    ).toThrow(SmsTooLongError);
+  });
 
   it('shortens the expendable variables with an ellipsis and keeps the rest whole', () => {
     const r = renderSms('alert', 'zh-CN', LONG, '通州生态环境', {});

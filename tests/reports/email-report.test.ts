@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverReport, resolveDistributionList } from '../../services/reports/deliver-report.js';
 import { produceReport, type ProduceResult } from '../../services/reports/produce-report.js';
-import { openPdfRenderer } from '../../services/reports/render/pdf.js';
+import { pdfkitEngine } from '../../services/reports/render/pdf-engine.js';
 import { createReportMailer, type ReportMailer } from '../../services/reports/report-mailer.js';
 import { ManualClock } from '../../services/time/shanghai.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp-catcher.js';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   await insertReference(db.pool);
   await insertMarchDataset(db.pool);
   await insertContacts();
-  const renderer = await openPdfRenderer({ chromiumPath: '/usr/bin/chromium' });
+  const renderer = pdfkitEngine();
   try {
     report = await produceReport(db.pool, {
       kind: 'monthly',
@@ -120,10 +120,11 @@ describe('delivery', () => {
       'chart-rank-road_dust_load',
       'chart-rank-road_dust_residue',
       'chart-rank-tsp',
+      'chart-water-classes',
     ]);
     expect(inline[0]!.contentType).toBe('image/png');
     // mailparser resolves each cid: reference to its attachment: every chart found its image.
-    expect((String(mail.parsed.html).match(/src="data:image\/png;base64,/g) ?? []).length).toBe(7);
+    expect((String(mail.parsed.html).match(/src="data:image\/png;base64,/g) ?? []).length).toBe(8);
     expect(mail.parsed.html).toContain('西集镇');
     expect(mail.parsed.text).toContain('后三');
     // The English-speaking contact gets the Chinese version: only zh-CN was produced.

@@ -66,18 +66,3 @@ describe('a reused page', () => {
     }
   }, 60_000);
 });
-
-describe('chart PNGs', () => {
-  it('draws every chart as a PNG at twice its size', async () => {
-    const svg = (w: number, h: number) =>
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"><rect width="${w / 2}" height="${h}" fill="#4a78b5"/><text x="4" y="14">通州区</text></svg>`;
-    const pngs = await renderer.chartPngs([
-      { id: 'chart-a', svg: svg(300, 120), width: 300, height: 120 },
-      { id: 'chart-b', svg: svg(200, 80), width: 200, height: 80 },
-    ]);
-    const size = (png: Buffer) => [png.readUInt32BE(16), png.readUInt32BE(20)];
-    expect(pngs.get('chart-a')!.subarray(1, 4).toString('latin1')).toBe('PNG');
-    expect(size(pngs.get('chart-a')!)).toEqual([600, 240]);
-    expect(size(pngs.get('chart-b')!)).toEqual([400, 160]);
-  }, 60_000);
-});

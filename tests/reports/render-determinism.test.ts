@@ -7,16 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { collectReportData } from '../../services/reports/produce-report.js';
 import { renderReport } from '../../services/reports/render-report.js';
-import { openPdfRenderer, type PdfRenderer } from '../../services/reports/render/pdf.js';
+import { chromiumEngine, type PdfEngine } from '../../services/reports/render/pdf-engine.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { insertMarchDataset } from './fixture-data.js';
 import { insertReference } from './fixture-reference.js';
 
 const db = useTestDatabase();
-let renderer: PdfRenderer;
+let renderer: PdfEngine;
 
 beforeAll(async () => {
-  renderer = await openPdfRenderer({ chromiumPath: '/usr/bin/chromium' });
+  // The optional Chromium engine (the default pdfkit one is covered by report-formats.test.ts).
+  renderer = chromiumEngine('/usr/bin/chromium');
   await insertReference(db.pool);
   await insertMarchDataset(db.pool, { marchVersion: 0 });
 });

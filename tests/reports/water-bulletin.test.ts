@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectWaterBulletin } from '../../services/reports/collect-water-bulletin.js';
 import { produceReport } from '../../services/reports/produce-report.js';
-import { openPdfRenderer } from '../../services/reports/render/pdf.js';
+import { pdfkitEngine } from '../../services/reports/render/pdf-engine.js';
 import { ensurePartitionsFor } from '../../services/store/measurement-queries.js';
 import { ManualClock } from '../../services/time/shanghai.js';
 import { useTestDatabase } from '../helpers/test-db.js';
@@ -100,7 +100,7 @@ describe('2021-Q1 water bulletin', () => {
   });
 
   it('renders as a PDF bulletin with the units and their sections', async () => {
-    const renderer = await openPdfRenderer({ chromiumPath: '/usr/bin/chromium' });
+    const renderer = pdfkitEngine();
     try {
       const r = await produceReport(db.pool, {
         kind: 'water_quarterly',
@@ -119,7 +119,7 @@ describe('2021-Q1 water bulletin', () => {
         path.join(outDir, pdf.path),
         '-',
       ]);
-      expect(stdout).toMatch(/1\s+西集镇\s+2\s+劣V类\s+0\.50/);
+      expect(stdout).toMatch(/1\s+西集镇\s+2\s+劣Ⅴ类\s+0\.50/);
       expect(stdout).toContain('按季度通报水环境质量排名后10位');
       expect(stdout).not.toContain('北苑街道');
     } finally {

@@ -1,13 +1,13 @@
 /**
  * Produces one report version (services/reports/produce-report.ts) in every configured language and, when
- * a new version was made and REPORT_EMAIL_AUTO is on, queues its e-mail. Chromium starts only when something
- * is rendered (most daily re-checks find the month unchanged) and stops with the job: reports are monthly,
- * and a browser left running between them would only hold memory.
+ * a new version was made and REPORT_EMAIL_AUTO is on, queues its e-mail. The PDF engine is pdfkit unless
+ * REPORT_PDF_ENGINE=chromium, whose browser starts only when something is rendered and stops with the job.
+ * A format that failed is logged with its reason; the others are archived all the same.
  */
 import { z } from 'zod';
 import { resolveFromRoot } from '../../config/paths.js';
 import { produceReport } from '../../services/reports/produce-report.js';
-import { lazyPdfRenderer } from '../../services/reports/render/pdf.js';
+import { openPdfEngine } from '../../services/reports/render/pdf-engine.js';
 import { defineJob } from '../define-job.js';
 import { jobId } from '../queue-names.js';
 
@@ -22,7 +22,10 @@ export const produceReportJob = defineJob({
     force: z.boolean().default(false),
   }),
   async handle(payload, ctx) {
-    const renderer = lazyPdfRenderer({ chromiumPath: ctx.config.CHROMIUM_PATH });
+    const renderer = openPdfEngine({
+      engine: ctx.config.REPORT_PDF_ENGINE,
+      chromiumPath: ctx.config.CHROMIUM_PATH,
+    });
     try {
       const result = await produceReport(ctx.db, {
         ...payload,
@@ -44,6 +47,11 @@ export const produceReportJob = defineJob({
         },
         'report produced',
       );
+      for (const f of result.failures)
+        ctx.logger.warn(
+          { scope: payload.scopeId, period: payload.periodKey, ...f },
+          'report format not produced',
+        );
       if (result.status === 'created' && ctx.config.REPORT_EMAIL_AUTO) {
         await ctx.enqueue(
           'email-report',

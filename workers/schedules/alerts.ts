@@ -12,4 +12,11 @@ export const alertsSchedules: ScheduleDefinition[] = [
     job: 'alert-sweep',
     payload: (tick) => ({ tick: tick.toISOString() }),
   }),
+  // SMS delivery reports: most arrive within a minute or two of acceptance.
+  defineSchedule({
+    id: 'sms-receipts',
+    cron: '*/2 * * * *',
+    job: 'poll-sms-receipts',
+    payload: (tick) => ({ tick: tick.toISOString() }),
+  }),
 ];

@@ -109,6 +109,10 @@ export interface DeliveryRow {
   last_error: string | null;
   created_at: Date;
   sent_at: Date | null;
+  /** SMS: what the carrier reported (delivered / failed), null while no report has come. */
+  receipt_status: 'delivered' | 'failed' | null;
+  receipt_code: string | null;
+  receipt_at: Date | null;
 }
 
 export async function listDeliveries(
@@ -125,7 +129,7 @@ export async function listDeliveries(
   const { rows } = await db.query<DeliveryRow>(
     `SELECT dl.id, dl.alert_id, dl.recipient_id, c.name_zh AS recipient_name, c.email AS recipient_email,
             c.mobile AS recipient_mobile, dl.address, dl.recipient_role, dl.channel, dl.step, dl.status, dl.attempts, dl.last_error, dl.created_at,
-            dl.sent_at
+            dl.sent_at, dl.receipt_status, dl.receipt_code, dl.receipt_at
        FROM delivery dl
        LEFT JOIN contact c ON c.id = dl.recipient_id
        LEFT JOIN alert a ON a.id = dl.alert_id

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../runtime/app-context.js';
-import { NotFoundError } from '../../errors.js';
+import { ForbiddenError, NotFoundError } from '../../errors.js';
 import {
   addUser,
   changeUser,
@@ -18,7 +18,7 @@ import { listUsers } from '../../auth/user-queries.js';
 import { principalOf } from '../auth-hooks.js';
 import { apiErrorSchema } from '../errors.js';
 import { listContacts } from '../queries/contact-read.js';
-import { actor, authErrors, beforeField, idParams, limitField, TAGS, typed } from '../route-kit.js';
+import { actor, authedRoute, idParams, pageFields, TAGS, typed } from '../route-kit.js';
 
 const user = z.object({
   id: z.number(),
@@ -52,13 +52,10 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.get(
     '/api/users',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'Users (administrators)',
-        response: { 200: z.object({ users: z.array(user) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.admin, {
+      summary: 'Users (administrators)',
+      response: { 200: z.object({ users: z.array(user) }) },
+    }),
     async (req) => {
       admin(req);
       return { users: await listUsers(ctx.db) };
@@ -67,18 +64,14 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.post(
     '/api/users',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'Add a user; without a password one is generated and returned once',
-        body: newUserSchema,
-        response: {
-          201: z.object({ user, generatedPassword: z.string().nullable() }),
-          409: apiErrorSchema,
-          ...authErrors,
-        },
+    authedRoute(TAGS.admin, {
+      summary: 'Add a user; without a password one is generated and returned once',
+      body: newUserSchema,
+      response: {
+        201: z.object({ user, generatedPassword: z.string().nullable() }),
+        409: apiErrorSchema,
       },
-    },
+    }),
     async (req, reply) => {
       admin(req);
       return reply.code(201).send(await addUser(ctx.db, actor(req), req.body));
@@ -87,15 +80,12 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.patch(
     '/api/users/:id',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'Change role, area, name, language, password, or disable',
-        params: idParams,
-        body: userPatchSchema,
-        response: { 200: user, ...authErrors },
-      },
-    },
+    authedRoute(TAGS.admin, {
+      summary: 'Change role, area, name, language, password, or disable',
+      params: idParams,
+      body: userPatchSchema,
+      response: { 200: user },
+    }),
     async (req) => {
       admin(req);
       return changeUser(ctx.db, actor(req), req.params.id, req.body);
@@ -104,13 +94,10 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.get(
     '/api/tokens',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'API tokens (administrators see all; others their own)',
-        response: { 200: z.object({ tokens: z.array(token) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.admin, {
+      summary: 'API tokens (administrators see all; others their own)',
+      response: { 200: z.object({ tokens: z.array(token) }) },
+    }),
     async (req) => {
       const p = principalOf(req);
       return { tokens: await listTokens(ctx.db, p.role === 'admin' ? null : p.userId) };
@@ -119,24 +106,23 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.post(
     '/api/tokens',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary:
-          'Issue an API token (the secret is returned once); administrators for anyone, others for themselves',
-        body: z.object({
-          userId: z.number().int().positive().optional(),
-          name: z.string().trim().min(1).max(100),
-          readOnly: z.boolean().default(false),
-          expiresInDays: z.number().int().min(1).max(3650).nullable().default(365),
-        }),
-        response: { 201: z.object({ token: z.string(), row: token }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.admin, {
+      summary:
+        'Issue an API token (the secret is returned once); administrators for anyone, others for themselves',
+      body: z.object({
+        userId: z.number().int().positive().optional(),
+        name: z.string().trim().min(1).max(100),
+        readOnly: z.boolean().default(false),
+        expiresInDays: z.number().int().min(1).max(3650).nullable().default(365),
+      }),
+      response: { 201: z.object({ token: z.string(), row: token }) },
+    }),
     async (req, reply) => {
       const p = principalOf(req);
       const userId = req.body.userId ?? p.userId;
       if (userId !== p.userId) assertAdmin(p);
+      // A readonly account holds no credentials of its own making: an administrator issues its tokens.
+      if (p.role === 'readonly') throw new ForbiddenError('a readonly account cannot issue API tokens');
       // A token never carries more than the credential that made it: a read-only token mints read-only ones.
       const readOnly = req.body.readOnly || p.readOnly;
       return reply.code(201).send(
@@ -152,14 +138,11 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.delete(
     '/api/tokens/:id',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'Revoke an API token',
-        params: idParams,
-        response: { 200: token, ...authErrors },
-      },
-    },
+    authedRoute(TAGS.admin, {
+      summary: 'Revoke an API token',
+      params: idParams,
+      response: { 200: token },
+    }),
     async (req) => {
       const p = principalOf(req);
       const t = await findToken(ctx.db, req.params.id);
@@ -171,39 +154,34 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.get(
     '/api/audit',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'The append-only audit log (administrators)',
-        querystring: z.object({
-          entity_type: z.string().optional(),
-          entity_id: z.string().optional(),
-          actor: z.string().optional(),
-          before: beforeField,
-          limit: limitField,
+    authedRoute(TAGS.admin, {
+      summary: 'The append-only audit log (administrators)',
+      querystring: z.object({
+        entity_type: z.string().optional(),
+        entity_id: z.string().optional(),
+        actor: z.string().optional(),
+        ...pageFields,
+      }),
+      response: {
+        200: z.object({
+          entries: z.array(
+            z.object({
+              id: z.number(),
+              at: z.date(),
+              actor_id: z.number().nullable(),
+              actor: z.string(),
+              via: z.string(),
+              action: z.string(),
+              entity_type: z.string(),
+              entity_id: z.string().nullable(),
+              before: z.unknown(),
+              after: z.unknown(),
+              ip: z.string().nullable(),
+            }),
+          ),
         }),
-        response: {
-          200: z.object({
-            entries: z.array(
-              z.object({
-                id: z.number(),
-                at: z.date(),
-                actor_id: z.number().nullable(),
-                actor: z.string(),
-                via: z.string(),
-                action: z.string(),
-                entity_type: z.string(),
-                entity_id: z.string().nullable(),
-                before: z.unknown(),
-                after: z.unknown(),
-                ip: z.string().nullable(),
-              }),
-            ),
-          }),
-          ...authErrors,
-        },
       },
-    },
+    }),
     async (req) => {
       admin(req);
       const q = req.query;
@@ -221,34 +199,30 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.get(
     '/api/contacts',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'Contact directory; mobile numbers and e-mail addresses are returned to administrators only',
-        querystring: z.object({ unit: z.string().optional(), year: z.coerce.number().int().optional() }),
-        response: {
-          200: z.object({
-            contacts: z.array(
-              z.object({
-                id: z.string(),
-                name_zh: z.string(),
-                name_en: z.string().nullable(),
-                unit_id: z.string().nullable(),
-                unit_name_zh: z.string().nullable(),
-                official_id: z.string().nullable(),
-                role: z.string(),
-                email: z.string().nullable(),
-                mobile: z.string().nullable(),
-                locale: z.string(),
-                year_from: z.number(),
-                year_to: z.number().nullable(),
-              }),
-            ),
-          }),
-          ...authErrors,
-        },
+    authedRoute(TAGS.admin, {
+      summary: 'Contact directory; mobile numbers and e-mail addresses are returned to administrators only',
+      querystring: z.object({ unit: z.string().optional(), year: z.coerce.number().int().optional() }),
+      response: {
+        200: z.object({
+          contacts: z.array(
+            z.object({
+              id: z.string(),
+              name_zh: z.string(),
+              name_en: z.string().nullable(),
+              unit_id: z.string().nullable(),
+              unit_name_zh: z.string().nullable(),
+              official_id: z.string().nullable(),
+              role: z.string(),
+              email: z.string().nullable(),
+              mobile: z.string().nullable(),
+              locale: z.string(),
+              year_from: z.number(),
+              year_to: z.number().nullable(),
+            }),
+          ),
+        }),
       },
-    },
+    }),
     async (req) => {
       const p = principalOf(req);
       const rows = await listContacts(ctx.db, {

@@ -20,7 +20,7 @@ import {
   listDeliveries,
   type DeliveryRow,
 } from '../queries/alert-read.js';
-import { actor, authErrors, beforeField, idParams, limitField, TAGS, typed } from '../route-kit.js';
+import { actor, authedRoute, idParams, pageFields, pageOf, TAGS, typed } from '../route-kit.js';
 
 const STATES = ['firing', 'acknowledged', 'resolved', 'closed'] as const;
 
@@ -66,6 +66,12 @@ const delivery = z.object({
   last_error: z.string().nullable(),
   created_at: z.date(),
   sent_at: z.date().nullable(),
+  receipt_status: z
+    .enum(['delivered', 'failed'])
+    .nullable()
+    .describe('SMS: the carrier report, null until it comes'),
+  receipt_code: z.string().nullable(),
+  receipt_at: z.date().nullable(),
 });
 
 /** Contact details are personal data: blanked for everyone but administrators. */
@@ -83,27 +89,23 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
   const r = typed(app);
   r.get(
     '/api/alerts',
-    {
-      schema: {
-        tags: [TAGS.alerts],
-        summary: 'Alerts, newest first; filter by state, severity, kind, street/town, target',
-        querystring: z.object({
-          state: z
-            .string()
-            .optional()
-            .transform((s) => (s ? s.split(',') : undefined))
-            .pipe(z.array(z.enum(STATES)).optional())
-            .describe('comma-separated, e.g. firing,acknowledged'),
-          severity: z.enum(['critical', 'warning', 'notice']).optional(),
-          kind: z.enum(['target', 'stale_source', 'heavy_pollution_warning', 'operational']).optional(),
-          area: z.string().optional(),
-          target: z.string().optional(),
-          before: beforeField,
-          limit: limitField,
-        }),
-        response: { 200: z.object({ alerts: z.array(alert) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.alerts, {
+      summary: 'Alerts, newest first; filter by state, severity, kind, street/town, target',
+      querystring: z.object({
+        state: z
+          .string()
+          .optional()
+          .transform((s) => (s ? s.split(',') : undefined))
+          .pipe(z.array(z.enum(STATES)).optional())
+          .describe('comma-separated, e.g. firing,acknowledged'),
+        severity: z.enum(['critical', 'warning', 'notice']).optional(),
+        kind: z.enum(['target', 'stale_source', 'heavy_pollution_warning', 'operational']).optional(),
+        area: z.string().optional(),
+        target: z.string().optional(),
+        ...pageFields,
+      }),
+      response: { 200: z.object({ alerts: z.array(alert) }) },
+    }),
     async (req) => {
       const p = principalOf(req);
       const q = req.query;
@@ -113,8 +115,7 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
         kind: q.kind ?? null,
         areaId: areaFilter(p, q.area),
         targetId: q.target ?? null,
-        beforeId: q.before ?? null,
-        limit: q.limit,
+        ...pageOf(q),
       });
       return { alerts };
     },
@@ -122,43 +123,39 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.get(
     '/api/alerts/:id',
-    {
-      schema: {
-        tags: [TAGS.alerts],
-        summary:
-          'One alert with its events (opened, acknowledged, comments, escalations), deliveries, and the evaluations behind it',
-        params: idParams,
-        response: {
-          200: alert.extend({
-            events: z.array(
-              z.object({
-                id: z.number(),
-                at: z.date(),
-                kind: z.string(),
-                actor: z.string().nullable(),
-                detail: z.unknown(),
-              }),
-            ),
-            deliveries: z.array(delivery),
-            // How the verdict of the alert's (target, scope, period) moved, oldest first; empty for operational alerts.
-            evaluations: z.array(
-              z.object({
-                evaluationId: z.number(),
-                asOf: z.string(),
-                status: z.string(),
-                final: z.boolean(),
-                value: z.number().nullable(),
-                threshold: z.number().nullable(),
-                explanationZh: z.string(),
-                explanationEn: z.string(),
-                evaluatedAt: z.date(),
-              }),
-            ),
-          }),
-          ...authErrors,
-        },
+    authedRoute(TAGS.alerts, {
+      summary:
+        'One alert with its events (opened, acknowledged, comments, escalations), deliveries, and the evaluations behind it',
+      params: idParams,
+      response: {
+        200: alert.extend({
+          events: z.array(
+            z.object({
+              id: z.number(),
+              at: z.date(),
+              kind: z.string(),
+              actor: z.string().nullable(),
+              detail: z.unknown(),
+            }),
+          ),
+          deliveries: z.array(delivery),
+          // How the verdict of the alert's (target, scope, period) moved, oldest first; empty for operational alerts.
+          evaluations: z.array(
+            z.object({
+              evaluationId: z.number(),
+              asOf: z.string(),
+              status: z.string(),
+              final: z.boolean(),
+              value: z.number().nullable(),
+              threshold: z.number().nullable(),
+              explanationZh: z.string(),
+              explanationEn: z.string(),
+              evaluatedAt: z.date(),
+            }),
+          ),
+        }),
       },
-    },
+    }),
     async (req) => {
       const p = principalOf(req);
       const a = await findAlert(ctx.db, req.params.id);
@@ -188,15 +185,12 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.post(
     '/api/alerts/:id/acknowledge',
-    {
-      schema: {
-        tags: [TAGS.alerts],
-        summary: 'Acknowledge a firing alert (stops its escalation); audited',
-        params: idParams,
-        body: z.object({ comment: z.string().trim().max(2000).optional() }).default({}),
-        response: { 200: alert, 409: apiErrorSchema, ...authErrors },
-      },
-    },
+    authedRoute(TAGS.alerts, {
+      summary: 'Acknowledge a firing alert (stops its escalation); audited',
+      params: idParams,
+      body: z.object({ comment: z.string().trim().max(2000).optional() }).default({}),
+      response: { 200: alert, 409: apiErrorSchema },
+    }),
     async (req) =>
       acknowledgeAlertAs(
         ctx.db,
@@ -210,30 +204,24 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.post(
     '/api/alerts/:id/close',
-    {
-      schema: {
-        tags: [TAGS.alerts],
-        summary: 'Close a resolved or operational alert (cancels messages not yet sent); audited',
-        params: idParams,
-        body: z.object({ comment: z.string().trim().max(2000).optional() }).default({}),
-        response: { 200: alert, 409: apiErrorSchema, ...authErrors },
-      },
-    },
+    authedRoute(TAGS.alerts, {
+      summary: 'Close a resolved or operational alert (cancels messages not yet sent); audited',
+      params: idParams,
+      body: z.object({ comment: z.string().trim().max(2000).optional() }).default({}),
+      response: { 200: alert, 409: apiErrorSchema },
+    }),
     async (req) =>
       closeAlertAs(ctx.db, principalOf(req), actor(req), req.params.id, req.body.comment || null, ctx.clock),
   );
 
   r.post(
     '/api/alerts/:id/comments',
-    {
-      schema: {
-        tags: [TAGS.alerts],
-        summary: 'Add a comment to an alert; audited',
-        params: idParams,
-        body: z.object({ text: z.string().trim().min(1).max(4000) }),
-        response: { 201: z.object({ eventId: z.number() }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.alerts, {
+      summary: 'Add a comment to an alert; audited',
+      params: idParams,
+      body: z.object({ text: z.string().trim().min(1).max(4000) }),
+      response: { 201: z.object({ eventId: z.number() }) },
+    }),
     async (req, reply) =>
       reply
         .code(201)
@@ -251,23 +239,19 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.get(
     '/api/deliveries',
-    {
-      schema: {
-        tags: [TAGS.alerts],
-        summary: 'Deliveries (e-mail, SMS) of alerts; contact details for administrators only',
-        querystring: z.object({
-          alert: z.coerce.number().int().positive().optional(),
-          area: z.string().optional(),
-          status: z
-            .enum(['pending', 'deferred', 'sending', 'sent', 'failed', 'cancelled', 'digested', 'unknown'])
-            .optional(),
-          channel: z.enum(['email', 'sms']).optional(),
-          before: beforeField,
-          limit: limitField,
-        }),
-        response: { 200: z.object({ deliveries: z.array(delivery) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.alerts, {
+      summary: 'Deliveries (e-mail, SMS) of alerts; contact details for administrators only',
+      querystring: z.object({
+        alert: z.coerce.number().int().positive().optional(),
+        area: z.string().optional(),
+        status: z
+          .enum(['pending', 'deferred', 'sending', 'sent', 'failed', 'cancelled', 'digested', 'unknown'])
+          .optional(),
+        channel: z.enum(['email', 'sms']).optional(),
+        ...pageFields,
+      }),
+      response: { 200: z.object({ deliveries: z.array(delivery) }) },
+    }),
     async (req) => {
       const p = principalOf(req);
       const q = req.query;
@@ -281,8 +265,7 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
         areaId: areaFilter(p, q.area),
         status: q.status ?? null,
         channel: q.channel ?? null,
-        beforeId: q.before ?? null,
-        limit: q.limit,
+        ...pageOf(q),
       });
       return { deliveries: rows.map((d) => redactDelivery(p, d)) };
     },

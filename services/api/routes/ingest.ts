@@ -22,7 +22,7 @@ import {
   reprocessRefused,
   type ReprocessOutcome,
 } from '../refused-actions.js';
-import { actor, authErrors, beforeField, idParams, limitField, TAGS, typed } from '../route-kit.js';
+import { actor, authedRoute, foundOr404, idParams, pageFields, pageOf, TAGS, typed } from '../route-kit.js';
 import { refreshRollupsRequest } from '../../outbox/messages.js';
 
 const batch = z.object({
@@ -83,32 +83,28 @@ export async function registerIngestRoutes(app: FastifyInstance, ctx: AppContext
 
   r.get(
     '/api/ingest/sources',
-    {
-      schema: {
-        tags: [TAGS.ingest],
-        summary: 'Sources with their last success, newest data, last batch and open refused rows',
-        response: {
-          200: z.object({
-            sources: z.array(
-              z.object({
-                source_id: z.string(),
-                last_success_at: z.date().nullable(),
-                last_data_at: z.date().nullable(),
-                last_batch_id: z.number().nullable(),
-                last_error: z.string().nullable(),
-                last_error_at: z.date().nullable(),
-                stale_since: z.date().nullable(),
-                open_refused: z.number(),
-                last_batch_status: z.string().nullable(),
-                last_batch_received: z.number().nullable(),
-                last_batch_refused: z.number().nullable(),
-              }),
-            ),
-          }),
-          ...authErrors,
-        },
+    authedRoute(TAGS.ingest, {
+      summary: 'Sources with their last success, newest data, last batch and open refused rows',
+      response: {
+        200: z.object({
+          sources: z.array(
+            z.object({
+              source_id: z.string(),
+              last_success_at: z.date().nullable(),
+              last_data_at: z.date().nullable(),
+              last_batch_id: z.number().nullable(),
+              last_error: z.string().nullable(),
+              last_error_at: z.date().nullable(),
+              stale_since: z.date().nullable(),
+              open_refused: z.number(),
+              last_batch_status: z.string().nullable(),
+              last_batch_received: z.number().nullable(),
+              last_batch_refused: z.number().nullable(),
+            }),
+          ),
+        }),
       },
-    },
+    }),
     async (req) => {
       readable(req);
       return { sources: await listSources(ctx.db) };
@@ -117,19 +113,15 @@ export async function registerIngestRoutes(app: FastifyInstance, ctx: AppContext
 
   r.get(
     '/api/ingest/batches',
-    {
-      schema: {
-        tags: [TAGS.ingest],
-        summary: 'Ingestion batches with counts (received = inserted + updated + unchanged + refused)',
-        querystring: z.object({
-          source: z.string().optional(),
-          status: z.enum(['running', 'done', 'failed']).optional(),
-          before: beforeField,
-          limit: limitField,
-        }),
-        response: { 200: z.object({ batches: z.array(batch) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.ingest, {
+      summary: 'Ingestion batches with counts (received = inserted + updated + unchanged + refused)',
+      querystring: z.object({
+        source: z.string().optional(),
+        status: z.enum(['running', 'done', 'failed']).optional(),
+        ...pageFields,
+      }),
+      response: { 200: z.object({ batches: z.array(batch) }) },
+    }),
     async (req) => {
       readable(req);
       const q = req.query;
@@ -137,8 +129,7 @@ export async function registerIngestRoutes(app: FastifyInstance, ctx: AppContext
         batches: await listBatches(ctx.db, {
           sourceId: q.source ?? null,
           status: q.status ?? null,
-          beforeId: q.before ?? null,
-          limit: q.limit,
+          ...pageOf(q),
         }),
       };
     },
@@ -146,33 +137,25 @@ export async function registerIngestRoutes(app: FastifyInstance, ctx: AppContext
 
   r.get(
     '/api/ingest/batches/:id',
-    {
-      schema: {
-        tags: [TAGS.ingest],
-        summary: 'One batch',
-        params: idParams,
-        response: { 200: batch, ...authErrors },
-      },
-    },
+    authedRoute(TAGS.ingest, {
+      summary: 'One batch',
+      params: idParams,
+      response: { 200: batch },
+    }),
     async (req) => {
       readable(req);
-      const b = await findBatch(ctx.db, req.params.id);
-      if (!b) throw new NotFoundError(`no batch ${req.params.id}`);
-      return b;
+      return foundOr404(await findBatch(ctx.db, req.params.id), `no batch ${req.params.id}`);
     },
   );
 
   r.post(
     '/api/ingest/batches/:id/reprocess',
-    {
-      schema: {
-        tags: [TAGS.ingest],
-        summary:
-          'Re-process every open refused row of a batch as stored (after fixing reference data, e.g. an alias)',
-        params: idParams,
-        response: { 200: outcome, ...authErrors },
-      },
-    },
+    authedRoute(TAGS.ingest, {
+      summary:
+        'Re-process every open refused row of a batch as stored (after fixing reference data, e.g. an alias)',
+      params: idParams,
+      response: { 200: outcome },
+    }),
     async (req) => {
       writable(req);
       if (!(await findBatch(ctx.db, req.params.id))) throw new NotFoundError(`no batch ${req.params.id}`);
@@ -184,21 +167,17 @@ export async function registerIngestRoutes(app: FastifyInstance, ctx: AppContext
 
   r.get(
     '/api/ingest/refused',
-    {
-      schema: {
-        tags: [TAGS.ingest],
-        summary: 'Refused rows with the raw row and the reason',
-        querystring: z.object({
-          status: z.enum(['open', 'reprocessed', 'discarded']).optional(),
-          source: z.string().optional(),
-          batch: z.coerce.number().int().positive().optional(),
-          reason: z.string().optional(),
-          before: beforeField,
-          limit: limitField,
-        }),
-        response: { 200: z.object({ rows: z.array(refused) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.ingest, {
+      summary: 'Refused rows with the raw row and the reason',
+      querystring: z.object({
+        status: z.enum(['open', 'reprocessed', 'discarded']).optional(),
+        source: z.string().optional(),
+        batch: z.coerce.number().int().positive().optional(),
+        reason: z.string().optional(),
+        ...pageFields,
+      }),
+      response: { 200: z.object({ rows: z.array(refused) }) },
+    }),
     async (req) => {
       readable(req);
       const q = req.query;
@@ -207,8 +186,7 @@ export async function registerIngestRoutes(app: FastifyInstance, ctx: AppContext
         sourceId: q.source ?? null,
         batchId: q.batch ?? null,
         reasonCode: q.reason ?? null,
-        beforeId: q.before ?? null,
-        limit: q.limit,
+        ...pageOf(q),
       });
       return { rows };
     },
@@ -216,35 +194,27 @@ export async function registerIngestRoutes(app: FastifyInstance, ctx: AppContext
 
   r.get(
     '/api/ingest/refused/:id',
-    {
-      schema: {
-        tags: [TAGS.ingest],
-        summary: 'One refused row',
-        params: idParams,
-        response: { 200: refused, ...authErrors },
-      },
-    },
+    authedRoute(TAGS.ingest, {
+      summary: 'One refused row',
+      params: idParams,
+      response: { 200: refused },
+    }),
     async (req) => {
       readable(req);
-      const row = await findRefusedRow(ctx.db, req.params.id);
-      if (!row) throw new NotFoundError(`no refused row ${req.params.id}`);
-      return row;
+      return foundOr404(await findRefusedRow(ctx.db, req.params.id), `no refused row ${req.params.id}`);
     },
   );
 
   r.post(
     '/api/ingest/refused/:id/reprocess',
-    {
-      schema: {
-        tags: [TAGS.ingest],
-        summary: 'Re-process one refused row, optionally with corrected fields; audited',
-        description:
-          'The row is closed either way; a row refused again reappears as a new open row (retry_of = this id) with the current reason.',
-        params: idParams,
-        body: z.object({ correction: rawCorrectionSchema.optional() }).default({}),
-        response: { 200: outcome, ...authErrors },
-      },
-    },
+    authedRoute(TAGS.ingest, {
+      summary: 'Re-process one refused row, optionally with corrected fields; audited',
+      description:
+        'The row is closed either way; a row refused again reappears as a new open row (retry_of = this id) with the current reason.',
+      params: idParams,
+      body: z.object({ correction: rawCorrectionSchema.optional() }).default({}),
+      response: { 200: outcome },
+    }),
     async (req) => {
       writable(req);
       return afterReprocess(
@@ -260,15 +230,12 @@ export async function registerIngestRoutes(app: FastifyInstance, ctx: AppContext
 
   r.post(
     '/api/ingest/refused/:id/discard',
-    {
-      schema: {
-        tags: [TAGS.ingest],
-        summary: 'Discard a refused row (it will not be ingested); audited',
-        params: idParams,
-        body: z.object({ reason: z.string().trim().min(1).max(1000) }),
-        response: { 200: refused, ...authErrors },
-      },
-    },
+    authedRoute(TAGS.ingest, {
+      summary: 'Discard a refused row (it will not be ingested); audited',
+      params: idParams,
+      body: z.object({ reason: z.string().trim().min(1).max(1000) }),
+      response: { 200: refused },
+    }),
     async (req) => {
       writable(req);
       return discardRefusedRow(ctx.db, actor(req), req.params.id, req.body.reason);

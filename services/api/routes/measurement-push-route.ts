@@ -14,7 +14,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { z } from 'zod';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import { ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../errors.js';
 import type { IngestResult } from '../../ingest/ingest-records.js';
 import { ingestPushedBatch, pushedMeasurement } from '../../ingest/push-batch.js';
 import type { SourceDefinition } from '../../ingest/sources/source-schema.js';
@@ -30,6 +30,8 @@ export interface MeasurementPushDeps {
   authorizeSource?: (request: FastifyRequest, sourceId: string) => boolean | Promise<boolean>;
   /** After a batch that changed data (e.g. enqueue refresh-rollups). */
   onIngested?: (result: IngestResult) => Promise<void>;
+  /** Whether the job queue can take the follow-up work now; false: 503 before anything is stored. */
+  queueReady?: () => boolean;
   path?: string;
 }
 
@@ -60,6 +62,11 @@ export function registerMeasurementPushRoute(app: FastifyInstance, deps: Measure
             `at most ${source.max_rows} measurements per request; got ${measurements.length}`,
             [{ path: 'measurements', reason: `more than max_rows (${source.max_rows})` }],
           );
+        }
+        if (deps.queueReady && !deps.queueReady()) {
+          // Stored data whose rollups could not be asked for would wait for the next sweep; the client
+          // retries instead (its batch_ref keeps that idempotent), and never waits on a hung queue.
+          throw new ServiceUnavailableError('the job queue (Redis) is unreachable; retry later', 30);
         }
         const push = { sourceId, clientRef: clientRef ?? null, origin: req.ip, measurements };
         const { answer, ingested } = await ingestPushedBatch(deps.db, deps.clock, push);

@@ -57,6 +57,8 @@ export async function registerMeasurementPush(app: FastifyInstance, ctx: AppCont
       path: MEASUREMENT_PUSH_PATH,
       sources: () => loadSources(resolveFromRoot(ctx.config.SOURCES_FILE)),
       authorizeSource: (req) => req.principal !== null && canOperateDistrict(req.principal, 'write'),
+      // ioredis reports 'ready' only while connected; otherwise a command would wait for the reconnect.
+      queueReady: () => ctx.redis.status === 'ready',
       onIngested: async (result) => {
         await ctx.enqueue(...refreshRollupsRequest(`batch ${result.batchId}`));
       },

@@ -19,7 +19,7 @@ import {
   type Point,
 } from '../queries/measurement-read.js';
 import { findMetric, resolveScopeOwner } from '../queries/reference-read.js';
-import { authErrors, dayField, TAGS, typed } from '../route-kit.js';
+import { authedRoute, dayField, TAGS, typed } from '../route-kit.js';
 
 /** Range limits keep one response under a few MB: 92 days of hours is 2,208 values. */
 const MAX_DAYS = { hour: 92, day: 3 * 366, month: 20 * 366 } as const;
@@ -49,29 +49,25 @@ const query = z
 export async function registerMeasurementRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   typed(app).get(
     '/api/measurements',
-    {
-      schema: {
-        tags: [TAGS.data],
-        summary: 'Measurements of a series or a scope over Shanghai days, by hour, day or month',
-        description:
-          'bucket=hour reads raw values of a series; day reads measurement_daily (series) or scope_daily (scope); ' +
-          'month reads measurement_monthly or scope_monthly. dataVersion is audited only when every value behind a point is audited.',
-        querystring: query,
-        response: {
-          200: z.object({
-            id: z.string(),
-            kind: z.enum(['series', 'scope']),
-            metric: z.object({ id: z.string(), unit: z.string(), name_zh: z.string(), name_en: z.string() }),
-            bucket: z.enum(['hour', 'day', 'month']),
-            from: z.string(),
-            to: z.string(),
-            truncated: z.boolean(),
-            points: z.array(point),
-          }),
-          ...authErrors,
-        },
+    authedRoute(TAGS.data, {
+      summary: 'Measurements of a series or a scope over Shanghai days, by hour, day or month',
+      description:
+        'bucket=hour reads raw values of a series; day reads measurement_daily (series) or scope_daily (scope); ' +
+        'month reads measurement_monthly or scope_monthly. dataVersion is audited only when every value behind a point is audited.',
+      querystring: query,
+      response: {
+        200: z.object({
+          id: z.string(),
+          kind: z.enum(['series', 'scope']),
+          metric: z.object({ id: z.string(), unit: z.string(), name_zh: z.string(), name_en: z.string() }),
+          bucket: z.enum(['hour', 'day', 'month']),
+          from: z.string(),
+          to: z.string(),
+          truncated: z.boolean(),
+          points: z.array(point),
+        }),
       },
-    },
+    }),
     async (req) => {
       const q = req.query;
       const p = principalOf(req);

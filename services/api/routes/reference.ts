@@ -2,11 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../runtime/app-context.js';
-import { NotFoundError } from '../../errors.js';
 import { listAreas } from '../../reference/reference-queries.js';
 import { findAreaRow } from '../views/area-summary.js';
 import { listDistricts, listMetrics, listStations } from '../queries/reference-read.js';
-import { authErrors, dayField, TAGS, typed } from '../route-kit.js';
+import { authedRoute, dayField, foundOr404, TAGS, typed } from '../route-kit.js';
 
 const area = z.object({
   id: z.string(),
@@ -24,48 +23,36 @@ export async function registerReferenceRoutes(app: FastifyInstance, ctx: AppCont
   const r = typed(app);
   r.get(
     '/api/districts',
-    {
-      schema: {
-        tags: [TAGS.reference],
-        summary: 'Districts',
-        response: {
-          200: z.object({
-            districts: z.array(z.object({ id: z.string(), name_zh: z.string(), name_en: z.string() })),
-          }),
-          ...authErrors,
-        },
+    authedRoute(TAGS.reference, {
+      summary: 'Districts',
+      response: {
+        200: z.object({
+          districts: z.array(z.object({ id: z.string(), name_zh: z.string(), name_en: z.string() })),
+        }),
       },
-    },
+    }),
     async () => ({ districts: await listDistricts(ctx.db) }),
   );
   r.get(
     '/api/areas',
-    {
-      schema: {
-        tags: [TAGS.reference],
-        summary: 'Streets, towns and townships (街道/镇/乡), optionally those valid on a day',
-        querystring: z.object({ district: z.string().optional(), asOf: dayField.optional() }),
-        response: { 200: z.object({ areas: z.array(area) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.reference, {
+      summary: 'Streets, towns and townships (街道/镇/乡), optionally those valid on a day',
+      querystring: z.object({ district: z.string().optional(), asOf: dayField.optional() }),
+      response: { 200: z.object({ areas: z.array(area) }) },
+    }),
     async (req) => ({
       areas: await listAreas(ctx.db, { district: req.query.district, asOf: req.query.asOf }),
     }),
   );
   r.get(
     '/api/areas/:id',
-    {
-      schema: {
-        tags: [TAGS.reference],
-        summary: 'One street/town',
-        params: z.object({ id: z.string() }),
-        response: { 200: area, ...authErrors },
-      },
-    },
+    authedRoute(TAGS.reference, {
+      summary: 'One street/town',
+      params: z.object({ id: z.string() }),
+      response: { 200: area },
+    }),
     async (req) => {
-      const a = await findAreaRow(ctx.db, req.params.id);
-      if (!a) throw new NotFoundError(`no street/town ${req.params.id}`);
-      return a;
+      return foundOr404(await findAreaRow(ctx.db, req.params.id), `no street/town ${req.params.id}`);
     },
   );
   r.get(
@@ -94,36 +81,32 @@ export async function registerReferenceRoutes(app: FastifyInstance, ctx: AppCont
   );
   r.get(
     '/api/stations',
-    {
-      schema: {
-        tags: [TAGS.reference],
-        summary: 'Monitoring sites: air stations, dust-fall sites, water sections',
-        querystring: z.object({
-          area: z.string().optional(),
-          district: z.string().optional(),
-          kind: z.enum(['air_station', 'dust_fall_site', 'water_section']).optional(),
+    authedRoute(TAGS.reference, {
+      summary: 'Monitoring sites: air stations, dust-fall sites, water sections',
+      querystring: z.object({
+        area: z.string().optional(),
+        district: z.string().optional(),
+        kind: z.enum(['air_station', 'dust_fall_site', 'water_section']).optional(),
+      }),
+      response: {
+        200: z.object({
+          stations: z.array(
+            z.object({
+              id: z.string(),
+              kind: z.string(),
+              name_zh: z.string(),
+              name_en: z.string(),
+              district_id: z.string(),
+              area_id: z.string().nullable(),
+              station_level: z.string().nullable(),
+              is_example: z.boolean(),
+              latitude: z.number().nullable(),
+              longitude: z.number().nullable(),
+            }),
+          ),
         }),
-        response: {
-          200: z.object({
-            stations: z.array(
-              z.object({
-                id: z.string(),
-                kind: z.string(),
-                name_zh: z.string(),
-                name_en: z.string(),
-                district_id: z.string(),
-                area_id: z.string().nullable(),
-                station_level: z.string().nullable(),
-                is_example: z.boolean(),
-                latitude: z.number().nullable(),
-                longitude: z.number().nullable(),
-              }),
-            ),
-          }),
-          ...authErrors,
-        },
       },
-    },
+    }),
     async (req) => ({
       stations: await listStations(ctx.db, {
         areaId: req.query.area,

@@ -14,7 +14,7 @@ import { assertScopeReadable, reportDistrictFilter } from '../../auth/principal.
 import { resolveFromRoot } from '../../../config/paths.js';
 import { principalOf } from '../auth-hooks.js';
 import { findReportFile, listReports } from '../queries/report-read.js';
-import { authErrors, documentedElsewhere, limitField, TAGS, typed } from '../route-kit.js';
+import { authedRoute, documentedElsewhere, limitField, TAGS, typed } from '../route-kit.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -57,26 +57,23 @@ export async function registerReportRoutes(app: FastifyInstance, ctx: AppContext
 
   r.get(
     '/api/reports',
-    {
-      schema: {
-        tags: [TAGS.reports],
-        summary: 'Archived reports (monthly rankings, quarterly water bulletins) with their files',
-        querystring: z.object({
-          district: z.string().optional(),
-          kind: z.enum(['monthly', 'water_quarterly']).optional(),
-          period: z
-            .string()
-            .regex(/^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/)
-            .optional(),
-          all_versions: z
-            .enum(['true', 'false'])
-            .default('false')
-            .transform((v) => v === 'true'),
-          limit: limitField,
-        }),
-        response: { 200: z.object({ reports: z.array(reportSchema) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.reports, {
+      summary: 'Archived reports (monthly rankings, quarterly water bulletins) with their files',
+      querystring: z.object({
+        district: z.string().optional(),
+        kind: z.enum(['monthly', 'water_quarterly']).optional(),
+        period: z
+          .string()
+          .regex(/^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/)
+          .optional(),
+        all_versions: z
+          .enum(['true', 'false'])
+          .default('false')
+          .transform((v) => v === 'true'),
+        limit: limitField,
+      }),
+      response: { 200: z.object({ reports: z.array(reportSchema) }) },
+    }),
     async (req) => {
       const q = req.query;
       const reports = await listReports(ctx.db, {
@@ -92,21 +89,17 @@ export async function registerReportRoutes(app: FastifyInstance, ctx: AppContext
 
   r.get(
     '/api/reports/:id/files/:locale/:format',
-    {
-      schema: {
-        tags: [TAGS.reports],
-        summary: 'Download one file of a report (Chinese or English; html, pdf, xlsx or csv)',
-        params: z.object({
-          id: z.coerce.number().int().positive(),
-          locale: z.enum(['zh-CN', 'en']),
-          format: z.enum(['html', 'pdf', 'xlsx', 'csv']),
-        }),
-        response: {
-          200: documentedElsewhere('the file, with content-disposition and x-content-sha256'),
-          ...authErrors,
-        },
+    authedRoute(TAGS.reports, {
+      summary: 'Download one file of a report (Chinese or English; html, pdf, xlsx or csv)',
+      params: z.object({
+        id: z.coerce.number().int().positive(),
+        locale: z.enum(['zh-CN', 'en']),
+        format: z.enum(['html', 'pdf', 'xlsx', 'csv']),
+      }),
+      response: {
+        200: documentedElsewhere('the file, with content-disposition and x-content-sha256'),
       },
-    },
+    }),
     async (req, reply) => {
       const f = await findReportFile(ctx.db, {
         reportId: req.params.id,

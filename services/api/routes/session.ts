@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../runtime/app-context.js';
+import { ROLES } from '../../auth/principal.js';
 import { login, logout } from '../../auth/sessions.js';
 import { principalOf, SESSION_COOKIE, sessionSettings, setSessionCookie } from '../auth-hooks.js';
 import { apiErrorSchema } from '../errors.js';
@@ -10,7 +11,8 @@ import { TAGS, typed } from '../route-kit.js';
 const me = z.object({
   username: z.string(),
   displayName: z.string(),
-  role: z.enum(['admin', 'bureau', 'area', 'readonly']),
+  role: z.enum(ROLES),
+  unitId: z.string().nullable(),
   areaId: z.string().nullable(),
   locale: z.enum(['zh-CN', 'en']),
   via: z.enum(['session', 'token']),
@@ -73,6 +75,7 @@ export async function registerSessionRoutes(app: FastifyInstance, ctx: AppContex
         displayName: p.displayName,
         role: p.role,
         areaId: p.areaId,
+        unitId: p.unitId,
         locale: p.locale,
         via: p.via,
         readOnly: p.readOnly,

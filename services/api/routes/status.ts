@@ -8,7 +8,7 @@ import { principalOf } from '../auth-hooks.js';
 import { resolveScopeOwner } from '../queries/reference-read.js';
 import { listTargetStatuses } from '../queries/status-read.js';
 import {
-  authErrors,
+  authedRoute,
   defaultYear,
   documentedElsewhere,
   limitField,
@@ -49,28 +49,24 @@ export async function registerStatusRoutes(app: FastifyInstance, ctx: AppContext
   const r = typed(app);
   r.get(
     '/api/status',
-    {
-      schema: {
-        tags: [TAGS.status],
-        summary:
-          'Current status of targets per scope and period, with the explanation in Chinese and English',
-        querystring: z.object({
-          scope: z
-            .string()
-            .optional()
-            .describe('street/town or district id; street/town accounts default to their own'),
-          period: z
-            .string()
-            .regex(/^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/)
-            .optional()
-            .describe('2024 (all its periods), 2024-Q1 or 2024-03'),
-          target: z.string().optional(),
-          status: STATUS.optional(),
-          limit: limitField,
-        }),
-        response: { 200: z.object({ statuses: z.array(statusRow) }), ...authErrors },
-      },
-    },
+    authedRoute(TAGS.status, {
+      summary: 'Current status of targets per scope and period, with the explanation in Chinese and English',
+      querystring: z.object({
+        scope: z
+          .string()
+          .optional()
+          .describe('street/town or district id; street/town accounts default to their own'),
+        period: z
+          .string()
+          .regex(/^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/)
+          .optional()
+          .describe('2024 (all its periods), 2024-Q1 or 2024-03'),
+        target: z.string().optional(),
+        status: STATUS.optional(),
+        limit: limitField,
+      }),
+      response: { 200: z.object({ statuses: z.array(statusRow) }) },
+    }),
     async (req) => {
       const p = principalOf(req);
       const q = req.query;
@@ -96,20 +92,16 @@ export async function registerStatusRoutes(app: FastifyInstance, ctx: AppContext
 
   r.get(
     '/api/overview',
-    {
-      schema: {
-        tags: [TAGS.status],
-        summary:
-          'District overview: YTD PM2.5 against the target, heavy-pollution days, one tile per street/town',
-        querystring: z.object({ district: z.string().default('tongzhou'), year: yearField.optional() }),
-        response: {
-          200: documentedElsewhere(
-            '{ district, year, from, asOf, pm25: { ytd, lastYear, changePct, validDays, target, dataVersion }, districtStatus, heavyDays: { count, excludingSandDust, target, days }, targetSource, areas: [{ id, nameZh, shortZh, nameEn, kind, pm25Ytd, pm25LastYear, changePct, validDays, status, statusCounts, openAlerts }] }',
-          ),
-          ...authErrors,
-        },
+    authedRoute(TAGS.status, {
+      summary:
+        'District overview: YTD PM2.5 against the target, heavy-pollution days, one tile per street/town',
+      querystring: z.object({ district: z.string().default('tongzhou'), year: yearField.optional() }),
+      response: {
+        200: documentedElsewhere(
+          '{ district, year, from, asOf, pm25: { ytd, lastYear, changePct, validDays, target, dataVersion }, districtStatus, heavyDays: { count, excludingSandDust, target, days }, targetSource, areas: [{ id, nameZh, shortZh, nameEn, kind, pm25Ytd, pm25LastYear, changePct, validDays, status, statusCounts, openAlerts }] }',
+        ),
       },
-    },
+    }),
     async (req) =>
       buildOverview(ctx.db, principalOf(req), {
         districtId: req.query.district,
@@ -120,20 +112,16 @@ export async function registerStatusRoutes(app: FastifyInstance, ctx: AppContext
 
   r.get(
     '/api/areas/:id/summary',
-    {
-      schema: {
-        tags: [TAGS.status],
-        summary: 'Street/town page: targets with status, PM2.5 trends, district and city ranks, open alerts',
-        params: z.object({ id: z.string() }),
-        querystring: z.object({ year: yearField.optional() }),
-        response: {
-          200: documentedElsewhere(
-            '{ area, year, asOf, pm25: { ytd, lastYear, districtYtd, validDays }, targets: [status rows as /api/status], trend: { monthly: { area, district }, daily: { area, district } } (points as /api/measurements), districtRanks: [{ month, value, rank, of }], cityRanks: [{ metric_id, month, rank, n_ranked }] (city_ranking), openAlerts: [alerts as /api/alerts] }',
-          ),
-          ...authErrors,
-        },
+    authedRoute(TAGS.status, {
+      summary: 'Street/town page: targets with status, PM2.5 trends, district and city ranks, open alerts',
+      params: z.object({ id: z.string() }),
+      querystring: z.object({ year: yearField.optional() }),
+      response: {
+        200: documentedElsewhere(
+          '{ area, year, asOf, pm25: { ytd, lastYear, districtYtd, validDays }, targets: [status rows as /api/status], trend: { monthly: { area, district }, daily: { area, district } } (points as /api/measurements), districtRanks: [{ month, value, rank, of }], cityRanks: [{ metric_id, month, rank, n_ranked }] (city_ranking), openAlerts: [alerts as /api/alerts] }',
+        ),
       },
-    },
+    }),
     async (req) =>
       buildAreaSummary(ctx.db, principalOf(req), {
         areaId: req.params.id,

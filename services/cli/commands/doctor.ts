@@ -1,14 +1,20 @@
 /**
  * `envwatch doctor`: what this installation runs on — storage mode, PostgreSQL/TimescaleDB/Redis versions,
- * schema state — and warnings an operator must act on (Redis eviction policy, pending migrations).
+ * schema state, the report renderer and its font — and warnings an operator must act on (Redis eviction
+ * policy, pending migrations, a working-day calendar that ends before the year does, responsible people
+ * nobody can reach this year).
  */
 import path from 'node:path';
 import type { Config } from '../../../config/env.js';
 import { createPool } from '../../db/pool.js';
 import type { Queryable } from '../../db/queryable.js';
 import { readSchemaStatus } from '../../migrate/migrator.js';
+import { readRendererStatus, type RendererStatus } from '../../reports/render/renderer-status.js';
 import { createRedis, readRedisInfo } from '../../runtime/redis.js';
 import { readStorageMode, readTimescaleVersion } from '../../store/storage-mode.js';
+import { coverageGaps, describeGap, type CoverageGap } from '../../alerts/contact-coverage.js';
+import { toShanghaiDay } from '../../time/shanghai.js';
+import { calendarCoverageWarning, loadWorkingCalendar } from '../../time/working-days.js';
 import { checkPostgres, checkRedis } from '../dependency-check.js';
 import { PROJECT_ROOT } from '../../../config/paths.js';
 import type { CommandRun } from '../command.js';
@@ -21,6 +27,9 @@ export interface DoctorReport {
   schema: { applied: number; pending: string[]; latest: string | null };
   redisVersion: string;
   redisMaxmemoryPolicy: string;
+  reports: RendererStatus;
+  /** Responsible units, officials and collective bodies nobody can reach this year (issue #14). */
+  contactGaps: CoverageGap[];
   warnings: string[];
 }
 
@@ -53,6 +62,23 @@ export async function collectDoctorReport(config: Config): Promise<DoctorReport>
       );
     }
     if (storageMode === 'timescale') warnings.push(...(await timescaleJobWarnings(pool)));
+    const reports = await readRendererStatus({
+      engine: config.REPORT_PDF_ENGINE,
+      chromiumPath: config.CHROMIUM_PATH,
+    });
+    warnings.push(...reports.warnings);
+    const calendarWarning = calendarCoverageWarning(
+      loadWorkingCalendar(config.WORKING_CALENDAR_FILE),
+      new Date(),
+    );
+    if (calendarWarning) warnings.push(calendarWarning);
+    const year = Number(toShanghaiDay(new Date()).slice(0, 4));
+    const contactGaps =
+      schema.pending.length === 0 && schema.applied > 0 ? await coverageGaps(pool, year) : [];
+    if (contactGaps.length > 0)
+      warnings.push(
+        `${contactGaps.length} responsible unit(s)/official(s) have no reachable contact for ${year} (listed below)`,
+      );
     return {
       postgresVersion: rows[0]?.v ?? 'unknown',
       timescaledbVersion: tsVersion,
@@ -61,6 +87,8 @@ export async function collectDoctorReport(config: Config): Promise<DoctorReport>
       schema,
       redisVersion: redisInfo.version,
       redisMaxmemoryPolicy: redisInfo.maxmemoryPolicy,
+      reports,
+      contactGaps,
       warnings,
     };
   } finally {
@@ -102,7 +130,15 @@ export async function runDoctor(config: Config, out: (line: string) => void): Pr
     `schema              ${r.schema.applied} applied, ${r.schema.pending.length} pending (latest: ${r.schema.latest ?? '-'})`,
   );
   out(`Redis               ${r.redisVersion}, maxmemory-policy ${r.redisMaxmemoryPolicy}`);
+  const engine =
+    r.reports.pdfEngine === 'pdfkit'
+      ? 'pdfkit (pure JavaScript, no browser needed)'
+      : `chromium at ${r.reports.chromium?.path ?? '?'}${r.reports.chromium?.found ? '' : ' (NOT FOUND)'}`;
+  out(`report PDF engine   ${engine}; HTML, XLSX, CSV and e-mail charts need no browser`);
+  out(`report font         ${r.reports.font} — ${r.reports.fontFile}`);
   for (const w of r.warnings) out(`WARNING             ${w}`);
+  const year = Number(toShanghaiDay(new Date()).slice(0, 4));
+  for (const g of r.contactGaps) out(`NO CONTACT          ${describeGap(g, year)}`);
   if (r.warnings.length === 0) out('no warnings');
   return r;
 }

@@ -13,7 +13,7 @@ import { createPool } from '../../db/pool.js';
 import { ValidationError } from '../../errors.js';
 import { deliverReport, resolveDistributionList } from '../../reports/deliver-report.js';
 import { produceReport } from '../../reports/produce-report.js';
-import { lazyPdfRenderer } from '../../reports/render/pdf.js';
+import { openPdfEngine } from '../../reports/render/pdf-engine.js';
 import { createReportMailer } from '../../reports/report-mailer.js';
 import { REPORT_LOCALES, type ReportKind, type ReportLocale } from '../../reports/report-types.js';
 import { systemClock } from '../../time/shanghai.js';
@@ -75,7 +75,7 @@ export const run: CommandRun = async ({ config, args, out }) => {
     max: 8,
     applicationName: 'envwatch-report',
   });
-  const renderer = lazyPdfRenderer({ chromiumPath: config.CHROMIUM_PATH });
+  const renderer = openPdfEngine({ engine: config.REPORT_PDF_ENGINE, chromiumPath: config.CHROMIUM_PATH });
   const mailer = opts.email ? createReportMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }) : null;
   let failures = 0;
   try {
@@ -95,6 +95,8 @@ export const run: CommandRun = async ({ config, args, out }) => {
       out(
         `${scopeId} ${opts.period}: ${result.status === 'created' ? 'produced' : 'unchanged, current'} version ${report.version} (${report.data_version}); data ${timings.dataMs.toFixed(0)} ms, rendering ${timings.renderMs.toFixed(0)} ms`,
       );
+      for (const f of result.failures) out(`  ${f.locale} ${f.format.padEnd(4)} NOT PRODUCED: ${f.reason}`);
+      failures += result.failures.length;
       for (const f of result.files) {
         if (opts.out) {
           await mkdir(opts.out, { recursive: true });

@@ -1,5 +1,5 @@
 /**
- * `envwatch seed`: loads config/reference/*.yaml, config/targets/*.yaml and the contact directory
+ * `envwatch seed`: loads config/reference/*.yaml, config/targets/*.yaml, config/tasks/*.yaml and the contact directory
  * (CONTACTS_FILE, kept out of git) into the database. Idempotent: running it twice leaves the same rows.
  */
 import path from 'node:path';
@@ -10,7 +10,10 @@ import { loadContacts } from '../../reference/load-contacts.js';
 import { loadReferenceSet } from '../../reference/load-reference.js';
 import { seedContacts, seedReference, type TableCounts } from '../../reference/seed-reference.js';
 import { loadPlanFiles } from '../../targets/load-targets.js';
+import { seedTasks } from '../../tasks/seed-tasks.js';
 import { upsertPlanFile } from '../../targets/target-queries.js';
+import { coverageGaps, describeGap } from '../../alerts/contact-coverage.js';
+import { toShanghaiDay } from '../../time/shanghai.js';
 import type { CommandRun } from '../command.js';
 import { checkPostgres } from '../dependency-check.js';
 import { PROJECT_ROOT, resolveFromRoot } from '../../../config/paths.js';
@@ -36,12 +39,22 @@ export async function runSeed(config: Config, out: (line: string) => void): Prom
       return n;
     });
     out(`targets: ${targets} in ${plans.length} plan(s)`);
+    out(await seedTasks(pool, path.join(PROJECT_ROOT, 'config/tasks'), reference, plans));
     if (contacts.length === 0) {
       out(`contacts: none loaded — ${contactsFile} is missing or empty (see config/contacts.example.yaml)`);
     } else {
       const c = await seedContacts(pool, contacts);
       out(`contacts: ${contacts.length} in ${contactsFile} (${tally(c)})`);
     }
+    // No silent drops: whoever the plans make responsible but nobody in the directory can reach this year.
+    const year = Number(toShanghaiDay(new Date()).slice(0, 4));
+    const gaps = await coverageGaps(pool, year);
+    out(
+      gaps.length === 0
+        ? `contacts: everyone responsible is reachable in ${year}`
+        : `contacts: ${gaps.length} without a reachable contact for ${year}:`,
+    );
+    for (const g of gaps) out(`  ${describeGap(g, year)}`);
   } finally {
     await pool.end();
   }

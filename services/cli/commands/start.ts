@@ -18,6 +18,9 @@ export async function runStart(
   const ctx = createAppContext(config);
   const running = await startRoles(ctx, config.ROLES);
   if (running.apiUrl) out(`envwatch is running: ${running.apiUrl}`);
+  if (running.hj212) {
+    out(`HJ 212 receiver listening on ${running.hj212.address.host}:${running.hj212.address.port}`);
+  }
   const shutdown = (signal: string) => {
     out(`${signal}: shutting down`);
     running.stop().then(

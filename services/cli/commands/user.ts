@@ -18,8 +18,8 @@ import type { CommandRun } from '../command.js';
 import { checkPostgres } from '../dependency-check.js';
 
 const USAGE = `usage:
-  envwatch user add --username <name> --role <${ROLES.join('|')}> [--area <area id>] [--name <display name>] [--locale zh-CN|en]
-                    (prints a generated password; street/town accounts need --area)
+  envwatch user add --username <name> --role <${ROLES.join('|')}> [--area <area id>] [--unit <unit id>] [--name <display name>] [--locale zh-CN|en]
+                    (prints a generated password; street/town accounts need --area, unit accounts --unit)
   envwatch user list
   envwatch user token --username <name> --name <purpose> [--read-only] [--days <n> | --no-expiry]
                     (prints the token once; it is stored only as a SHA-256 digest)
@@ -33,6 +33,7 @@ const OPTIONS = {
   username: { type: 'string' },
   role: { type: 'string' },
   area: { type: 'string' },
+  unit: { type: 'string' },
   name: { type: 'string' },
   locale: { type: 'string' },
   'read-only': { type: 'boolean', default: false },
@@ -78,6 +79,7 @@ export const run: CommandRun = async ({ config, args, out }) => {
           username: v.username,
           role: v.role as Role,
           areaId: v.area ?? null,
+          unitId: v.unit ?? null,
           displayName: v.name,
           locale: v.locale === 'en' ? 'en' : 'zh-CN',
         });

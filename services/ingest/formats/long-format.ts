@@ -13,6 +13,7 @@
  */
 import type { SourceRecord } from '../record-kind.js';
 import type { RawMeasurement } from '../validate-measurement.js';
+import { refuse } from '../refusal-reasons.js';
 import { placeOf, readRecordTableChunks, type ColumnSpec, type ReadNotes } from './record-table.js';
 
 export const LONG_COLUMNS = {
@@ -87,6 +88,7 @@ export function readLongFileChunks(
         zone: meta.zone,
         at: placeOf(meta),
       },
+      ...(meta.refused ? { refusal: refuse(meta.refused.code, meta.refused.detail) } : {}),
     }),
     notes,
   );

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { ValidationError } from '../../errors.js';
 import { normaliseZone } from '../parse-time.js';
+import type { RefusedLine } from './csv-splitter.js';
 import { readTableRowChunks, type ByteCounter } from './table-reader.js';
 
 export interface ColumnSpec {
@@ -109,6 +110,8 @@ export async function* readRecordTableChunks<F extends string, T>(
         scanned = 0;
         best = required;
       }
+      // A refused line before the header is no record yet (nothing to count); after it, it is one.
+      if (r.refused && !header) continue;
       if (!header) {
         scanned += 1;
         const m = matchHeader(r.cells, spec);
@@ -129,7 +132,8 @@ export async function* readRecordTableChunks<F extends string, T>(
         const i = columns[k];
         values[fields[k]!] = i === undefined ? '' : (r.cells[i] ?? '');
       }
-      out.push(map(values, { row: r.rowNumber, units: header.units, zone: header.zone, sheet: r.sheet }));
+      const meta = { row: r.rowNumber, units: header.units, zone: header.zone, sheet: r.sheet };
+      out.push(map(values, r.refused ? { ...meta, refused: r.refused } : meta));
     }
     if (out.length > 0) yield out;
   }
@@ -157,6 +161,8 @@ export class ReadNotes implements ByteCounter {
 
 export interface RecordMeta<F extends string> {
   row: number;
+  /** The reader refused this line (its fields are empty): the record carries the refusal. */
+  refused?: RefusedLine;
   units: Partial<Record<F, string>>;
   zone: string | null;
   sheet: string | null;

@@ -9,13 +9,16 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type ExcelJS from 'exceljs';
 import { ValidationError } from '../../errors.js';
-import { CsvSplitter } from './csv-splitter.js';
+import { ingestLimits } from '../limits.js';
+import { CsvSplitter, isRefusedLine, type CsvRecord, type RefusedLine } from './csv-splitter.js';
 
 export interface TableRow {
   sheet: string | null;
   /** 1-based row in the sheet or record in the CSV file (the header row is 1 when it is the first). */
   rowNumber: number;
   cells: string[];
+  /** A line the reader refused (past a bound, an unclosed quote): no cells, the reason instead. */
+  refused?: RefusedLine;
 }
 
 export type TableFileType = 'csv' | 'xlsx';
@@ -78,10 +81,14 @@ export async function sniffEncoding(file: string): Promise<'utf-8' | 'gb18030'> 
 
 async function* readCsvChunks(file: string, bytes?: ByteCounter): AsyncGenerator<TableRow[]> {
   const decoder = new TextDecoder(await sniffEncoding(file));
-  const splitter = new CsvSplitter();
+  const splitter = new CsvSplitter(',', ingestLimits());
   let n = 0;
-  const rows = (records: string[][]): TableRow[] =>
-    records.map((cells) => ({ sheet: null, rowNumber: ++n, cells }));
+  const rows = (records: CsvRecord[]): TableRow[] =>
+    records.map((r) =>
+      isRefusedLine(r)
+        ? { sheet: null, rowNumber: ++n, cells: [], refused: r }
+        : { sheet: null, rowNumber: ++n, cells: r },
+    );
   for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 })) {
     if (bytes) bytes.bytesRead += (chunk as Buffer).length;
     const out = rows(splitter.push(decoder.decode(chunk as Buffer, { stream: true })));

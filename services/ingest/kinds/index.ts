@@ -4,6 +4,7 @@ import { cityRankingKind } from './city-ranking-kind.js';
 import { measurementKind } from './measurement-kind.js';
 import { sandDustKind } from './sand-dust-kind.js';
 import { warningKind } from './warning-kind.js';
+import { hj212PacketKind } from '../hj212/packet-kind.js';
 
 export function withKind<T>(id: RecordKindId, use: <Raw, Row>(kind: RecordKind<Raw, Row>) => T): T {
   switch (id) {
@@ -15,5 +16,7 @@ export function withKind<T>(id: RecordKindId, use: <Raw, Row>(kind: RecordKind<R
       return use(sandDustKind);
     case 'heavy_pollution_warning':
       return use(warningKind);
+    case 'hj212_packet':
+      return use(hj212PacketKind);
   }
 }

@@ -1,4 +1,4 @@
-/** Current target statuses (evaluation_current) and open alerts, as written by the targets and alerts engines. */
+/** Target statuses (from the evaluation history) and open alerts, as written by the targets and alerts engines. */
 import type { Queryable } from '../../db/queryable.js';
 
 export interface CurrentStatusRow {
@@ -15,25 +15,36 @@ export interface CurrentStatusRow {
   source: string;
 }
 
-/** Statuses of the district's plan targets for the given scopes, metrics (null = all) and period keys. */
-export async function readCurrentStatuses(
+/**
+ * Statuses of the district's plan targets for the given scopes, metrics (null = all) and period keys, as
+ * the evaluation stood at the end of `asOf` (the report month's last day): for each target, scope and
+ * period the latest evaluation whose data reach no further than that day. A past month regenerated in
+ * December shows the statuses officials saw for that month, not the year-end ones in evaluation_current.
+ * An audited re-evaluation of the same day (a later evaluated_at) supersedes the provisional one.
+ */
+export async function readStatusesAsOf(
   db: Queryable,
   districtId: string,
   scopeIds: readonly string[],
   metricIds: readonly string[] | null,
   periodKeys: readonly string[],
+  asOf: string,
 ): Promise<CurrentStatusRow[]> {
   const { rows } = await db.query<CurrentStatusRow>(
-    `SELECT ec.target_id, ec.scope_id, ec.period_key, ec.status, t.metric_id, t.title_zh, t.title_en,
-            e.value, e.threshold, e.as_of::text AS as_of, t.source
-       FROM evaluation_current ec
-       JOIN target t ON t.id = ec.target_id
-       JOIN plan p ON p.id = t.plan_id
-       JOIN evaluation e ON e.id = ec.evaluation_id
-      WHERE p.district_id = $1 AND t.enabled
-        AND ec.scope_id = ANY ($2) AND ($3::text[] IS NULL OR t.metric_id = ANY ($3)) AND ec.period_key = ANY ($4)
-      ORDER BY ec.target_id, ec.period_key`,
-    [districtId, scopeIds, metricIds, periodKeys],
+    `SELECT * FROM (
+       SELECT DISTINCT ON (e.target_id, e.scope_id, e.period_key)
+              e.target_id, e.scope_id, e.period_key, e.status, t.metric_id, t.title_zh, t.title_en,
+              e.value, e.threshold, e.as_of::text AS as_of, t.source
+         FROM evaluation e
+         JOIN target t ON t.id = e.target_id
+         JOIN plan p ON p.id = t.plan_id
+        WHERE p.district_id = $1 AND t.enabled
+          AND e.scope_id = ANY ($2) AND ($3::text[] IS NULL OR t.metric_id = ANY ($3)) AND e.period_key = ANY ($4)
+          AND e.as_of <= $5::date
+        ORDER BY e.target_id, e.scope_id, e.period_key, e.as_of DESC, e.evaluated_at DESC, e.id DESC
+     ) s
+     ORDER BY target_id, period_key, scope_id`,
+    [districtId, scopeIds, metricIds, periodKeys, asOf],
   );
   return rows;
 }

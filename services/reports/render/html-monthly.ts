@@ -4,7 +4,7 @@
  * targets, water sections, open alerts.
  */
 import type { Comparison, HeavyDays, MetricRanking, MonthlyReportData, RankingRow } from '../report-types.js';
-import { dailyPm25Chart, monthlyPm25Chart, rankingBarChart } from './charts.js';
+import { dailyPm25Chart, monthlyPm25Chart, rankingBarChart, waterClassChart } from './charts.js';
 import {
   DASH,
   areaName,
@@ -29,6 +29,7 @@ import {
 } from './html-shared.js';
 import { ALERT_STATE_LABELS, RANKING_TITLES, SEVERITY_LABELS, STATUS_LABELS, pick, t } from './labels.js';
 import { renderWaterSectionTable } from './html-water.js';
+import { monthOnMonthText, monthlyLimitOf, overLimit } from './ranking-cells.js';
 import { formatShanghai } from '../../time/shanghai.js';
 
 export interface RenderedHtml {
@@ -86,7 +87,7 @@ export function renderMonthlyHtml(data: MonthlyReportData, ctx: RenderContext): 
     districtTargetsTable(data, ctx),
     `<h2>${escapeHtml(t(locale, 'water'))}</h2>`,
     data.water.length > 0
-      ? renderWaterSectionTable(data.water, locale)
+      ? renderWaterSectionTable(data.water, locale) + waterChart(data, ctx, charts)
       : `<p>${escapeHtml(t(locale, 'noSections'))}</p>`,
     `<h2>${escapeHtml(t(locale, 'alerts'))}</h2>`,
     alertsTable(data, ctx),
@@ -188,7 +189,8 @@ function rankingSection(
     : metricName(metric, locale);
   const unit = unitOf(metric, locale);
   const range = ytdRange(data.month, locale);
-  const head = `<tr><th>${t(locale, 'rank')}</th><th>${t(locale, 'area')}</th><th>${escapeHtml(monthLabel(data.month, locale))}<br>${escapeHtml(unit)}</th><th>${t(locale, 'change')}</th><th>${escapeHtml(t(locale, 'ytd', { range }))}</th><th>${t(locale, 'ytdChange')}</th><th>${t(locale, 'cityRank')}</th><th>${t(locale, 'cityFlag')}</th><th>${t(locale, 'status')}</th></tr>`;
+  const head = `<tr><th>${t(locale, 'rank')}</th><th>${t(locale, 'area')}</th><th>${escapeHtml(monthLabel(data.month, locale))}<br>${escapeHtml(unit)}</th><th>${t(locale, 'momChange')}</th><th>${t(locale, 'change')}</th><th>${escapeHtml(t(locale, 'ytd', { range }))}</th><th>${t(locale, 'ytdChange')}</th><th>${t(locale, 'cityRank')}</th><th>${t(locale, 'cityFlag')}</th><th>${t(locale, 'status')}</th></tr>`;
+  const limit = monthlyLimitOf(data, metric.id);
   const body = r.rows
     .map((row) => {
       const tag = row.mark
@@ -203,7 +205,8 @@ function rankingSection(
           ? DASH
           : `${signed(row.change, metric.decimals)}${paren(locale, signedPct(row.changePct)).replace(/^ /, '<br>')}`;
       return `<tr class="${row.mark ?? ''}"><td class="c">${row.rank ?? DASH}</td><td class="nw">${escapeHtml(areaName(row.area, locale))}${tag}</td>
-<td class="num">${row.value === null ? escapeHtml(t(locale, 'noValue')) : fixed(row.value, metric.decimals)}</td>
+<td class="num">${row.value === null ? escapeHtml(t(locale, 'noValue')) : fixed(row.value, metric.decimals)}${overLimit(row, limit) ? `<br><span class="tag worst">${escapeHtml(t(locale, 'overMonthlyLimit', { v: limit! }))}</span>` : ''}</td>
+<td class="num ${changeClass(row.monthChange, metric.better)}">${escapeHtml(monthOnMonthText(row, metric.decimals, locale))}</td>
 <td class="num ${changeClass(row.change, metric.better)}">${change}</td>
 <td class="num">${fixed(row.ytd, metric.decimals)}</td>
 <td class="num ${changeClass(row.ytdChangePct, metric.better)}">${signedPct(row.ytdChangePct)}</td>
@@ -231,9 +234,11 @@ function rankingSection(
         charts,
         `chart-rank-${metric.id}`,
         rankingBarChart(bars, {
+          id: `rank-${metric.id.replace(/_/g, '-')}`,
           decimals: metric.decimals,
           unit,
           label: t(locale, 'rankingOf', { metric: name }),
+          target: limit === null ? null : { value: limit, label: t(locale, 'monthlyLimit', { v: limit }) },
           reference:
             districtValue === null
               ? null
@@ -279,4 +284,21 @@ function alertsTable(data: MonthlyReportData, ctx: RenderContext): string {
     )
     .join('');
   return `<table><thead><tr><th>${t(locale, 'severity')}</th><th>${t(locale, 'title')}</th><th>${t(locale, 'subject')}</th><th>${t(locale, 'state')}</th><th>${t(locale, 'opened')}</th><th>${t(locale, 'acknowledged')}</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** The sections' classes against their targets, beside the table (the PDF draws the same chart). */
+function waterChart(data: MonthlyReportData, ctx: RenderContext, charts: ChartOut[]): string {
+  const { locale } = ctx;
+  const title = `${t(locale, 'water')} · ${t(locale, 'waterClass')}`;
+  const svg = waterClassChart(
+    data.water.map((w) => ({
+      label: locale === 'zh-CN' ? w.nameZh : w.nameEn,
+      waterClass: w.waterClass,
+      targetClass: w.targetClass,
+    })),
+    locale,
+    'water-classes',
+    title,
+  );
+  return embedChart(ctx, charts, 'chart-water-classes', svg, title);
 }

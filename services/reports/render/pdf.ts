@@ -1,6 +1,6 @@
 /**
- * PDF (A4, page numbers) and chart PNGs through headless Chromium driven by playwright-core. Fonts: see
- * pdf-fonts.ts.
+ * PDF (A4, page numbers) through headless Chromium driven by playwright-core: the optional engine
+ * (REPORT_PDF_ENGINE=chromium, see pdf-engine.ts). Fonts: see pdf-fonts.ts.
  *
  * One browser context and a pool of its pages serve every report of a run: opening a page costs a
  * renderer process (0.5–2 s on a busy 2-core machine; `browser.newPage()` also made a new context each
@@ -14,9 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ReportRenderError } from '../report-errors.js';
-import { rasterizeCharts } from './chart-png.js';
 import { FONT_PACKAGE, fontFaces, fontFacesFor, type FontFace } from './pdf-fonts.js';
-import type { ChartOut } from './html-shared.js';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -77,8 +75,6 @@ function cssString(s: string): string {
 export interface PdfRenderer {
   /** `footerLabel` is printed at the foot of every page with the page number ("第 n 页 / 共 m 页"). */
   pdf(html: string, opts: { footerLabel: string; locale: 'zh-CN' | 'en' }): Promise<Buffer>;
-  /** PNG of each chart (2× for sharp e-mail images), keyed by chart id. */
-  chartPngs(charts: readonly ChartOut[]): Promise<Map<string, Buffer>>;
   close(): Promise<void>;
 }
 
@@ -172,7 +168,6 @@ export async function openPdfRenderer(opts: { chromiumPath: string }): Promise<P
         return page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
       });
     },
-    chartPngs: (charts) => withPage((page) => rasterizeCharts(page, charts)),
     async close() {
       await browser.close();
       await rm(workDir, { recursive: true, force: true });
@@ -189,7 +184,6 @@ export function lazyPdfRenderer(opts: { chromiumPath: string }): PdfRenderer {
   const get = () => (opened ??= openPdfRenderer(opts));
   return {
     pdf: async (html, o) => (await get()).pdf(html, o),
-    chartPngs: async (charts) => (await get()).chartPngs(charts),
     async close() {
       // A browser that failed to start has already thrown its error to the call that needed it.
       if (opened)

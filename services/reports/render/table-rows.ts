@@ -13,6 +13,7 @@ import type {
 import { areaName, monthLabel, unitOf, waterClassLabel, ytdRange } from './format.js';
 import { metText, pollutantText } from './html-water.js';
 import { RANKING_TITLES, STATUS_LABELS, pick, t } from './labels.js';
+import { monthlyLimitOf, overLimit, rankMove } from './ranking-cells.js';
 
 export type Cell = string | number | null;
 
@@ -69,7 +70,16 @@ export function rankingTable(data: MonthlyReportData, r: MetricRanking, locale: 
     { header: zh ? '标注' : 'Mark', width: 8 },
     { header: t(locale, 'status'), width: 10 },
     { header: zh ? '相关目标' : 'Targets', width: 22 },
+    // Month on month (环比) and the monthly limit: appended, so the columns above keep their places.
+    { header: t(locale, 'lastMonth'), numFmt: fmt(d), width: 10 },
+    { header: t(locale, 'momChange'), numFmt: fmt(d), width: 11 },
+    { header: `${t(locale, 'momChange')} (%)`, numFmt: '0.0', width: 11 },
+    { header: t(locale, 'lastMonthRank'), numFmt: '0', width: 9 },
+    { header: zh ? '名次变化' : 'Rank change', width: 10 },
+    { header: zh ? '月限值' : 'Monthly limit', numFmt: fmt(d), width: 10 },
+    { header: zh ? '超月限值' : 'Above the limit', width: 9 },
   ];
+  const limit = monthlyLimitOf(data, r.metric.id);
   const rows = r.rows.map((row): Cell[] => [
     row.rank,
     areaName(row.area, locale),
@@ -88,6 +98,13 @@ export function rankingTable(data: MonthlyReportData, r: MetricRanking, locale: 
     row.mark ? t(locale, row.mark === 'best' ? 'bestN' : 'worstN', { n: r.markCount }) : null,
     row.status ? pick(locale, STATUS_LABELS[row.status.status]) : null,
     row.status ? row.status.targetIds.join(', ') : null,
+    num(row.lastMonth, d),
+    row.monthChange,
+    row.monthChangePct,
+    row.lastMonthRank,
+    rankMove(row, locale) || null,
+    limit,
+    limit === null || row.value === null ? null : yesNo(overLimit(row, limit), locale),
   ]);
   return { name: rankingTitle(r, locale), columns, rows };
 }

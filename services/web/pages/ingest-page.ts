@@ -1,11 +1,18 @@
 /** Ingestion for operators: sources with their last run, recent batches, and open refused rows to fix. */
 import type { BatchRow, RefusedRow, SourceRow } from '../../api/queries/ingest-read.js';
+import type { DeviceStatsRow } from '../../ingest/hj212/device-queries.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, fmtTime, layout, type PageContext } from '../layout.js';
 
 export function ingestPage(
   pc: PageContext,
-  d: { sources: SourceRow[]; batches: BatchRow[]; refused: RefusedRow[]; notice: string | null },
+  d: {
+    sources: SourceRow[];
+    batches: BatchRow[];
+    refused: RefusedRow[];
+    devices: DeviceStatsRow[];
+    notice: string | null;
+  },
 ): SafeHtml {
   const { t } = pc;
   const canWrite = pc.principal !== null && !pc.principal.readOnly;
@@ -47,6 +54,7 @@ export function ingestPage(
         </tbody>
       </table>
     </div>
+    ${d.devices.length > 0 ? devicesTable(pc, d.devices) : ''}
     <h2>${t('batch')}</h2>
     <div class="table-wrap">
       <table id="batches">
@@ -131,4 +139,48 @@ export function ingestPage(
       </table>
     </div>`;
   return layout(pc, t('ingestion'), body, 'ingestion');
+}
+
+/** What the HJ 212 receiver saw of each MN (registered or not): the operator's view of the field devices. */
+function devicesTable(pc: PageContext, devices: DeviceStatsRow[]): SafeHtml {
+  const { t } = pc;
+  return html`<h2>${t('hj212Devices')}</h2>
+    <div class="table-wrap">
+      <table id="hj212-devices">
+        <thead>
+          <tr>
+            <th>MN</th>
+            <th>${t('hj212Site')}</th>
+            <th>${t('hj212LastSeen')}</th>
+            <th class="num">${t('hj212Packets')}</th>
+            <th class="num">${t('hj212Rows')}</th>
+            <th>${t('hj212Refusals')}</th>
+            <th>${t('hj212Crc')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${devices.map(
+            (d) =>
+              html`<tr>
+                <td>
+                  ${d.mn}${d.registered ? '' : html` <span class="badge s-at_risk">?</span>`}${d.stale_since ? html` <span class="badge s-at_risk">stale</span>` : ''}
+                  <div class="muted">HJ 212-${d.protocol_version ?? '—'}</div>
+                </td>
+                <td>${d.site_id ?? '—'}</td>
+                <td>${fmtTime(d.last_seen_at)}</td>
+                <td class="num">${d.packets} (${d.acked})</td>
+                <td class="num">${d.rows_written}</td>
+                <td>
+                  ${
+                    Object.entries(d.refusals)
+                      .map(([code, n]) => `${code} ${n}`)
+                      .join(', ') || '—'
+                  }
+                </td>
+                <td>${d.crc_modbus > 0 ? `MODBUS ${d.crc_modbus} / ` : ''}App. A ${d.crc_standard}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
 }

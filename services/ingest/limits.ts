@@ -1,0 +1,58 @@
+/**
+ * What one ingestion door reads at most (issue #20 "input that cannot hurt"). Past a bound the record is
+ * refused with its reason and the start of its text — never buffered whole, never allowed to fail its batch —
+ * and reading goes on; a whole delivery past its bound (a file, a request) is refused with the reason.
+ *
+ * Set once at boot from the config (configureIngestLimits); the readers deep inside the file formats take them
+ * from here rather than through every signature between the adapter and the CSV splitter.
+ */
+import type { Config } from '../../config/env.js';
+
+export interface IngestLimits {
+  /** One CSV record (a line, or the lines of one quoted record), in characters. */
+  maxLineChars: number;
+  /** One field of a record, in characters. */
+  maxFieldChars: number;
+  /** Fields of one record. */
+  maxColumns: number;
+  /** Physical lines one quoted CSV record may span (a stray quote must not swallow the file). */
+  maxLinesPerRecord: number;
+  /** Bytes all the parts of one XLSX workbook may unpack to (zip bombs). */
+  maxXlsxUncompressedBytes: number;
+  /** Nesting of a JSON delivery (HTTP pull bodies, push bodies). */
+  maxJsonDepth: number;
+}
+
+export const DEFAULT_INGEST_LIMITS: Readonly<IngestLimits> = {
+  maxLineChars: 64 * 1024,
+  maxFieldChars: 4 * 1024,
+  maxColumns: 512,
+  maxLinesPerRecord: 50,
+  maxXlsxUncompressedBytes: 512 * 1024 * 1024,
+  maxJsonDepth: 32,
+};
+
+let current: IngestLimits = { ...DEFAULT_INGEST_LIMITS };
+
+export function ingestLimits(): Readonly<IngestLimits> {
+  return current;
+}
+
+type LimitKeys =
+  | 'INGEST_MAX_LINE_CHARS'
+  | 'INGEST_MAX_FIELD_CHARS'
+  | 'INGEST_MAX_COLUMNS'
+  | 'INGEST_MAX_LINES_PER_RECORD'
+  | 'INGEST_MAX_XLSX_UNCOMPRESSED_MB'
+  | 'INGEST_MAX_JSON_DEPTH';
+
+export function configureIngestLimits(config: Pick<Config, LimitKeys>): void {
+  current = {
+    maxLineChars: config.INGEST_MAX_LINE_CHARS,
+    maxFieldChars: config.INGEST_MAX_FIELD_CHARS,
+    maxColumns: config.INGEST_MAX_COLUMNS,
+    maxLinesPerRecord: config.INGEST_MAX_LINES_PER_RECORD,
+    maxXlsxUncompressedBytes: config.INGEST_MAX_XLSX_UNCOMPRESSED_MB * 1024 * 1024,
+    maxJsonDepth: config.INGEST_MAX_JSON_DEPTH,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * One person's grouped message (group-deliveries.ts) as an e-mail: every item with its state, its text
+ * and its own acknowledgement link, most severe first — what would otherwise have been as many e-mails.
+ */
+import { ALERT_STATE_LABELS, labelOf } from '../labels/catalogue.js';
+import type { MessageItem } from './message.js';
+import {
+  escapeHtml,
+  FOOTER_EN,
+  FOOTER_ZH,
+  page,
+  type EmailRenderInput,
+  type RenderedEmail,
+} from './email-parts.js';
+
+function itemLines(a: MessageItem, i: number, link: string | null, en: boolean) {
+  const state = labelOf(ALERT_STATE_LABELS, a.state);
+  const title = en ? a.titleEn : a.titleZh;
+  const body = en ? a.bodyEn : a.bodyZh;
+  const stateText = en ? state.en : state.zh;
+  const ack = link ? `${en ? 'Acknowledge' : '确认收到'}: ${link}` : '';
+  const text = [`${i + 1}. ${title}（${stateText}）`, body, ack].filter((l) => l !== '').join('\n   ');
+  const html =
+    `<li><p><strong>${escapeHtml(title)}</strong> — ${escapeHtml(stateText)}</p>` +
+    `<p>${escapeHtml(body).replace(/\n/g, '<br>')}</p>` +
+    (link ? `<p><a href="${escapeHtml(link)}">${en ? 'Acknowledge' : '确认收到（点击链接）'}</a></p>` : '') +
+    '</li>';
+  return { text, html };
+}
+
+export function renderGroupEmail(input: EmailRenderInput, en: boolean): RenderedEmail {
+  const items = input.items ?? [];
+  const firing = items.filter((a) => a.state === 'firing').length;
+  const subject = en
+    ? `[envwatch] ${items.length} alert(s) for you, ${firing} to acknowledge`
+    : `【预警汇总】${items.length} 项环境目标预警（${firing} 项待确认）`;
+  const intro = en
+    ? 'The alerts that became due for you in the last minutes, in one message; acknowledge each with its own link:'
+    : '以下为近期需您关注的预警，合并为一封邮件发送；请逐项核实处置，并点击各项的链接确认收到：';
+  const parts = items.map((a, i) => itemLines(a, i, a.state === 'firing' ? input.ackLink(a) : null, en));
+  const footer = en ? FOOTER_EN : FOOTER_ZH;
+  const text = `${intro}\n\n${parts.map((p) => p.text).join('\n\n')}\n\n— ${footer}`;
+  const html = page(
+    en ? 'en' : 'zh-CN',
+    subject,
+    `<h2 style="font-size:18px">${escapeHtml(subject)}</h2><p>${escapeHtml(intro)}</p>` +
+      `<ol>${parts.map((p) => p.html).join('')}</ol>` +
+      `<hr><p style="color:#888;font-size:12px">${escapeHtml(footer)}</p>`,
+  );
+  return { subject, text, html };
+}

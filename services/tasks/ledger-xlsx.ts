@@ -1,0 +1,128 @@
+/**
+ * The monthly 台账 as a workbook: the export is the template a unit fills in (one row per task and
+ * responsible unit, its status and note pre-filled from its latest report), and the import reads the same
+ * columns back by their header, so a unit may reorder or hide columns. The status column offers the five
+ * words of the label catalogue as a drop-down.
+ */
+import ExcelJS from 'exceljs';
+import { ValidationError } from '../errors.js';
+import { TASK_PROGRESS_LABELS } from '../labels/catalogue.js';
+import type { LedgerRow } from './ledger-queries.js';
+import { PROGRESS_STATUSES, type ProgressStatus } from './progress-queries.js';
+
+export const LEDGER_SHEET = '台账';
+
+/** Headers as the bureau's 台账 writes them; `key` is how the import finds the column. */
+export const LEDGER_COLUMNS = [
+  { key: 'task', header: '任务编号', width: 16 },
+  { key: 'plan', header: '计划', width: 14 },
+  { key: 'section', header: '领域', width: 10 },
+  { key: 'seq', header: '序号', width: 6 },
+  { key: 'keyTask', header: '重点任务', width: 28 },
+  { key: 'deadline', header: '完成时限', width: 14 },
+  { key: 'unit', header: '责任单位编号', width: 18 },
+  { key: 'unitName', header: '责任单位', width: 22 },
+  { key: 'role', header: '职责', width: 8 },
+  { key: 'month', header: '月份', width: 10 },
+  { key: 'status', header: '进展状态', width: 12 },
+  { key: 'note', header: '进展情况', width: 50 },
+  { key: 'lastMonth', header: '上次上报月份', width: 14 },
+] as const;
+export type LedgerKey = (typeof LEDGER_COLUMNS)[number]['key'];
+const REQUIRED: LedgerKey[] = ['task', 'unit', 'month', 'status', 'note'];
+
+const ROLE_ZH = { main: '主责', assist: '协办' } as const;
+
+export async function renderLedger(rows: readonly LedgerRow[], month: string): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'envwatch';
+  wb.title = `${month} 重点任务进展台账`;
+  const ws = wb.addWorksheet(LEDGER_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = LEDGER_COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width }));
+  ws.getRow(1).font = { bold: true };
+  for (const r of rows) {
+    ws.addRow({
+      task: r.task_id,
+      plan: r.plan_id,
+      section: r.section,
+      seq: r.seq,
+      keyTask: r.key_task_zh,
+      deadline: r.deadline_zh,
+      unit: r.unit_id,
+      unitName: r.unit_name_zh,
+      role: ROLE_ZH[r.role],
+      month,
+      status: r.last_status === null ? '' : TASK_PROGRESS_LABELS[r.last_status as ProgressStatus].zh,
+      note: r.last_note ?? '',
+      lastMonth: r.last_month ?? '',
+    });
+  }
+  const statusCol = LEDGER_COLUMNS.findIndex((c) => c.key === 'status') + 1;
+  const words = PROGRESS_STATUSES.map((s) => TASK_PROGRESS_LABELS[s].zh).join(',');
+  for (let i = 2; i <= rows.length + 1; i++) {
+    ws.getCell(i, statusCol).dataValidation = {
+      type: 'list',
+      allowBlank: true,
+      formulae: [`"${words}"`],
+      showErrorMessage: true,
+      error: `进展状态：${words}`,
+    };
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export interface LedgerInputRow {
+  rowNumber: number;
+  raw: Record<string, string>;
+  values: Record<LedgerKey, string>;
+}
+
+function text(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object' && 'richText' in v)
+    return v.richText
+      .map((p) => p.text)
+      .join('')
+      .trim();
+  if (typeof v === 'object' && 'result' in v) return String(v.result ?? '').trim();
+  if (v instanceof Date) return v.toISOString().slice(0, 7);
+  return String(v).trim();
+}
+
+/** The data rows of an uploaded 台账; a file without the required columns is refused whole, naming them. */
+export async function readLedger(bytes: Buffer): Promise<LedgerInputRow[]> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch (err) {
+    throw new ValidationError(`not an XLSX workbook: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const ws = wb.getWorksheet(LEDGER_SHEET) ?? wb.worksheets[0];
+  if (ws === undefined) throw new ValidationError('the workbook has no sheet');
+  const headers = new Map<number, string>();
+  ws.getRow(1).eachCell((cell, col) => headers.set(col, text(cell.value)));
+  const colOf = new Map<LedgerKey, number>();
+  for (const c of LEDGER_COLUMNS) {
+    const at = [...headers].find(([, h]) => h === c.header)?.[0];
+    if (at !== undefined) colOf.set(c.key, at);
+  }
+  const missing = REQUIRED.filter((k) => !colOf.has(k)).map(
+    (k) => LEDGER_COLUMNS.find((c) => c.key === k)!.header,
+  );
+  if (missing.length > 0)
+    throw new ValidationError(
+      `sheet "${ws.name}" lacks the column(s) ${missing.join('、')} in its first row`,
+    );
+  const out: LedgerInputRow[] = [];
+  ws.eachRow((row, rowNumber) => {
+    if (rowNumber === 1) return;
+    const raw: Record<string, string> = {};
+    for (const [col, header] of headers) raw[header] = text(row.getCell(col).value);
+    if (Object.values(raw).every((v) => v === '')) return;
+    const values = Object.fromEntries(
+      LEDGER_COLUMNS.map((c) => [c.key, colOf.has(c.key) ? text(row.getCell(colOf.get(c.key)!).value) : '']),
+    ) as Record<LedgerKey, string>;
+    out.push({ rowNumber, raw, values });
+  });
+  return out;
+}
