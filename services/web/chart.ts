@@ -16,5 +16,25 @@ export function lineChart(
   // The id prefixes the chart's clip paths: derived from its label, so two charts of a page never share one.
   const id = `chart-${createHash('sha1').update(opts.ariaLabel).digest('hex').slice(0, 8)}`;
   const { svg } = lineChartSvg(id, labels, series, opts);
-  return raw(svg.replace('<svg ', '<svg class="chart" '));
+  return raw(presentationAttributes(svg).replace('<svg ', '<svg class="chart" '));
+}
+
+/**
+ * ECharts writes text styles as style="font-size:11px;font-family:…", which the pages' CSP (style-src 'self')
+ * blocks with a console error per label. SVG takes the same properties as presentation attributes, which no
+ * CSP governs: style="a:b;c:d" becomes a="b" c="d". Its <style> block holds only :hover emphasis rules (no
+ * script runs in these pages to use them) and is dropped for the same reason.
+ */
+export function presentationAttributes(svg: string): string {
+  return svg.replace(/<style[^>]*>[\s\S]*?<\/style>/g, '').replace(/ style="([^"]*)"/g, (_, css: string) =>
+    css
+      .split(';')
+      .map((d) => d.trim())
+      .filter((d) => d.includes(':'))
+      .map((d) => {
+        const i = d.indexOf(':');
+        return ` ${d.slice(0, i).trim()}="${d.slice(i + 1).trim()}"`;
+      })
+      .join(''),
+  );
 }

@@ -4,6 +4,8 @@ import type { Principal } from '../auth/principal.js';
 import { formatShanghai } from '../time/shanghai.js';
 import { html, type SafeHtml } from './html.js';
 import { translator, type Locale, type Translate } from './i18n.js';
+import type { ActiveWarning } from '../api/queries/warning-read.js';
+import { warningBanner } from './pages/warning-banner.js';
 
 export interface PageContext {
   locale: Locale;
@@ -13,15 +15,24 @@ export interface PageContext {
   url: string;
   /** Caught e-mail is on show (MAIL_CATCHER_DIR, the demo): admins get a link to it. */
   mailbox?: boolean;
+  /** Heavy-pollution warnings in force that this person's area falls under: a banner on every page. */
+  warnings?: ActiveWarning[];
 }
 
 export function pageContext(
   locale: Locale,
   principal: Principal | null,
   url: string,
-  opts: { mailbox?: boolean } = {},
+  opts: { mailbox?: boolean; warnings?: ActiveWarning[] } = {},
 ): PageContext {
-  return { locale, t: translator(locale), principal, url, mailbox: opts.mailbox ?? false };
+  return {
+    locale,
+    t: translator(locale),
+    principal,
+    url,
+    mailbox: opts.mailbox ?? false,
+    warnings: opts.warnings ?? [],
+  };
 }
 
 /** The same page in the other language. */
@@ -46,6 +57,8 @@ export function layout(pc: PageContext, title: string, body: SafeHtml, active: N
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · ${t('appName')}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        <!-- No favicon request: a 404 for it would be a console error on every first visit. -->
+        <link rel="icon" href="data:," />
       </head>
       <body>
         <header class="top">
@@ -78,6 +91,7 @@ export function layout(pc: PageContext, title: string, body: SafeHtml, active: N
               : ''
           }
         </header>
+        ${warningBanner(pc)}
         <main>
           <h1>${title}</h1>
           ${body}

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { AppContext } from '../runtime/app-context.js';
 import { UnauthorizedError } from '../errors.js';
 import { login, logout } from '../auth/sessions.js';
-import { acknowledgeAlertAs } from '../api/alert-actions.js';
+import { acknowledgeAlertAs, commentOnAlertAs } from '../api/alert-actions.js';
 import { SESSION_COOKIE, sessionSettings, setSessionCookie } from '../api/auth-hooks.js';
 import { statusOf } from '../api/errors.js';
 import { actor, defaultYear, today, typed } from '../api/route-kit.js';
@@ -19,12 +19,20 @@ import { parseLocale, type Locale } from './i18n.js';
 import { pageContext, sendPage, type PageContext } from './layout.js';
 import { buildOverview } from '../api/views/overview.js';
 import { buildAreaSummary } from '../api/views/area-summary.js';
+import { buildDistrictSummary } from '../api/views/district-summary.js';
+import { buildWaterSummary } from '../api/views/water-summary.js';
+import { buildAlertDetail } from '../api/views/alert-detail.js';
 import { listDistricts } from '../api/queries/reference-read.js';
 import { listAlerts } from '../api/queries/alert-read.js';
+import { listActiveWarnings, type ActiveWarning } from '../api/queries/warning-read.js';
 import { listAreas } from '../reference/reference-queries.js';
 import { confinedArea } from '../auth/principal.js';
 import { overviewPage } from './pages/overview-page.js';
 import { areaPage } from './pages/area-page.js';
+import { districtPage } from './pages/district-page.js';
+import { waterPage } from './pages/water-page.js';
+import { alertDetailPage } from './pages/alert-detail-page.js';
+import { dashWords } from './pages/dash-words.js';
 import { alertsPage } from './pages/alerts-page.js';
 import { errorPage, loginPage } from './pages/simple-pages.js';
 
@@ -68,14 +76,32 @@ function originHost(origin: string): string | null {
 }
 
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // Warnings in force, read once per page request (a preHandler) so that every page shows the banner.
+  const warningsOf = new WeakMap<FastifyRequest, ActiveWarning[]>();
   const pc = (req: FastifyRequest, reply: FastifyReply): PageContext =>
     pageContext(resolveLocale(req, reply, ctx.config.DEFAULT_LOCALE), req.principal, req.url, {
       mailbox: ctx.config.MAIL_CATCHER_DIR !== undefined,
+      warnings: warningsOf.get(req) ?? [],
     });
 
   await app.register(async (web) => {
     // Form posts only here (and in the alerts engine's ack pages): the JSON API accepts JSON.
     await web.register(formbody);
+    web.addHook('preHandler', async (req) => {
+      const p = req.principal;
+      if (!p || req.method !== 'GET') return;
+      const all = await listActiveWarnings(ctx.db, ctx.clock.now());
+      // An area user sees the warnings of its district that cover its area (an empty list = the whole district).
+      const own = confinedArea(p);
+      warningsOf.set(
+        req,
+        own
+          ? all.filter(
+              (w) => w.district_id === p.districtId && (w.area_ids.length === 0 || w.area_ids.includes(own)),
+            )
+          : all,
+      );
+    });
     web.setErrorHandler((err, req, reply) => {
       const status = statusOf(err);
       if (status === 401) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
@@ -208,12 +234,44 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
         },
       },
       async (req, reply) => {
+        // A district's id opens the district page (/areas/tongzhou): the bureau's home under the same path.
+        const district = (await listDistricts(ctx.db)).find((d) => d.id === req.params.id);
+        if (district) {
+          const summary = await buildDistrictSummary(ctx.db, req.principal!, {
+            districtId: district.id,
+            year: req.query.year ?? defaultYear(ctx),
+            today: today(ctx),
+          });
+          return sendPage(reply, districtPage(pc(req, reply), summary));
+        }
         const summary = await buildAreaSummary(ctx.db, req.principal!, {
           areaId: req.params.id,
           year: req.query.year ?? defaultYear(ctx),
           today: today(ctx),
         });
         return sendPage(reply, areaPage(pc(req, reply), summary));
+      },
+    );
+
+    r.get(
+      '/water',
+      {
+        schema: {
+          hide: true,
+          querystring: z.object({
+            district: z.string().optional(),
+            year: z.coerce.number().int().min(2000).max(2100).optional(),
+            lang: z.string().optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const p = req.principal!;
+        const summary = await buildWaterSummary(ctx.db, p, {
+          districtId: req.query.district ?? p.districtId ?? 'tongzhou',
+          year: req.query.year ?? defaultYear(ctx),
+        });
+        return sendPage(reply, waterPage(pc(req, reply), summary));
       },
     );
 
@@ -265,6 +323,46 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
             notice,
           ),
         );
+      },
+    );
+
+    r.get(
+      '/alerts/:id',
+      {
+        schema: {
+          hide: true,
+          params: z.object({ id: z.coerce.number().int().positive() }),
+          querystring: z.object({
+            acked: z.coerce.number().int().optional(),
+            commented: z.coerce.number().int().optional(),
+            lang: z.string().optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const page = pc(req, reply);
+        const detail = await buildAlertDetail(ctx.db, req.principal!, req.params.id);
+        const notice = req.query.acked
+          ? `#${req.query.acked} ${page.t('acknowledged')}`
+          : req.query.commented
+            ? dashWords(page.locale)('commented')
+            : null;
+        return sendPage(reply, alertDetailPage(page, detail, notice));
+      },
+    );
+
+    r.post(
+      '/alerts/:id/comment',
+      {
+        schema: {
+          hide: true,
+          params: z.object({ id: z.coerce.number().int().positive() }),
+          body: z.object({ text: z.string().trim().min(1).max(2000) }),
+        },
+      },
+      async (req, reply) => {
+        await commentOnAlertAs(ctx.db, req.principal!, actor(req), req.params.id, req.body.text, ctx.clock);
+        return reply.redirect(`/alerts/${req.params.id}?commented=1`, 303);
       },
     );
 

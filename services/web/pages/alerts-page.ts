@@ -20,7 +20,7 @@ export function alertCard(pc: PageContext, a: AlertRow, returnTo: string): SafeH
   const sevColour =
     a.severity === 'critical' ? 's-breached' : a.severity === 'warning' ? 's-at_risk' : 's-none';
   return html`<article class="alert sev-${a.severity}" data-alert-id="${a.id}" data-state="${a.state}">
-    <div class="title">${title}</div>
+    <div class="title"><a href="/alerts/${a.id}">${title}</a></div>
     <div class="muted">
       <span class="badge ${sevColour}">${t(`severity_${a.severity}` as MessageKey)}</span>
       <span

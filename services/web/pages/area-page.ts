@@ -3,8 +3,9 @@ import type { AreaSummary } from '../../api/views/area-summary.js';
 import { lineChart } from '../chart.js';
 import { html, type SafeHtml } from '../html.js';
 import { localName } from '../i18n.js';
-import { fmt, layout, statusBadge, type PageContext } from '../layout.js';
-import { alertCard } from './alerts-page.js';
+import { fmt, layout, type PageContext } from '../layout.js';
+import { groupedAlerts } from './alert-groups.js';
+import { targetMatrix } from './target-matrix.js';
 
 function months(year: number): string[] {
   return Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
@@ -44,43 +45,7 @@ export function areaPage(pc: PageContext, s: AreaSummary): SafeHtml {
       </div>
     </section>
     <h2>${t('targets')}</h2>
-    <div class="table-wrap">
-      <table id="targets">
-        <thead>
-          <tr>
-            <th>${t('targets')}</th>
-            <th>${t('period')}</th>
-            <th>${t('state')}</th>
-            <th class="num">${t('value')}</th>
-            <th class="num">${t('threshold')}</th>
-            <th>${t('explanation')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            s.targets.length === 0
-              ? html`<tr>
-                  <td colspan="6" class="muted">${t('status_none')}</td>
-                </tr>`
-              : ''
-          }
-          ${s.targets.map(
-            (r) =>
-              html`<tr>
-                <td>
-                  ${localName(locale, r.title_zh, r.title_en)}
-                  <div class="muted">${r.target_id} · ${r.source}</div>
-                </td>
-                <td>${r.period_key}</td>
-                <td>${statusBadge(pc, r.status)}</td>
-                <td class="num">${fmt(r.value)}</td>
-                <td class="num">${fmt(r.threshold)}</td>
-                <td>${locale === 'en' ? r.explanation_en : r.explanation_zh}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    ${targetMatrix(pc, s.year, s.targets)}
     <h2>${t('trend')}</h2>
     <p class="muted">${t('monthly')}</p>
     ${lineChart(
@@ -140,9 +105,6 @@ export function areaPage(pc: PageContext, s: AreaSummary): SafeHtml {
         </tbody>
       </table>
     </div>
-    <h2>${t('openAlerts')}</h2>
-    <div class="alert-list" id="area-alerts">
-      ${s.openAlerts.length === 0 ? html`<p class="muted">${t('noAlerts')}</p>` : s.openAlerts.map((a) => alertCard(pc, a, `/areas/${s.area.id}?year=${s.year}`))}
-    </div>`;
+    ${groupedAlerts(pc, s.openAlerts, `/areas/${s.area.id}?year=${s.year}`)}`;
   return layout(pc, name, body, 'overview');
 }
