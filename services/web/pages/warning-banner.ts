@@ -1,6 +1,7 @@
 /** The heavy-pollution warning banner (level, area, since, measures) shown on every page while one is in force. */
 import { html, type SafeHtml } from '../html.js';
-import { fmtTime, type PageContext } from '../layout.js';
+import { formatShanghai } from '../../time/shanghai.js';
+import type { PageContext } from '../layout.js';
 import { dashWords } from './dash-words.js';
 
 export function warningBanner(pc: PageContext): SafeHtml {
@@ -16,7 +17,7 @@ export function warningBanner(pc: PageContext): SafeHtml {
           : `${district} ${x.area_ids.join('、')}`;
       return html`<div class="warning-banner level-${x.level}" role="alert" data-warning="${x.id}">
         <strong
-          >${w('warningBanner', { level: w(`level_${x.level}`), area, since: fmtTime(x.starts_at) })}</strong
+          >${w('warningBanner', { level: w(`level_${x.level}`), area, since: formatShanghai(x.starts_at, 'yyyy-MM-dd HH:mm') })}</strong
         >
         ${x.measures ? html`<div>${w('warningMeasures', { measures: x.measures })}</div>` : ''}
       </div>`;
