@@ -16,7 +16,11 @@ export async function resolveSmsAckToken(
   const deliveryId = verifyShortAckToken(a.secret, a.token);
   const d = await getDelivery(db, deliveryId);
   if (!d || d.alert_id === null) throw new NotFoundError(`no delivery ${deliveryId} with an alert`);
-  const claims = { alertId: d.alert_id, contactId: d.recipient_id, expiresAt: d.created_at.getTime() + a.ttlMs };
+  const claims = {
+    alertId: d.alert_id,
+    contactId: d.recipient_id,
+    expiresAt: d.created_at.getTime() + a.ttlMs,
+  };
   if (a.now.getTime() >= claims.expiresAt) throw new AckTokenExpiredError(claims);
   return claims;
 }
