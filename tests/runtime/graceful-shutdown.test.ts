@@ -38,6 +38,8 @@ function startEnvwatch(): Promise<Started> {
       ROLES: 'workers,api',
       HTTP_PORT: '0',
       ALERT_SMS_WORKING_HOURS: '00:00-23:59',
+      // One message per alert, sent at once: this test is about the stop, not about grouping per recipient.
+      ALERT_GROUP_WAIT_SECONDS: '0',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
     },
