@@ -57,8 +57,8 @@ describe('envwatch CLI', () => {
     const before = await referenceFingerprint();
     const second = await envwatch('seed');
     expect(second.stdout).toMatch(/area \+0 ~0 -0/);
-    expect(first.stdout).toMatch(/tasks: 586 in 4 plan\(s\) \(~586 changed/);
-    expect(second.stdout).toMatch(/tasks: 586 in 4 plan\(s\) \(~0 changed, -0 disabled/);
+    expect(first.stdout).toMatch(/tasks: 699 in 5 plan\(s\) \(~699 changed/);
+    expect(second.stdout).toMatch(/tasks: 699 in 5 plan\(s\) \(~0 changed, -0 disabled/);
     expect(await referenceFingerprint()).toBe(before);
     const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM area');
     expect(rows[0]!.n).toBe(26);
