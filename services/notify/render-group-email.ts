@@ -31,12 +31,23 @@ function itemLines(a: MessageItem, i: number, link: string | null, en: boolean) 
 export function renderGroupEmail(input: EmailRenderInput, en: boolean): RenderedEmail {
   const items = input.items ?? [];
   const firing = items.filter((a) => a.state === 'firing').length;
-  const subject = en
-    ? `[envwatch] ${items.length} alert(s) for you, ${firing} to acknowledge`
-    : `【预警汇总】${items.length} 项环境目标预警（${firing} 项待确认）`;
-  const intro = en
-    ? 'The alerts that became due for you in the last minutes, in one message; acknowledge each with its own link:'
-    : '以下为近期需您关注的预警，合并为一封邮件发送；请逐项核实处置，并点击各项的链接确认收到：';
+  // A group that gathered one alert is titled by that alert: an official reads what happened in the subject
+  // line, not "1 项环境目标预警".
+  const only = items.length === 1 ? items[0]! : null;
+  const subject = only
+    ? en
+      ? only.titleEn
+      : only.titleZh
+    : en
+      ? `[envwatch] ${items.length} alert(s) for you, ${firing} to acknowledge`
+      : `【预警汇总】${items.length} 项环境目标预警（${firing} 项待确认）`;
+  const intro = only
+    ? en
+      ? 'This alert needs your attention; please check it and acknowledge it with the link:'
+      : '以下预警需您关注，请核实处置，并点击链接确认收到：'
+    : en
+      ? 'The alerts that became due for you in the last minutes, in one message; acknowledge each with its own link:'
+      : '以下为近期需您关注的预警，合并为一封邮件发送；请逐项核实处置，并点击各项的链接确认收到：';
   const parts = items.map((a, i) => itemLines(a, i, a.state === 'firing' ? input.ackLink(a) : null, en));
   const footer = en ? FOOTER_EN : FOOTER_ZH;
   const text = `${intro}\n\n${parts.map((p) => p.text).join('\n\n')}\n\n— ${footer}`;

@@ -31,6 +31,8 @@ beforeAll(async () => {
     SMTP_URL: smtp.url,
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'silent',
+    // Grouped per recipient as in production, but after a 1 s wait instead of the default 2 minutes.
+    ALERT_GROUP_WAIT_SECONDS: '1',
   });
   ctx = createAppContext(config);
   roles = await startRoles(ctx, ['workers']);

@@ -114,7 +114,8 @@ describe('grouping per recipient', () => {
     await h.settle();
     expect(h.smtp.messages).toHaveLength(2);
     expect(h.gateway.messages).toHaveLength(2);
-    expect(h.smtp.messages[1]!.parsed.subject).toContain('1 项环境目标预警');
+    // A group of one is titled by its alert (docs/decisions.md, grouping per recipient).
+    expect(h.smtp.messages[1]!.parsed.subject).toMatch(/^【未达标】.*第\d+项目标PM2\.5/);
     expect(h.gateway.messages[1]!.text).toContain('1项环境目标预警');
   });
 
