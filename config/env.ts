@@ -171,8 +171,6 @@ const schema = z.object({
     .default(4 * 1024),
   INGEST_MAX_COLUMNS: z.coerce.number().int().min(4).default(512),
   INGEST_MAX_LINES_PER_RECORD: z.coerce.number().int().min(1).default(50),
-  INGEST_MAX_XLSX_UNCOMPRESSED_MB: z.coerce.number().int().min(1).default(512),
-  INGEST_MAX_JSON_DEPTH: z.coerce.number().int().min(4).max(1000).default(32),
   OUT_DIR: z.string().min(1).default('out'),
   // `npm run demo` sends its e-mail here (e.g. Mailpit: smtp://127.0.0.1:1025) instead of its embedded catcher
   // that writes out/mail/. Unset: the catcher.

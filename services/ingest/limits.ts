@@ -17,10 +17,6 @@ export interface IngestLimits {
   maxColumns: number;
   /** Physical lines one quoted CSV record may span (a stray quote must not swallow the file). */
   maxLinesPerRecord: number;
-  /** Bytes all the parts of one XLSX workbook may unpack to (zip bombs). */
-  maxXlsxUncompressedBytes: number;
-  /** Nesting of a JSON delivery (HTTP pull bodies, push bodies). */
-  maxJsonDepth: number;
 }
 
 export const DEFAULT_INGEST_LIMITS: Readonly<IngestLimits> = {
@@ -28,8 +24,6 @@ export const DEFAULT_INGEST_LIMITS: Readonly<IngestLimits> = {
   maxFieldChars: 4 * 1024,
   maxColumns: 512,
   maxLinesPerRecord: 50,
-  maxXlsxUncompressedBytes: 512 * 1024 * 1024,
-  maxJsonDepth: 32,
 };
 
 let current: IngestLimits = { ...DEFAULT_INGEST_LIMITS };
@@ -39,12 +33,7 @@ export function ingestLimits(): Readonly<IngestLimits> {
 }
 
 type LimitKeys =
-  | 'INGEST_MAX_LINE_CHARS'
-  | 'INGEST_MAX_FIELD_CHARS'
-  | 'INGEST_MAX_COLUMNS'
-  | 'INGEST_MAX_LINES_PER_RECORD'
-  | 'INGEST_MAX_XLSX_UNCOMPRESSED_MB'
-  | 'INGEST_MAX_JSON_DEPTH';
+  'INGEST_MAX_LINE_CHARS' | 'INGEST_MAX_FIELD_CHARS' | 'INGEST_MAX_COLUMNS' | 'INGEST_MAX_LINES_PER_RECORD';
 
 export function configureIngestLimits(config: Pick<Config, LimitKeys>): void {
   current = {
@@ -52,7 +41,5 @@ export function configureIngestLimits(config: Pick<Config, LimitKeys>): void {
     maxFieldChars: config.INGEST_MAX_FIELD_CHARS,
     maxColumns: config.INGEST_MAX_COLUMNS,
     maxLinesPerRecord: config.INGEST_MAX_LINES_PER_RECORD,
-    maxXlsxUncompressedBytes: config.INGEST_MAX_XLSX_UNCOMPRESSED_MB * 1024 * 1024,
-    maxJsonDepth: config.INGEST_MAX_JSON_DEPTH,
   };
 }
