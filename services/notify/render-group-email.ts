@@ -31,16 +31,16 @@ function itemLines(a: MessageItem, i: number, link: string | null, en: boolean) 
 export function renderGroupEmail(input: EmailRenderInput, en: boolean): RenderedEmail {
   const items = input.items ?? [];
   const firing = items.filter((a) => a.state === 'firing').length;
-  // A group that gathered one alert is titled by that alert: an official reads what happened in the subject
-  // line, not "1 项环境目标预警".
+  // The subject names the most severe item (items come most severe first): an official reads what happened in
+  // the subject line — an orange warning must not hide behind "7 项环境目标预警". A group of one is that alert.
   const only = items.length === 1 ? items[0]! : null;
   const subject = only
     ? en
       ? only.titleEn
       : only.titleZh
     : en
-      ? `[envwatch] ${items.length} alert(s) for you, ${firing} to acknowledge`
-      : `【预警汇总】${items.length} 项环境目标预警（${firing} 项待确认）`;
+      ? `${items[0]?.titleEn ?? ''} and ${items.length - 1} more: ${items.length} alert(s) for you, ${firing} to acknowledge`
+      : `${items[0]?.titleZh ?? ''} 等 ${items.length} 项环境目标预警（${firing} 项待确认）`;
   const intro = only
     ? en
       ? 'This alert needs your attention; please check it and acknowledge it with the link:'
