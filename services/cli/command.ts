@@ -1,3 +1,5 @@
+import { userInfo } from 'node:os';
+import type { Actor } from '../auth/audit-log.js';
 import type { Config } from '../../config/env.js';
 
 /** What every CLI command receives. `args` are the words after the command name. */
@@ -9,3 +11,8 @@ export interface CommandContext {
 
 /** A command module under services/cli/commands/ exports `run`; it returns the exit code, or -1 to keep running. */
 export type CommandRun = (ctx: CommandContext) => Promise<number>;
+
+/** Who a change made from the command line is audited as: the operating-system user running it. */
+export function cliActor(): Actor {
+  return { id: null, name: `cli:${userInfo().username}`, via: 'cli' };
+}

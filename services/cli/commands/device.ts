@@ -3,14 +3,11 @@
  * metric and unit, expected interval). The receiver picks a change up within a second. Audited; the password
  * and the key are never printed or audited.
  */
-import { parseArgs } from 'node:util';
-import { createPool } from '../../db/pool.js';
 import { ValidationError } from '../../errors.js';
 import { listRegisteredDevices } from '../../registry/registry-queries.js';
 import { addDevice, changeDevice, publicDevice } from '../../registry/registry.js';
 import type { CommandRun } from '../command.js';
-import { checkPostgres } from '../dependency-check.js';
-import { cliActor } from './site.js';
+import { givenFields, registryCommand, type Values as CommandValues } from '../registry-command.js';
 
 const USAGE = `usage:
   envwatch device add --mn <MN> --site <site code> --password <PW> --protocol <2005|2017|2025>
@@ -37,7 +34,7 @@ const OPTIONS = {
   enable: { type: 'boolean' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = CommandValues<typeof OPTIONS>;
 
 /** `a34004=pm25:µg/m³` → { a34004: { metric: 'pm25', unit: 'µg/m³' } }. */
 export function parseFactors(specs: readonly string[]): Record<string, { metric: string; unit: string }> {
@@ -70,48 +67,30 @@ function deviceFields(v: Values): Record<string, unknown> {
     name: v.name,
     enabled: v.disable ? false : v.enable ? true : undefined,
   };
-  return Object.fromEntries(Object.entries(fields).filter(([, x]) => x !== undefined));
+  return givenFields(fields);
 }
 
-export const run: CommandRun = async ({ config, args, out }) => {
-  const [sub, ...rest] = args;
-  if (!sub || sub === 'help' || sub === '--help') {
-    out(USAGE);
-    return sub ? 0 : 2;
-  }
-  const { values: v, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true });
-  await checkPostgres(config);
-  const pool = createPool({ connectionString: config.DATABASE_URL, max: 2, applicationName: 'envwatch-cli' });
-  try {
-    switch (sub) {
-      case 'add': {
-        const d = await addDevice(pool, { mn: v.mn, ...deviceFields(v) }, cliActor());
-        out(`added device ${d.mn} → site ${d.site_id} (HJ 212-${d.protocol_version}, CRC ${d.crc_mode})`);
-        return 0;
-      }
-      case 'update': {
-        const mn = positionals[0] ?? v.mn;
-        if (!mn) throw new ValidationError(`which device? envwatch device update <MN> …\n${USAGE}`);
-        const d = await changeDevice(pool, mn, deviceFields(v), cliActor());
-        out(`updated device ${d.mn}`);
-        return 0;
-      }
-      case 'list':
-        for (const d of await listRegisteredDevices(pool)) {
-          const p = publicDevice(d);
-          const factors = Object.entries(p.factors)
-            .map(([c, f]) => `${c}=${f.metric}:${f.unit}`)
-            .join(',');
-          out(
-            `${p.mn}\t${p.site_id}\tHJ 212-${p.protocol_version}\tCRC ${p.crc_mode}\tevery ${p.expected_interval_seconds}s` +
-              `${p.sm4_key_set ? '\tSM4' : ''}${p.enabled ? '' : '\tdisabled'}${factors ? `\t${factors}` : ''}`,
-          );
-        }
-        return 0;
-      default:
-        throw new ValidationError(`unknown subcommand "${sub}"\n${USAGE}`);
+export const run: CommandRun = registryCommand(USAGE, OPTIONS, {
+  async add({ pool, v, out, actor }) {
+    const d = await addDevice(pool, { mn: v.mn, ...deviceFields(v) }, actor);
+    out(`added device ${d.mn} → site ${d.site_id} (HJ 212-${d.protocol_version}, CRC ${d.crc_mode})`);
+  },
+  async update({ pool, v, positionals, out, actor }) {
+    const mn = positionals[0] ?? v.mn;
+    if (!mn) throw new ValidationError(`which device? envwatch device update <MN> …\n${USAGE}`);
+    const d = await changeDevice(pool, mn, deviceFields(v), actor);
+    out(`updated device ${d.mn}`);
+  },
+  async list({ pool, out }) {
+    for (const d of await listRegisteredDevices(pool)) {
+      const p = publicDevice(d);
+      const factors = Object.entries(p.factors)
+        .map(([c, f]) => `${c}=${f.metric}:${f.unit}`)
+        .join(',');
+      out(
+        `${p.mn}\t${p.site_id}\tHJ 212-${p.protocol_version}\tCRC ${p.crc_mode}\tevery ${p.expected_interval_seconds}s` +
+          `${p.sm4_key_set ? '\tSM4' : ''}${p.enabled ? '' : '\tdisabled'}${factors ? `\t${factors}` : ''}`,
+      );
     }
-  } finally {
-    await pool.end();
-  }
-};
+  },
+});

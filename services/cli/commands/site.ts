@@ -3,15 +3,11 @@
  * dust-fall sites, water sections — beside the shipped reference (config/reference), which stays the default.
  * Registered sites live in the database and survive `envwatch seed`. Every change is audited (`cli:<os user>`).
  */
-import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
-import type { Actor } from '../../auth/audit-log.js';
-import { createPool } from '../../db/pool.js';
 import { ValidationError } from '../../errors.js';
 import { listSites, type RegistrySiteRow } from '../../registry/registry-queries.js';
 import { addSite, changeSite } from '../../registry/registry.js';
 import type { CommandRun } from '../command.js';
-import { checkPostgres } from '../dependency-check.js';
+import { givenFields, registryCommand, type Values as CommandValues } from '../registry-command.js';
 
 const USAGE = `usage:
   envwatch site add --code <code, e.g. beiyuan-s1> --kind <air_station|dust_monitor|dust_fall_site|water_section>
@@ -35,10 +31,6 @@ const OPTIONS = {
   all: { type: 'boolean', default: false },
 } as const;
 
-export function cliActor(): Actor {
-  return { id: null, name: `cli:${userInfo().username}`, via: 'cli' };
-}
-
 function num(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -46,7 +38,7 @@ function num(v: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = CommandValues<typeof OPTIONS>;
 
 function siteFields(v: Values): Record<string, unknown> {
   const fields: Record<string, unknown> = {
@@ -61,7 +53,7 @@ function siteFields(v: Values): Record<string, unknown> {
     longitude: num(v.lon, 'lon'),
     note: v.note,
   };
-  return Object.fromEntries(Object.entries(fields).filter(([, x]) => x !== undefined));
+  return givenFields(fields);
 }
 
 function describe(s: RegistrySiteRow): string {
@@ -71,38 +63,20 @@ function describe(s: RegistrySiteRow): string {
   return `${s.id}\t${s.kind}${s.station_level ? `:${s.station_level}` : ''}\t${s.name_zh}\t${where}\t${s.origin}${aliases}${at}`;
 }
 
-export const run: CommandRun = async ({ config, args, out }) => {
-  const [sub, ...rest] = args;
-  if (!sub || sub === 'help' || sub === '--help') {
-    out(USAGE);
-    return sub ? 0 : 2;
-  }
-  const { values: v, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true });
-  await checkPostgres(config);
-  const pool = createPool({ connectionString: config.DATABASE_URL, max: 2, applicationName: 'envwatch-cli' });
-  try {
-    switch (sub) {
-      case 'add': {
-        const s = await addSite(pool, { code: v.code, ...siteFields(v) }, cliActor());
-        out(
-          `added site ${s.id} (${s.kind}) ${s.name_zh}${s.aliases.length ? `, codes/aliases ${s.aliases.join(', ')}` : ''}`,
-        );
-        return 0;
-      }
-      case 'update': {
-        const code = positionals[0] ?? v.code;
-        if (!code) throw new ValidationError(`which site? envwatch site update <code> …\n${USAGE}`);
-        const s = await changeSite(pool, code, siteFields(v), cliActor());
-        out(`updated site ${s.id}`);
-        return 0;
-      }
-      case 'list':
-        for (const s of await listSites(pool, v.all ? null : 'registry')) out(describe(s));
-        return 0;
-      default:
-        throw new ValidationError(`unknown subcommand "${sub}"\n${USAGE}`);
-    }
-  } finally {
-    await pool.end();
-  }
-};
+export const run: CommandRun = registryCommand(USAGE, OPTIONS, {
+  async add({ pool, v, out, actor }) {
+    const s = await addSite(pool, { code: v.code, ...siteFields(v) }, actor);
+    out(
+      `added site ${s.id} (${s.kind}) ${s.name_zh}${s.aliases.length ? `, codes/aliases ${s.aliases.join(', ')}` : ''}`,
+    );
+  },
+  async update({ pool, v, positionals, out, actor }) {
+    const code = positionals[0] ?? v.code;
+    if (!code) throw new ValidationError(`which site? envwatch site update <code> …\n${USAGE}`);
+    const s = await changeSite(pool, code, siteFields(v), actor);
+    out(`updated site ${s.id}`);
+  },
+  async list({ pool, v, out }) {
+    for (const s of await listSites(pool, v.all ? null : 'registry')) out(describe(s));
+  },
+});

@@ -3,18 +3,16 @@
  * the console. The bootstrap administrator is `envwatch user add --username admin --role admin`, which prints
  * a generated password once. Every change is audited with the actor `cli:<os user>`.
  */
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import { addUser, changeUser, issueToken, revokeApiToken } from '../../auth/accounts.js';
-import type { Actor } from '../../auth/audit-log.js';
 import { listTokens } from '../../auth/credential-queries.js';
 import { generatePassword } from '../../auth/password.js';
 import { ROLES, type Role } from '../../auth/principal.js';
 import { findUserByUsername, listUsers, type UserRow } from '../../auth/user-queries.js';
 import { createPool } from '../../db/pool.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import type { CommandRun } from '../command.js';
+import { cliActor, type CommandRun } from '../command.js';
 import { checkPostgres } from '../dependency-check.js';
 
 const USAGE = `usage:
@@ -41,10 +39,6 @@ const OPTIONS = {
   'no-expiry': { type: 'boolean', default: false },
   id: { type: 'string' },
 } as const;
-
-function cliActor(): Actor {
-  return { id: null, name: `cli:${userInfo().username}`, via: 'cli' };
-}
 
 async function userNamed(pool: pg.Pool, username: string | undefined): Promise<UserRow> {
   if (!username) throw new ValidationError('--username is required');
