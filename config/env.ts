@@ -91,6 +91,17 @@ const schema = z.object({
   // A task whose due date passed more than this many days ago is history (the 调度 report lists it), not a
   // new alert: a database seeded with the 2020-2022 plans must not open hundreds of alerts on its first run.
   TASK_OVERDUE_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3660).default(60),
+  // Monthly progress (按月上报进展情况, 001:554): a unit still missing a report for the month on this day of
+  // the month (Asia/Shanghai; moved to the next working day when it is not one) is reminded; still missing
+  // this many working days later, its tasks' lead officials (牵头领导) are told (docs/decisions.md).
+  TASK_REPORT_CUTOFF_DAY: z.coerce.number().int().min(1).max(28).default(25),
+  TASK_REPORT_ESCALATE_AFTER_WORKING_DAYS: z.coerce.number().int().min(1).max(20).default(3),
+  // A task with a due date reminds its units this many working days before it, once each (largest first).
+  TASK_DEADLINE_REMINDER_WORKING_DAYS: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'working days before the due date, e.g. 30,7,1')
+    .default('30,7,1')
+    .transform((s) => [...new Set(splitList(s).map(Number))].sort((a, b) => b - a)),
   // off | soft (soft-target notices) | soft_and_at_risk (also hard-target at-risk warnings)
   ALERT_DIGEST: z.enum(['off', 'soft', 'soft_and_at_risk']).default('soft'),
   ALERT_DIGEST_TIME: z

@@ -2,7 +2,13 @@
 import type { Queryable } from '../db/queryable.js';
 
 export type AlertKind =
-  'target' | 'stale_source' | 'heavy_pollution_warning' | 'operational' | 'task_overdue';
+  | 'target'
+  | 'stale_source'
+  | 'heavy_pollution_warning'
+  | 'operational'
+  | 'task_overdue'
+  | 'task_report_missing'
+  | 'task_due_soon';
 export type AlertState = 'firing' | 'acknowledged' | 'resolved' | 'closed';
 export type Severity = 'critical' | 'warning' | 'notice';
 

@@ -91,8 +91,19 @@ export function wordsFor(alert: MessageItem, role: string, kind: StepKind, en: b
     case 'warning_lifted':
       return { subject: title, intro: warningIntro(role, kind === 'warning_lifted', en) };
     default:
-      return { subject: title, intro: roleIntro(role, en) };
+      return { subject: title, intro: ownIntro(alert, role, en) ?? roleIntro(role, en) };
   }
+}
+
+/**
+ * An alert that is not about a target says what it asks of each role in its facts (introZh / introEn, and
+ * leadIntroZh / leadIntroEn for the lead officials): the task reminders speak of reports and tasks.
+ */
+function ownIntro(alert: MessageItem, role: string, en: boolean): string | null {
+  const f = alert.facts;
+  const own = role === 'lead' ? (en ? f.leadIntroEn : f.leadIntroZh) : null;
+  const any = own ?? (en ? f.introEn : f.introZh);
+  return typeof any === 'string' && any !== '' ? any : null;
 }
 
 function roleIntro(role: string, en: boolean): string {

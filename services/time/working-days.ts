@@ -156,6 +156,20 @@ export function nextWorkingDay(cal: WorkingCalendar, day: string): string {
   return d;
 }
 
+/**
+ * The |n|-th working day strictly after `day` (n > 0) or before it (n < 0): one working day before Monday
+ * 2021-11-15 is Friday 11-12; three working days after Friday 2026-09-25 skip the weekend to Wednesday.
+ */
+export function shiftWorkingDays(cal: WorkingCalendar, day: string, n: number): string {
+  const step = n < 0 ? -1 : 1;
+  let d = day;
+  for (let left = Math.abs(n), i = 0; left > 0 && i < 3660; i++) {
+    d = addDays(d, step);
+    if (cal.isWorkingDay(d)) left--;
+  }
+  return d;
+}
+
 /** A window of working hours on a day, in minutes after Shanghai midnight (from < to, no wrapping). */
 export interface WorkingHours {
   from: number;

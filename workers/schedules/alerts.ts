@@ -26,4 +26,18 @@ export const alertsSchedules: ScheduleDefinition[] = [
     job: 'task-overdue',
     payload: (tick) => ({ tick: tick.toISOString() }),
   }),
+  // Task reminders at 09:00, inside working hours, so the SMS of the cut-off reminder is not held back and
+  // the units read it the day it is due. The jobs decide from the calendar whether today is a reminder day.
+  defineSchedule({
+    id: 'task-report-reminders',
+    cron: '0 9 * * *',
+    job: 'task-report-reminders',
+    payload: (tick) => ({ tick: tick.toISOString() }),
+  }),
+  defineSchedule({
+    id: 'task-deadline-reminders',
+    cron: '5 9 * * *',
+    job: 'task-deadline-reminders',
+    payload: (tick) => ({ tick: tick.toISOString() }),
+  }),
 ];

@@ -99,7 +99,17 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
           .pipe(z.array(z.enum(STATES)).optional())
           .describe('comma-separated, e.g. firing,acknowledged'),
         severity: z.enum(['critical', 'warning', 'notice']).optional(),
-        kind: z.enum(['target', 'stale_source', 'heavy_pollution_warning', 'operational']).optional(),
+        kind: z
+          .enum([
+            'target',
+            'stale_source',
+            'heavy_pollution_warning',
+            'operational',
+            'task_overdue',
+            'task_report_missing',
+            'task_due_soon',
+          ])
+          .optional(),
         area: z.string().optional(),
         target: z.string().optional(),
         ...pageFields,

@@ -1,0 +1,140 @@
+/**
+ * Deadline reminders (issue #16 item 3): a task with a due date reminds its units TASK_DEADLINE_REMINDER_
+ * WORKING_DAYS (default 30, 7, 1) working days before it — counted on China's working-day calendar, so a
+ * reminder never lands on a holiday — once each, and not at all once every main unit reported 已完成.
+ * One alert of kind task_due_soon per task; each reminder is a new revision of it (its words say how many
+ * working days are left) with its own delivery step remind:<days>:<revision>, so a reminder cannot be sent
+ * twice and a reminder still held for working hours is superseded by the next. When the job starts late
+ * (or the task is loaded late) only the nearest reminder whose day has come is sent, never a burst of all.
+ * The alert resolves on the due date (the overdue alert takes over) or when the task is reported done.
+ */
+import type pg from 'pg';
+import { withTransaction } from '../db/queryable.js';
+import { planDeliveries } from '../notify/plan-deliveries.js';
+import { addDays, toShanghaiDay } from '../time/shanghai.js';
+import { shiftWorkingDays, type WorkingCalendar } from '../time/working-days.js';
+import {
+  bumpAlertRevision,
+  insertAlert,
+  lockAlertKey,
+  updateAlertCondition,
+  type AlertRow,
+} from './alert-queries.js';
+import { planContext, type AlertSettings } from './alert-settings.js';
+import { targetRecipients } from './routing.js';
+import { resolveReminder } from './task-report-reminders.js';
+import { setAlertTask } from './task-overdue-queries.js';
+import { settledDueSoonAlerts, tasksDueSoon, type DueSoonTaskRow } from './task-reminder-queries.js';
+import { dueSoonText } from './task-reminder-text.js';
+
+export interface DeadlineReminderContext {
+  now: Date;
+  settings: AlertSettings;
+  smsEnabled: boolean;
+  /** Working days before the due date, largest first (config parses and sorts them). */
+  workingDaysBefore: readonly number[];
+}
+
+/** The reminder due today or earlier with the fewest working days left, or null (none reached yet). */
+export function dueReminder(
+  cal: WorkingCalendar,
+  today: string,
+  dueOn: string,
+  workingDaysBefore: readonly number[],
+): number | null {
+  let nearest: number | null = null;
+  for (const n of workingDaysBefore) if (shiftWorkingDays(cal, dueOn, -n) <= today) nearest = Math.min(nearest ?? n, n);
+  return nearest;
+}
+
+const sentOf = (condition: string | null) => (condition ? Number(/^remind_(\d+)$/.exec(condition)?.[1]) : NaN);
+
+async function remindTask(db: pg.Pool, t: DueSoonTaskRow, days: number, ctx: DeadlineReminderContext) {
+  return withTransaction(db, async (tx) => {
+    const dedupeKey = `task-due|${t.id}`;
+    await lockAlertKey(tx, dedupeKey);
+    const year = Number(t.due_on.slice(0, 4));
+    const text = dueSoonText(t, days);
+    let alert: AlertRow;
+    let revision: number;
+    if (t.alert_id === null) {
+      alert = await insertAlert(
+        tx,
+        {
+          kind: 'task_due_soon',
+          dedupeKey,
+          periodKey: String(year),
+          districtId: t.district_id,
+          directoryYear: year,
+          severity: 'notice',
+          urgent: false,
+          condition: `remind_${days}`,
+          text,
+          at: ctx.now,
+        },
+        { kind: 'opened', detail: { condition: `remind_${days}`, task: t.id } },
+      );
+      await setAlertTask(tx, alert.id, t.id);
+      revision = alert.revision;
+    } else {
+      alert = await updateAlertCondition(
+        tx,
+        t.alert_id,
+        { condition: `remind_${days}`, severity: 'notice', urgent: false, text, at: ctx.now },
+        { kind: 'reminded', detail: { workingDays: days } },
+      );
+      revision = await bumpAlertRevision(tx, alert.id);
+    }
+    const recipients = await targetRecipients(
+      tx,
+      {
+        mainUnitIds: t.main_unit_ids,
+        assistUnitIds: t.assist_unit_ids,
+        leadOfficialIds: [],
+        districtId: t.district_id,
+        scopeId: t.district_id ?? '',
+        year,
+        day: toShanghaiDay(ctx.now),
+      },
+      ['main', 'assist'],
+    );
+    // SMS only for the last reminder (the day before): a month ahead, an e-mail is enough.
+    const last = days === Math.min(...ctx.workingDaysBefore);
+    const planned = await planDeliveries(
+      tx,
+      {
+        alertId: alert.id,
+        step: `remind:${days}:${revision}`,
+        recipients,
+        urgent: false,
+        digest: false,
+        smsRoles: new Set(last ? ['main'] : []),
+      },
+      planContext(ctx.now, ctx.smsEnabled, ctx.settings),
+    );
+    return planned.outboxIds;
+  });
+}
+
+export async function syncDeadlineReminders(
+  db: pg.Pool,
+  ctx: DeadlineReminderContext,
+): Promise<{ reminded: number; resolved: number; outboxIds: number[] }> {
+  const today = toShanghaiDay(ctx.now);
+  const cal = ctx.settings.calendar;
+  let resolved = 0;
+  for (const s of await settledDueSoonAlerts(db, today))
+    if (await resolveReminder(db, s.id, s.reason, ctx.now)) resolved++;
+  // Far enough ahead for the largest reminder: n working days never span more than 2n + 30 calendar days.
+  const horizon = addDays(today, 2 * Math.max(...ctx.workingDaysBefore) + 30);
+  const outboxIds: number[] = [];
+  let reminded = 0;
+  for (const t of await tasksDueSoon(db, today, horizon)) {
+    const days = dueReminder(cal, today, t.due_on, ctx.workingDaysBefore);
+    const sent = sentOf(t.alert_condition);
+    if (days === null || (t.alert_id !== null && !(days < sent))) continue;
+    outboxIds.push(...(await remindTask(db, t, days, ctx)));
+    reminded++;
+  }
+  return { reminded, resolved, outboxIds };
+}

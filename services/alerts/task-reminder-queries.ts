@@ -1,0 +1,139 @@
+/**
+ * The statements behind the task reminders (task-report-reminders.ts, task-deadline-reminders.ts). Which
+ * tasks a unit owes a monthly report on is decided here, once, for the reminders and the 调度 report alike.
+ */
+import type { Queryable } from '../db/queryable.js';
+
+/**
+ * The tasks `unit_id` owes a report on for the month starting `$1`: enabled tasks it reports on
+ * (task_reporting_unit, collectives expanded) whose plan year has begun and whose window — the plan's year,
+ * or up to the due date when that is later — still covers the month, and that the unit had not closed by
+ * an earlier report of 已完成 or 不适用. A task past its window without 已完成 is the overdue alert's business.
+ */
+export const OWED_TASKS_SQL = `
+  SELECT r.task_id, r.unit_id, r.role, t.plan_id, t.lead_official_ids
+    FROM task_reporting_unit r
+    JOIN task t ON t.id = r.task_id AND t.enabled
+    JOIN plan pl ON pl.id = t.plan_id
+   WHERE make_date(pl.year, 1, 1) <= $1::date
+     AND $1::date <= greatest(make_date(pl.year, 12, 31), coalesce(t.due_on, make_date(pl.year, 12, 31)))
+     AND NOT EXISTS (
+       SELECT 1 FROM task_progress p
+        WHERE p.task_id = r.task_id AND p.unit_id = r.unit_id AND p.month < $1::date
+          AND p.status IN ('done', 'not_applicable'))`;
+
+export interface UnreportedUnitRow {
+  unit_id: string;
+  unit_zh: string;
+  district_id: string | null;
+  owed: number;
+  missing_task_ids: string[];
+  lead_official_ids: string[];
+}
+
+/** Units with at least one owed task they have not reported on for the month (`month` = its first day). */
+export async function unreportedUnits(db: Queryable, month: string): Promise<UnreportedUnitRow[]> {
+  const { rows } = await db.query<UnreportedUnitRow>(
+    `WITH owed AS (${OWED_TASKS_SQL}),
+     missing AS (
+       SELECT o.* FROM owed o
+        WHERE NOT EXISTS (SELECT 1 FROM task_progress p
+                           WHERE p.task_id = o.task_id AND p.unit_id = o.unit_id AND p.month = $1::date)
+     )
+     SELECT m.unit_id, u.name_zh AS unit_zh, coalesce(u.district_id, max(pl.district_id)) AS district_id,
+            (SELECT count(*)::int FROM owed o WHERE o.unit_id = m.unit_id) AS owed,
+            array_agg(m.task_id ORDER BY m.task_id) AS missing_task_ids,
+            coalesce((SELECT array_agg(DISTINCT l ORDER BY l) FROM missing m2, unnest(m2.lead_official_ids) l
+                       WHERE m2.unit_id = m.unit_id), '{}') AS lead_official_ids
+       FROM missing m JOIN unit u ON u.id = m.unit_id JOIN plan pl ON pl.id = m.plan_id
+      GROUP BY m.unit_id, u.name_zh, u.district_id
+      ORDER BY m.unit_id`,
+    [month],
+  );
+  return rows;
+}
+
+export interface ReportAlertRow {
+  id: number;
+  unit_id: string;
+  state: string;
+  escalation_step: number;
+  revision: number;
+}
+
+/** Every task_report_missing alert of the month, in any state (one per unit and month, ever). */
+export async function reportAlertsOfMonth(db: Queryable, periodKey: string): Promise<ReportAlertRow[]> {
+  const { rows } = await db.query<ReportAlertRow>(
+    `SELECT id, unit_id, state, escalation_step, revision FROM alert
+      WHERE kind = 'task_report_missing' AND period_key = $1 ORDER BY id`,
+    [periodKey],
+  );
+  return rows;
+}
+
+export async function setAlertUnit(db: Queryable, alertId: number, unitId: string): Promise<void> {
+  await db.query('UPDATE alert SET unit_id = $2 WHERE id = $1', [alertId, unitId]);
+}
+
+export interface DueSoonTaskRow {
+  id: string;
+  key_task_zh: string;
+  deadline_zh: string;
+  due_on: string;
+  lead_official_ids: string[];
+  main_unit_ids: string[];
+  assist_unit_ids: string[];
+  pending_units_zh: string[];
+  district_id: string | null;
+  alert_id: number | null;
+  alert_condition: string | null;
+}
+
+/**
+ * Tasks due after `today` and by `until` that some main reporting unit has not reported 已完成 (a task all
+ * its main units report done is skipped), with their due-soon alert if one exists (in any state).
+ */
+export async function tasksDueSoon(db: Queryable, today: string, until: string): Promise<DueSoonTaskRow[]> {
+  const { rows } = await db.query<DueSoonTaskRow>(
+    `WITH latest AS (
+       SELECT DISTINCT ON (p.task_id, p.unit_id) p.task_id, p.unit_id, p.status
+         FROM task_progress p ORDER BY p.task_id, p.unit_id, p.month DESC
+     ),
+     pending AS (
+       SELECT r.task_id, array_agg(u.name_zh ORDER BY r.unit_id) AS units_zh
+         FROM task_reporting_unit r JOIN unit u ON u.id = r.unit_id
+         LEFT JOIN latest l ON l.task_id = r.task_id AND l.unit_id = r.unit_id
+        WHERE r.role = 'main' AND l.status IS DISTINCT FROM 'done'
+        GROUP BY r.task_id
+     )
+     SELECT t.id, t.key_task_zh, t.deadline_zh, t.due_on::text AS due_on, t.lead_official_ids,
+            coalesce((SELECT array_agg(u.unit_id ORDER BY u.ord) FROM task_unit u
+                       WHERE u.task_id = t.id AND u.role = 'main' AND u.unit_id IS NOT NULL), '{}') AS main_unit_ids,
+            coalesce((SELECT array_agg(u.unit_id ORDER BY u.ord) FROM task_unit u
+                       WHERE u.task_id = t.id AND u.role = 'assist' AND u.unit_id IS NOT NULL), '{}') AS assist_unit_ids,
+            pe.units_zh AS pending_units_zh, pl.district_id, a.id AS alert_id, a.condition AS alert_condition
+       FROM task t JOIN pending pe ON pe.task_id = t.id JOIN plan pl ON pl.id = t.plan_id
+       LEFT JOIN LATERAL (SELECT id, condition FROM alert
+                           WHERE kind = 'task_due_soon' AND task_id = t.id ORDER BY id DESC LIMIT 1) a ON true
+      WHERE t.enabled AND t.deadline_kind IN ('due', 'several') AND t.due_on > $1::date AND t.due_on <= $2::date
+      ORDER BY t.due_on, t.id`,
+    [today, until],
+  );
+  return rows;
+}
+
+/** Live due-soon alerts whose task is due (the overdue alert takes over) or now reported done by its units. */
+export async function settledDueSoonAlerts(db: Queryable, today: string): Promise<{ id: number; reason: string }[]> {
+  const { rows } = await db.query<{ id: number; reason: string }>(
+    `SELECT a.id, CASE WHEN t.due_on <= $1::date THEN 'due_date_reached' ELSE 'task_done' END AS reason
+       FROM alert a JOIN task t ON t.id = a.task_id
+      WHERE a.kind = 'task_due_soon' AND a.state IN ('firing', 'acknowledged')
+        AND (t.due_on <= $1::date OR NOT EXISTS (
+              SELECT 1 FROM task_reporting_unit r
+               WHERE r.task_id = t.id AND r.role = 'main'
+                 AND (SELECT p.status FROM task_progress p WHERE p.task_id = r.task_id AND p.unit_id = r.unit_id
+                       ORDER BY p.month DESC LIMIT 1) IS DISTINCT FROM 'done'))`,
+    [today],
+  );
+  return rows;
+}

@@ -1,0 +1,99 @@
+/**
+ * What the task reminders say (issue #16 item 3), in Chinese first: the monthly cut-off reminder to a unit,
+ * its escalation to the lead officials (督办), and the 30/7/1-working-day deadline reminders. The intro
+ * facts replace notify's target wording ("该目标…"): these alerts are about a unit's reports and tasks.
+ */
+import { parseDay } from '../time/shanghai.js';
+import type { AlertText } from './alert-queries.js';
+import type { DueSoonTaskRow, UnreportedUnitRow } from './task-reminder-queries.js';
+
+/** How many task ids a message lists before "等N项" (an SMS and a subject line stay short). */
+const LIST_MAX = 8;
+
+export const monthZh = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
+const dayZh = (day: string) => {
+  const d = parseDay(day);
+  return `${d.month}月${d.dayOfMonth}日`;
+};
+
+function listTasks(ids: readonly string[]): string {
+  const shown = ids.slice(0, LIST_MAX).join('、');
+  return ids.length > LIST_MAX ? `${shown}等${ids.length}项` : shown;
+}
+
+export interface ReportReminderWhen {
+  month: string;
+  cutoff: string;
+  escalateOn: string;
+}
+
+export function reportReminderText(u: UnreportedUnitRow, w: ReportReminderWhen): AlertText {
+  const n = u.missing_task_ids.length;
+  return {
+    titleZh: `【进展上报提醒】${u.unit_zh}${monthZh(w.month)}任务进展未上报（${n}项）`,
+    titleEn: `[Progress report due] ${u.unit_id}: ${n} task(s) not reported for ${w.month}`,
+    bodyZh:
+      `${u.unit_zh}尚有${n}项任务未上报${monthZh(w.month)}进展情况：${listTasks(u.missing_task_ids)}。` +
+      `本月上报截止日为${dayZh(w.cutoff)}；${dayZh(w.escalateOn)}仍未上报的，将报牵头领导督办。`,
+    bodyEn:
+      `${u.unit_id} has not reported ${w.month} progress on ${n} task(s): ${listTasks(u.missing_task_ids)}. ` +
+      `The cut-off is ${w.cutoff}; still missing on ${w.escalateOn}, the lead officials are told.`,
+    facts: {
+      unit: u.unit_id,
+      month: w.month,
+      missing: n,
+      cutoff: w.cutoff,
+      whatZh: `${u.unit_zh}${monthZh(w.month)}有${n}项任务进展未上报（截止${dayZh(w.cutoff)}）`,
+      whatEn: `${u.unit_id}: ${n} task report(s) for ${w.month} missing (cut-off ${w.cutoff})`,
+      introZh: '请于截止日前通过envwatch（任务进展页面、接口或台账导入）按月上报各项任务进展情况，并点击下方链接确认收到。',
+      introEn: 'Please report the progress of each task for the month (dashboard, API or 台账 import) and acknowledge below.',
+    },
+  };
+}
+
+export function reportEscalationText(u: UnreportedUnitRow, w: ReportReminderWhen): AlertText {
+  const n = u.missing_task_ids.length;
+  return {
+    titleZh: `【督办】${u.unit_zh}${monthZh(w.month)}任务进展逾期未上报（${n}项）`,
+    titleEn: `[Follow-up] ${u.unit_id}: ${w.month} progress still not reported (${n} task(s))`,
+    bodyZh:
+      `${u.unit_zh}在截止日（${dayZh(w.cutoff)}）提醒后，截至${dayZh(w.escalateOn)}仍有${n}项任务未上报` +
+      `${monthZh(w.month)}进展情况：${listTasks(u.missing_task_ids)}。`,
+    bodyEn:
+      `Reminded on the cut-off (${w.cutoff}), ${u.unit_id} still had not reported ${w.month} progress on ` +
+      `${n} task(s) by ${w.escalateOn}: ${listTasks(u.missing_task_ids)}.`,
+    facts: {
+      unit: u.unit_id,
+      month: w.month,
+      missing: n,
+      cutoff: w.cutoff,
+      whatZh: `${u.unit_zh}${monthZh(w.month)}有${n}项任务进展逾期未上报`,
+      whatEn: `${u.unit_id}: ${n} task report(s) for ${w.month} overdue`,
+      introZh: '贵单位月度任务进展已逾期未上报，已报牵头领导督办，请尽快上报。',
+      introEn: 'Your monthly progress reports are overdue and the lead officials have been told: please report now.',
+      leadIntroZh: '您是上述任务的牵头领导。该单位逾期未上报月度任务进展，请督办。',
+      leadIntroEn: 'You lead these tasks. The unit has not reported its monthly progress after the cut-off: please follow up.',
+    },
+  };
+}
+
+export function dueSoonText(t: DueSoonTaskRow, workingDays: number): AlertText {
+  const pending = t.pending_units_zh.join('、');
+  return {
+    titleZh: `【任务到期提醒】${t.id} 距完成时限还有${workingDays}个工作日`,
+    titleEn: `[Task due soon] ${t.id}: due in ${workingDays} working day(s)`,
+    bodyZh:
+      `任务 ${t.id}「${t.key_task_zh}」完成时限为「${t.deadline_zh}」（${t.due_on}），还有${workingDays}个工作日到期。` +
+      `尚未上报已完成的主责单位：${pending}。`,
+    bodyEn: `Task ${t.id} is due ${t.due_on} ("${t.deadline_zh}"), in ${workingDays} working day(s). Main units not done: ${pending}.`,
+    facts: {
+      task: t.id,
+      due: t.due_on,
+      workingDays,
+      whatZh: `任务${t.id}还有${workingDays}个工作日到期（时限${t.due_on}）`,
+      whatEn: `task ${t.id} due in ${workingDays} working day(s) (${t.due_on})`,
+      introZh: '贵单位为该任务的责任单位，请抓紧推进，完成后在envwatch上报“已完成”。',
+      introEn: 'Your unit answers for this task: please push it forward and report it done in envwatch when it is.',
+    },
+  };
+}
