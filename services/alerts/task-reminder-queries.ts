@@ -1,26 +1,9 @@
 /**
  * The statements behind the task reminders (task-report-reminders.ts, task-deadline-reminders.ts). Which
- * tasks a unit owes a monthly report on is decided here, once, for the reminders and the 调度 report alike.
+ * tasks a unit owes a monthly report on is the SQL function envwatch_owed_tasks (migration 0075), shared
+ * with the 调度 report.
  */
 import type { Queryable } from '../db/queryable.js';
-
-/**
- * The tasks `unit_id` owes a report on for the month starting `$1`: enabled tasks it reports on
- * (task_reporting_unit, collectives expanded) whose plan year has begun and whose window — the plan's year,
- * or up to the due date when that is later — still covers the month, and that the unit had not closed by
- * an earlier report of 已完成 or 不适用. A task past its window without 已完成 is the overdue alert's business.
- */
-export const OWED_TASKS_SQL = `
-  SELECT r.task_id, r.unit_id, r.role, t.plan_id, t.lead_official_ids
-    FROM task_reporting_unit r
-    JOIN task t ON t.id = r.task_id AND t.enabled
-    JOIN plan pl ON pl.id = t.plan_id
-   WHERE make_date(pl.year, 1, 1) <= $1::date
-     AND $1::date <= greatest(make_date(pl.year, 12, 31), coalesce(t.due_on, make_date(pl.year, 12, 31)))
-     AND NOT EXISTS (
-       SELECT 1 FROM task_progress p
-        WHERE p.task_id = r.task_id AND p.unit_id = r.unit_id AND p.month < $1::date
-          AND p.status IN ('done', 'not_applicable'))`;
 
 export interface UnreportedUnitRow {
   unit_id: string;
@@ -34,7 +17,7 @@ export interface UnreportedUnitRow {
 /** Units with at least one owed task they have not reported on for the month (`month` = its first day). */
 export async function unreportedUnits(db: Queryable, month: string): Promise<UnreportedUnitRow[]> {
   const { rows } = await db.query<UnreportedUnitRow>(
-    `WITH owed AS (${OWED_TASKS_SQL}),
+    `WITH owed AS (SELECT * FROM envwatch_owed_tasks($1::date)),
      missing AS (
        SELECT o.* FROM owed o
         WHERE NOT EXISTS (SELECT 1 FROM task_progress p

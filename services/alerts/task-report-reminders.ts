@@ -2,7 +2,7 @@
  * The monthly cut-off of the task progress reports (按月上报进展情况, 001:554; issue #16 item 3). For month M:
  *  - the cut-off is day TASK_REPORT_CUTOFF_DAY of M (Asia/Shanghai), moved to the next working day when it is
  *    a weekend or holiday — the day the reports are due, like a statutory time limit ending on a holiday;
- *  - on the cut-off day a unit still missing a report on any task it owes (OWED_TASKS_SQL) gets one alert of
+ *  - on the cut-off day a unit still missing a report on any task it owes (envwatch_owed_tasks) gets one alert of
  *    kind task_report_missing (one per unit and month, ever), sent to its contacts: the reminder;
  *  - TASK_REPORT_ESCALATE_AFTER_WORKING_DAYS working days after the cut-off, a unit still missing reports is
  *    escalated: the lead officials (牵头领导) of the unreported tasks are told and the unit hears it too.

@@ -7,6 +7,7 @@
 import type { ReportFormat, ReportKind, ReportLocale } from './report-types.js';
 
 const EXT: Record<ReportFormat, string> = { html: 'html', pdf: 'pdf', xlsx: 'xlsx', csv: 'csv' };
+const KIND: Record<ReportKind, string> = { monthly: 'monthly', water_quarterly: 'water', task_dispatch: 'tasks' };
 
 export function diskFileName(
   kind: ReportKind,
@@ -16,7 +17,7 @@ export function diskFileName(
   locale: ReportLocale,
   format: ReportFormat,
 ): string {
-  return `${scopeId}-${periodKey}-${kind === 'monthly' ? 'monthly' : 'water'}-v${version}-${locale}.${EXT[format]}`;
+  return `${scopeId}-${periodKey}-${KIND[kind]}-v${version}-${locale}.${EXT[format]}`;
 }
 
 /** `通州区2024年3月街道（乡镇）环境质量排名月报（第1版）.pdf`; characters Windows refuses are replaced. */

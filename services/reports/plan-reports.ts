@@ -7,6 +7,10 @@
  * - The REPORT_REVISION_MONTHS months before the latest settled one are re-checked every day: audited or
  *   corrected data for them produce a new version (reason 'revision').
  * - The quarterly water bulletin follows its quarter's last month, in the plan years that require it.
+ * - The monthly 调度 report of the plans' tasks is a snapshot of the month just ended, made once on the 1st
+ *   of the next month (the units' reports were due by the cut-off, TASK_REPORT_CUTOFF_DAY): it is not
+ *   re-checked, or every late report would mail the bureau a new version. `envwatch report --tasks` makes
+ *   one on demand.
  */
 import { addMonths, monthKey, parseDay } from '../time/shanghai.js';
 import type { ReportKind } from './report-types.js';
@@ -44,6 +48,11 @@ export function planReports(day: string, cfg: PlanConfig): PlannedReport[] {
         out.push({ kind: 'water_quarterly', scopeId, periodKey: `${year}-Q${m / 3}`, reason });
       }
     }
+  }
+  if (parseDay(day).dayOfMonth === 1) {
+    const ended = addMonths(monthKey(day), -1);
+    for (const scopeId of cfg.scopes)
+      out.push({ kind: 'task_dispatch', scopeId, periodKey: ended, reason: 'schedule' });
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { withTransaction } from '../db/queryable.js';
 import { stableNumberReplacer } from '../standards/stable-number.js';
 import type { Clock } from '../time/shanghai.js';
 import { collectMonthlyReport } from './collect-monthly.js';
+import { collectTaskDispatch } from './collect-task-dispatch.js';
 import { collectWaterBulletin } from './collect-water-bulletin.js';
 import { archiveDir, diskFileName } from './file-names.js';
 import {
@@ -69,6 +70,7 @@ export async function collectReportData(
   scopeId: string,
   periodKey: string,
 ): Promise<ReportData> {
+  if (kind === 'task_dispatch') return collectTaskDispatch(db, { scopeId, month: periodKey });
   return kind === 'monthly'
     ? collectMonthlyReport(db, { scopeId, month: periodKey })
     : collectWaterBulletin(db, { scopeId, quarter: periodKey });

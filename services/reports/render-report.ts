@@ -6,15 +6,17 @@
 import { chartPngs } from '../charts/raster.js';
 import { roundGbt8170 } from '../standards/index.js';
 import { offeredFileName } from './file-names.js';
-import type { ReportData, ReportLocale, RenderedFile } from './report-types.js';
-import { renderMonthlyCsv, renderWaterBulletinCsv } from './render/csv.js';
+import type { ReportData, ReportLocale, RenderedFile, TaskDispatchData } from './report-types.js';
+import { reportedPct } from './render/dispatch-tables.js';
+import { renderDispatchCsv, renderMonthlyCsv, renderWaterBulletinCsv } from './render/csv.js';
 import { fixed, monthLabel, quarterLabel, ytdRange } from './render/format.js';
 import { type RenderContext } from './render/html-shared.js';
+import { renderDispatchHtml } from './render/html-dispatch.js';
 import { renderMonthlyHtml } from './render/html-monthly.js';
 import { renderWaterBulletinHtml } from './render/html-water.js';
 import { t } from './render/labels.js';
 import type { PdfEngine } from './render/pdf-engine.js';
-import { renderMonthlyXlsx, renderWaterBulletinXlsx } from './render/xlsx.js';
+import { renderDispatchXlsx, renderMonthlyXlsx, renderWaterBulletinXlsx } from './render/xlsx.js';
 
 export interface RenderRun {
   version: number;
@@ -50,6 +52,7 @@ function renderHtml(
   ctx: RenderContext,
 ): { html: string; title: string; charts: { id: string; svg: string; width: number; height: number }[] } {
   if (data.kind === 'monthly') return renderMonthlyHtml(data, ctx);
+  if (data.kind === 'task_dispatch') return { ...renderDispatchHtml(data, ctx), charts: [] };
   return { ...renderWaterBulletinHtml(data, ctx), charts: [] };
 }
 
@@ -60,12 +63,15 @@ function footerLabel(data: ReportData, version: number, locale: ReportLocale): s
 }
 
 export function emailSubject(title: string, data: ReportData, version: number, locale: ReportLocale): string {
+  // Units' own reports have no audited/provisional version to name.
+  if (data.kind === 'task_dispatch') return locale === 'zh-CN' ? `${title}（第${version}版）` : `${title} (version ${version})`;
   const dv = t(locale, data.dataVersion === 'audited' ? 'audited' : 'provisional').replace(/（.*|\s\(.*/, '');
   return locale === 'zh-CN' ? `${title}（第${version}版，${dv}）` : `${title} (version ${version}, ${dv})`;
 }
 
 /** The plain-text part: the headline in a few lines, for clients that do not show HTML. */
 export function emailText(data: ReportData, title: string, locale: ReportLocale): string {
+  if (data.kind === 'task_dispatch') return dispatchEmailText(data, title, locale);
   const lines = [title, `${t(locale, 'dataVersion')}: ${t(locale, data.dataVersion)}`, ''];
   if (data.kind === 'monthly') {
     const h = data.headline;
@@ -146,9 +152,15 @@ async function renderLocale(
     xlsx: () =>
       data.kind === 'monthly'
         ? renderMonthlyXlsx(data, locale, meta)
-        : renderWaterBulletinXlsx(data, locale, meta),
+        : data.kind === 'task_dispatch'
+          ? renderDispatchXlsx(data, locale, meta)
+          : renderWaterBulletinXlsx(data, locale, meta),
     csv: async () =>
-      data.kind === 'monthly' ? renderMonthlyCsv(data, locale) : renderWaterBulletinCsv(data, locale),
+      data.kind === 'monthly'
+        ? renderMonthlyCsv(data, locale)
+        : data.kind === 'task_dispatch'
+          ? renderDispatchCsv(data, locale)
+          : renderWaterBulletinCsv(data, locale),
   };
   const formats = Object.keys(makers) as RenderedFile['format'][];
   const [settled, pngs] = await Promise.all([
@@ -181,5 +193,23 @@ async function renderLocale(
 }
 
 export function periodLabel(data: ReportData, locale: ReportLocale): string {
-  return data.kind === 'monthly' ? monthLabel(data.month, locale) : quarterLabel(data.quarter, locale);
+  return data.kind === 'water_quarterly' ? quarterLabel(data.quarter, locale) : monthLabel(data.month, locale);
+}
+
+/** The 调度 report's plain-text part: per plan the counts, then how many tasks are overdue. */
+function dispatchEmailText(data: TaskDispatchData, title: string, locale: ReportLocale): string {
+  const zh = locale === 'zh-CN';
+  const lines = [title, ''];
+  for (const p of data.plans) {
+    const c = p.totals;
+    const pct = fixed(reportedPct(c), 1);
+    lines.push(
+      zh
+        ? `${p.nameZh}：应报${c.owed}项，已完成${c.done}，正常推进${c.onTrack}，滞后${c.late}，未上报${c.notReported}（上报率${pct}%）`
+        : `${p.nameEn}: ${c.owed} owed, ${c.done} done, ${c.onTrack} on track, ${c.late} late, ${c.notReported} not reported (${pct}% reported)`,
+    );
+  }
+  lines.push(zh ? `逾期未完成任务：${data.overdue.length}项` : `Overdue tasks: ${data.overdue.length}`);
+  lines.push('', zh ? '完整报告见附件（PDF、Excel、CSV）。' : 'The full report is attached (PDF, Excel, CSV).');
+  return lines.join('\n');
 }

@@ -6,7 +6,7 @@
 
 export type ReportLocale = 'zh-CN' | 'en';
 export const REPORT_LOCALES: readonly ReportLocale[] = ['zh-CN', 'en'];
-export type ReportKind = 'monthly' | 'water_quarterly';
+export type ReportKind = 'monthly' | 'water_quarterly' | 'task_dispatch';
 export type ReportFormat = 'html' | 'pdf' | 'xlsx' | 'csv';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'pdf', 'xlsx', 'csv'];
 export type DataVersion = 'provisional' | 'audited';
@@ -221,7 +221,74 @@ export interface WaterBulletinData {
   source: string;
 }
 
-export type ReportData = MonthlyReportData | WaterBulletinData;
+/** Counts of a unit's owed tasks for the month by what it reported (envwatch_owed_tasks, migration 0075). */
+export interface TaskStatusCounts {
+  owed: number;
+  done: number;
+  /** 未启动 / 推进中, not yet past the due date. */
+  onTrack: number;
+  /** 滞后 as reported, or 未启动 / 推进中 past the due date. */
+  late: number;
+  notApplicable: number;
+  notReported: number;
+}
+
+export interface TaskDispatchUnitRow extends TaskStatusCounts {
+  unitId: string;
+  nameZh: string;
+  nameEn: string;
+}
+
+export interface TaskDispatchPlan {
+  id: string;
+  nameZh: string;
+  nameEn: string;
+  documentNo: string | null;
+  units: TaskDispatchUnitRow[];
+  totals: TaskStatusCounts;
+}
+
+/** A task past its due date at the month's end that some main unit has not reported 已完成. */
+export interface TaskOverdueItem {
+  taskId: string;
+  planId: string;
+  keyTaskZh: string;
+  deadlineZh: string;
+  dueOn: string;
+  daysOverdue: number;
+  mainUnitsZh: string[];
+  leadOfficials: { zh: string; en: string }[];
+  pendingUnits: { zh: string; en: string }[];
+}
+
+/**
+ * A manual-entry indicator's value for the month (issue #16 item 4). The hook of the report: the
+ * indicators are built elsewhere; until they exist the collector gives null and the report says so.
+ */
+export interface ManualIndicatorItem {
+  indicatorId: string;
+  titleZh: string;
+  titleEn: string;
+  unitZh: string;
+  value: number | null;
+  target: string | null;
+  verdict: string | null;
+}
+
+export interface TaskDispatchData {
+  kind: 'task_dispatch';
+  scope: DistrictRef;
+  month: string;
+  year: number;
+  /** Units' own reports are not audited data: always 'provisional' (kept for the archive's column). */
+  dataVersion: DataVersion;
+  plans: TaskDispatchPlan[];
+  overdue: TaskOverdueItem[];
+  /** null: no manual-entry indicators in this installation yet (nothing is invented in their place). */
+  manualIndicators: ManualIndicatorItem[] | null;
+}
+
+export type ReportData = MonthlyReportData | WaterBulletinData | TaskDispatchData;
 
 export interface RenderedFile {
   locale: ReportLocale;

@@ -15,7 +15,7 @@ export const produceReportJob = defineJob({
   name: 'produce-report',
   queue: 'reports',
   schema: z.object({
-    kind: z.enum(['monthly', 'water_quarterly']),
+    kind: z.enum(['monthly', 'water_quarterly', 'task_dispatch']),
     scopeId: z.string().min(1),
     periodKey: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/),
     reason: z.enum(['schedule', 'revision', 'on_demand']).default('schedule'),

@@ -61,7 +61,7 @@ export async function registerReportRoutes(app: FastifyInstance, ctx: AppContext
       summary: 'Archived reports (monthly rankings, quarterly water bulletins) with their files',
       querystring: z.object({
         district: z.string().optional(),
-        kind: z.enum(['monthly', 'water_quarterly']).optional(),
+        kind: z.enum(['monthly', 'water_quarterly', 'task_dispatch']).optional(),
         period: z
           .string()
           .regex(/^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/)

@@ -1,6 +1,7 @@
 /**
  * `envwatch report --month 2024-03 [--scope tongzhou|bda] [--out dir] [--email] [--locale zh-CN,en] [--force]`
  * `envwatch report --quarter 2021-Q1 …` (the quarterly water bulletin)
+ * `envwatch report --month 2024-11 --tasks …` (the monthly 调度 report of the plans' tasks)
  *
  * Produces the report on demand through the same path as the scheduled job: a new archived version when the
  * data changed since the current one (or with --force), else the current version. --out copies its files
@@ -21,7 +22,7 @@ import type { CommandRun } from '../command.js';
 import { resolveFromRoot } from '../../../config/paths.js';
 
 const USAGE =
-  'usage: envwatch report (--month YYYY-MM | --quarter YYYY-Qn) [--scope tongzhou|bda] [--out dir] [--email] [--locale zh-CN,en] [--force]';
+  'usage: envwatch report (--month YYYY-MM [--tasks] | --quarter YYYY-Qn) [--scope tongzhou|bda] [--out dir] [--email] [--locale zh-CN,en] [--force]';
 
 function parse(args: string[]) {
   let values;
@@ -36,6 +37,7 @@ function parse(args: string[]) {
         email: { type: 'boolean', default: false },
         locale: { type: 'string' },
         force: { type: 'boolean', default: false },
+        tasks: { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -45,11 +47,12 @@ function parse(args: string[]) {
   const period = values.month ?? values.quarter;
   if (!period || (values.month && values.quarter))
     throw new ValidationError(`give one of --month or --quarter\n${USAGE}`);
-  const kind: ReportKind = values.month ? 'monthly' : 'water_quarterly';
-  const ok = kind === 'monthly' ? /^\d{4}-(0[1-9]|1[0-2])$/.test(period) : /^\d{4}-Q[1-4]$/.test(period);
+  if (values.tasks && !values.month) throw new ValidationError(`--tasks goes with --month\n${USAGE}`);
+  const kind: ReportKind = values.tasks ? 'task_dispatch' : values.month ? 'monthly' : 'water_quarterly';
+  const ok = kind !== 'water_quarterly' ? /^\d{4}-(0[1-9]|1[0-2])$/.test(period) : /^\d{4}-Q[1-4]$/.test(period);
   if (!ok)
     throw new ValidationError(
-      `not a ${kind === 'monthly' ? 'month (YYYY-MM)' : 'quarter (YYYY-Qn)'}: ${period}`,
+      `not a ${kind !== 'water_quarterly' ? 'month (YYYY-MM)' : 'quarter (YYYY-Qn)'}: ${period}`,
     );
   const locales = values.locale?.split(',').map((l) => l.trim());
   for (const l of locales ?? [])

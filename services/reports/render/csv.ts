@@ -2,7 +2,8 @@
  * CSV: one long table (a row per unit and metric) so it loads into any tool. UTF-8 with a byte-order mark
  * and CRLF line ends: without the BOM, Excel on Chinese Windows reads UTF-8 as GBK and garbles every name.
  */
-import type { MonthlyReportData, ReportLocale, WaterBulletinData } from '../report-types.js';
+import type { MonthlyReportData, ReportLocale, TaskDispatchData, WaterBulletinData } from '../report-types.js';
+import { dispatchUnitTable, planName } from './dispatch-tables.js';
 import { rankingTable, rankingTitle, waterBulletinTable, type Cell } from './table-rows.js';
 
 const BOM = '\uFEFF';
@@ -42,4 +43,14 @@ export function renderWaterBulletinCsv(data: WaterBulletinData, locale: ReportLo
     table.columns.map((c) => c.header),
     table.rows,
   );
+}
+
+/** The 调度 report as one long table: a row per plan and unit (the overdue list is in the XLSX and PDF). */
+export function renderDispatchCsv(data: TaskDispatchData, locale: ReportLocale): Buffer {
+  const plan = locale === 'zh-CN' ? '行动计划' : 'Plan';
+  const first = data.plans[0];
+  if (!first) return toCsv([plan], []);
+  const header = [plan, ...dispatchUnitTable(first, locale).columns.map((c) => c.header)];
+  const rows = data.plans.flatMap((p) => dispatchUnitTable(p, locale).rows.map((r) => [planName(p, locale), ...r]));
+  return toCsv(header, rows);
 }

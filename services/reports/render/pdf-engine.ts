@@ -8,6 +8,7 @@
 import type { ReportData, ReportLocale } from '../report-types.js';
 import { lazyPdfRenderer } from './pdf.js';
 import { stampPdfDates } from './stable-bytes.js';
+import { dispatchPdf } from './pdfkit/pdf-dispatch.js';
 import { monthlyPdf, waterBulletinPdf, type PdfChart } from './pdfkit/pdf-report.js';
 
 export const PDF_ENGINES = ['pdfkit', 'chromium'] as const;
@@ -37,7 +38,11 @@ export function pdfkitEngine(): PdfEngine {
   return {
     name: 'pdfkit',
     pdf: (input) =>
-      input.data.kind === 'monthly' ? monthlyPdf(input.data, input) : waterBulletinPdf(input.data, input),
+      input.data.kind === 'monthly'
+        ? monthlyPdf(input.data, input)
+        : input.data.kind === 'task_dispatch'
+          ? dispatchPdf(input.data, input)
+          : waterBulletinPdf(input.data, input),
     close: async () => undefined,
   };
 }

@@ -4,7 +4,19 @@
  */
 import { stampZipTimes } from './stable-bytes.js';
 import ExcelJS from 'exceljs';
-import type { DataVersion, MonthlyReportData, ReportLocale, WaterBulletinData } from '../report-types.js';
+import type {
+  DataVersion,
+  MonthlyReportData,
+  ReportLocale,
+  TaskDispatchData,
+  WaterBulletinData,
+} from '../report-types.js';
+import {
+  dispatchIndicatorTable,
+  dispatchOverdueTable,
+  dispatchSummaryTable,
+  dispatchUnitTable,
+} from './dispatch-tables.js';
 import { headlineTable, rankingTable, waterBulletinTable, waterTable, type Table } from './table-rows.js';
 import { t } from './labels.js';
 
@@ -46,7 +58,8 @@ export interface XlsxMeta {
   producedAt: Date;
 }
 
-function newBook(locale: ReportLocale, meta: XlsxMeta, dataVersion: DataVersion) {
+/** `dataVersion` null: the report is not of measured data (the 调度 report), its caption omits the line. */
+function newBook(locale: ReportLocale, meta: XlsxMeta, dataVersion: DataVersion | null) {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'envwatch';
   wb.created = meta.producedAt;
@@ -55,7 +68,9 @@ function newBook(locale: ReportLocale, meta: XlsxMeta, dataVersion: DataVersion)
   const taken = new Set<string>();
   const caption = [
     meta.title,
-    `${t(locale, 'dataVersion')}: ${t(locale, dataVersion)} · ${t(locale, 'version', { n: meta.version })}`,
+    dataVersion === null
+      ? t(locale, 'version', { n: meta.version })
+      : `${t(locale, 'dataVersion')}: ${t(locale, dataVersion)} · ${t(locale, 'version', { n: meta.version })}`,
   ];
   return {
     add: (table: Table) => addTable(wb, table, taken, caption),
@@ -89,5 +104,19 @@ export async function renderWaterBulletinXlsx(
       locale === 'zh-CN' ? '断面明细' : 'Sections',
     ),
   );
+  return book.write();
+}
+
+/** The 调度 report: the summary, a sheet per plan of its units, the overdue tasks, the manual indicators. */
+export async function renderDispatchXlsx(
+  data: TaskDispatchData,
+  locale: ReportLocale,
+  meta: XlsxMeta,
+): Promise<Buffer> {
+  const book = newBook(locale, meta, null);
+  book.add(dispatchSummaryTable(data, locale));
+  for (const p of data.plans) book.add(dispatchUnitTable(p, locale));
+  book.add(dispatchOverdueTable(data, locale));
+  book.add(dispatchIndicatorTable(data, locale));
   return book.write();
 }

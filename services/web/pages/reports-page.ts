@@ -6,6 +6,7 @@ import { fmtTime, layout, type PageContext } from '../layout.js';
 const KIND: Record<string, { zh: string; en: string }> = {
   monthly: { zh: '月度排名通报', en: 'Monthly ranking' },
   water_quarterly: { zh: '水质季度通报', en: 'Quarterly water bulletin' },
+  task_dispatch: { zh: '重点任务调度报告', en: 'Monthly task progress' },
 };
 
 export function reportsPage(pc: PageContext, reports: ReportRow[]): SafeHtml {

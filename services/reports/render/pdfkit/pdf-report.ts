@@ -62,7 +62,7 @@ function cellText(v: Cell, numFmt: string | undefined): string {
 }
 
 /** A table of table-rows.ts (the XLSX/CSV view), so the PDF prints the numbers the spreadsheets hold. */
-function sharedTable(w: PdfWriter, table: Table, skip: ReadonlySet<number> = new Set()): void {
+export function sharedTable(w: PdfWriter, table: Table, skip: ReadonlySet<number> = new Set()): void {
   const keep = table.columns.map((_c, i) => i).filter((i) => !skip.has(i));
   w.table(
     keep.map((i) => ({
@@ -90,7 +90,7 @@ function chart(w: PdfWriter, run: PdfRun, id: string, caption?: string): void {
   if (c) w.chart(c.svg, c.width, c.height, caption);
 }
 
-function footer(run: PdfRun): (page: number, pages: number) => string {
+export function footer(run: PdfRun): (page: number, pages: number) => string {
   return (page, pages) =>
     run.locale === 'zh-CN'
       ? `${run.footerLabel}    第 ${page} 页 / 共 ${pages} 页`
