@@ -86,7 +86,7 @@ export async function tasksDueSoon(db: Queryable, today: string, until: string):
        SELECT r.task_id, array_agg(u.name_zh ORDER BY r.unit_id) AS units_zh
          FROM task_reporting_unit r JOIN unit u ON u.id = r.unit_id
          LEFT JOIN latest l ON l.task_id = r.task_id AND l.unit_id = r.unit_id
-        WHERE r.role = 'main' AND l.status IS DISTINCT FROM 'done'
+        WHERE r.role = 'main' AND coalesce(l.status, '') NOT IN ('done', 'not_applicable')
         GROUP BY r.task_id
      )
      SELECT t.id, t.key_task_zh, t.deadline_zh, t.due_on::text AS due_on, t.lead_official_ids,
@@ -114,8 +114,8 @@ export async function settledDueSoonAlerts(db: Queryable, today: string): Promis
         AND (t.due_on <= $1::date OR NOT EXISTS (
               SELECT 1 FROM task_reporting_unit r
                WHERE r.task_id = t.id AND r.role = 'main'
-                 AND (SELECT p.status FROM task_progress p WHERE p.task_id = r.task_id AND p.unit_id = r.unit_id
-                       ORDER BY p.month DESC LIMIT 1) IS DISTINCT FROM 'done'))`,
+                 AND coalesce((SELECT p.status FROM task_progress p WHERE p.task_id = r.task_id AND p.unit_id = r.unit_id
+                                ORDER BY p.month DESC LIMIT 1), '') NOT IN ('done', 'not_applicable')))`,
     [today],
   );
   return rows;

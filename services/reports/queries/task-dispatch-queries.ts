@@ -62,7 +62,8 @@ export interface DispatchOverdueRow {
 
 /**
  * Tasks of the district's plans for the month's year (and any task due within it) past their due date at
- * the month's end, with the main reporting units whose latest report up to the month is not 已完成.
+ * the month's end, with the main reporting units whose latest report up to the month is not 已完成 (nor
+ * 不适用: a unit the task turned out not to concern owes nothing).
  */
 export async function dispatchOverdue(db: Queryable, districtId: string, month: string): Promise<DispatchOverdueRow[]> {
   const { rows } = await db.query<DispatchOverdueRow>(
@@ -75,7 +76,7 @@ export async function dispatchOverdue(db: Queryable, districtId: string, month: 
        SELECT r.task_id, array_agg(u.name_zh ORDER BY r.unit_id) AS zh, array_agg(u.name_en ORDER BY r.unit_id) AS en
          FROM task_reporting_unit r JOIN unit u ON u.id = r.unit_id
          LEFT JOIN latest l ON l.task_id = r.task_id AND l.unit_id = r.unit_id
-        WHERE r.role = 'main' AND l.status IS DISTINCT FROM 'done'
+        WHERE r.role = 'main' AND coalesce(l.status, '') NOT IN ('done', 'not_applicable')
         GROUP BY r.task_id
      )
      SELECT t.id AS task_id, t.plan_id, t.key_task_zh, t.deadline_zh, t.due_on::text AS due_on,

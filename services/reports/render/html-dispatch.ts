@@ -23,11 +23,18 @@ function cell(v: string | number | null, numFmt: string | undefined, alert: bool
   return `<td>${escapeHtml(v)}</td>`;
 }
 
-/** `alertCols`: columns whose non-zero numbers are shown in red (late, not reported). */
-function htmlTable(table: Table, alertCols: ReadonlySet<number> = new Set()): string {
+/**
+ * `alertCols`: columns whose non-zero numbers are shown in red (late, not reported); `total`: the last row
+ * is the plan's total, printed bold.
+ */
+function htmlTable(table: Table, alertCols: ReadonlySet<number> = new Set(), total = false): string {
   const head = table.columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join('');
+  const last = table.rows.length - 1;
   const body = table.rows
-    .map((r) => `<tr>${r.map((v, i) => cell(v, table.columns[i]?.numFmt, alertCols.has(i))).join('')}</tr>`)
+    .map((r, n) => {
+      const cells = r.map((v, i) => cell(v, table.columns[i]?.numFmt, alertCols.has(i))).join('');
+      return total && n === last ? `<tr style="font-weight:700">${cells}</tr>` : `<tr>${cells}</tr>`;
+    })
     .join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
@@ -53,10 +60,13 @@ export function renderDispatchHtml(data: TaskDispatchData, ctx: RenderContext): 
     `<h2>${zh ? '二、各责任单位上报情况' : '2. By responsible unit'}</h2>`,
     ...data.plans.map(
       (p) =>
-        `<h3>${escapeHtml(planName(p, locale))}${p.documentNo ? escapeHtml(paren(locale, p.documentNo)) : ''}</h3>\n${htmlTable(dispatchUnitTable(p, locale), RED)}`,
+        `<h3>${escapeHtml(planName(p, locale))}${p.documentNo ? escapeHtml(paren(locale, p.documentNo)) : ''}</h3>\n${htmlTable(dispatchUnitTable(p, locale), RED, true)}`,
     ),
     `<h2>${zh ? '三、逾期未完成任务' : '3. Overdue tasks'}</h2>`,
-    data.overdue.length === 0 ? `<p>${escapeHtml(notes.noOverdue)}</p>` : htmlTable(dispatchOverdueTable(data, locale)),
+    data.overdue.length === 0
+      ? `<p>${escapeHtml(notes.noOverdue)}</p>`
+      : // Eight columns of words: on a phone the table scrolls sideways instead of breaking every word.
+        `<div style="overflow-x:auto"><div style="min-width:170mm">${htmlTable(dispatchOverdueTable(data, locale))}</div></div>`,
     `<h2>${zh ? '四、手工填报指标' : '4. Manually reported indicators'}</h2>`,
     data.manualIndicators === null || data.manualIndicators.length === 0
       ? `<p class="note">${escapeHtml(notes.noIndicators)}</p>`

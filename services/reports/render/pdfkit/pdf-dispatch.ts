@@ -18,7 +18,9 @@ import { footer, sharedTable, type PdfRun } from './pdf-report.js';
 import { PdfWriter } from './pdf-writer.js';
 
 /** Column shares of the overdue table on A4 portrait: the task's words need the room. */
-const OVERDUE_WIDTHS = [0.11, 0.27, 0.12, 0.09, 0.06, 0.13, 0.08, 0.14];
+const OVERDUE_WIDTHS = [0.11, 0.25, 0.11, 0.09, 0.08, 0.13, 0.09, 0.14];
+/** A unit with tasks not reported stands out (light red, readable in grey-scale); the total row is bold. */
+const NOT_REPORTED_FILL = '#fbe9e7';
 
 export async function dispatchPdf(data: TaskDispatchData, run: PdfRun): Promise<Buffer> {
   const { locale } = run;
@@ -39,7 +41,11 @@ export async function dispatchPdf(data: TaskDispatchData, run: PdfRun): Promise<
   w.heading(zh ? '二、各责任单位上报情况' : '2. By responsible unit');
   for (const p of data.plans) {
     w.heading(p.documentNo ? `${planName(p, locale)}（${p.documentNo}）` : planName(p, locale), 2);
-    sharedTable(w, widen(dispatchUnitTable(p, locale), 0.3));
+    const styles = [
+      ...p.units.map((u) => (u.notReported > 0 ? { fill: NOT_REPORTED_FILL } : {})),
+      { bold: true },
+    ];
+    sharedTable(w, widen(dispatchUnitTable(p, locale), 0.3), new Set(), styles);
   }
   w.heading(zh ? '三、逾期未完成任务' : '3. Overdue tasks');
   if (data.overdue.length === 0) w.paragraph(notes.noOverdue);

@@ -62,7 +62,12 @@ function cellText(v: Cell, numFmt: string | undefined): string {
 }
 
 /** A table of table-rows.ts (the XLSX/CSV view), so the PDF prints the numbers the spreadsheets hold. */
-export function sharedTable(w: PdfWriter, table: Table, skip: ReadonlySet<number> = new Set()): void {
+export function sharedTable(
+  w: PdfWriter,
+  table: Table,
+  skip: ReadonlySet<number> = new Set(),
+  styles: readonly PdfRowStyle[] = [],
+): void {
   const keep = table.columns.map((_c, i) => i).filter((i) => !skip.has(i));
   w.table(
     keep.map((i) => ({
@@ -71,6 +76,7 @@ export function sharedTable(w: PdfWriter, table: Table, skip: ReadonlySet<number
       align: table.columns[i]!.numFmt ? 'right' : 'left',
     })),
     table.rows.map((r) => keep.map((i) => cellText(r[i] ?? null, table.columns[i]!.numFmt))),
+    styles,
   );
 }
 
