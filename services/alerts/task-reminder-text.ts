@@ -45,8 +45,8 @@ export function reportReminderText(u: UnreportedUnitRow, w: ReportReminderWhen):
       cutoff: w.cutoff,
       whatZh: `${u.unit_zh}${monthZh(w.month)}有${n}项任务进展未上报（截止${dayZh(w.cutoff)}）`,
       whatEn: `${u.unit_id}: ${n} task report(s) for ${w.month} missing (cut-off ${w.cutoff})`,
-      introZh: '请于截止日前通过envwatch（任务进展页面、接口或台账导入）按月上报各项任务进展情况，并点击下方链接确认收到。',
-      introEn: 'Please report the progress of each task for the month (dashboard, API or 台账 import) and acknowledge below.',
+      introZh: '请尽快通过envwatch（任务进展页面、接口或台账导入）上报以下任务的本月进展情况，并点击下方链接确认收到。',
+      introEn: 'Please report this month’s progress on the tasks below (dashboard, API or 台账 import) and acknowledge.',
     },
   };
 }
@@ -71,7 +71,7 @@ export function reportEscalationText(u: UnreportedUnitRow, w: ReportReminderWhen
       whatEn: `${u.unit_id}: ${n} task report(s) for ${w.month} overdue`,
       introZh: '贵单位月度任务进展已逾期未上报，已报牵头领导督办，请尽快上报。',
       introEn: 'Your monthly progress reports are overdue and the lead officials have been told: please report now.',
-      leadIntroZh: '您是上述任务的牵头领导。该单位逾期未上报月度任务进展，请督办。',
+      leadIntroZh: '您是以下任务的牵头领导。责任单位逾期未上报月度任务进展，请督办。',
       leadIntroEn: 'You lead these tasks. The unit has not reported its monthly progress after the cut-off: please follow up.',
     },
   };

@@ -11,9 +11,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
+import { getAlert } from '../../services/alerts/alert-queries.js';
 import { alertSettings } from '../../services/alerts/alert-settings.js';
+import { messageItem } from '../../services/alerts/delivery-messages.js';
 import { syncDeadlineReminders } from '../../services/alerts/task-deadline-reminders.js';
 import { syncReportReminders } from '../../services/alerts/task-report-reminders.js';
+import { renderEmail } from '../../services/notify/render-email.js';
 import { addDays, shanghaiInstant } from '../../services/time/shanghai.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { seedDirectory } from './fixtures.js';
@@ -181,5 +184,22 @@ describe('task reminders over 2021', () => {
     ]);
     const a = await db.pool.query(`SELECT task_id, state, resolved_reason FROM alert WHERE kind = 'task_due_soon'`);
     expect(a.rows).toEqual([{ task_id: 'TZ21-AIR-001', state: 'resolved', resolved_reason: 'due_date_reached' }]);
+  });
+
+  it('the lead official reads what is asked of them, in the words of tasks, not of targets', async () => {
+    const { rows } = await db.pool.query<{ id: number }>(
+      `SELECT id FROM alert WHERE kind = 'task_report_missing' AND unit_id = 'eeb' AND period_key = '2021-09'`,
+    );
+    const alert = messageItem((await getAlert(db.pool, rows[0]!.id))!);
+    const mail = renderEmail({
+      delivery: { step: 'unreported:lead:2', recipient_role: 'lead', locale: 'zh-CN' },
+      alert,
+      ackLink: () => 'https://envwatch.example/ack/x',
+      now: shanghaiInstant('2021-09-29', 9, 0),
+    });
+    expect(mail.subject).toBe('【督办】区生态环境局2021年9月任务进展逾期未上报（1项）');
+    expect(mail.text).toContain('您是以下任务的牵头领导。责任单位逾期未上报月度任务进展，请督办。');
+    expect(mail.text).toContain('区生态环境局在截止日（9月26日）提醒后，截至9月29日仍有1项任务未上报2021年9月进展情况：TZ21-AIR-001。');
+    expect(mail.text).not.toContain('该目标');
   });
 });

@@ -36,6 +36,15 @@ describe('planReports', () => {
     ).toBe(false);
   });
 
+  it('makes the 调度 report of the month just ended on the 1st only (a snapshot, not re-checked)', () => {
+    const dispatch = (day: string) => planReports(day, cfg).filter((p) => p.kind === 'task_dispatch');
+    expect(dispatch('2024-12-01')).toEqual([
+      { kind: 'task_dispatch', scopeId: 'tongzhou', periodKey: '2024-11', reason: 'schedule' },
+    ]);
+    expect(dispatch('2025-01-01')[0]?.periodKey).toBe('2024-12');
+    expect(dispatch('2024-12-02')).toEqual([]);
+  });
+
   it('is driven by one daily cron tick at 09:30 Asia/Shanghai', () => {
     expect(reportsSchedules.map((s) => [s.id, s.cron, s.job])).toEqual([
       ['reports-daily', '30 9 * * *', 'plan-reports'],
