@@ -43,11 +43,13 @@ export function dueReminder(
   workingDaysBefore: readonly number[],
 ): number | null {
   let nearest: number | null = null;
-  for (const n of workingDaysBefore) if (shiftWorkingDays(cal, dueOn, -n) <= today) nearest = Math.min(nearest ?? n, n);
+  for (const n of workingDaysBefore)
+    if (shiftWorkingDays(cal, dueOn, -n) <= today) nearest = Math.min(nearest ?? n, n);
   return nearest;
 }
 
-const sentOf = (condition: string | null) => (condition ? Number(/^remind_(\d+)$/.exec(condition)?.[1]) : NaN);
+const sentOf = (condition: string | null) =>
+  condition ? Number(/^remind_(\d+)$/.exec(condition)?.[1]) : NaN;
 
 async function remindTask(db: pg.Pool, t: DueSoonTaskRow, days: number, ctx: DeadlineReminderContext) {
   return withTransaction(db, async (tx) => {

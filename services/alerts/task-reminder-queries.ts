@@ -106,7 +106,10 @@ export async function tasksDueSoon(db: Queryable, today: string, until: string):
 }
 
 /** Live due-soon alerts whose task is due (the overdue alert takes over) or now reported done by its units. */
-export async function settledDueSoonAlerts(db: Queryable, today: string): Promise<{ id: number; reason: string }[]> {
+export async function settledDueSoonAlerts(
+  db: Queryable,
+  today: string,
+): Promise<{ id: number; reason: string }[]> {
   const { rows } = await db.query<{ id: number; reason: string }>(
     `SELECT a.id, CASE WHEN t.due_on <= $1::date THEN 'due_date_reached' ELSE 'task_done' END AS reason
        FROM alert a JOIN task t ON t.id = a.task_id

@@ -45,8 +45,10 @@ export function reportReminderText(u: UnreportedUnitRow, w: ReportReminderWhen):
       cutoff: w.cutoff,
       whatZh: `${u.unit_zh}${monthZh(w.month)}有${n}项任务进展未上报（截止${dayZh(w.cutoff)}）`,
       whatEn: `${u.unit_id}: ${n} task report(s) for ${w.month} missing (cut-off ${w.cutoff})`,
-      introZh: '请尽快通过envwatch（任务进展页面、接口或台账导入）上报以下任务的本月进展情况，并点击下方链接确认收到。',
-      introEn: 'Please report this month’s progress on the tasks below (dashboard, API or 台账 import) and acknowledge.',
+      introZh:
+        '请尽快通过envwatch（任务进展页面、接口或台账导入）上报以下任务的本月进展情况，并点击下方链接确认收到。',
+      introEn:
+        'Please report this month’s progress on the tasks below (dashboard, API or 台账 import) and acknowledge.',
     },
   };
 }
@@ -70,9 +72,11 @@ export function reportEscalationText(u: UnreportedUnitRow, w: ReportReminderWhen
       whatZh: `${u.unit_zh}${monthZh(w.month)}有${n}项任务进展逾期未上报`,
       whatEn: `${u.unit_id}: ${n} task report(s) for ${w.month} overdue`,
       introZh: '贵单位月度任务进展已逾期未上报，已报牵头领导督办，请尽快上报。',
-      introEn: 'Your monthly progress reports are overdue and the lead officials have been told: please report now.',
+      introEn:
+        'Your monthly progress reports are overdue and the lead officials have been told: please report now.',
       leadIntroZh: '您是以下任务的牵头领导。责任单位逾期未上报月度任务进展，请督办。',
-      leadIntroEn: 'You lead these tasks. The unit has not reported its monthly progress after the cut-off: please follow up.',
+      leadIntroEn:
+        'You lead these tasks. The unit has not reported its monthly progress after the cut-off: please follow up.',
     },
   };
 }
@@ -93,7 +97,8 @@ export function dueSoonText(t: DueSoonTaskRow, workingDays: number): AlertText {
       whatZh: `任务${t.id}还有${workingDays}个工作日到期（时限${t.due_on}）`,
       whatEn: `task ${t.id} due in ${workingDays} working day(s) (${t.due_on})`,
       introZh: '贵单位为该任务的责任单位，请抓紧推进，完成后在envwatch上报“已完成”。',
-      introEn: 'Your unit answers for this task: please push it forward and report it done in envwatch when it is.',
+      introEn:
+        'Your unit answers for this task: please push it forward and report it done in envwatch when it is.',
     },
   };
 }

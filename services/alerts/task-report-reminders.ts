@@ -101,7 +101,14 @@ async function remind(db: pg.Pool, u: UnreportedUnitRow, w: ReportReminderWhen, 
     const recipients = await targetRecipients(tx, routingOf(u, year, toShanghaiDay(ctx.now)), ['main']);
     const planned = await planDeliveries(
       tx,
-      { alertId: alert.id, step: `remind:cutoff:${alert.revision}`, recipients, urgent: false, digest: false, smsRoles: SMS_ROLES },
+      {
+        alertId: alert.id,
+        step: `remind:cutoff:${alert.revision}`,
+        recipients,
+        urgent: false,
+        digest: false,
+        smsRoles: SMS_ROLES,
+      },
       planContext(ctx.now, ctx.smsEnabled, ctx.settings),
     );
     return planned.outboxIds;
@@ -120,17 +127,33 @@ async function escalate(
     await updateAlertCondition(
       tx,
       a.id,
-      { condition: 'escalated', severity: 'warning', urgent: false, text: reportEscalationText(u, w), at: ctx.now },
+      {
+        condition: 'escalated',
+        severity: 'warning',
+        urgent: false,
+        text: reportEscalationText(u, w),
+        at: ctx.now,
+      },
       { kind: 'escalated', detail: { step: 1, to: 'lead_officials', missing: u.missing_task_ids.length } },
     );
     // A new revision: a reminder still waiting for working hours is superseded by the escalation.
     const revision = await bumpAlertRevision(tx, a.id);
     await setNextEscalation(tx, a.id, null, 1);
     const year = Number(w.month.slice(0, 4));
-    const recipients = await targetRecipients(tx, routingOf(u, year, toShanghaiDay(ctx.now)), ['main', 'lead']);
+    const recipients = await targetRecipients(tx, routingOf(u, year, toShanghaiDay(ctx.now)), [
+      'main',
+      'lead',
+    ]);
     const planned = await planDeliveries(
       tx,
-      { alertId: a.id, step: `unreported:lead:${revision}`, recipients, urgent: false, digest: false, smsRoles: SMS_ROLES },
+      {
+        alertId: a.id,
+        step: `unreported:lead:${revision}`,
+        recipients,
+        urgent: false,
+        digest: false,
+        smsRoles: SMS_ROLES,
+      },
       planContext(ctx.now, ctx.smsEnabled, ctx.settings),
     );
     return planned.outboxIds;
@@ -148,7 +171,10 @@ export async function resolveReminder(db: pg.Pool, id: number, reason: string, a
 
 const LIVE = new Set(['firing', 'acknowledged']);
 
-export async function syncReportReminders(db: pg.Pool, ctx: ReportReminderContext): Promise<ReportReminderResult> {
+export async function syncReportReminders(
+  db: pg.Pool,
+  ctx: ReportReminderContext,
+): Promise<ReportReminderResult> {
   const today = toShanghaiDay(ctx.now);
   const r: ReportReminderResult = { reminded: 0, escalated: 0, resolved: 0, outboxIds: [] };
   const thisMonth = monthKey(today);

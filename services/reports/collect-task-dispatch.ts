@@ -29,7 +29,14 @@ function plansOf(rows: readonly DispatchCountRow[]): TaskDispatchPlan[] {
     let p = plans.get(r.plan_id);
     if (!p) {
       const totals = { owed: 0, done: 0, onTrack: 0, late: 0, notApplicable: 0, notReported: 0 };
-      p = { id: r.plan_id, nameZh: r.plan_zh, nameEn: r.plan_en, documentNo: r.document_no, units: [], totals };
+      p = {
+        id: r.plan_id,
+        nameZh: r.plan_zh,
+        nameEn: r.plan_en,
+        documentNo: r.document_no,
+        units: [],
+        totals,
+      };
       plans.set(r.plan_id, p);
     }
     const c = countsOf(r);

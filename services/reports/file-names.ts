@@ -7,7 +7,11 @@
 import type { ReportFormat, ReportKind, ReportLocale } from './report-types.js';
 
 const EXT: Record<ReportFormat, string> = { html: 'html', pdf: 'pdf', xlsx: 'xlsx', csv: 'csv' };
-const KIND: Record<ReportKind, string> = { monthly: 'monthly', water_quarterly: 'water', task_dispatch: 'tasks' };
+const KIND: Record<ReportKind, string> = {
+  monthly: 'monthly',
+  water_quarterly: 'water',
+  task_dispatch: 'tasks',
+};
 
 export function diskFileName(
   kind: ReportKind,

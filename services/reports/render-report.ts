@@ -64,7 +64,8 @@ function footerLabel(data: ReportData, version: number, locale: ReportLocale): s
 
 export function emailSubject(title: string, data: ReportData, version: number, locale: ReportLocale): string {
   // Units' own reports have no audited/provisional version to name.
-  if (data.kind === 'task_dispatch') return locale === 'zh-CN' ? `${title}（第${version}版）` : `${title} (version ${version})`;
+  if (data.kind === 'task_dispatch')
+    return locale === 'zh-CN' ? `${title}（第${version}版）` : `${title} (version ${version})`;
   const dv = t(locale, data.dataVersion === 'audited' ? 'audited' : 'provisional').replace(/（.*|\s\(.*/, '');
   return locale === 'zh-CN' ? `${title}（第${version}版，${dv}）` : `${title} (version ${version}, ${dv})`;
 }
@@ -193,7 +194,9 @@ async function renderLocale(
 }
 
 export function periodLabel(data: ReportData, locale: ReportLocale): string {
-  return data.kind === 'water_quarterly' ? quarterLabel(data.quarter, locale) : monthLabel(data.month, locale);
+  return data.kind === 'water_quarterly'
+    ? quarterLabel(data.quarter, locale)
+    : monthLabel(data.month, locale);
 }
 
 /** The 调度 report's plain-text part: per plan the counts, then how many tasks are overdue. */
@@ -210,6 +213,9 @@ function dispatchEmailText(data: TaskDispatchData, title: string, locale: Report
     );
   }
   lines.push(zh ? `逾期未完成任务：${data.overdue.length}项` : `Overdue tasks: ${data.overdue.length}`);
-  lines.push('', zh ? '完整报告见附件（PDF、Excel、CSV）。' : 'The full report is attached (PDF, Excel, CSV).');
+  lines.push(
+    '',
+    zh ? '完整报告见附件（PDF、Excel、CSV）。' : 'The full report is attached (PDF, Excel, CSV).',
+  );
   return lines.join('\n');
 }

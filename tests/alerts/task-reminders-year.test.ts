@@ -70,7 +70,9 @@ beforeAll(async () => {
     const dom = day.slice(8);
     if (dom === '20') await report('water_bureau', day, () => 'in_progress');
     if ((dom === '20' && !day.startsWith('2021-06')) || day === '2021-06-28')
-      await report('gov_luyi', day, (t) => (t === 'TZ21-AIR-003' && day >= '2021-04-20' ? 'done' : 'in_progress'));
+      await report('gov_luyi', day, (t) =>
+        t === 'TZ21-AIR-003' && day >= '2021-04-20' ? 'done' : 'in_progress',
+      );
     const now = shanghaiInstant(day, 9, 0);
     for (let run = 0; run < 2; run++) {
       const r = await syncReportReminders(db.pool, {
@@ -182,8 +184,12 @@ describe('task reminders over 2021', () => {
       'remind:1:3 water.duty email',
       'remind:1:3 water.engineer email',
     ]);
-    const a = await db.pool.query(`SELECT task_id, state, resolved_reason FROM alert WHERE kind = 'task_due_soon'`);
-    expect(a.rows).toEqual([{ task_id: 'TZ21-AIR-001', state: 'resolved', resolved_reason: 'due_date_reached' }]);
+    const a = await db.pool.query(
+      `SELECT task_id, state, resolved_reason FROM alert WHERE kind = 'task_due_soon'`,
+    );
+    expect(a.rows).toEqual([
+      { task_id: 'TZ21-AIR-001', state: 'resolved', resolved_reason: 'due_date_reached' },
+    ]);
   });
 
   it('the lead official reads what is asked of them, in the words of tasks, not of targets', async () => {
@@ -199,7 +205,9 @@ describe('task reminders over 2021', () => {
     });
     expect(mail.subject).toBe('【督办】区生态环境局2021年9月任务进展逾期未上报（1项）');
     expect(mail.text).toContain('您是以下任务的牵头领导。责任单位逾期未上报月度任务进展，请督办。');
-    expect(mail.text).toContain('区生态环境局在截止日（9月26日）提醒后，截至9月29日仍有1项任务未上报2021年9月进展情况：TZ21-AIR-001。');
+    expect(mail.text).toContain(
+      '区生态环境局在截止日（9月26日）提醒后，截至9月29日仍有1项任务未上报2021年9月进展情况：TZ21-AIR-001。',
+    );
     expect(mail.text).not.toContain('该目标');
   });
 });

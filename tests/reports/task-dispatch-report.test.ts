@@ -28,7 +28,12 @@ let data: TaskDispatchData;
 let result: ProduceResult;
 let outDir: string;
 
-const NAMES: Record<string, string> = { eeb: '区生态环境局', water_bureau: '区水务局', streets_towns: '各街道乡镇', gov_luyi: '潞邑街道办事处' };
+const NAMES: Record<string, string> = {
+  eeb: '区生态环境局',
+  water_bureau: '区水务局',
+  streets_towns: '各街道乡镇',
+  gov_luyi: '潞邑街道办事处',
+};
 
 async function task(id: string, due: string | null, deadlineZh: string, units: [string, string][]) {
   await db.pool.query(
@@ -119,7 +124,14 @@ describe('the monthly 调度 report', () => {
       ['潞邑街道办事处', 2, 0, 0, 1, 1, 0],
       ['永顺镇政府', 1, 0, 0, 0, 0, 1],
     ]);
-    expect(data.plans[0]!.totals).toEqual({ owed: 7, done: 1, onTrack: 1, late: 2, notApplicable: 1, notReported: 2 });
+    expect(data.plans[0]!.totals).toEqual({
+      owed: 7,
+      done: 1,
+      onTrack: 1,
+      late: 2,
+      notApplicable: 1,
+      notReported: 2,
+    });
   });
 
   it('lists the overdue task with its owners, not the one done nor the one not applicable', () => {
@@ -155,14 +167,27 @@ describe('the monthly 调度 report', () => {
     expect(fileOf('pdf').file_name).toBe('通州区2024年11月生态环境重点任务调度报告（第1版）.pdf');
     const { stdout } = await run('pdftotext', ['-layout', path.join(outDir, fileOf('pdf').path), '-']);
     const text = stdout.replace(/\s+/g, ' ');
-    for (const s of ['通州区2024年11月生态环境重点任务调度报告', '永顺镇政府', '逾期未完成任务', '姚伟龙', '153', '手工填报指标', '尚无手工填报指标数据'])
+    for (const s of [
+      '通州区2024年11月生态环境重点任务调度报告',
+      '永顺镇政府',
+      '逾期未完成任务',
+      '姚伟龙',
+      '153',
+      '手工填报指标',
+      '尚无手工填报指标数据',
+    ])
       expect(text).toContain(s);
   });
 
   it('the workbook has the summary, a sheet per plan, the overdue list and the indicator sheet', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(outDir, fileOf('xlsx').path));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '通州区2024年生态环境保护行动计划', '逾期任务', '手工填报指标']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '汇总',
+      '通州区2024年生态环境保护行动计划',
+      '逾期任务',
+      '手工填报指标',
+    ]);
     const plan = wb.getWorksheet('通州区2024年生态环境保护行动计划')!;
     // Rows: title, caption, header, five units, total.
     expect(plan.getRow(4).values).toEqual([undefined, '区生态环境局', 2, 0, 1, 1, 0, 0, 100]);

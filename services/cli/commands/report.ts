@@ -49,7 +49,8 @@ function parse(args: string[]) {
     throw new ValidationError(`give one of --month or --quarter\n${USAGE}`);
   if (values.tasks && !values.month) throw new ValidationError(`--tasks goes with --month\n${USAGE}`);
   const kind: ReportKind = values.tasks ? 'task_dispatch' : values.month ? 'monthly' : 'water_quarterly';
-  const ok = kind !== 'water_quarterly' ? /^\d{4}-(0[1-9]|1[0-2])$/.test(period) : /^\d{4}-Q[1-4]$/.test(period);
+  const ok =
+    kind !== 'water_quarterly' ? /^\d{4}-(0[1-9]|1[0-2])$/.test(period) : /^\d{4}-Q[1-4]$/.test(period);
   if (!ok)
     throw new ValidationError(
       `not a ${kind !== 'water_quarterly' ? 'month (YYYY-MM)' : 'quarter (YYYY-Qn)'}: ${period}`,

@@ -21,7 +21,11 @@ export interface DispatchCountRow {
  * Per plan of the district and unit: the tasks owed for the month starting `$2` by what the unit reported
  * for that month. A task not done by its due date counts as late even when its unit wrote 推进中.
  */
-export async function dispatchCounts(db: Queryable, districtId: string, month: string): Promise<DispatchCountRow[]> {
+export async function dispatchCounts(
+  db: Queryable,
+  districtId: string,
+  month: string,
+): Promise<DispatchCountRow[]> {
   const { rows } = await db.query<DispatchCountRow>(
     `WITH cur AS (
        SELECT o.plan_id, o.unit_id, p.status,
@@ -65,7 +69,11 @@ export interface DispatchOverdueRow {
  * the month's end, with the main reporting units whose latest report up to the month is not 已完成 (nor
  * 不适用: a unit the task turned out not to concern owes nothing).
  */
-export async function dispatchOverdue(db: Queryable, districtId: string, month: string): Promise<DispatchOverdueRow[]> {
+export async function dispatchOverdue(
+  db: Queryable,
+  districtId: string,
+  month: string,
+): Promise<DispatchOverdueRow[]> {
   const { rows } = await db.query<DispatchOverdueRow>(
     `WITH bounds AS (SELECT ($2::date + interval '1 month')::date - 1 AS month_end),
      latest AS (

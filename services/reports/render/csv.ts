@@ -2,7 +2,12 @@
  * CSV: one long table (a row per unit and metric) so it loads into any tool. UTF-8 with a byte-order mark
  * and CRLF line ends: without the BOM, Excel on Chinese Windows reads UTF-8 as GBK and garbles every name.
  */
-import type { MonthlyReportData, ReportLocale, TaskDispatchData, WaterBulletinData } from '../report-types.js';
+import type {
+  MonthlyReportData,
+  ReportLocale,
+  TaskDispatchData,
+  WaterBulletinData,
+} from '../report-types.js';
 import { dispatchUnitTable, planName } from './dispatch-tables.js';
 import { rankingTable, rankingTitle, waterBulletinTable, type Cell } from './table-rows.js';
 
@@ -51,6 +56,8 @@ export function renderDispatchCsv(data: TaskDispatchData, locale: ReportLocale):
   const first = data.plans[0];
   if (!first) return toCsv([plan], []);
   const header = [plan, ...dispatchUnitTable(first, locale).columns.map((c) => c.header)];
-  const rows = data.plans.flatMap((p) => dispatchUnitTable(p, locale).rows.map((r) => [planName(p, locale), ...r]));
+  const rows = data.plans.flatMap((p) =>
+    dispatchUnitTable(p, locale).rows.map((r) => [planName(p, locale), ...r]),
+  );
   return toCsv(header, rows);
 }

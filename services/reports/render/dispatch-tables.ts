@@ -58,7 +58,16 @@ export function dispatchUnitTable(p: TaskDispatchPlan, locale: ReportLocale): Ta
 export function dispatchOverdueTable(data: TaskDispatchData, locale: ReportLocale): Table {
   const h = zh(locale)
     ? ['任务编号', '重点任务', '完成时限', '到期日', '逾期天数', '主责单位', '牵头领导', '未完成单位']
-    : ['Task', 'Key task', 'Deadline (as written)', 'Due', 'Days overdue', 'Main units', 'Lead officials', 'Units not done'];
+    : [
+        'Task',
+        'Key task',
+        'Deadline (as written)',
+        'Due',
+        'Days overdue',
+        'Main units',
+        'Lead officials',
+        'Units not done',
+      ];
   const widths = [14, 40, 16, 11, 9, 22, 12, 22];
   return {
     name: zh(locale) ? '逾期任务' : 'Overdue tasks',
@@ -70,15 +79,23 @@ export function dispatchOverdueTable(data: TaskDispatchData, locale: ReportLocal
       o.dueOn,
       o.daysOverdue,
       join(locale, o.mainUnitsZh),
-      join(locale, o.leadOfficials.map((x) => (zh(locale) ? x.zh : x.en))),
-      join(locale, o.pendingUnits.map((x) => (zh(locale) ? x.zh : x.en))),
+      join(
+        locale,
+        o.leadOfficials.map((x) => (zh(locale) ? x.zh : x.en)),
+      ),
+      join(
+        locale,
+        o.pendingUnits.map((x) => (zh(locale) ? x.zh : x.en)),
+      ),
     ]),
   };
 }
 
 /** The manual-entry indicators; no rows while the installation has none (manualIndicators null). */
 export function dispatchIndicatorTable(data: TaskDispatchData, locale: ReportLocale): Table {
-  const h = zh(locale) ? ['指标', '责任单位', '本月值', '目标', '评价'] : ['Indicator', 'Unit', 'Value', 'Target', 'Verdict'];
+  const h = zh(locale)
+    ? ['指标', '责任单位', '本月值', '目标', '评价']
+    : ['Indicator', 'Unit', 'Value', 'Target', 'Verdict'];
   return {
     name: zh(locale) ? '手工填报指标' : 'Manual indicators',
     columns: h.map((header, i) => ({ header, width: i === 0 ? 36 : 14 })),
@@ -92,7 +109,11 @@ export function dispatchIndicatorTable(data: TaskDispatchData, locale: ReportLoc
   };
 }
 
-export function dispatchNotes(locale: ReportLocale): { basis: string; noIndicators: string; noOverdue: string } {
+export function dispatchNotes(locale: ReportLocale): {
+  basis: string;
+  noIndicators: string;
+  noOverdue: string;
+} {
   return zh(locale)
     ? {
         basis:
@@ -106,7 +127,8 @@ export function dispatchNotes(locale: ReportLocale): { basis: string; noIndicato
           'Counted: the tasks each responsible unit owed a report on this month (plan year, not yet reported done or ' +
           'not applicable; "every street and town" expanded). Late includes tasks reported late and tasks past ' +
           'their due date not done. Figures are the units’ own reports as of production.',
-        noIndicators: 'No manual-entry indicator data in this district yet (listed here once that feature provides data).',
+        noIndicators:
+          'No manual-entry indicator data in this district yet (listed here once that feature provides data).',
         noOverdue: 'No task is overdue at the end of the month.',
       };
 }

@@ -41,13 +41,17 @@ function htmlTable(table: Table, alertCols: ReadonlySet<number> = new Set(), tot
 
 const RED = new Set([4, 6]);
 
-export function renderDispatchHtml(data: TaskDispatchData, ctx: RenderContext): { html: string; title: string } {
+export function renderDispatchHtml(
+  data: TaskDispatchData,
+  ctx: RenderContext,
+): { html: string; title: string } {
   const { locale } = ctx;
   const zh = locale === 'zh-CN';
   const title = dispatchTitle(data, locale);
   const notes = dispatchNotes(locale);
   const sep = zh ? '：' : ': ';
-  const supersedes = ctx.supersedes !== null ? ` · ${escapeHtml(t(locale, 'supersedes', { n: ctx.supersedes }))}` : '';
+  const supersedes =
+    ctx.supersedes !== null ? ` · ${escapeHtml(t(locale, 'supersedes', { n: ctx.supersedes }))}` : '';
   const parts = [
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="sub">${escapeHtml(`${districtName(data.scope, locale)} · ${monthLabel(data.month, locale)}`)}${escapeHtml(paren(locale, t(locale, 'version', { n: ctx.version })))}</p>`,
@@ -74,4 +78,3 @@ export function renderDispatchHtml(data: TaskDispatchData, ctx: RenderContext): 
   ];
   return { html: documentFrame(locale, title, parts.join('\n')), title };
 }
-

@@ -36,7 +36,8 @@ export async function dispatchPdf(data: TaskDispatchData, run: PdfRun): Promise<
   w.title(run.title, lines);
   w.note(notes.basis);
   w.heading(zh ? '一、总体情况' : '1. Overview');
-  if (data.plans.length === 0) w.paragraph(zh ? '本月无应上报进展的任务。' : 'No task was due a report this month.');
+  if (data.plans.length === 0)
+    w.paragraph(zh ? '本月无应上报进展的任务。' : 'No task was due a report this month.');
   else sharedTable(w, widen(dispatchSummaryTable(data, locale), 0.37));
   w.heading(zh ? '二、各责任单位上报情况' : '2. By responsible unit');
   for (const p of data.plans) {
