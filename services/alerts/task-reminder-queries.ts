@@ -4,6 +4,7 @@
  * with the 调度 report.
  */
 import type { Queryable } from '../db/queryable.js';
+import type { OverdueTaskRow } from './task-overdue-queries.js';
 
 export interface UnreportedUnitRow {
   unit_id: string;
@@ -58,16 +59,9 @@ export async function setAlertUnit(db: Queryable, alertId: number, unitId: strin
   await db.query('UPDATE alert SET unit_id = $2 WHERE id = $1', [alertId, unitId]);
 }
 
-export interface DueSoonTaskRow {
-  id: string;
-  key_task_zh: string;
-  deadline_zh: string;
-  due_on: string;
-  lead_official_ids: string[];
-  main_unit_ids: string[];
-  assist_unit_ids: string[];
+/** A task row as the overdue alert reads it, with its pending units by name and its due-soon alert. */
+export interface DueSoonTaskRow extends Omit<OverdueTaskRow, 'plan_id' | 'pending_unit_ids'> {
   pending_units_zh: string[];
-  district_id: string | null;
   alert_id: number | null;
   alert_condition: string | null;
 }
@@ -78,24 +72,16 @@ export interface DueSoonTaskRow {
  */
 export async function tasksDueSoon(db: Queryable, today: string, until: string): Promise<DueSoonTaskRow[]> {
   const { rows } = await db.query<DueSoonTaskRow>(
-    `WITH latest AS (
-       SELECT DISTINCT ON (p.task_id, p.unit_id) p.task_id, p.unit_id, p.status
-         FROM task_progress p ORDER BY p.task_id, p.unit_id, p.month DESC
-     ),
-     pending AS (
-       SELECT r.task_id, array_agg(u.name_zh ORDER BY r.unit_id) AS units_zh
-         FROM task_reporting_unit r JOIN unit u ON u.id = r.unit_id
-         LEFT JOIN latest l ON l.task_id = r.task_id AND l.unit_id = r.unit_id
-        WHERE r.role = 'main' AND coalesce(l.status, '') NOT IN ('done', 'not_applicable')
-        GROUP BY r.task_id
+    `WITH pending AS (
+       SELECT pm.task_id, array_agg(u.name_zh ORDER BY pm.unit_id) AS units_zh
+         FROM task_pending_main_unit pm JOIN unit u ON u.id = pm.unit_id
+        GROUP BY pm.task_id
      )
      SELECT t.id, t.key_task_zh, t.deadline_zh, t.due_on::text AS due_on, t.lead_official_ids,
-            coalesce((SELECT array_agg(u.unit_id ORDER BY u.ord) FROM task_unit u
-                       WHERE u.task_id = t.id AND u.role = 'main' AND u.unit_id IS NOT NULL), '{}') AS main_unit_ids,
-            coalesce((SELECT array_agg(u.unit_id ORDER BY u.ord) FROM task_unit u
-                       WHERE u.task_id = t.id AND u.role = 'assist' AND u.unit_id IS NOT NULL), '{}') AS assist_unit_ids,
-            pe.units_zh AS pending_units_zh, pl.district_id, a.id AS alert_id, a.condition AS alert_condition
-       FROM task t JOIN pending pe ON pe.task_id = t.id JOIN plan pl ON pl.id = t.plan_id
+            ti.main_unit_ids, ti.assist_unit_ids, pe.units_zh AS pending_units_zh, pl.district_id,
+            a.id AS alert_id, a.condition AS alert_condition
+       FROM task t JOIN pending pe ON pe.task_id = t.id JOIN task_unit_ids ti ON ti.task_id = t.id
+       JOIN plan pl ON pl.id = t.plan_id
        LEFT JOIN LATERAL (SELECT id, condition FROM alert
                            WHERE kind = 'task_due_soon' AND task_id = t.id ORDER BY id DESC LIMIT 1) a ON true
       WHERE t.enabled AND t.deadline_kind IN ('due', 'several') AND t.due_on > $1::date AND t.due_on <= $2::date
@@ -114,11 +100,8 @@ export async function settledDueSoonAlerts(
     `SELECT a.id, CASE WHEN t.due_on <= $1::date THEN 'due_date_reached' ELSE 'task_done' END AS reason
        FROM alert a JOIN task t ON t.id = a.task_id
       WHERE a.kind = 'task_due_soon' AND a.state IN ('firing', 'acknowledged')
-        AND (t.due_on <= $1::date OR NOT EXISTS (
-              SELECT 1 FROM task_reporting_unit r
-               WHERE r.task_id = t.id AND r.role = 'main'
-                 AND coalesce((SELECT p.status FROM task_progress p WHERE p.task_id = r.task_id AND p.unit_id = r.unit_id
-                                ORDER BY p.month DESC LIMIT 1), '') NOT IN ('done', 'not_applicable')))`,
+        AND (t.due_on <= $1::date
+             OR NOT EXISTS (SELECT 1 FROM task_pending_main_unit pm WHERE pm.task_id = t.id))`,
     [today],
   );
   return rows;

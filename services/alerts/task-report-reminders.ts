@@ -12,7 +12,7 @@
  * of reminders that are already too late to act on. See docs/decisions.md, "Task reminders".
  */
 import type pg from 'pg';
-import { withTransaction } from '../db/queryable.js';
+import { withTransaction, type Queryable } from '../db/queryable.js';
 import { planDeliveries } from '../notify/plan-deliveries.js';
 import { addMonths, monthKey, monthStartDay, toShanghaiDay } from '../time/shanghai.js';
 import { nextWorkingDay, shiftWorkingDays, type WorkingCalendar } from '../time/working-days.js';
@@ -76,6 +76,25 @@ function routingOf(u: UnreportedUnitRow, year: number, day: string) {
   };
 }
 
+/** Plans one step's deliveries to the unit (and its tasks' lead officials when `roles` has them). */
+async function notifyStep(
+  tx: Queryable,
+  alertId: number,
+  step: string,
+  u: UnreportedUnitRow,
+  roles: ('main' | 'lead')[],
+  year: number,
+  ctx: ReportReminderContext,
+): Promise<number[]> {
+  const recipients = await targetRecipients(tx, routingOf(u, year, toShanghaiDay(ctx.now)), roles);
+  const planned = await planDeliveries(
+    tx,
+    { alertId, step, recipients, urgent: false, digest: false, smsRoles: SMS_ROLES },
+    planContext(ctx.now, ctx.smsEnabled, ctx.settings),
+  );
+  return planned.outboxIds;
+}
+
 async function remind(db: pg.Pool, u: UnreportedUnitRow, w: ReportReminderWhen, ctx: ReportReminderContext) {
   return withTransaction(db, async (tx) => {
     const dedupeKey = `task-report|${u.unit_id}|${w.month}`;
@@ -98,20 +117,7 @@ async function remind(db: pg.Pool, u: UnreportedUnitRow, w: ReportReminderWhen, 
       { kind: 'opened', detail: { condition: 'reminded', unit: u.unit_id, month: w.month } },
     );
     await setAlertUnit(tx, alert.id, u.unit_id);
-    const recipients = await targetRecipients(tx, routingOf(u, year, toShanghaiDay(ctx.now)), ['main']);
-    const planned = await planDeliveries(
-      tx,
-      {
-        alertId: alert.id,
-        step: `remind:cutoff:${alert.revision}`,
-        recipients,
-        urgent: false,
-        digest: false,
-        smsRoles: SMS_ROLES,
-      },
-      planContext(ctx.now, ctx.smsEnabled, ctx.settings),
-    );
-    return planned.outboxIds;
+    return notifyStep(tx, alert.id, `remind:cutoff:${alert.revision}`, u, ['main'], year, ctx);
   });
 }
 
@@ -140,23 +146,7 @@ async function escalate(
     const revision = await bumpAlertRevision(tx, a.id);
     await setNextEscalation(tx, a.id, null, 1);
     const year = Number(w.month.slice(0, 4));
-    const recipients = await targetRecipients(tx, routingOf(u, year, toShanghaiDay(ctx.now)), [
-      'main',
-      'lead',
-    ]);
-    const planned = await planDeliveries(
-      tx,
-      {
-        alertId: a.id,
-        step: `unreported:lead:${revision}`,
-        recipients,
-        urgent: false,
-        digest: false,
-        smsRoles: SMS_ROLES,
-      },
-      planContext(ctx.now, ctx.smsEnabled, ctx.settings),
-    );
-    return planned.outboxIds;
+    return notifyStep(tx, a.id, `unreported:lead:${revision}`, u, ['main', 'lead'], year, ctx);
   });
 }
 
