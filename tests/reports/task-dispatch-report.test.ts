@@ -12,13 +12,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/env.js';
+import { run as reportCommand } from '../../services/cli/commands/report.js';
 import { produceReport, type ProduceResult } from '../../services/reports/produce-report.js';
 import { collectTaskDispatch } from '../../services/reports/collect-task-dispatch.js';
 import { pdfkitEngine } from '../../services/reports/render/pdf-engine.js';
 import type { TaskDispatchData } from '../../services/reports/report-types.js';
 import { ManualClock } from '../../services/time/shanghai.js';
 import { seedDirectory } from '../alerts/fixtures.js';
+import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp-catcher.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 
 const run = promisify(execFile);
@@ -27,6 +30,11 @@ const db = useTestDatabase();
 let data: TaskDispatchData;
 let result: ProduceResult;
 let outDir: string;
+let smtp: SmtpCatcher | undefined;
+
+afterAll(async () => {
+  await smtp?.close();
+});
 
 const NAMES: Record<string, string> = {
   eeb: '区生态环境局',
@@ -195,5 +203,38 @@ describe('the monthly 调度 report', () => {
     const csv = (await readFile(path.join(outDir, fileOf('csv', 'en').path), 'utf8')).split('\r\n');
     expect(csv[0]).toBe('\uFEFFPlan,Unit,Owed,Done,On track,Late,N/A,Not reported,Reported (%)');
     expect(csv[2]).toBe('Tongzhou 2024 plan,Water Bureau,1,0,0,0,0,1,0');
+  });
+
+  it('`envwatch report --month 2024-11 --tasks --email` gives the archived version and mails it to the bureau', async () => {
+    smtp = await startSmtpCatcher();
+    const config = loadConfig({
+      ...process.env,
+      DATABASE_URL: db.url,
+      OUT_DIR: outDir,
+      SMTP_URL: smtp.url,
+      REPORT_EMAIL_TO: 'office@tz.example.cn',
+      REPORT_LOCALES: 'zh-CN,en',
+    });
+    const lines: string[] = [];
+    const code = await reportCommand({
+      config,
+      args: ['--month', '2024-11', '--tasks', '--scope', 'tongzhou', '--email'],
+      out: (l) => lines.push(l),
+    });
+    expect(code).toBe(0);
+    expect(lines[0]).toMatch(/^tongzhou 2024-11: unchanged, current version 1/);
+    expect(smtp.messages.length).toBeGreaterThan(0);
+    const zh = smtp.messages.map((m) => m.parsed).find((m) => m.subject?.startsWith('通州区'));
+    expect(zh?.subject).toBe('通州区2024年11月生态环境重点任务调度报告（第1版）');
+    expect(zh?.text).toContain(
+      '通州区2024年生态环境保护行动计划：应报7项，已完成1，正常推进1，滞后2，未上报2（上报率71.4%）',
+    );
+    expect(zh?.text).toContain('逾期未完成任务：1项');
+    expect(zh?.attachments.map((a) => a.filename).sort()).toEqual(
+      ['csv', 'pdf', 'xlsx'].map((ext) => `通州区2024年11月生态环境重点任务调度报告（第1版）.${ext}`),
+    );
+    await expect(
+      reportCommand({ config, args: ['--quarter', '2024-Q4', '--tasks'], out: () => undefined }),
+    ).rejects.toThrow(/--tasks goes with --month/);
   });
 });
