@@ -43,7 +43,7 @@ export function reportReminderText(u: UnreportedUnitRow, w: ReportReminderWhen):
       month: w.month,
       missing: n,
       cutoff: w.cutoff,
-      whatZh: `${u.unit_zh}${monthZh(w.month)}有${n}项任务进展未上报（截止${dayZh(w.cutoff)}）`,
+      whatZh: `${u.unit_zh}${Number(w.month.slice(5, 7))}月有${n}项任务进展未上报，截止${dayZh(w.cutoff)}`,
       whatEn: `${u.unit_id}: ${n} task report(s) for ${w.month} missing (cut-off ${w.cutoff})`,
       introZh:
         '请尽快通过envwatch（任务进展页面、接口或台账导入）上报以下任务的本月进展情况，并点击下方链接确认收到。',
@@ -69,7 +69,7 @@ export function reportEscalationText(u: UnreportedUnitRow, w: ReportReminderWhen
       month: w.month,
       missing: n,
       cutoff: w.cutoff,
-      whatZh: `${u.unit_zh}${monthZh(w.month)}有${n}项任务进展逾期未上报`,
+      whatZh: `${u.unit_zh}${Number(w.month.slice(5, 7))}月${n}项任务进展逾期未报，已报牵头领导`,
       whatEn: `${u.unit_id}: ${n} task report(s) for ${w.month} overdue`,
       introZh: '贵单位月度任务进展已逾期未上报，已报牵头领导督办，请尽快上报。',
       introEn:
@@ -94,7 +94,7 @@ export function dueSoonText(t: DueSoonTaskRow, workingDays: number): AlertText {
       task: t.id,
       due: t.due_on,
       workingDays,
-      whatZh: `任务${t.id}还有${workingDays}个工作日到期（时限${t.due_on}）`,
+      whatZh: `${t.id}须于${dayZh(t.due_on)}前完成，剩${workingDays}个工作日`,
       whatEn: `task ${t.id} due in ${workingDays} working day(s) (${t.due_on})`,
       introZh: '贵单位为该任务的责任单位，请抓紧推进，完成后在envwatch上报“已完成”。',
       introEn:

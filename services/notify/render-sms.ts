@@ -62,7 +62,7 @@ export function renderSmsFor(input: SmsRenderInput): RenderedSms {
   }
   if (a.kind !== 'target') {
     const what = str(en ? f.whatEn : f.whatZh);
-    return done('operational', {
+    return done(a.kind.startsWith('task_') ? 'task' : 'operational', {
       what: kind === 'resolved' ? `${what}${en ? ' (resolved)' : '已恢复'}` : what,
     });
   }

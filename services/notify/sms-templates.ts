@@ -18,6 +18,7 @@ export type SmsTemplateName =
   | 'warning'
   | 'warning_lifted'
   | 'operational'
+  | 'task'
   | 'digest'
   | 'group';
 
@@ -87,6 +88,11 @@ export const SMS_TEMPLATES: Record<SmsTemplateName, { zh: TemplateText; en: Temp
   operational: {
     zh: { text: '运维提醒：${what}，详见邮件。', shrink: ['what'] },
     en: { text: 'envwatch ops: ${what}. See e-mail.', shrink: ['what'] },
+  },
+  // The plans' tasks (reminders, 督办, overdue): an official must not read them as an operations notice.
+  task: {
+    zh: { text: '任务提醒：${what}，详见邮件。', shrink: ['what'] },
+    en: { text: 'Task reminder: ${what}. See e-mail.', shrink: ['what'] },
   },
   digest: {
     zh: { text: '今日有${count}条环境目标提示，详见汇总邮件。', shrink: [] },

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
 import { dueReminder } from '../../services/alerts/task-deadline-reminders.js';
 import { reportSchedule } from '../../services/alerts/task-report-reminders.js';
+import { reportEscalationText } from '../../services/alerts/task-reminder-text.js';
+import { renderSmsFor } from '../../services/notify/render-sms.js';
 import { createWorkingCalendar, shiftWorkingDays } from '../../services/time/working-days.js';
 
 const cal = createWorkingCalendar();
@@ -52,5 +54,42 @@ describe('task reminder days', () => {
       /TASK_DEADLINE_REMINDER_WORKING_DAYS.*working days before the due date, e\.g\. 30,7,1/s,
     );
     expect(() => loadConfig({ ...base, TASK_REPORT_CUTOFF_DAY: '31' })).toThrow(/TASK_REPORT_CUTOFF_DAY/);
+  });
+
+  it('the SMS of a task reminder is a task reminder, not an operations notice, and fits one message', () => {
+    const text = reportEscalationText(
+      {
+        unit_id: 'eeb',
+        unit_zh: '区生态环境局',
+        district_id: 'tongzhou',
+        owed: 3,
+        missing_task_ids: ['TZ24-AIR-001', 'TZ24-AIR-014'],
+        lead_official_ids: ['yao_weilong'],
+      },
+      { month: '2024-11', cutoff: '2024-11-25', escalateOn: '2024-11-28' },
+    );
+    const sms = renderSmsFor({
+      delivery: { step: 'unreported:lead:2', locale: 'zh-CN' },
+      alert: {
+        id: 1,
+        kind: 'task_report_missing',
+        state: 'firing',
+        titleZh: text.titleZh,
+        titleEn: text.titleEn,
+        bodyZh: text.bodyZh,
+        bodyEn: text.bodyEn,
+        facts: text.facts,
+        firedAt: new Date('2024-11-25T01:00:00Z'),
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+      },
+      signName: '通州生态环境',
+      codes: {},
+      now: new Date('2024-11-28T01:00:00Z'),
+    });
+    expect(sms.text).toBe(
+      '【通州生态环境】任务提醒：区生态环境局11月2项任务进展逾期未报，已报牵头领导，详见邮件。',
+    );
+    expect(sms.text.length).toBeLessThanOrEqual(70);
   });
 });
