@@ -237,4 +237,23 @@ describe('the monthly 调度 report', () => {
       reportCommand({ config, args: ['--quarter', '2024-Q4', '--tasks'], out: () => undefined }),
     ).rejects.toThrow(/--tasks goes with --month/);
   });
+
+  it('a unit reporting late makes version 2, which says it replaces version 1 because reports arrived', async () => {
+    await progress('TZ24-AIR-001', 'water_bureau', '2024-11', 'in_progress');
+    const v2 = await produceReport(db.pool, {
+      kind: 'task_dispatch',
+      scopeId: 'tongzhou',
+      periodKey: '2024-11',
+      reason: 'on_demand',
+      locales: ['zh-CN'],
+      outDir,
+      clock: new ManualClock(new Date('2024-12-03T01:30:00Z')),
+      renderer: pdfkitEngine(),
+    });
+    expect([v2.status, v2.report.version]).toEqual(['created', 2]);
+    const pdf = v2.files.find((f) => f.format === 'pdf')!;
+    const { stdout } = await run('pdftotext', [path.join(outDir, pdf.path), '-']);
+    expect(stdout).toContain('替代第1版（其后有单位补报）');
+    expect(stdout).not.toContain('审核');
+  });
 });

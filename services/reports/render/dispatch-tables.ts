@@ -109,6 +109,11 @@ export function dispatchIndicatorTable(data: TaskDispatchData, locale: ReportLoc
   };
 }
 
+/** A later version replaces an earlier one because reports arrived late, not because data were audited. */
+export function dispatchSupersedes(locale: ReportLocale, n: number): string {
+  return zh(locale) ? `替代第${n}版（其后有单位补报）` : `Replaces version ${n} (reports arrived since)`;
+}
+
 export function dispatchNotes(locale: ReportLocale): {
   basis: string;
   noIndicators: string;

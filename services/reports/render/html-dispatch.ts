@@ -5,6 +5,7 @@ import {
   dispatchNotes,
   dispatchOverdueTable,
   dispatchSummaryTable,
+  dispatchSupersedes,
   dispatchTitle,
   dispatchUnitTable,
   planName,
@@ -51,7 +52,7 @@ export function renderDispatchHtml(
   const notes = dispatchNotes(locale);
   const sep = zh ? '：' : ': ';
   const supersedes =
-    ctx.supersedes !== null ? ` · ${escapeHtml(t(locale, 'supersedes', { n: ctx.supersedes }))}` : '';
+    ctx.supersedes !== null ? ` · ${escapeHtml(dispatchSupersedes(locale, ctx.supersedes))}` : '';
   const parts = [
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="sub">${escapeHtml(`${districtName(data.scope, locale)} · ${monthLabel(data.month, locale)}`)}${escapeHtml(paren(locale, t(locale, 'version', { n: ctx.version })))}</p>`,

@@ -9,6 +9,7 @@ import {
   dispatchNotes,
   dispatchOverdueTable,
   dispatchSummaryTable,
+  dispatchSupersedes,
   dispatchUnitTable,
   planName,
 } from '../dispatch-tables.js';
@@ -18,7 +19,7 @@ import { footer, sharedTable, type PdfRun } from './pdf-report.js';
 import { PdfWriter } from './pdf-writer.js';
 
 /** Column shares of the overdue table on A4 portrait: the task's words need the room. */
-const OVERDUE_WIDTHS = [0.11, 0.25, 0.11, 0.09, 0.08, 0.13, 0.09, 0.14];
+const OVERDUE_WIDTHS = [0.13, 0.21, 0.1, 0.09, 0.08, 0.13, 0.12, 0.14];
 /** A unit with tasks not reported stands out (light red, readable in grey-scale); the total row is bold. */
 const NOT_REPORTED_FILL = '#fbe9e7';
 
@@ -32,7 +33,7 @@ export async function dispatchPdf(data: TaskDispatchData, run: PdfRun): Promise<
     `${districtName(data.scope, locale)} · ${monthLabel(data.month, locale)} · ${t(locale, 'version', { n: run.version })}`,
     `${t(locale, 'produced')}${sep}${producedAtLabel(run.producedAt)}`,
   ];
-  if (run.supersedes !== null) lines.push(t(locale, 'supersedes', { n: run.supersedes }));
+  if (run.supersedes !== null) lines.push(dispatchSupersedes(locale, run.supersedes));
   w.title(run.title, lines);
   w.note(notes.basis);
   w.heading(zh ? '一、总体情况' : '1. Overview');
@@ -41,7 +42,12 @@ export async function dispatchPdf(data: TaskDispatchData, run: PdfRun): Promise<
   else sharedTable(w, widen(dispatchSummaryTable(data, locale), 0.37));
   w.heading(zh ? '二、各责任单位上报情况' : '2. By responsible unit');
   for (const p of data.plans) {
-    w.heading(p.documentNo ? `${planName(p, locale)}（${p.documentNo}）` : planName(p, locale), 2);
+    w.heading(
+      p.documentNo
+        ? `${planName(p, locale)}${zh ? `（${p.documentNo}）` : ` (${p.documentNo})`}`
+        : planName(p, locale),
+      2,
+    );
     const styles = [
       ...p.units.map((u) => (u.notReported > 0 ? { fill: NOT_REPORTED_FILL } : {})),
       { bold: true },
