@@ -9,8 +9,8 @@
 import { z } from 'zod';
 import { sameRangeLastYear } from '../time/periods.js';
 import { monthEndDay } from '../time/shanghai.js';
-import { fmt, headEn, headZh, pct, round, verdictEn, verdictZh } from './explain.js';
-import { coverageOf, hasEnoughData, resolveAsOf } from './inputs/prepare.js';
+import { fmt, heads, pct, round, verdictEn, verdictZh } from './explain.js';
+import { coverageOf, decimalsOf, hasEnoughData, resolveAsOf } from './inputs/prepare.js';
 import {
   readWindows,
   versionOf,
@@ -43,7 +43,7 @@ export const aboveCityImprovement = defineRuleKind<Params>({
   lookbackYears: () => 1,
   async evaluate(ctx, p, items) {
     const { target } = ctx;
-    const decimals = p.decimals ?? target.metric.decimals;
+    const decimals = decimalsOf(ctx, p);
     const asOf = await resolveAsOf(ctx, 'daily', target.metric.id, items);
     const daily: Window[] = [];
     const monthly: Window[] = [];
@@ -87,8 +87,7 @@ function judge(
   decimals: number,
   s: { cur?: WindowStats; prev?: WindowStats; cityCur?: WindowStats; cityPrev?: WindowStats },
 ): RuleResult {
-  const hz = headZh(ctx, it.scopeId, it.period);
-  const he = headEn(ctx, it.scopeId, it.period);
+  const [hz, he] = heads(ctx, it);
   const mean = (w: WindowStats | undefined) => {
     const m = windowMean(w);
     return m === null ? null : round(m, decimals);
