@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf, type Actor } from '../auth/audit-log.js';
+import { assertAdmin } from '../auth/principal.js';
 import { toShanghaiDay } from '../time/shanghai.js';
 import type { AppContext } from '../runtime/app-context.js';
 import { principalOf } from './auth-hooks.js';
@@ -52,6 +53,11 @@ export function pageOf(q: { before?: number; limit: number }): { beforeId: numbe
 export function foundOr404<T>(row: T | null | undefined, missing: string): T {
   if (row === null || row === undefined) throw new NotFoundError(missing);
   return row;
+}
+
+/** The caller, who must be an administrator (ForbiddenError otherwise). */
+export function requireAdmin(req: FastifyRequest): void {
+  assertAdmin(principalOf(req));
 }
 
 export function actor(req: FastifyRequest): Actor {
