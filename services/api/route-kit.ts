@@ -41,6 +41,11 @@ export function authedRoute<const S extends RouteSchema>(tag: (typeof TAGS)[keyo
   return { schema: { tags: [tag], ...schema, response: { ...schema.response, ...authErrors } } };
 }
 
+/** An authenticated route that unit accounts may call too (the task pages); others refuse them. */
+export function unitRoute<const S extends RouteSchema>(tag: (typeof TAGS)[keyof typeof TAGS], schema: S) {
+  return { config: { unitAccess: true }, ...authedRoute(tag, schema) };
+}
+
 /** A 200 whose shape is described in prose (large nested views, file downloads). */
 export const documentedElsewhere = (description: string) => z.unknown().describe(description);
 
