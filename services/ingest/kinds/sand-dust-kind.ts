@@ -10,7 +10,7 @@ import { parseEventBound } from '../parse-time.js';
 import type { RecordKind, Validated } from '../record-kind.js';
 import { refuse } from '../refusal-reasons.js';
 import type { ReferenceIndex } from '../reference-index.js';
-import { eventKind } from './event-kind.js';
+import { eventKind, eventRawSchema } from './event-kind.js';
 import { columnsOf, COUNT_WRITTEN, countedUpsert } from './upsert-counts.js';
 import { resolvePlace } from './place.js';
 
@@ -34,15 +34,13 @@ export interface SandDustRow {
   note: string | null;
 }
 
-const rawSandDustSchema = z.object({
+const rawSandDustSchema = eventRawSchema({
   start: z.string(),
   end: z.string(),
   district: z.string().nullish(),
   area: z.string().nullish(),
   source: z.string(),
   note: z.string().nullish(),
-  zone: z.string().nullish(),
-  at: z.string().nullish(),
 }) as z.ZodType<RawSandDust>;
 
 export function validateSandDust(raw: RawSandDust, ref: ReferenceIndex, now: Date): Validated<SandDustRow> {

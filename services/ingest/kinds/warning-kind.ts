@@ -10,7 +10,7 @@ import { parseEventBound } from '../parse-time.js';
 import type { RecordKind, Validated } from '../record-kind.js';
 import { refuse } from '../refusal-reasons.js';
 import type { ReferenceIndex } from '../reference-index.js';
-import { eventKind } from './event-kind.js';
+import { eventKind, eventRawSchema } from './event-kind.js';
 import { columnsOf, COUNT_WRITTEN, countedUpsert } from './upsert-counts.js';
 import { resolvePlace } from './place.js';
 
@@ -43,7 +43,7 @@ export interface WarningRow {
 }
 
 const text = z.union([z.string(), z.number()]).transform(String);
-const rawWarningSchema = z.object({
+const rawWarningSchema = eventRawSchema({
   external_id: text,
   level: text,
   start: z.string(),
@@ -53,8 +53,6 @@ const rawWarningSchema = z.object({
   areas: z.string().nullish(),
   issuer: z.string(),
   measures: z.string().nullish(),
-  zone: z.string().nullish(),
-  at: z.string().nullish(),
 }) as z.ZodType<RawWarning>;
 
 /** 003:905: 一级/二级/三级/四级 = 红/橙/黄/蓝, 一级 the highest. */
