@@ -62,12 +62,12 @@ export const cumulativeMeanLimit = defineRuleKind<Params>({
       const [hz, he] = heads(ctx, it);
       const d = asOf.get(i);
       const s = stats.get(`${i}`);
-      const base = { threshold: p.max, coverage: coverageOf(s), dataVersion: versionOf(s) };
+      const upTo = d ?? it.until;
+      // What every result of the item says alike: as of its last day of data (or `until` when it has none).
+      const base = { asOf: upTo, threshold: p.max, coverage: coverageOf(s), dataVersion: versionOf(s) };
       if (!d || !hasEnoughData(p.input, s, { from: it.period.from, to: d }, p.min_coverage)) {
-        const upTo = d ?? it.until;
         return {
           ...base,
-          asOf: upTo,
           final: false,
           status: 'insufficient_data',
           value: windowMean(s),
@@ -113,7 +113,6 @@ export const cumulativeMeanLimit = defineRuleKind<Params>({
             (lastYear !== null ? `; the same window last year averaged ${fmt(lastYear, decimals)}.` : '.');
       return {
         ...base,
-        asOf: d,
         final,
         status,
         value: mean,

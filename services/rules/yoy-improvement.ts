@@ -49,13 +49,13 @@ export const yoyImprovement = defineRuleKind<Params>({
       const cur = stats.get(`${i}`);
       const prev = stats.get(`${i}|ly`);
       const ly = d ? sameRangeLastYear({ from: it.period.from, to: d }) : null;
-      const base = { coverage: coverageOf(cur), dataVersion: versionOf(cur, prev) };
+      // What every result of the item says alike: as of its last day of data (or `until` when it has none).
+      const base = { asOf: d ?? it.until, coverage: coverageOf(cur), dataVersion: versionOf(cur, prev) };
       const curOk = !!d && hasEnoughData(p.input, cur, { from: it.period.from, to: d }, p.min_coverage);
       if (!curOk || !hasEnoughData(p.input, prev, ly!, p.min_coverage)) {
         const which = !curOk ? ['本年', 'this year'] : ['上年同期', 'last year'];
         return {
           ...base,
-          asOf: d ?? it.until,
           final: false,
           status: 'insufficient_data',
           value: windowMean(cur),
@@ -112,7 +112,6 @@ export const yoyImprovement = defineRuleKind<Params>({
       const [stepZh, stepEn] = p.input === 'daily' ? ['天', 'days'] : ['个月', 'months'];
       return {
         ...base,
-        asOf: d,
         final,
         status,
         value: mean,
