@@ -25,13 +25,10 @@ import {
   type RuleContext,
   type RuleItem,
   type RuleResult,
-  REPORTING_PARAMS,
+  reportingRuleParams,
 } from './rule-kind.js';
 
-const params = z.strictObject({
-  city_metric: z.string().regex(/^[a-z][a-z0-9_]*$/),
-  ...REPORTING_PARAMS,
-});
+const params = reportingRuleParams({ city_metric: z.string().regex(/^[a-z][a-z0-9_]*$/) });
 type Params = z.infer<typeof params>;
 
 export const aboveCityImprovement = defineRuleKind<Params>({
@@ -101,7 +98,12 @@ function judge(
     cur === null || prev === null ? null : improvementRate(cur, prev, 'relative', decimals);
   const rate = enough ? rateOf(mean(s.cur), mean(s.prev)) : null;
   const cityRate = rateOf(mean(s.cityCur), mean(s.cityPrev));
-  const base = { coverage: coverageOf(s.cur), dataVersion: versionOf(s.cur, s.prev, s.cityCur, s.cityPrev) };
+  // What every result of the item says alike: as of its last day of data (or `until` when it has none).
+  const base = {
+    asOf: d ?? it.until,
+    coverage: coverageOf(s.cur),
+    dataVersion: versionOf(s.cur, s.prev, s.cityCur, s.cityPrev),
+  };
   if (!d || rate === null || cityRate === null) {
     const why =
       rate === null
@@ -109,7 +111,6 @@ function judge(
         : ['缺少全市月均值', 'no city-wide monthly means'];
     return {
       ...base,
-      asOf: d ?? it.until,
       final: false,
       status: 'insufficient_data',
       value: rate,
@@ -124,7 +125,6 @@ function judge(
   const cityMonths = s.cityCur!.n;
   return {
     ...base,
-    asOf: d,
     final,
     status,
     value: rate,

@@ -9,12 +9,11 @@ import { z } from 'zod';
 import { fmt, heads, round, verdictEn, verdictZh } from './explain.js';
 import { coverageOf, hasEnoughData, startSeriesRule } from './inputs/prepare.js';
 import { readWindows, versionOf, type Window, type WindowStats } from './inputs/series-windows.js';
-import { defineRuleKind, type EvaluationStatus, type RuleResult, REPORTING_PARAMS } from './rule-kind.js';
+import { defineRuleKind, reportingRuleParams, type EvaluationStatus, type RuleResult } from './rule-kind.js';
 
-const params = z.strictObject({
+const params = reportingRuleParams({
   years: z.int().min(2).max(10).default(3),
   tie_is_improvement: z.boolean().default(false),
-  ...REPORTING_PARAMS,
 });
 type Params = z.infer<typeof params>;
 
@@ -63,11 +62,15 @@ export const rollingMeanDecrease = defineRuleKind<Params>({
         .map((s, k) => ({ s, k }))
         .filter(({ s, k }) => !d || !hasEnoughData('daily', s, byKey.get(`${i}|${k}`)!, p.min_coverage))
         .map(({ k }) => it.period.year - k);
-      const base = { coverage: coverageOf(annual[0]), dataVersion: versionOf(...annual) };
+      // What every result of the item says alike: as of its last day of data (or `until` when it has none).
+      const base = {
+        asOf: d ?? it.until,
+        coverage: coverageOf(annual[0]),
+        dataVersion: versionOf(...annual),
+      };
       if (!d || missing.length > 0) {
         return {
           ...base,
-          asOf: d ?? it.until,
           final: false,
           status: 'insufficient_data',
           value: null,
@@ -90,7 +93,6 @@ export const rollingMeanDecrease = defineRuleKind<Params>({
       const first = it.period.year - p.years + 1;
       return {
         ...base,
-        asOf: d,
         final,
         status,
         value: current,
