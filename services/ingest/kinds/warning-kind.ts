@@ -131,6 +131,7 @@ export function validateWarning(raw: RawWarning, ref: ReferenceIndex): Validated
 }
 
 async function writeWarnings(tx: Queryable, rows: readonly WarningRow[], batchId: number) {
+  // A warning's areas travel as one comma-joined text (unnest cannot take an array of arrays).
   const input = rows.map((x) => ({ ...x, areaIds: x.areaIds.join(',') }));
   return countedUpsert(
     tx,
