@@ -1,5 +1,5 @@
 /** Alert rows and their event log: one named function per statement. */
-import type { Queryable } from '../db/queryable.js';
+import { oneOrNull, type Queryable, type RowLock } from '../db/queryable.js';
 
 export type AlertKind =
   | 'target'
@@ -106,16 +106,10 @@ export async function findLiveAlert(
   return rows[0] ?? null;
 }
 
-export async function getAlert(
-  db: Queryable,
-  id: number,
-  opts: { forUpdate?: boolean } = {},
-): Promise<AlertRow | null> {
-  const { rows } = await db.query<AlertRow>(
-    `SELECT * FROM alert WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
-    [id],
-  );
-  return rows[0] ?? null;
+export function getAlert(db: Queryable, id: number, opts: RowLock = {}): Promise<AlertRow | null> {
+  return oneOrNull<AlertRow>(db, `SELECT * FROM alert WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [
+    id,
+  ]);
 }
 
 /** Inserts an alert and its 'opened' event in one statement (alert storms open thousands at once). */

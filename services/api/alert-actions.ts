@@ -64,19 +64,22 @@ async function changeAlertAs(
   });
 }
 
-/**
- * The alerts engine's acknowledgeAlert (stops escalation, cancels messages not yet sent). Acknowledging twice
- * is a 409 here: the caller is told, and nothing is written.
- */
-export function acknowledgeAlertAs(
+/** A person's state change of an alert with an optional comment, answered with the alert as it now is. */
+export type AlertTransition = (
   pool: pg.Pool,
   p: Principal,
   actor: Actor,
   id: number,
   comment: string | null,
   clock: Clock,
-): Promise<AlertRow> {
-  return changeAlertAs(pool, p, actor, id, 'alert.acknowledge', async (tx, before, by) => {
+) => Promise<AlertRow>;
+
+/**
+ * The alerts engine's acknowledgeAlert (stops escalation, cancels messages not yet sent). Acknowledging twice
+ * is a 409 here: the caller is told, and nothing is written.
+ */
+export const acknowledgeAlertAs: AlertTransition = (pool, p, actor, id, comment, clock) =>
+  changeAlertAs(pool, p, actor, id, 'alert.acknowledge', async (tx, before, by) => {
     const r = await acknowledgeAlert(tx, { alertId: id, actor: by, comment, at: clock.now() });
     if (r.outcome === 'already_acknowledged') {
       throw new ConflictError(
@@ -85,26 +88,17 @@ export function acknowledgeAlertAs(
     }
     return { cancelledDeliveries: r.cancelledDeliveries };
   });
-}
 
 /**
  * Closing ends an alert's life: a resolved alert is filed away, an operational alert (a failed channel, a
  * silent source) is closed by the person who dealt with it. A firing target alert cannot be closed by hand:
  * only the data resolves it (the alerts engine refuses with a conflict).
  */
-export function closeAlertAs(
-  pool: pg.Pool,
-  p: Principal,
-  actor: Actor,
-  id: number,
-  comment: string | null,
-  clock: Clock,
-): Promise<AlertRow> {
-  return changeAlertAs(pool, p, actor, id, 'alert.close', async (tx, _before, by) => {
+export const closeAlertAs: AlertTransition = (pool, p, actor, id, comment, clock) =>
+  changeAlertAs(pool, p, actor, id, 'alert.close', async (tx, _before, by) => {
     await closeAlert(tx, { alertId: id, actor: by, comment, at: clock.now() });
     return { comment };
   });
-}
 
 export async function commentOnAlertAs(
   pool: pg.Pool,

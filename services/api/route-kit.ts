@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf, type Actor } from '../auth/audit-log.js';
+import { assertAdmin } from '../auth/principal.js';
 import { toShanghaiDay } from '../time/shanghai.js';
 import type { AppContext } from '../runtime/app-context.js';
 import { principalOf } from './auth-hooks.js';
@@ -40,6 +41,11 @@ export function authedRoute<const S extends RouteSchema>(tag: (typeof TAGS)[keyo
   return { schema: { tags: [tag], ...schema, response: { ...schema.response, ...authErrors } } };
 }
 
+/** An authenticated route that unit accounts may call too (the task pages); others refuse them. */
+export function unitRoute<const S extends RouteSchema>(tag: (typeof TAGS)[keyof typeof TAGS], schema: S) {
+  return { config: { unitAccess: true }, ...authedRoute(tag, schema) };
+}
+
 /** A 200 whose shape is described in prose (large nested views, file downloads). */
 export const documentedElsewhere = (description: string) => z.unknown().describe(description);
 
@@ -52,6 +58,11 @@ export function pageOf(q: { before?: number; limit: number }): { beforeId: numbe
 export function foundOr404<T>(row: T | null | undefined, missing: string): T {
   if (row === null || row === undefined) throw new NotFoundError(missing);
   return row;
+}
+
+/** The caller, who must be an administrator (ForbiddenError otherwise). */
+export function requireAdmin(req: FastifyRequest): void {
+  assertAdmin(principalOf(req));
 }
 
 export function actor(req: FastifyRequest): Actor {

@@ -12,6 +12,21 @@ export interface Queryable {
   ): Promise<pg.QueryResult<R>>;
 }
 
+/** Whether a read by key locks the row (SELECT … FOR UPDATE) for the rest of the caller's transaction. */
+export interface RowLock {
+  forUpdate?: boolean;
+}
+
+/** The row a query by key finds, or null when there is none (a missing row is the caller's to judge). */
+export async function oneOrNull<R extends pg.QueryResultRow>(
+  db: Queryable,
+  text: string,
+  values: readonly unknown[],
+): Promise<R | null> {
+  const { rows } = await db.query<R>(text, values);
+  return rows[0] ?? null;
+}
+
 const IN_TRANSACTION = Symbol('envwatch.inTransaction');
 
 export type TxClient = pg.PoolClient & { [IN_TRANSACTION]: true };

@@ -1,5 +1,5 @@
 /** Ingest batches and source status: one named function per statement. */
-import type { Queryable } from '../db/queryable.js';
+import { oneOrNull, type Queryable } from '../db/queryable.js';
 import type { RecordKindId } from './record-kind.js';
 
 export interface BatchCounts {
@@ -87,14 +87,14 @@ export interface BatchRow extends BatchCounts {
   error: string | null;
 }
 
-export async function findBatch(db: Queryable, batchId: number): Promise<BatchRow | null> {
-  const { rows } = await db.query<BatchRow>(
+export function findBatch(db: Queryable, batchId: number): Promise<BatchRow | null> {
+  return oneOrNull<BatchRow>(
+    db,
     `SELECT id, source_id, adapter, record_kind, origin, client_ref, status, received, inserted, updated,
             unchanged, refused, newest_data_at, error
        FROM ingest_batch WHERE id = $1`,
     [batchId],
   );
-  return rows[0] ?? null;
 }
 
 export async function findBatchByClientRef(

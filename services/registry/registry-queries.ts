@@ -1,5 +1,6 @@
 /** The registry's statements (sites users add, their aliases, HJ 212 devices): one named function each. */
 import type { Queryable } from '../db/queryable.js';
+import type { DeviceRow } from '../ingest/hj212/device-queries.js';
 
 export interface SiteWrite {
   id: string;
@@ -52,23 +53,27 @@ export async function listSites(db: Queryable, origin: 'registry' | null): Promi
   return rows;
 }
 
+/** The site columns the registry writes: the INSERT's column list and the order of $1..$10 below. */
+const SITE_FIELDS = [
+  'id',
+  'kind',
+  'name_zh',
+  'name_en',
+  'district_id',
+  'area_id',
+  'station_level',
+  'latitude',
+  'longitude',
+  'note',
+] as const satisfies readonly (keyof SiteWrite)[];
+
+const siteValues = (s: SiteWrite): unknown[] => SITE_FIELDS.map((f) => s[f]);
+
 export async function insertRegistrySite(db: Queryable, s: SiteWrite): Promise<void> {
   await db.query(
-    `INSERT INTO site (id, kind, name_zh, name_en, district_id, area_id, station_level, latitude, longitude, note,
-                       origin)
+    `INSERT INTO site (${SITE_FIELDS.join(', ')}, origin)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registry')`,
-    [
-      s.id,
-      s.kind,
-      s.name_zh,
-      s.name_en,
-      s.district_id,
-      s.area_id,
-      s.station_level,
-      s.latitude,
-      s.longitude,
-      s.note,
-    ],
+    siteValues(s),
   );
 }
 
@@ -77,18 +82,7 @@ export async function updateRegistrySite(db: Queryable, s: SiteWrite): Promise<v
     `UPDATE site SET kind = $2, name_zh = $3, name_en = $4, district_id = $5, area_id = $6, station_level = $7,
                      latitude = $8, longitude = $9, note = $10
       WHERE id = $1`,
-    [
-      s.id,
-      s.kind,
-      s.name_zh,
-      s.name_en,
-      s.district_id,
-      s.area_id,
-      s.station_level,
-      s.latitude,
-      s.longitude,
-      s.note,
-    ],
+    siteValues(s),
   );
 }
 
@@ -117,21 +111,8 @@ export async function aliasOwners(
   return rows;
 }
 
-export interface DeviceWrite {
-  mn: string;
-  site_id: string;
-  name: string | null;
-  password: string;
-  protocol_version: string;
-  crc_mode: string;
-  reply_format: string;
-  sm4_key: string | null;
-  factors: Record<string, { metric: string; unit: string }>;
-  expected_interval_seconds: number;
-  time_zone: string;
-  length_lenient: boolean;
-  enabled: boolean;
-}
+/** A device as the registry writes it: the receiver's row (ingest/hj212) less what the database stamps. */
+export type DeviceWrite = Omit<DeviceRow, 'updated_at'>;
 
 const DEVICE_COLUMNS = `mn, site_id, name, password, protocol_version, crc_mode, reply_format, sm4_key, factors,
   expected_interval_seconds, time_zone, length_lenient, enabled`;

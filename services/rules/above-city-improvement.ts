@@ -9,8 +9,8 @@
 import { z } from 'zod';
 import { sameRangeLastYear } from '../time/periods.js';
 import { monthEndDay } from '../time/shanghai.js';
-import { fmt, headEn, headZh, pct, round, verdictEn, verdictZh } from './explain.js';
-import { coverageOf, hasEnoughData, resolveAsOf } from './inputs/prepare.js';
+import { fmt, heads, pct, round, verdictEn, verdictZh } from './explain.js';
+import { coverageOf, decimalsOf, hasEnoughData, resolveAsOf } from './inputs/prepare.js';
 import {
   readWindows,
   versionOf,
@@ -25,13 +25,10 @@ import {
   type RuleContext,
   type RuleItem,
   type RuleResult,
-  REPORTING_PARAMS,
+  reportingRuleParams,
 } from './rule-kind.js';
 
-const params = z.strictObject({
-  city_metric: z.string().regex(/^[a-z][a-z0-9_]*$/),
-  ...REPORTING_PARAMS,
-});
+const params = reportingRuleParams({ city_metric: z.string().regex(/^[a-z][a-z0-9_]*$/) });
 type Params = z.infer<typeof params>;
 
 export const aboveCityImprovement = defineRuleKind<Params>({
@@ -43,7 +40,7 @@ export const aboveCityImprovement = defineRuleKind<Params>({
   lookbackYears: () => 1,
   async evaluate(ctx, p, items) {
     const { target } = ctx;
-    const decimals = p.decimals ?? target.metric.decimals;
+    const decimals = decimalsOf(ctx, p);
     const asOf = await resolveAsOf(ctx, 'daily', target.metric.id, items);
     const daily: Window[] = [];
     const monthly: Window[] = [];
@@ -87,8 +84,7 @@ function judge(
   decimals: number,
   s: { cur?: WindowStats; prev?: WindowStats; cityCur?: WindowStats; cityPrev?: WindowStats },
 ): RuleResult {
-  const hz = headZh(ctx, it.scopeId, it.period);
-  const he = headEn(ctx, it.scopeId, it.period);
+  const [hz, he] = heads(ctx, it);
   const mean = (w: WindowStats | undefined) => {
     const m = windowMean(w);
     return m === null ? null : round(m, decimals);
@@ -102,7 +98,12 @@ function judge(
     cur === null || prev === null ? null : improvementRate(cur, prev, 'relative', decimals);
   const rate = enough ? rateOf(mean(s.cur), mean(s.prev)) : null;
   const cityRate = rateOf(mean(s.cityCur), mean(s.cityPrev));
-  const base = { coverage: coverageOf(s.cur), dataVersion: versionOf(s.cur, s.prev, s.cityCur, s.cityPrev) };
+  // What every result of the item says alike: as of its last day of data (or `until` when it has none).
+  const base = {
+    asOf: d ?? it.until,
+    coverage: coverageOf(s.cur),
+    dataVersion: versionOf(s.cur, s.prev, s.cityCur, s.cityPrev),
+  };
   if (!d || rate === null || cityRate === null) {
     const why =
       rate === null
@@ -110,7 +111,6 @@ function judge(
         : ['缺少全市月均值', 'no city-wide monthly means'];
     return {
       ...base,
-      asOf: d ?? it.until,
       final: false,
       status: 'insufficient_data',
       value: rate,
@@ -125,7 +125,6 @@ function judge(
   const cityMonths = s.cityCur!.n;
   return {
     ...base,
-    asOf: d,
     final,
     status,
     value: rate,

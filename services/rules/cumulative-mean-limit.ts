@@ -18,23 +18,15 @@
 import { z } from 'zod';
 import { addDays, daysBetween } from '../time/shanghai.js';
 import { sameRangeLastYear } from '../time/periods.js';
-import { fmt, headEn, headZh, round, sandDustEn, sandDustZh, verdictEn, verdictZh } from './explain.js';
-import { coverageOf, hasEnoughData, loadExclusions, lookbackStart, resolveAsOf } from './inputs/prepare.js';
+import { fmt, heads, round, sandDustEn, sandDustZh, verdictEn, verdictZh } from './explain.js';
+import { coverageOf, hasEnoughData, startSeriesRule } from './inputs/prepare.js';
 import { monthsIn, readWindows, versionOf, windowMean, type Window } from './inputs/series-windows.js';
-import {
-  defineRuleKind,
-  type EvaluationStatus,
-  type RuleResult,
-  REPORTING_PARAMS,
-  SERIES_INPUT,
-} from './rule-kind.js';
+import { defineRuleKind, seriesRuleParams, type EvaluationStatus, type RuleResult } from './rule-kind.js';
 
-const params = z.strictObject({
-  input: SERIES_INPUT,
+const params = seriesRuleParams({
   max: z.number().positive(),
   approx: z.boolean().default(false),
   tolerance: z.number().min(0).max(1).default(0.1),
-  ...REPORTING_PARAMS,
 });
 type Params = z.infer<typeof params>;
 
@@ -43,16 +35,7 @@ export const cumulativeMeanLimit = defineRuleKind<Params>({
   params,
   lookbackYears: () => 1, // the at_risk rule reads last year's remaining window
   async evaluate(ctx, p, items) {
-    const { target } = ctx;
-    const decimals = p.decimals ?? target.metric.decimals;
-    const asOf = await resolveAsOf(ctx, p.input, target.metric.id, items);
-    const excl = await loadExclusions(
-      ctx,
-      p.input,
-      items.map((i) => i.scopeId),
-      lookbackStart(items, 1),
-      items.reduce((m, i) => (i.period.to > m ? i.period.to : m), items[0]!.period.to),
-    );
+    const { metric, decimals, asOf, excl } = await startSeriesRule(ctx, items, { ...p, lookbackYears: 1 });
     const windows: Window[] = [];
     const excludedCount = new Map<number, number>();
     items.forEach((it, i) => {
@@ -71,21 +54,20 @@ export const cumulativeMeanLimit = defineRuleKind<Params>({
         });
       }
     });
-    const stats = await readWindows(ctx.db, p.input, target.metric.id, windows);
-    const unitZh = target.metric.unitZh;
-    const unit = target.metric.unit;
+    const stats = await readWindows(ctx.db, p.input, metric.id, windows);
+    const unitZh = metric.unitZh;
+    const unit = metric.unit;
 
     return items.map((it, i): RuleResult => {
-      const hz = headZh(ctx, it.scopeId, it.period);
-      const he = headEn(ctx, it.scopeId, it.period);
+      const [hz, he] = heads(ctx, it);
       const d = asOf.get(i);
       const s = stats.get(`${i}`);
-      const base = { threshold: p.max, coverage: coverageOf(s), dataVersion: versionOf(s) };
+      const upTo = d ?? it.until;
+      // What every result of the item says alike: as of its last day of data (or `until` when it has none).
+      const base = { asOf: upTo, threshold: p.max, coverage: coverageOf(s), dataVersion: versionOf(s) };
       if (!d || !hasEnoughData(p.input, s, { from: it.period.from, to: d }, p.min_coverage)) {
-        const upTo = d ?? it.until;
         return {
           ...base,
-          asOf: upTo,
           final: false,
           status: 'insufficient_data',
           value: windowMean(s),
@@ -131,7 +113,6 @@ export const cumulativeMeanLimit = defineRuleKind<Params>({
             (lastYear !== null ? `; the same window last year averaged ${fmt(lastYear, decimals)}.` : '.');
       return {
         ...base,
-        asOf: d,
         final,
         status,
         value: mean,

@@ -38,6 +38,11 @@ export function headEn(ctx: RuleContext, scopeId: string, period: Period): strin
   return `${ctx.scopes.nameEn(scopeId)} · ${t.id} (${t.definition.source}) ${t.definition.title_en}, ${period.key}: `;
 }
 
+/** An item's heading in both languages (where, which target, which period): every explanation opens with it. */
+export function heads(ctx: RuleContext, it: { scopeId: string; period: Period }): [zh: string, en: string] {
+  return [headZh(ctx, it.scopeId, it.period), headEn(ctx, it.scopeId, it.period)];
+}
+
 /** The verdict words come from the one catalogue, so an explanation says what the alert and report say. */
 export function verdictZh(status: EvaluationStatus, final: boolean): string {
   const word = TARGET_STATUS_LABELS[status].zh;

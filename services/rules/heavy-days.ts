@@ -10,9 +10,9 @@ import { z } from 'zod';
 import { sameRangeLastYear } from '../time/periods.js';
 import { addDays } from '../time/shanghai.js';
 import { allowedBelow, countRuleText, countVerdict } from './count-allowance.js';
-import { headEn, headZh, sandDustEn, sandDustZh, verdictEn, verdictZh } from './explain.js';
+import { heads, sandDustEn, sandDustZh, verdictEn, verdictZh } from './explain.js';
 import { AQI_INPUT_METRICS, lastAqiDays, readAqiWindows, type AqiStats } from './inputs/aqi-windows.js';
-import { DEFAULT_MIN_COVERAGE_DAILY, loadExclusions, lookbackStart } from './inputs/prepare.js';
+import { DEFAULT_MIN_COVERAGE_DAILY, loadItemExclusions } from './inputs/prepare.js';
 import type { Window } from './inputs/series-windows.js';
 import { defineRuleKind, type DataVersion, type RuleResult } from './rule-kind.js';
 
@@ -35,9 +35,7 @@ export const heavyDays = defineRuleKind<Params>({
   inputMetrics: () => AQI_INPUT_METRICS,
   lookbackYears: () => 1,
   async evaluate(ctx, p, items) {
-    const scopeIds = [...new Set(items.map((i) => i.scopeId))];
-    const periodEnd = items.reduce((m, i) => (i.period.to > m ? i.period.to : m), items[0]!.period.to);
-    const excl = await loadExclusions(ctx, 'daily', scopeIds, lookbackStart(items, 1), periodEnd);
+    const excl = await loadItemExclusions(ctx, 'daily', items, 1);
     const asOf = new Map<number, string>();
     for (const [i, it] of items.entries()) {
       const last = await lastAqiDays(ctx.db, [it.scopeId], it.period.from, it.until);
@@ -65,8 +63,7 @@ export const heavyDays = defineRuleKind<Params>({
       !!s && s.expected > 0 && s.days / s.expected >= p.min_coverage - 1e-9;
 
     return items.map((it, i): RuleResult => {
-      const hz = headZh(ctx, it.scopeId, it.period);
-      const he = headEn(ctx, it.scopeId, it.period);
+      const [hz, he] = heads(ctx, it);
       const d = asOf.get(i);
       const s = stats.get(`${i}`);
       const lyFull = stats.get(`${i}|lyfull`);

@@ -7,8 +7,8 @@
  * touches is left out when the target excludes sand dust (扣除沙尘影响), as the annual mean leaves it out.
  */
 import { z } from 'zod';
-import { fmt, headEn, headZh, round, verdictEn, verdictZh } from './explain.js';
-import { loadExclusions } from './inputs/prepare.js';
+import { fmt, heads, round, verdictEn, verdictZh } from './explain.js';
+import { decimalsOf, loadExclusions } from './inputs/prepare.js';
 import { readWindows, versionOf, type Window } from './inputs/series-windows.js';
 import { defineRuleKind, type RuleResult, REPORTING_PARAMS } from './rule-kind.js';
 
@@ -30,7 +30,7 @@ export const monthLevelWarning = defineRuleKind<Params>({
   lookbackYears: () => 0,
   async evaluate(ctx, p, items) {
     const { target } = ctx;
-    const decimals = p.decimals ?? target.metric.decimals;
+    const decimals = decimalsOf(ctx, p);
     const from = items.reduce((m, i) => (i.period.from < m ? i.period.from : m), items[0]!.period.from);
     const to = items.reduce((m, i) => (i.period.to > m ? i.period.to : m), items[0]!.period.to);
     const excl = await loadExclusions(
@@ -54,8 +54,7 @@ export const monthLevelWarning = defineRuleKind<Params>({
     const monthZh = (key: string) => `${Number(key.slice(5))}月`;
 
     return items.map((it, i): RuleResult => {
-      const hz = headZh(ctx, it.scopeId, it.period);
-      const he = headEn(ctx, it.scopeId, it.period);
+      const [hz, he] = heads(ctx, it);
       const s = stats.get(`${i}`);
       const excluded = windows[i]!.excluded.length > 0;
       const final = it.until >= it.period.to;

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { addMonths, monthEndDay } from '../time/shanghai.js';
 import { allowedBelow, countRuleText, countVerdict } from './count-allowance.js';
-import { headEn, headZh, verdictEn, verdictZh } from './explain.js';
+import { heads, verdictEn, verdictZh } from './explain.js';
 import { DEFAULT_MIN_COVERAGE_MONTHLY } from './inputs/prepare.js';
 import { readRankTallies } from './inputs/rank-months.js';
 import { defineRuleKind, type DataVersion, type RuleResult } from './rule-kind.js';
@@ -81,8 +81,7 @@ export const rankFrequency = defineRuleKind<Params>({
     };
 
     return items.map((it): RuleResult => {
-      const hz = headZh(ctx, it.scopeId, it.period);
-      const he = headEn(ctx, it.scopeId, it.period);
+      const [hz, he] = heads(ctx, it);
       const y = it.period.year;
       // A month counts once it has ended by `until` (a ranking is published after its month).
       const elapsed =

@@ -15,23 +15,16 @@
 import { z } from 'zod';
 import { sameRangeLastYear } from '../time/periods.js';
 import { fmt, headEn, headZh, pct, round, verdictEn, verdictZh } from './explain.js';
-import { coverageOf, hasEnoughData, loadExclusions, lookbackStart } from './inputs/prepare.js';
+import { coverageOf, decimalsOf, hasEnoughData, loadExclusions, lookbackStart } from './inputs/prepare.js';
 import { lastDataDays, readWindows, versionOf, type Window } from './inputs/series-windows.js';
 import { averageRate, improvementRate, referenceLevel, type UnitMeans } from './reference-math.js';
-import {
-  defineRuleKind,
-  type EvaluationStatus,
-  type RuleResult,
-  REPORTING_PARAMS,
-  SERIES_INPUT,
-} from './rule-kind.js';
+import { defineRuleKind, seriesRuleParams, type EvaluationStatus, type RuleResult } from './rule-kind.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/);
 const ALTERNATIVES = ['level', 'improvement_above_average', 'improved'] as const;
 type Alternative = (typeof ALTERNATIVES)[number];
 
-const params = z.strictObject({
-  input: SERIES_INPUT,
+const params = seriesRuleParams({
   reference: z.enum(['district', 'mean_of_units']).default('mean_of_units'),
   tiers: z.array(z.strictObject({ offset: z.number().min(0), areas: z.array(id).min(1) })).default([]),
   alternatives: z.array(z.enum(ALTERNATIVES)).min(1),
@@ -41,7 +34,6 @@ const params = z.strictObject({
   rate: z.enum(['relative', 'absolute']).default('relative'),
   improvement_inclusive: z.boolean().default(false),
   tie_is_improvement: z.boolean().default(false),
-  ...REPORTING_PARAMS,
 });
 type Params = z.infer<typeof params>;
 
@@ -77,7 +69,7 @@ async function evaluatePeriod(
 ): Promise<RuleResult[]> {
   const { target } = ctx;
   const { period, until } = items[0]!;
-  const decimals = p.decimals ?? target.metric.decimals;
+  const decimals = decimalsOf(ctx, p);
   const units = ctx.scopesOf(period);
   const withDistrict = p.reference === 'district' || p.average_rate === 'district_rate';
   const all = withDistrict ? [...units, target.district] : units;

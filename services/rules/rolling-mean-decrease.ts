@@ -6,15 +6,14 @@
  * at_risk before the year ends and breached at the end.
  */
 import { z } from 'zod';
-import { fmt, headEn, headZh, round, verdictEn, verdictZh } from './explain.js';
-import { coverageOf, hasEnoughData, loadExclusions, lookbackStart, resolveAsOf } from './inputs/prepare.js';
+import { fmt, heads, round, verdictEn, verdictZh } from './explain.js';
+import { coverageOf, hasEnoughData, startSeriesRule } from './inputs/prepare.js';
 import { readWindows, versionOf, type Window, type WindowStats } from './inputs/series-windows.js';
-import { defineRuleKind, type EvaluationStatus, type RuleResult, REPORTING_PARAMS } from './rule-kind.js';
+import { defineRuleKind, reportingRuleParams, type EvaluationStatus, type RuleResult } from './rule-kind.js';
 
-const params = z.strictObject({
+const params = reportingRuleParams({
   years: z.int().min(2).max(10).default(3),
   tie_is_improvement: z.boolean().default(false),
-  ...REPORTING_PARAMS,
 });
 type Params = z.infer<typeof params>;
 
@@ -24,17 +23,11 @@ export const rollingMeanDecrease = defineRuleKind<Params>({
   periodKinds: () => ['year'],
   lookbackYears: (p) => p.years,
   async evaluate(ctx, p, items) {
-    const { target } = ctx;
-    const decimals = p.decimals ?? target.metric.decimals;
-    const asOf = await resolveAsOf(ctx, 'daily', target.metric.id, items);
-    const end = items.reduce((m, i) => (i.period.to > m ? i.period.to : m), items[0]!.period.to);
-    const excl = await loadExclusions(
-      ctx,
-      'daily',
-      items.map((i) => i.scopeId),
-      lookbackStart(items, p.years),
-      end,
-    );
+    const { metric, decimals, asOf, excl } = await startSeriesRule(ctx, items, {
+      input: 'daily',
+      decimals: p.decimals,
+      lookbackYears: p.years,
+    });
     const windows: Window[] = [];
     items.forEach((it, i) => {
       const d = asOf.get(i);
@@ -57,12 +50,11 @@ export const rollingMeanDecrease = defineRuleKind<Params>({
         });
       }
     });
-    const stats = await readWindows(ctx.db, 'daily', target.metric.id, windows);
+    const stats = await readWindows(ctx.db, 'daily', metric.id, windows);
     const byKey = new Map(windows.map((w) => [w.key, w]));
 
     return items.map((it, i): RuleResult => {
-      const hz = headZh(ctx, it.scopeId, it.period);
-      const he = headEn(ctx, it.scopeId, it.period);
+      const [hz, he] = heads(ctx, it);
       const d = asOf.get(i);
       const annual: (WindowStats | undefined)[] = [];
       for (let k = 0; k <= p.years; k++) annual.push(stats.get(`${i}|${k}`));
@@ -70,11 +62,15 @@ export const rollingMeanDecrease = defineRuleKind<Params>({
         .map((s, k) => ({ s, k }))
         .filter(({ s, k }) => !d || !hasEnoughData('daily', s, byKey.get(`${i}|${k}`)!, p.min_coverage))
         .map(({ k }) => it.period.year - k);
-      const base = { coverage: coverageOf(annual[0]), dataVersion: versionOf(...annual) };
+      // What every result of the item says alike: as of its last day of data (or `until` when it has none).
+      const base = {
+        asOf: d ?? it.until,
+        coverage: coverageOf(annual[0]),
+        dataVersion: versionOf(...annual),
+      };
       if (!d || missing.length > 0) {
         return {
           ...base,
-          asOf: d ?? it.until,
           final: false,
           status: 'insufficient_data',
           value: null,
@@ -97,18 +93,17 @@ export const rollingMeanDecrease = defineRuleKind<Params>({
       const first = it.period.year - p.years + 1;
       return {
         ...base,
-        asOf: d,
         final,
         status,
         value: current,
         threshold: previous,
         explanationZh:
           `${hz}年均值（本年截至${d}）：${listZh}；${first}—${it.period.year}年滑动平均${fmt(current, decimals)}，` +
-          `上一期（${first - 1}—${it.period.year - 1}年）${fmt(previous, decimals)}${target.metric.unitZh}。${verdictZh(status, final)}`,
+          `上一期（${first - 1}—${it.period.year - 1}年）${fmt(previous, decimals)}${metric.unitZh}。${verdictZh(status, final)}`,
         explanationEn:
           `${he}annual means (this year up to ${d}): ${means.map((m, k) => `${it.period.year - k} ${fmt(m, decimals)}`).join(', ')}; ` +
           `${p.years}-year moving average ${first}-${it.period.year} ${fmt(current, decimals)} against ${fmt(previous, decimals)} ` +
-          `${target.metric.unit} for ${first - 1}-${it.period.year - 1}. ${verdictEn(status, final)}`,
+          `${metric.unit} for ${first - 1}-${it.period.year - 1}. ${verdictEn(status, final)}`,
         details: { annualMeans: means, rounded: a, previousRounded: b },
       };
     });

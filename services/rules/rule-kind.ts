@@ -101,3 +101,13 @@ export const REPORTING_PARAMS = {
 
 /** Which rollup a series-based rule reads: daily means (hourly metrics) or monthly values as delivered. */
 export const SERIES_INPUT = z.enum(['daily', 'monthly']).default('daily');
+
+/** The parameters of a rule that reports a value: its own fields, then the reporting ones. */
+export function reportingRuleParams<S extends z.ZodRawShape>(shape: S) {
+  return z.strictObject({ ...shape, ...REPORTING_PARAMS });
+}
+
+/** The parameters of a rule over a metric series: which rollup it reads, its own fields, the reporting ones. */
+export function seriesRuleParams<S extends z.ZodRawShape>(shape: S) {
+  return reportingRuleParams({ input: SERIES_INPUT, ...shape });
+}

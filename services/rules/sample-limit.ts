@@ -10,7 +10,8 @@
  * beyond the (upper) limit breaches it at once, since later tests cannot undo it.
  */
 import { z } from 'zod';
-import { fmt, headEn, headZh, round, verdictEn, verdictZh } from './explain.js';
+import { fmt, heads, round, verdictEn, verdictZh } from './explain.js';
+import { decimalsOf } from './inputs/prepare.js';
 import { readSamples, type Sample } from './inputs/samples.js';
 import {
   defineRuleKind,
@@ -43,7 +44,7 @@ export const sampleLimit = defineRuleKind<Params>({
   lookbackYears: () => 0,
   async evaluate(ctx, p, items) {
     const { target } = ctx;
-    const decimals = p.decimals ?? target.metric.decimals;
+    const decimals = decimalsOf(ctx, p);
     const from = items.reduce((m, i) => (i.period.from < m ? i.period.from : m), items[0]!.period.from);
     const until = items.reduce((m, i) => (i.until > m ? i.until : m), items[0]!.until);
     const samples = await readSamples(
@@ -62,8 +63,7 @@ export const sampleLimit = defineRuleKind<Params>({
     const { unit, unitZh } = target.metric;
 
     return items.map((it): RuleResult => {
-      const hz = headZh(ctx, it.scopeId, it.period);
-      const he = headEn(ctx, it.scopeId, it.period);
+      const [hz, he] = heads(ctx, it);
       const list = (samples.get(it.scopeId) ?? []).filter(
         (s) => s.day >= it.period.from && s.day <= it.until && inZone(s),
       );

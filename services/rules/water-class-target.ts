@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { meetsTarget, type TargetWaterClass } from '../standards/water-class.js';
 import { WATER_PARAMS, isWaterParam } from '../standards/water-class-limits.js';
 import { addMonths, monthEndDay } from '../time/shanghai.js';
-import { headEn, headZh, verdictEn, verdictZh } from './explain.js';
+import { heads, verdictEn, verdictZh } from './explain.js';
 import { DEFAULT_MIN_COVERAGE_MONTHLY } from './inputs/prepare.js';
 import { readWaterMonths, type WaterMonth } from './inputs/water-months.js';
 import { defineRuleKind, type DataVersion, type EvaluationStatus, type RuleResult } from './rule-kind.js';
@@ -59,8 +59,7 @@ export const waterClassTarget = defineRuleKind<Params>({
     );
 
     return items.map((it): RuleResult => {
-      const hz = headZh(ctx, it.scopeId, it.period);
-      const he = headEn(ctx, it.scopeId, it.period);
+      const [hz, he] = heads(ctx, it);
       const section = ctx.scopes.sections.get(it.scopeId);
       const siteTarget = section?.targets.get(it.period.year);
       const targetClass = p.target_class === 'site' ? siteTarget?.targetClass : p.target_class;

@@ -13,22 +13,12 @@
 import { z } from 'zod';
 import { sameRangeLastYear } from '../time/periods.js';
 import { addDays, daysBetween } from '../time/shanghai.js';
-import { fmt, headEn, headZh, pct, round, sandDustEn, sandDustZh, verdictEn, verdictZh } from './explain.js';
-import { coverageOf, hasEnoughData, loadExclusions, lookbackStart, resolveAsOf } from './inputs/prepare.js';
+import { fmt, heads, pct, round, sandDustEn, sandDustZh, verdictEn, verdictZh } from './explain.js';
+import { coverageOf, hasEnoughData, startSeriesRule } from './inputs/prepare.js';
 import { monthsIn, readWindows, versionOf, windowMean, type Window } from './inputs/series-windows.js';
-import {
-  defineRuleKind,
-  type EvaluationStatus,
-  type RuleResult,
-  REPORTING_PARAMS,
-  SERIES_INPUT,
-} from './rule-kind.js';
+import { defineRuleKind, seriesRuleParams, type EvaluationStatus, type RuleResult } from './rule-kind.js';
 
-const params = z.strictObject({
-  input: SERIES_INPUT,
-  tie_is_improvement: z.boolean().default(false),
-  ...REPORTING_PARAMS,
-});
+const params = seriesRuleParams({ tie_is_improvement: z.boolean().default(false) });
 type Params = z.infer<typeof params>;
 
 export const yoyImprovement = defineRuleKind<Params>({
@@ -36,17 +26,7 @@ export const yoyImprovement = defineRuleKind<Params>({
   params,
   lookbackYears: () => 1,
   async evaluate(ctx, p, items) {
-    const { target } = ctx;
-    const decimals = p.decimals ?? target.metric.decimals;
-    const asOf = await resolveAsOf(ctx, p.input, target.metric.id, items);
-    const end = items.reduce((m, i) => (i.period.to > m ? i.period.to : m), items[0]!.period.to);
-    const excl = await loadExclusions(
-      ctx,
-      p.input,
-      items.map((i) => i.scopeId),
-      lookbackStart(items, 1),
-      end,
-    );
+    const { metric, decimals, asOf, excl } = await startSeriesRule(ctx, items, { ...p, lookbackYears: 1 });
     const windows: Window[] = [];
     const win = (key: string, scopeId: string, r: { from: string; to: string }) =>
       windows.push({ key, scopeId, ...r, excluded: excl.of(scopeId, r.from, r.to) });
@@ -58,25 +38,24 @@ export const yoyImprovement = defineRuleKind<Params>({
       if (d < it.period.to)
         win(`${i}|lyfull`, it.scopeId, sameRangeLastYear({ from: it.period.from, to: it.period.to }));
     });
-    const stats = await readWindows(ctx.db, p.input, target.metric.id, windows);
-    const unitZh = target.metric.unitZh;
-    const unit = target.metric.unit;
+    const stats = await readWindows(ctx.db, p.input, metric.id, windows);
+    const unitZh = metric.unitZh;
+    const unit = metric.unit;
     const excludedOf = new Map(windows.map((w) => [w.key, w.excluded.length]));
 
     return items.map((it, i): RuleResult => {
-      const hz = headZh(ctx, it.scopeId, it.period);
-      const he = headEn(ctx, it.scopeId, it.period);
+      const [hz, he] = heads(ctx, it);
       const d = asOf.get(i);
       const cur = stats.get(`${i}`);
       const prev = stats.get(`${i}|ly`);
       const ly = d ? sameRangeLastYear({ from: it.period.from, to: d }) : null;
-      const base = { coverage: coverageOf(cur), dataVersion: versionOf(cur, prev) };
+      // What every result of the item says alike: as of its last day of data (or `until` when it has none).
+      const base = { asOf: d ?? it.until, coverage: coverageOf(cur), dataVersion: versionOf(cur, prev) };
       const curOk = !!d && hasEnoughData(p.input, cur, { from: it.period.from, to: d }, p.min_coverage);
       if (!curOk || !hasEnoughData(p.input, prev, ly!, p.min_coverage)) {
         const which = !curOk ? ['本年', 'this year'] : ['上年同期', 'last year'];
         return {
           ...base,
-          asOf: d ?? it.until,
           final: false,
           status: 'insufficient_data',
           value: windowMean(cur),
@@ -133,7 +112,6 @@ export const yoyImprovement = defineRuleKind<Params>({
       const [stepZh, stepEn] = p.input === 'daily' ? ['天', 'days'] : ['个月', 'months'];
       return {
         ...base,
-        asOf: d,
         final,
         status,
         value: mean,

@@ -42,22 +42,17 @@ export class ScopeIndex {
     readonly sections: Map<string, SectionInfo>,
   ) {}
 
+  /** The district, area or water section a scope id names (an unknown id is shown as itself). */
+  private named(scopeId: string): { nameZh: string; nameEn: string } | undefined {
+    return this.districts.get(scopeId) ?? this.areas.get(scopeId) ?? this.sections.get(scopeId);
+  }
+
   nameZh(scopeId: string): string {
-    return (
-      this.districts.get(scopeId)?.nameZh ??
-      this.areas.get(scopeId)?.nameZh ??
-      this.sections.get(scopeId)?.nameZh ??
-      scopeId
-    );
+    return this.named(scopeId)?.nameZh ?? scopeId;
   }
 
   nameEn(scopeId: string): string {
-    return (
-      this.districts.get(scopeId)?.nameEn ??
-      this.areas.get(scopeId)?.nameEn ??
-      this.sections.get(scopeId)?.nameEn ??
-      scopeId
-    );
+    return this.named(scopeId)?.nameEn ?? scopeId;
   }
 
   /** The district a scope belongs to (a district is its own). */

@@ -4,7 +4,6 @@
  * fails loudly, listing every problem, instead of storing a target nobody can be alerted for.
  */
 import type { Queryable } from '../db/queryable.js';
-import type { ReferenceSet } from '../reference/reference-schema.js';
 import { ruleOf } from '../rules/index.js';
 import type { PlanFile } from './target-definition.js';
 
@@ -24,7 +23,11 @@ export interface TargetProblem {
   reason: string;
 }
 
-export function knownIdsOf(set: ReferenceSet): KnownIds {
+/** The id columns knownIdsOf reads: a loaded ReferenceSet has them, and so do the database's tables. */
+type IdRows = Record<'districts' | 'metrics' | 'units' | 'officials', readonly { id: string }[]> &
+  Record<'areas' | 'sites', readonly { id: string; district_id: string }[]>;
+
+export function knownIdsOf(set: IdRows): KnownIds {
   return {
     districts: new Set(set.districts.map((d) => d.id)),
     areas: new Map(set.areas.map((a) => [a.id, a.district_id])),
@@ -43,14 +46,14 @@ export async function loadKnownIds(db: Queryable): Promise<KnownIds> {
   const m = await db.query<{ id: string }>('SELECT id FROM metric');
   const u = await db.query<{ id: string }>('SELECT id FROM unit');
   const o = await db.query<{ id: string }>('SELECT id FROM official');
-  return {
-    districts: new Set(d.rows.map((r) => r.id)),
-    areas: new Map(a.rows.map((r) => [r.id, r.district_id])),
-    sites: new Map(s.rows.map((r) => [r.id, r.district_id])),
-    metrics: new Set(m.rows.map((r) => r.id)),
-    units: new Set(u.rows.map((r) => r.id)),
-    officials: new Set(o.rows.map((r) => r.id)),
-  };
+  return knownIdsOf({
+    districts: d.rows,
+    areas: a.rows,
+    sites: s.rows,
+    metrics: m.rows,
+    units: u.rows,
+    officials: o.rows,
+  });
 }
 
 export function checkTargetReferences(

@@ -2,7 +2,7 @@
  * Alerts as the inbox shows them. An alert's area is its scope when the scope is a street/town, or the
  * site's area when the scope is a site (a water section, a station); district-wide alerts have none.
  */
-import type { Queryable } from '../../db/queryable.js';
+import { oneOrNull, type Queryable, type RowLock } from '../../db/queryable.js';
 
 export interface AlertRow {
   id: number;
@@ -64,16 +64,12 @@ export async function listAlerts(db: Queryable, f: AlertFilter): Promise<AlertRo
   return rows;
 }
 
-export async function findAlert(
-  db: Queryable,
-  id: number,
-  opts: { forUpdate?: boolean } = {},
-): Promise<AlertRow | null> {
-  const { rows } = await db.query<AlertRow>(
+export function findAlert(db: Queryable, id: number, opts: RowLock = {}): Promise<AlertRow | null> {
+  return oneOrNull<AlertRow>(
+    db,
     `SELECT ${ALERT_COLUMNS} FROM ${ALERT_FROM} WHERE a.id = $1 ${opts.forUpdate ? 'FOR UPDATE OF a' : ''}`,
     [id],
   );
-  return rows[0] ?? null;
 }
 
 export interface AlertEventRow {

@@ -1,5 +1,5 @@
 /** Ingestion bookkeeping for operators: batches, refused rows, and each source's last run. */
-import type { Queryable } from '../../db/queryable.js';
+import { oneOrNull, type Queryable, type RowLock } from '../../db/queryable.js';
 
 export interface BatchRow {
   id: number;
@@ -80,16 +80,12 @@ export async function listRefusedRows(
   return rows;
 }
 
-export async function findRefusedRow(
-  db: Queryable,
-  id: number,
-  opts: { forUpdate?: boolean } = {},
-): Promise<RefusedRow | null> {
-  const { rows } = await db.query<RefusedRow>(
+export function findRefusedRow(db: Queryable, id: number, opts: RowLock = {}): Promise<RefusedRow | null> {
+  return oneOrNull<RefusedRow>(
+    db,
     `SELECT ${REFUSED_COLUMNS} FROM refused_row WHERE id = $1 ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
     [id],
   );
-  return rows[0] ?? null;
 }
 
 export interface SourceRow {

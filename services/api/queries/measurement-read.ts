@@ -108,53 +108,48 @@ export async function readSeriesMonths(
   });
 }
 
-export async function readScopeDays(
+type ScopeQuery = { scopeId: string; metricId: string; from: string; to: string };
+
+/**
+ * The scope rollups as chart points: each one's SELECT names its bucket `t` and its count `n` (valid series
+ * of a day, valid days of a month), and says why a point that is not valid is so.
+ */
+const SCOPE_SERIES = {
+  day: {
+    sql: `SELECT day::text AS t, value, valid, min_version, n_valid_series AS n FROM scope_daily
+      WHERE scope_id = $3 AND metric_id = $4 AND day BETWEEN $1::date AND $2::date ORDER BY day`,
+    invalidFlag: 'invalid',
+  },
+  month: {
+    sql: `SELECT to_char(month, 'YYYY-MM') AS t, value, valid, min_version, n_valid_days AS n FROM scope_monthly
+      WHERE scope_id = $3 AND metric_id = $4 AND month BETWEEN date_trunc('month', $1::date)::date AND $2::date
+      ORDER BY month`,
+    invalidFlag: 'insufficient_days',
+  },
+};
+
+async function readScopeSeries(
   db: Queryable,
-  q: { scopeId: string; metricId: string; from: string; to: string },
+  q: ScopeQuery,
+  bucket: keyof typeof SCOPE_SERIES,
 ): Promise<Point[]> {
+  const { sql, invalidFlag } = SCOPE_SERIES[bucket];
   const { rows } = await db.query<{
-    day: string;
+    t: string;
     value: number | null;
     valid: boolean;
     min_version: number;
-    n_valid_series: number;
-  }>(
-    `SELECT day::text AS day, value, valid, min_version, n_valid_series FROM scope_daily
-      WHERE scope_id = $3 AND metric_id = $4 AND day BETWEEN $1::date AND $2::date ORDER BY day`,
-    [q.from, q.to, q.scopeId, q.metricId],
-  );
+    n: number;
+  }>(sql, [q.from, q.to, q.scopeId, q.metricId]);
   return rows.map((r) => ({
-    t: r.day,
+    t: r.t,
     value: r.value,
     valid: r.valid,
     dataVersion: version(r.min_version),
-    flags: r.valid ? [] : ['invalid'],
-    n: r.n_valid_series,
+    flags: r.valid ? [] : [invalidFlag],
+    n: r.n,
   }));
 }
 
-export async function readScopeMonths(
-  db: Queryable,
-  q: { scopeId: string; metricId: string; from: string; to: string },
-): Promise<Point[]> {
-  const { rows } = await db.query<{
-    month: string;
-    value: number | null;
-    valid: boolean;
-    min_version: number;
-    n_valid_days: number;
-  }>(
-    `SELECT to_char(month, 'YYYY-MM') AS month, value, valid, min_version, n_valid_days FROM scope_monthly
-      WHERE scope_id = $3 AND metric_id = $4 AND month BETWEEN date_trunc('month', $1::date)::date AND $2::date
-      ORDER BY month`,
-    [q.from, q.to, q.scopeId, q.metricId],
-  );
-  return rows.map((r) => ({
-    t: r.month,
-    value: r.value,
-    valid: r.valid,
-    dataVersion: version(r.min_version),
-    flags: r.valid ? [] : ['insufficient_days'],
-    n: r.n_valid_days,
-  }));
-}
+export const readScopeDays = (db: Queryable, q: ScopeQuery) => readScopeSeries(db, q, 'day');
+export const readScopeMonths = (db: Queryable, q: ScopeQuery) => readScopeSeries(db, q, 'month');

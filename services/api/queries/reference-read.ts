@@ -1,22 +1,9 @@
 /** Reference reads for the API: areas, stations, and which area/district a series or scope id belongs to. */
 import type { Queryable } from '../../db/queryable.js';
+import type { SiteRow } from '../../reference/reference-queries.js';
 
-export interface StationRow {
-  id: string;
-  kind: string;
-  name_zh: string;
-  name_en: string;
-  district_id: string;
-  area_id: string | null;
-  station_level: string | null;
-  river_zh: string | null;
-  section_kinds: string[];
-  is_example: boolean;
-  latitude: number | null;
-  longitude: number | null;
-  valid_from: string;
-  valid_to: string | null;
-}
+/** A station as the API lists it: the reference site row less the fields only reports and water pages use. */
+export type StationRow = Omit<SiteRow, 'river_en' | 'waterbody' | 'note'>;
 
 export async function listStations(
   db: Queryable,

@@ -18,7 +18,7 @@ import { listUsers } from '../../auth/user-queries.js';
 import { principalOf } from '../auth-hooks.js';
 import { apiErrorSchema } from '../errors.js';
 import { listContacts } from '../queries/contact-read.js';
-import { actor, authedRoute, idParams, pageFields, TAGS, typed } from '../route-kit.js';
+import { actor, authedRoute, idParams, pageFields, requireAdmin, TAGS, typed } from '../route-kit.js';
 
 const user = z.object({
   id: z.number(),
@@ -48,7 +48,6 @@ const token = z.object({
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = typed(app);
-  const admin = (req: Parameters<typeof principalOf>[0]) => assertAdmin(principalOf(req));
 
   r.get(
     '/api/users',
@@ -57,7 +56,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
       response: { 200: z.object({ users: z.array(user) }) },
     }),
     async (req) => {
-      admin(req);
+      requireAdmin(req);
       return { users: await listUsers(ctx.db) };
     },
   );
@@ -73,7 +72,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
       },
     }),
     async (req, reply) => {
-      admin(req);
+      requireAdmin(req);
       return reply.code(201).send(await addUser(ctx.db, actor(req), req.body));
     },
   );
@@ -87,7 +86,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
       response: { 200: user },
     }),
     async (req) => {
-      admin(req);
+      requireAdmin(req);
       return changeUser(ctx.db, actor(req), req.params.id, req.body);
     },
   );
@@ -183,7 +182,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
       },
     }),
     async (req) => {
-      admin(req);
+      requireAdmin(req);
       const q = req.query;
       return {
         entries: await listAudit(ctx.db, {

@@ -9,7 +9,13 @@ import {
   confinedArea,
   type Principal,
 } from '../../auth/principal.js';
-import { acknowledgeAlertAs, assertAlertVisible, closeAlertAs, commentOnAlertAs } from '../alert-actions.js';
+import {
+  acknowledgeAlertAs,
+  assertAlertVisible,
+  closeAlertAs,
+  commentOnAlertAs,
+  type AlertTransition,
+} from '../alert-actions.js';
 import { listEvaluationHistory } from '../../targets/targets-status-queries.js';
 import { principalOf } from '../auth-hooks.js';
 import { apiErrorSchema } from '../errors.js';
@@ -193,36 +199,24 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
     },
   );
 
-  r.post(
-    '/api/alerts/:id/acknowledge',
-    authedRoute(TAGS.alerts, {
-      summary: 'Acknowledge a firing alert (stops its escalation); audited',
-      params: idParams,
-      body: z.object({ comment: z.string().trim().max(2000).optional() }).default({}),
-      response: { 200: alert, 409: apiErrorSchema },
-    }),
-    async (req) =>
-      acknowledgeAlertAs(
-        ctx.db,
-        principalOf(req),
-        actor(req),
-        req.params.id,
-        req.body.comment || null,
-        ctx.clock,
-      ),
-  );
-
-  r.post(
-    '/api/alerts/:id/close',
-    authedRoute(TAGS.alerts, {
-      summary: 'Close a resolved or operational alert (cancels messages not yet sent); audited',
-      params: idParams,
-      body: z.object({ comment: z.string().trim().max(2000).optional() }).default({}),
-      response: { 200: alert, 409: apiErrorSchema },
-    }),
-    async (req) =>
-      closeAlertAs(ctx.db, principalOf(req), actor(req), req.params.id, req.body.comment || null, ctx.clock),
-  );
+  // Acknowledging and closing take the same optional comment and answer the alert as it now is.
+  const transitions: [verb: string, summary: string, AlertTransition][] = [
+    ['acknowledge', 'Acknowledge a firing alert (stops its escalation); audited', acknowledgeAlertAs],
+    ['close', 'Close a resolved or operational alert (cancels messages not yet sent); audited', closeAlertAs],
+  ];
+  for (const [verb, summary, transition] of transitions) {
+    r.post(
+      `/api/alerts/:id/${verb}`,
+      authedRoute(TAGS.alerts, {
+        summary,
+        params: idParams,
+        body: z.object({ comment: z.string().trim().max(2000).optional() }).default({}),
+        response: { 200: alert, 409: apiErrorSchema },
+      }),
+      async (req) =>
+        transition(ctx.db, principalOf(req), actor(req), req.params.id, req.body.comment || null, ctx.clock),
+    );
+  }
 
   r.post(
     '/api/alerts/:id/comments',

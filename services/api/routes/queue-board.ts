@@ -8,11 +8,10 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance } from 'fastify';
 import { actorOf, writeAudit } from '../../auth/audit-log.js';
-import { assertAdmin } from '../../auth/principal.js';
 import { errorMessage } from '../../errors.js';
 import type { AppContext } from '../../runtime/app-context.js';
-import { principalOf } from '../auth-hooks.js';
 import { sendApiError } from '../errors.js';
+import { requireAdmin } from '../route-kit.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
@@ -32,7 +31,7 @@ export async function registerQueueBoard(app: FastifyInstance, ctx: AppContext):
     // Answered here, not thrown: Bull Board's own error handler would turn any error into a 500.
     scope.addHook('onRequest', async (req, reply) => {
       try {
-        assertAdmin(principalOf(req));
+        requireAdmin(req);
       } catch (err) {
         return sendApiError(err, req, reply);
       }

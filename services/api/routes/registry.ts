@@ -5,23 +5,20 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { assertAdmin } from '../../auth/principal.js';
 import { listDeviceStats } from '../../ingest/hj212/device-queries.js';
 import type { AppContext } from '../../runtime/app-context.js';
 import { listRegisteredDevices, listSites } from '../../registry/registry-queries.js';
 import { addDevice, addSite, changeDevice, changeSite, publicDevice } from '../../registry/registry.js';
 import { principalOf } from '../auth-hooks.js';
 import { apiErrorSchema } from '../errors.js';
-import { actor, authedRoute, authErrors, TAGS, typed } from '../route-kit.js';
+import { actor, authedRoute, requireAdmin, TAGS, typed } from '../route-kit.js';
 
 const anyObject = z.record(z.string(), z.unknown());
-const written = { 409: apiErrorSchema, ...authErrors };
 /** Rows as the open-shaped JSON the responses declare (the registry's row types have no index signature). */
 const json = (o: object) => o as Record<string, unknown>;
 
 export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = typed(app);
-  const admin = (req: Parameters<typeof principalOf>[0]) => assertAdmin(principalOf(req));
 
   r.get(
     '/api/registry/sites',
@@ -38,33 +35,27 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
 
   r.post(
     '/api/registry/sites',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'Register a site (code with hyphens kept as an alias); administrators',
-        body: anyObject,
-        response: { 201: anyObject, ...written },
-      },
-    },
+    authedRoute(TAGS.admin, {
+      summary: 'Register a site (code with hyphens kept as an alias); administrators',
+      body: anyObject,
+      response: { 201: anyObject, 409: apiErrorSchema },
+    }),
     async (req, reply) => {
-      admin(req);
+      requireAdmin(req);
       return reply.code(201).send(json(await addSite(ctx.db, req.body, actor(req))));
     },
   );
 
   r.patch(
     '/api/registry/sites/:code',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'Change a registered site; administrators',
-        params: z.object({ code: z.string().min(1) }),
-        body: anyObject,
-        response: { 200: anyObject, ...written },
-      },
-    },
+    authedRoute(TAGS.admin, {
+      summary: 'Change a registered site; administrators',
+      params: z.object({ code: z.string().min(1) }),
+      body: anyObject,
+      response: { 200: anyObject, 409: apiErrorSchema },
+    }),
     async (req) => {
-      admin(req);
+      requireAdmin(req);
       return json(await changeSite(ctx.db, req.params.code, req.body, actor(req)));
     },
   );
@@ -76,40 +67,34 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
       response: { 200: z.object({ devices: z.array(anyObject) }) },
     }),
     async (req) => {
-      admin(req);
+      requireAdmin(req);
       return { devices: (await listRegisteredDevices(ctx.db)).map((d) => json(publicDevice(d))) };
     },
   );
 
   r.post(
     '/api/registry/devices',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'Register an HJ 212 device (MN, site, password, edition, SM4 key, factors); administrators',
-        body: anyObject,
-        response: { 201: anyObject, ...written },
-      },
-    },
+    authedRoute(TAGS.admin, {
+      summary: 'Register an HJ 212 device (MN, site, password, edition, SM4 key, factors); administrators',
+      body: anyObject,
+      response: { 201: anyObject, 409: apiErrorSchema },
+    }),
     async (req, reply) => {
-      admin(req);
+      requireAdmin(req);
       return reply.code(201).send(json(publicDevice(await addDevice(ctx.db, req.body, actor(req)))));
     },
   );
 
   r.patch(
     '/api/registry/devices/:mn',
-    {
-      schema: {
-        tags: [TAGS.admin],
-        summary: 'Change an HJ 212 device; administrators',
-        params: z.object({ mn: z.string().min(1) }),
-        body: anyObject,
-        response: { 200: anyObject, ...written },
-      },
-    },
+    authedRoute(TAGS.admin, {
+      summary: 'Change an HJ 212 device; administrators',
+      params: z.object({ mn: z.string().min(1) }),
+      body: anyObject,
+      response: { 200: anyObject, 409: apiErrorSchema },
+    }),
     async (req) => {
-      admin(req);
+      requireAdmin(req);
       return json(publicDevice(await changeDevice(ctx.db, req.params.mn, req.body, actor(req))));
     },
   );

@@ -14,7 +14,7 @@ import { renderLedger } from '../../tasks/ledger-xlsx.js';
 import { monthSchema } from '../../tasks/report-progress.js';
 import { assertUnitVisible, confinedUnit } from '../../tasks/task-access.js';
 import { principalOf } from '../auth-hooks.js';
-import { actor, authErrors, documentedElsewhere, TAGS, today, typed } from '../route-kit.js';
+import { actor, documentedElsewhere, TAGS, today, typed, unitRoute } from '../route-kit.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const MAX_LEDGER_BYTES = 10 * 1024 * 1024;
@@ -30,19 +30,15 @@ export async function registerTaskLedgerRoutes(app: FastifyInstance, ctx: AppCon
     const r = typed(scope);
     r.get(
       '/api/tasks/ledger.xlsx',
-      {
-        config: { unitAccess: true },
-        schema: {
-          tags: [TAGS.tasks],
-          summary: 'The monthly 台账 to fill in (XLSX), pre-filled with each unit’s latest report',
-          querystring: z.object({
-            month: monthSchema.optional(),
-            plan: z.string().optional(),
-            unit: z.string().optional(),
-          }),
-          response: { 200: documentedElsewhere('an XLSX workbook, sheet 台账'), ...authErrors },
-        },
-      },
+      unitRoute(TAGS.tasks, {
+        summary: 'The monthly 台账 to fill in (XLSX), pre-filled with each unit’s latest report',
+        querystring: z.object({
+          month: monthSchema.optional(),
+          plan: z.string().optional(),
+          unit: z.string().optional(),
+        }),
+        response: { 200: documentedElsewhere('an XLSX workbook, sheet 台账') },
+      }),
       async (req, reply) => {
         const confined = await confinedUnit(ctx.db, principalOf(req));
         if (req.query.unit !== undefined) assertUnitVisible(confined, req.query.unit);
@@ -64,28 +60,23 @@ export async function registerTaskLedgerRoutes(app: FastifyInstance, ctx: AppCon
     );
     r.post(
       '/api/tasks/ledger',
-      {
-        config: { unitAccess: true },
-        schema: {
-          tags: [TAGS.tasks],
-          summary: 'Import a filled-in 台账 (body: the XLSX file); refused rows are kept with their reasons',
-          querystring: z.object({ filename: z.string().max(200).optional() }),
-          response: {
-            200: z.object({
-              importId: z.number(),
-              received: z.number(),
-              accepted: z.number(),
-              unchanged: z.number(),
-              skipped: z.number(),
-              refused: z.number(),
-              refusals: z.array(
-                z.object({ row: z.number(), reason_code: z.string(), reason_detail: z.string() }),
-              ),
-            }),
-            ...authErrors,
-          },
+      unitRoute(TAGS.tasks, {
+        summary: 'Import a filled-in 台账 (body: the XLSX file); refused rows are kept with their reasons',
+        querystring: z.object({ filename: z.string().max(200).optional() }),
+        response: {
+          200: z.object({
+            importId: z.number(),
+            received: z.number(),
+            accepted: z.number(),
+            unchanged: z.number(),
+            skipped: z.number(),
+            refused: z.number(),
+            refusals: z.array(
+              z.object({ row: z.number(), reason_code: z.string(), reason_detail: z.string() }),
+            ),
+          }),
         },
-      },
+      }),
       async (req) => {
         const body = req.body;
         if (!Buffer.isBuffer(body))

@@ -19,7 +19,7 @@ import {
 import { monthSchema, progressInputSchema, reportProgress } from '../../tasks/report-progress.js';
 import { confinedUnit } from '../../tasks/task-access.js';
 import { principalOf } from '../auth-hooks.js';
-import { actor, authErrors, TAGS, today, typed } from '../route-kit.js';
+import { actor, TAGS, today, typed, unitRoute } from '../route-kit.js';
 
 const progress = z.object({
   unit_id: z.string(),
@@ -63,24 +63,17 @@ function progressView(r: ProgressRow | undefined, month: string): z.infer<typeof
   };
 }
 
-const config = { unitAccess: true };
-
 export async function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = typed(app);
   r.get(
     '/api/tasks',
-    {
-      config,
-      schema: {
-        tags: [TAGS.tasks],
-        summary: 'Task rows of the plans; for a unit account its own, with the month’s progress',
-        querystring: z.object({ plan: z.string().optional(), month: monthSchema.optional() }),
-        response: {
-          200: z.object({ month: z.string(), unit_id: z.string().nullable(), tasks: z.array(taskItem) }),
-          ...authErrors,
-        },
+    unitRoute(TAGS.tasks, {
+      summary: 'Task rows of the plans; for a unit account its own, with the month’s progress',
+      querystring: z.object({ plan: z.string().optional(), month: monthSchema.optional() }),
+      response: {
+        200: z.object({ month: z.string(), unit_id: z.string().nullable(), tasks: z.array(taskItem) }),
       },
-    },
+    }),
     async (req) => {
       const p = principalOf(req);
       const unitId = await confinedUnit(ctx.db, p);
@@ -105,31 +98,26 @@ export async function registerTaskRoutes(app: FastifyInstance, ctx: AppContext):
 
   r.get(
     '/api/tasks/:id/progress',
-    {
-      config,
-      schema: {
-        tags: [TAGS.tasks],
-        summary:
-          'One task’s responsible units and their progress for a month (pre-filled from the month before)',
-        params: z.object({ id: z.string() }),
-        querystring: z.object({ month: monthSchema.optional() }),
-        response: {
-          200: z.object({
-            task: taskItem.omit({ progress: true, role: true }),
-            month: z.string(),
-            units: z.array(
-              z.object({
-                unit_id: z.string(),
-                name_zh: z.string(),
-                role: z.enum(['main', 'assist']),
-                progress: progress.nullable(),
-              }),
-            ),
-          }),
-          ...authErrors,
-        },
+    unitRoute(TAGS.tasks, {
+      summary:
+        'One task’s responsible units and their progress for a month (pre-filled from the month before)',
+      params: z.object({ id: z.string() }),
+      querystring: z.object({ month: monthSchema.optional() }),
+      response: {
+        200: z.object({
+          task: taskItem.omit({ progress: true, role: true }),
+          month: z.string(),
+          units: z.array(
+            z.object({
+              unit_id: z.string(),
+              name_zh: z.string(),
+              role: z.enum(['main', 'assist']),
+              progress: progress.nullable(),
+            }),
+          ),
+        }),
       },
-    },
+    }),
     async (req) => {
       const p = principalOf(req);
       const task = await findEnabledTask(ctx.db, req.params.id);
@@ -157,17 +145,13 @@ export async function registerTaskRoutes(app: FastifyInstance, ctx: AppContext):
 
   r.put(
     '/api/tasks/:id/progress/:unit/:month',
-    {
-      config,
-      schema: {
-        tags: [TAGS.tasks],
-        summary:
-          'Report a unit’s progress on a task for a month (status 未启动/推进中/已完成/滞后/不适用, note, attachment)',
-        params: z.object({ id: z.string(), unit: z.string(), month: monthSchema }),
-        body: progressInputSchema,
-        response: { 200: progress, ...authErrors },
-      },
-    },
+    unitRoute(TAGS.tasks, {
+      summary:
+        'Report a unit’s progress on a task for a month (status 未启动/推进中/已完成/滞后/不适用, note, attachment)',
+      params: z.object({ id: z.string(), unit: z.string(), month: monthSchema }),
+      body: progressInputSchema,
+      response: { 200: progress },
+    }),
     async (req) => {
       const p = principalOf(req);
       const row = await reportProgress(ctx.db, actor(req), p, {

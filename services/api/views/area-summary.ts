@@ -2,7 +2,7 @@
  * A street/town page: its targets with their current status and explanation, PM2.5 trends against the
  * district, its monthly place among the district's streets/towns and its city-wide ranks, and open alerts.
  */
-import type { Queryable } from '../../db/queryable.js';
+import { oneOrNull, type Queryable } from '../../db/queryable.js';
 import { NotFoundError } from '../../errors.js';
 import { assertAreaReadable, type Principal } from '../../auth/principal.js';
 import type { AreaRow } from '../../reference/reference-queries.js';
@@ -31,13 +31,13 @@ export interface AreaSummary {
   openAlerts: AlertRow[];
 }
 
-export async function findAreaRow(db: Queryable, id: string): Promise<AreaRow | null> {
-  const { rows } = await db.query<AreaRow>(
+export function findAreaRow(db: Queryable, id: string): Promise<AreaRow | null> {
+  return oneOrNull<AreaRow>(
+    db,
     `SELECT id, district_id, name_zh, short_zh, name_en, kind, valid_from::text AS valid_from, valid_to::text AS valid_to, sort_order
        FROM area WHERE id = $1`,
     [id],
   );
-  return rows[0] ?? null;
 }
 
 export async function buildAreaSummary(

@@ -11,7 +11,7 @@ import type { RawRanking } from '../kinds/city-ranking-kind.js';
 import type { RawSandDust } from '../kinds/sand-dust-kind.js';
 import type { RawWarning } from '../kinds/warning-kind.js';
 import type { SourceRecord } from '../record-kind.js';
-import { readRecordTable, type ColumnSpec, type ReadNotes } from './record-table.js';
+import { readRecordTable, type ColumnSpec, type ReadNotes, type TableRecord } from './record-table.js';
 
 export const RANKING_COLUMNS = {
   period: { names: ['period', 'month', '期间', '月份', '时段', '排名期间', '统计时段'], required: true },
@@ -45,75 +45,75 @@ export const WARNING_COLUMNS = {
   measures: { names: ['measures', '措施', '管控措施'] },
 } satisfies Record<string, ColumnSpec>;
 
-export async function* readRankingFile(
-  file: string,
-  notes?: ReadNotes,
-): AsyncGenerator<SourceRecord<RawRanking>> {
-  for await (const r of readRecordTable(file, RANKING_COLUMNS, notes)) {
-    const f = r.fields;
-    yield {
-      row: r.row,
+/** A table format: its columns, and the source record(s) one row of the table becomes. */
+function tableFormat<F extends string, Raw>(
+  columns: Record<F, ColumnSpec>,
+  recordsOf: (r: TableRecord<F>) => SourceRecord<Raw>[],
+) {
+  return async function* read(file: string, notes?: ReadNotes): AsyncGenerator<SourceRecord<Raw>> {
+    for await (const r of readRecordTable(file, columns, notes)) yield* recordsOf(r);
+  };
+}
+
+/**
+ * An event row as a source record: its fields, then the zone its header declared (an event's bounds are
+ * instants, read in that zone when they carry none) and where the row stands in the file.
+ */
+function eventRecord<Raw extends { zone?: string | null; at?: string | null }>(
+  r: TableRecord<string>,
+  fields: Omit<Raw, 'zone' | 'at'>,
+): SourceRecord<Raw> {
+  return { row: r.row, raw: { ...fields, zone: r.zone, at: r.at } as Raw };
+}
+
+export const readRankingFile = tableFormat(
+  RANKING_COLUMNS,
+  ({ row, fields: f, units, at }): SourceRecord<RawRanking>[] => [
+    {
+      row,
       raw: {
         ...f,
         district: f.district || null,
         value: f.value || null,
-        unit: f.unit || r.units.value || null,
-        at: r.at,
+        unit: f.unit || units.value || null,
+        at,
       },
-    };
-  }
-}
+    },
+  ],
+);
 
 /** A record naming several streets/towns ("永顺镇、梨园镇") becomes one period per street/town (same row). */
-export async function* readSandDustFile(
-  file: string,
-  notes?: ReadNotes,
-): AsyncGenerator<SourceRecord<RawSandDust>> {
-  for await (const r of readRecordTable(file, SAND_DUST_COLUMNS, notes)) {
-    const f = r.fields;
-    const areas = f.area
-      .split(/[、,，;；|]/)
-      .map((a) => a.trim())
-      .filter(Boolean);
-    for (const area of areas.length > 0 ? areas : [null]) {
-      yield {
-        row: r.row,
-        raw: {
-          start: f.start,
-          end: f.end,
-          district: f.district || null,
-          area,
-          source: f.source,
-          note: f.note || null,
-          zone: r.zone,
-          at: r.at,
-        },
-      };
-    }
-  }
-}
+export const readSandDustFile = tableFormat(SAND_DUST_COLUMNS, (r) => {
+  const f = r.fields;
+  const areas = f.area
+    .split(/[、,，;；|]/)
+    .map((a) => a.trim())
+    .filter(Boolean);
+  return (areas.length > 0 ? areas : [null]).map((area) =>
+    eventRecord<RawSandDust>(r, {
+      start: f.start,
+      end: f.end,
+      district: f.district || null,
+      area,
+      source: f.source,
+      note: f.note || null,
+    }),
+  );
+});
 
-export async function* readWarningFile(
-  file: string,
-  notes?: ReadNotes,
-): AsyncGenerator<SourceRecord<RawWarning>> {
-  for await (const r of readRecordTable(file, WARNING_COLUMNS, notes)) {
-    const f = r.fields;
-    yield {
-      row: r.row,
-      raw: {
-        external_id: f.external_id,
-        level: f.level,
-        start: f.start,
-        end: f.end || null,
-        lifted: f.lifted || null,
-        district: f.district || null,
-        areas: f.areas || null,
-        issuer: f.issuer,
-        measures: f.measures || null,
-        zone: r.zone,
-        at: r.at,
-      },
-    };
-  }
-}
+export const readWarningFile = tableFormat(WARNING_COLUMNS, (r) => {
+  const f = r.fields;
+  return [
+    eventRecord<RawWarning>(r, {
+      external_id: f.external_id,
+      level: f.level,
+      start: f.start,
+      end: f.end || null,
+      lifted: f.lifted || null,
+      district: f.district || null,
+      areas: f.areas || null,
+      issuer: f.issuer,
+      measures: f.measures || null,
+    }),
+  ];
+});

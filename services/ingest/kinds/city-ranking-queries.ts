@@ -1,6 +1,7 @@
 /** city_ranking: one named function per statement. */
 import type { Queryable } from '../../db/queryable.js';
 import type { WriteMeta } from '../record-kind.js';
+import { columnsOf, COUNT_WRITTEN, countedUpsert, type UpsertCounts } from './upsert-counts.js';
 
 export interface CityRankingRow {
   metricId: string;
@@ -25,9 +26,10 @@ export async function writeCityRankings(
   tx: Queryable,
   rows: readonly CityRankingRow[],
   meta: WriteMeta,
-): Promise<{ inserted: number; updated: number; unchanged: number }> {
+): Promise<UpsertCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-  const { rows: r } = await tx.query<{ inserted: number; updated: number }>(
+  return countedUpsert(
+    tx,
     `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::date[], $5::text[], $6::text[], $7::text[],
                             $8::text[], $9::int[], $10::int[], $11::float8[])
@@ -55,27 +57,26 @@ export async function writeCityRankings(
          FROM written WHERE area_id IS NOT NULL
        ON CONFLICT (scope_id, metric_id, day) DO UPDATE SET queued_at = now()
      )
-     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
-       FROM written`,
+     ${COUNT_WRITTEN}`,
     [
-      rows.map((x) => x.metricId),
-      rows.map((x) => x.periodKind),
-      rows.map((x) => x.periodStart),
-      rows.map((x) => x.periodEnd),
-      rows.map((x) => x.unitKey),
-      rows.map((x) => x.unitName),
-      rows.map((x) => x.districtName),
-      rows.map((x) => x.areaId),
-      rows.map((x) => x.rank),
-      rows.map((x) => x.nRanked),
-      rows.map((x) => x.value),
+      ...columnsOf(rows, [
+        'metricId',
+        'periodKind',
+        'periodStart',
+        'periodEnd',
+        'unitKey',
+        'unitName',
+        'districtName',
+        'areaId',
+        'rank',
+        'nRanked',
+        'value',
+      ]),
       meta.sourceId,
       meta.batchId,
     ],
+    rows.length,
   );
-  const inserted = r[0]?.inserted ?? 0;
-  const updated = r[0]?.updated ?? 0;
-  return { inserted, updated, unchanged: rows.length - inserted - updated };
 }
 
 export interface CityRankingRecord {

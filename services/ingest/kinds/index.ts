@@ -6,17 +6,15 @@ import { sandDustKind } from './sand-dust-kind.js';
 import { warningKind } from './warning-kind.js';
 import { hj212PacketKind } from '../hj212/packet-kind.js';
 
+/** One kind per id: the `satisfies` makes a new RecordKindId without its kind a compile error. */
+const KINDS = {
+  measurement: measurementKind,
+  city_ranking: cityRankingKind,
+  sand_dust_period: sandDustKind,
+  heavy_pollution_warning: warningKind,
+  hj212_packet: hj212PacketKind,
+} satisfies Record<RecordKindId, { readonly id: RecordKindId }>;
+
 export function withKind<T>(id: RecordKindId, use: <Raw, Row>(kind: RecordKind<Raw, Row>) => T): T {
-  switch (id) {
-    case 'measurement':
-      return use(measurementKind);
-    case 'city_ranking':
-      return use(cityRankingKind);
-    case 'sand_dust_period':
-      return use(sandDustKind);
-    case 'heavy_pollution_warning':
-      return use(warningKind);
-    case 'hj212_packet':
-      return use(hj212PacketKind);
-  }
+  return use(KINDS[id] as RecordKind<unknown, unknown>);
 }

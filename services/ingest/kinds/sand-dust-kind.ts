@@ -9,7 +9,9 @@ import type { Queryable } from '../../db/queryable.js';
 import { parseEventBound } from '../parse-time.js';
 import type { RecordKind, Validated } from '../record-kind.js';
 import { refuse } from '../refusal-reasons.js';
-import { loadReferenceIndex, type ReferenceIndex } from '../reference-index.js';
+import type { ReferenceIndex } from '../reference-index.js';
+import { eventKind, eventRawSchema } from './event-kind.js';
+import { columnsOf, COUNT_WRITTEN, countedUpsert } from './upsert-counts.js';
 import { resolvePlace } from './place.js';
 
 export interface RawSandDust {
@@ -32,15 +34,13 @@ export interface SandDustRow {
   note: string | null;
 }
 
-const rawSandDustSchema = z.object({
+const rawSandDustSchema = eventRawSchema({
   start: z.string(),
   end: z.string(),
   district: z.string().nullish(),
   area: z.string().nullish(),
   source: z.string(),
   note: z.string().nullish(),
-  zone: z.string().nullish(),
-  at: z.string().nullish(),
 }) as z.ZodType<RawSandDust>;
 
 export function validateSandDust(raw: RawSandDust, ref: ReferenceIndex, now: Date): Validated<SandDustRow> {
@@ -74,7 +74,8 @@ export function validateSandDust(raw: RawSandDust, ref: ReferenceIndex, now: Dat
 const AFFECTED_METRICS = ['pm25', 'pm10', 'tsp', 'dust_fall', 'aqi'];
 
 async function writeSandDust(tx: Queryable, rows: readonly SandDustRow[], batchId: number) {
-  const { rows: r } = await tx.query<{ inserted: number; updated: number }>(
+  return countedUpsert(
+    tx,
     `WITH input AS (
        SELECT * FROM unnest($1::timestamptz[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])
          AS t(starts_at, ends_at, district_id, area_id, source, note)
@@ -108,34 +109,19 @@ async function writeSandDust(tx: Queryable, rows: readonly SandDustRow[], batchI
                                     INTERVAL '1 day') AS d
        ON CONFLICT (scope_id, metric_id, day) DO UPDATE SET queued_at = now()
      )
-     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
-       FROM written`,
+     ${COUNT_WRITTEN}`,
     [
-      rows.map((x) => x.startsAt),
-      rows.map((x) => x.endsAt),
-      rows.map((x) => x.districtId),
-      rows.map((x) => x.areaId),
-      rows.map((x) => x.source),
-      rows.map((x) => x.note),
+      ...columnsOf(rows, ['startsAt', 'endsAt', 'districtId', 'areaId', 'source', 'note']),
       batchId,
       AFFECTED_METRICS,
     ],
+    rows.length,
   );
-  const inserted = r[0]?.inserted ?? 0;
-  const updated = r[0]?.updated ?? 0;
-  return { inserted, updated, unchanged: rows.length - inserted - updated };
 }
 
-export const sandDustKind: RecordKind<RawSandDust, SandDustRow> = {
+export const sandDustKind: RecordKind<RawSandDust, SandDustRow> = eventKind({
   id: 'sand_dust_period',
-  singleStatementWrite: true,
   rawSchema: rawSandDustSchema,
-  async prepare(db) {
-    const ref = await loadReferenceIndex(db);
-    return (raw, now) => validateSandDust(raw, ref, now);
-  },
-  async write(tx, rows, meta) {
-    if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, refused: [] };
-    return { ...(await writeSandDust(tx, rows, meta.batchId)), refused: [] };
-  },
-};
+  validate: validateSandDust,
+  upsert: writeSandDust,
+});

@@ -9,7 +9,9 @@ import type { Queryable } from '../../db/queryable.js';
 import { parseEventBound } from '../parse-time.js';
 import type { RecordKind, Validated } from '../record-kind.js';
 import { refuse } from '../refusal-reasons.js';
-import { loadReferenceIndex, type ReferenceIndex } from '../reference-index.js';
+import type { ReferenceIndex } from '../reference-index.js';
+import { eventKind, eventRawSchema } from './event-kind.js';
+import { columnsOf, COUNT_WRITTEN, countedUpsert } from './upsert-counts.js';
 import { resolvePlace } from './place.js';
 
 export interface RawWarning {
@@ -41,7 +43,7 @@ export interface WarningRow {
 }
 
 const text = z.union([z.string(), z.number()]).transform(String);
-const rawWarningSchema = z.object({
+const rawWarningSchema = eventRawSchema({
   external_id: text,
   level: text,
   start: z.string(),
@@ -51,8 +53,6 @@ const rawWarningSchema = z.object({
   areas: z.string().nullish(),
   issuer: z.string(),
   measures: z.string().nullish(),
-  zone: z.string().nullish(),
-  at: z.string().nullish(),
 }) as z.ZodType<RawWarning>;
 
 /** 003:905: 一级/二级/三级/四级 = 红/橙/黄/蓝, 一级 the highest. */
@@ -131,7 +131,10 @@ export function validateWarning(raw: RawWarning, ref: ReferenceIndex): Validated
 }
 
 async function writeWarnings(tx: Queryable, rows: readonly WarningRow[], batchId: number) {
-  const { rows: r } = await tx.query<{ inserted: number; updated: number }>(
+  // A warning's areas travel as one comma-joined text (unnest cannot take an array of arrays).
+  const input = rows.map((x) => ({ ...x, areaIds: x.areaIds.join(',') }));
+  return countedUpsert(
+    tx,
     `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[],
                             $6::text[], $7::text[], $8::text[], $9::text[])
@@ -152,36 +155,28 @@ async function writeWarnings(tx: Queryable, rows: readonly WarningRow[], batchId
                                 EXCLUDED.district_id, EXCLUDED.area_ids, EXCLUDED.issuer, EXCLUDED.measures)
        RETURNING (w.xmax = 0) AS inserted
      )
-     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
-       FROM written`,
+     ${COUNT_WRITTEN}`,
     [
-      rows.map((x) => x.externalId),
-      rows.map((x) => x.level),
-      rows.map((x) => x.startsAt),
-      rows.map((x) => x.endsAt),
-      rows.map((x) => x.liftedAt),
-      rows.map((x) => x.districtId),
-      rows.map((x) => x.areaIds.join(',')),
-      rows.map((x) => x.issuer),
-      rows.map((x) => x.measures),
+      ...columnsOf(input, [
+        'externalId',
+        'level',
+        'startsAt',
+        'endsAt',
+        'liftedAt',
+        'districtId',
+        'areaIds',
+        'issuer',
+        'measures',
+      ]),
       batchId,
     ],
+    rows.length,
   );
-  const inserted = r[0]?.inserted ?? 0;
-  const updated = r[0]?.updated ?? 0;
-  return { inserted, updated, unchanged: rows.length - inserted - updated };
 }
 
-export const warningKind: RecordKind<RawWarning, WarningRow> = {
+export const warningKind: RecordKind<RawWarning, WarningRow> = eventKind({
   id: 'heavy_pollution_warning',
-  singleStatementWrite: true,
   rawSchema: rawWarningSchema,
-  async prepare(db) {
-    const ref = await loadReferenceIndex(db);
-    return (raw) => validateWarning(raw, ref);
-  },
-  async write(tx, rows, meta) {
-    if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, refused: [] };
-    return { ...(await writeWarnings(tx, rows, meta.batchId)), refused: [] };
-  },
-};
+  validate: validateWarning,
+  upsert: writeWarnings,
+});

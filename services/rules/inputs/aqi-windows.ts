@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../../db/queryable.js';
 import { daysBetween } from '../../time/shanghai.js';
-import type { Window } from './series-windows.js';
+import { WINDOW_CTES, windowParams, type Window } from './series-windows.js';
 
 /** The pollutants a daily AQI is computed from (services/store/rollups.ts); their changes move the AQI. */
 export const AQI_INPUT_METRICS = ['pm25', 'pm10', 'so2', 'no2', 'co', 'o3_8h'] as const;
@@ -37,8 +37,7 @@ export async function readAqiWindows(
     min_version: number | null;
     max_version: number | null;
   }>(
-    `WITH w AS (SELECT * FROM unnest($2::text[], $3::text[], $4::date[], $5::date[]) AS t(k, scope_id, d_from, d_to)),
-          x AS (SELECT * FROM unnest($6::text[], $7::date[]) AS t(k, d)),
+    `WITH ${WINDOW_CTES},
           c AS (SELECT w.k, count(a.day)::int AS days, (count(a.day) FILTER (WHERE a.aqi > $1))::int AS heavy,
                        array_agg(a.day::text ORDER BY a.day) FILTER (WHERE a.aqi > $1) AS heavy_days
                   FROM w
@@ -54,16 +53,7 @@ export async function readAqiWindows(
            FROM scope_daily sd
           WHERE sd.scope_id = w.scope_id AND sd.metric_id = ANY ($8) AND sd.day BETWEEN w.d_from AND w.d_to AND sd.valid
        ) v ON true`,
-    [
-      above,
-      windows.map((w) => w.key),
-      windows.map((w) => w.scopeId),
-      windows.map((w) => w.from),
-      windows.map((w) => w.to),
-      excl.map((e) => e[0]),
-      excl.map((e) => e[1]),
-      AQI_INPUT_METRICS,
-    ],
+    [above, ...windowParams(windows, excl), AQI_INPUT_METRICS],
   );
   const byKey = new Map(windows.map((w) => [w.key, w]));
   for (const r of rows) {

@@ -4,7 +4,7 @@
  */
 import { MIN_VALID_DAYS_PER_YEAR, minValidDaysForMonth } from '../../standards/validity.js';
 import { monthEndDay, sameDayLastYear } from '../../time/shanghai.js';
-import type { RuleContext, RuleItem } from '../rule-kind.js';
+import type { RuleContext, RuleItem, TargetMetric } from '../rule-kind.js';
 import { excludedIn, excludedMonths, loadSandDustDays } from './sand-dust.js';
 import { lastDataDays, monthsIn, type SeriesInput, type WindowStats } from './series-windows.js';
 
@@ -15,6 +15,34 @@ import { lastDataDays, monthsIn, type SeriesInput, type WindowStats } from './se
 export const DEFAULT_MIN_COVERAGE_DAILY = MIN_VALID_DAYS_PER_YEAR / 365;
 /** Monthly values (dust fall, ranks): three months in four (docs/decisions.md). */
 export const DEFAULT_MIN_COVERAGE_MONTHLY = 0.75;
+
+/** The decimals a rule rounds its values to (GB/T 8170): the target's own setting, else the metric's. */
+export function decimalsOf(ctx: RuleContext, p: { decimals?: number | undefined }): number {
+  return p.decimals ?? ctx.target.metric.decimals;
+}
+
+/** What a series rule starts from; see startSeriesRule. */
+export interface SeriesStart {
+  /** The target's metric, the one the rule reads. */
+  metric: TargetMetric;
+  decimals: number;
+  /** as_of per item index (resolveAsOf). */
+  asOf: Map<number, string>;
+  /** The sand-dust days to leave out over everything the comparisons read (loadItemExclusions). */
+  excl: Exclusions;
+}
+
+/** The steps every series rule starts with, in one call: decimals, each item's as_of, and the exclusions. */
+export async function startSeriesRule(
+  ctx: RuleContext,
+  items: readonly RuleItem[],
+  o: { input: SeriesInput; decimals?: number | undefined; lookbackYears: number },
+): Promise<SeriesStart> {
+  const metric = ctx.target.metric;
+  const asOf = await resolveAsOf(ctx, o.input, metric.id, items);
+  const excl = await loadItemExclusions(ctx, o.input, items, o.lookbackYears);
+  return { metric, decimals: decimalsOf(ctx, o), asOf, excl };
+}
 
 /** as_of per item index; items without any data in their period are absent. */
 export async function resolveAsOf(
@@ -76,6 +104,30 @@ export async function loadExclusions(
       return [...excludedMonths(days.get(scopeId))].filter((m) => months.has(m)).sort();
     },
   };
+}
+
+/** The last day any item's period reaches (periods of one batch may differ: a quarter and its year). */
+export function latestPeriodEnd(items: readonly RuleItem[]): string {
+  return items.reduce((m, it) => (it.period.to > m ? it.period.to : m), items[0]!.period.to);
+}
+
+/**
+ * The sand-dust exclusions of every item's scope over all that the items' comparisons read: from `years`
+ * before the earliest period start to the latest period end, in one query.
+ */
+export function loadItemExclusions(
+  ctx: RuleContext,
+  input: SeriesInput,
+  items: readonly RuleItem[],
+  years: number,
+): Promise<Exclusions> {
+  return loadExclusions(
+    ctx,
+    input,
+    items.map((i) => i.scopeId),
+    lookbackStart(items, years),
+    latestPeriodEnd(items),
+  );
 }
 
 /** The earliest day any item's comparison may read: `years` before the earliest period start. */

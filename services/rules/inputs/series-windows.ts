@@ -196,6 +196,28 @@ function add(out: Map<string, Totals>, key: string, t: Totals): void {
   o.maxVersion = hi.length > 0 ? Math.max(...hi) : null;
 }
 
+/**
+ * A batch of windows as SQL: CTE `w` (k, scope_id, d_from, d_to) and CTE `x` (k, d), the days (months) each
+ * window leaves out, read from $2..$7 — windowParams gives those six parameters in that order. $1 is the
+ * caller's own.
+ */
+export const WINDOW_CTES = `w AS (SELECT * FROM unnest($2::text[], $3::text[], $4::date[], $5::date[]) AS t(k, scope_id, d_from, d_to)),
+          x AS (SELECT * FROM unnest($6::text[], $7::date[]) AS t(k, d))`;
+
+export function windowParams(
+  windows: readonly { key: string; scopeId: string; from: string; to: string }[],
+  excluded: readonly (readonly [key: string, day: string])[],
+): unknown[] {
+  return [
+    windows.map((w) => w.key),
+    windows.map((w) => w.scopeId),
+    windows.map((w) => w.from),
+    windows.map((w) => w.to),
+    excluded.map((e) => e[0]),
+    excluded.map((e) => e[1]),
+  ];
+}
+
 /** Sum and count of the valid, non-excluded rows of each key's segments. */
 async function aggregate(
   db: Queryable,
@@ -215,8 +237,7 @@ async function aggregate(
     min_version: number | null;
     max_version: number | null;
   }>(
-    `WITH w AS (SELECT * FROM unnest($2::text[], $3::text[], $4::date[], $5::date[]) AS t(k, scope_id, d_from, d_to)),
-          x AS (SELECT * FROM unnest($6::text[], $7::date[]) AS t(k, d))
+    `WITH ${WINDOW_CTES}
      SELECT w.k, count(r.value)::int AS n, coalesce(sum(r.value), 0) AS sum,
             min(r.min_version)::int AS min_version, max(r.min_version)::int AS max_version
        FROM w
@@ -224,15 +245,7 @@ async function aggregate(
          ON r.scope_id = w.scope_id AND r.metric_id = $1 AND r.${column} BETWEEN w.d_from AND w.d_to AND r.valid
         AND NOT EXISTS (SELECT 1 FROM x WHERE x.k = w.k AND x.d = r.${column})
       GROUP BY w.k`,
-    [
-      metricId,
-      segments.map((w) => w.key),
-      segments.map((w) => w.scopeId),
-      segments.map((w) => w.from),
-      segments.map((w) => w.to),
-      excluded.map((e) => e[0]),
-      excluded.map((e) => e[1]),
-    ],
+    [metricId, ...windowParams(segments, excluded)],
   );
   for (const r of rows)
     out.set(r.k, { n: r.n, sum: r.sum, minVersion: r.min_version, maxVersion: r.max_version });
