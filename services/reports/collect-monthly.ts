@@ -27,6 +27,7 @@ import {
 } from './queries/water-queries.js';
 import { buildRanking, statusCells, VersionTracker } from './build-ranking.js';
 import type { AlertRow, DistrictTargetRow, MonthlyReportData } from './report-types.js';
+import { readTargetYtd } from './target-ytd.js';
 import { buildSectionRow, periodValues } from './water-sections.js';
 import { ValidationError } from '../errors.js';
 
@@ -117,6 +118,9 @@ export async function collectMonthlyReport(
     readWaterParamNames(db),
   ]);
 
+  // Needs the statuses: which year target judges each unit's metric decides how its YTD is computed.
+  const targetYtd = await readTargetYtd(db, { districtId: scopeId, year, monthEnd, metricIds, statuses });
+
   const versions = new VersionTracker();
   // Only what the report prints decides its data version: this month, the cumulative windows, the ranks.
   for (const r of [...monthYtd, ...monthYtdLy]) versions.see(r.min_version);
@@ -137,6 +141,7 @@ export async function collectMonthlyReport(
       lastMonth: lastMonthValues.filter((r) => r.metric_id === id),
       cityRanks: cityRanks.filter((r) => r.metric_id === id),
       statuses: statusByMetric.get(id) ?? new Map(),
+      targetYtd: targetYtd.get(id),
       source: RANKING_METRICS.find((m) => m.id === id)!.source,
     });
   });
