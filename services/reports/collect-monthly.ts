@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../db/queryable.js';
 import { gradeIILimitsOn } from '../standards/index.js';
-import { addMonths, monthEndDay } from '../time/shanghai.js';
+import { addDays, addMonths, monthEndDay, shanghaiInstant } from '../time/shanghai.js';
 import { buildDailySeries, buildHeadline, buildMonthlySeries } from './headline.js';
 import { headlineTargetsFor, RANKING_METRICS } from './headline-targets.js';
 import { cityRankMetricOf, readCityRanks } from './queries/city-rank-queries.js';
@@ -17,7 +17,7 @@ import {
   readCumulativeWindow,
   readSandDustDays,
 } from './queries/rollup-queries.js';
-import { readOpenAlerts, readStatusesAsOf } from './queries/status-queries.js';
+import { readOpenAlertsAsOf, readStatusesAsOf } from './queries/status-queries.js';
 import {
   readWaterParamNames,
   readWaterSampleMeans,
@@ -113,7 +113,8 @@ export async function collectMonthlyReport(
     // Statuses as they stood at the month's end: a past month keeps telling that month's story.
     readStatusesAsOf(db, scopeId, areaIds, [...metricIds, ...rankMetricIds], periodKeys, monthEnd),
     readStatusesAsOf(db, scopeId, [scopeId], null, periodKeys, monthEnd),
-    readOpenAlerts(db, scopeId),
+    // Open as the month ended (its first instant after): a past month lists that month's alerts.
+    readOpenAlertsAsOf(db, scopeId, shanghaiInstant(addDays(monthEnd, 1))),
     readSectionsWithSamples(db, scopeId, year, `${lastYearMonth}-01`, monthEnd),
     readWaterParamNames(db),
   ]);
