@@ -23,6 +23,16 @@ function axisStyle() {
   };
 }
 
+/** A value axis named by its unit, in the house axis style. */
+function valueAxis(unit: string) {
+  return {
+    type: 'value' as const,
+    name: unit,
+    nameTextStyle: { fontSize: 10, color: INK.axis },
+    ...axisStyle(),
+  };
+}
+
 function targetLine(value: number | null, label: string, axis: 'xAxis' | 'yAxis') {
   if (value === null) return undefined;
   return {
@@ -63,12 +73,7 @@ export function monthlyPm25Chart(
       legend: { top: 4, itemWidth: 18, textStyle: { fontSize: 11 } },
       grid: { left: 48, right: 16, top: 40, bottom: 28 },
       xAxis: { type: 'category', data: l.months, ...axisStyle() },
-      yAxis: {
-        type: 'value',
-        name: l.unit,
-        nameTextStyle: { fontSize: 10, color: INK.axis },
-        ...axisStyle(),
-      },
+      yAxis: valueAxis(l.unit),
       series: [
         {
           name: l.month,
@@ -153,12 +158,7 @@ export function dailyPm25Chart(
         ...axisStyle(),
         axisLabel: { color: INK.axis, fontSize: 10, interval: 4 },
       },
-      yAxis: {
-        type: 'value',
-        name: l.unit,
-        nameTextStyle: { fontSize: 10, color: INK.axis },
-        ...axisStyle(),
-      },
+      yAxis: valueAxis(l.unit),
       series: [
         ...legendSeries,
         {
@@ -223,12 +223,7 @@ export function rankingBarChart(
     id,
     {
       grid: { left: 118, right: 56, top: 26, bottom: 22 },
-      xAxis: {
-        type: 'value',
-        name: o.unit,
-        nameTextStyle: { fontSize: 10, color: INK.axis },
-        ...axisStyle(),
-      },
+      xAxis: valueAxis(o.unit),
       yAxis: {
         type: 'category',
         inverse: true,

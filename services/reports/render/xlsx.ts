@@ -46,7 +46,13 @@ export interface XlsxMeta {
   producedAt: Date;
 }
 
-function newBook(locale: ReportLocale, meta: XlsxMeta, dataVersion: DataVersion) {
+/** The workbook of the given tables, one sheet each. */
+async function writeBook(
+  locale: ReportLocale,
+  meta: XlsxMeta,
+  dataVersion: DataVersion,
+  tables: readonly Table[],
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'envwatch';
   wb.created = meta.producedAt;
@@ -57,10 +63,8 @@ function newBook(locale: ReportLocale, meta: XlsxMeta, dataVersion: DataVersion)
     meta.title,
     `${t(locale, 'dataVersion')}: ${t(locale, dataVersion)} · ${t(locale, 'version', { n: meta.version })}`,
   ];
-  return {
-    add: (table: Table) => addTable(wb, table, taken, caption),
-    write: async () => stampZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), meta.producedAt),
-  };
+  for (const table of tables) addTable(wb, table, taken, caption);
+  return stampZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), meta.producedAt);
 }
 
 export async function renderMonthlyXlsx(
@@ -68,11 +72,11 @@ export async function renderMonthlyXlsx(
   locale: ReportLocale,
   meta: XlsxMeta,
 ): Promise<Buffer> {
-  const book = newBook(locale, meta, data.dataVersion);
-  book.add(headlineTable(data, locale));
-  for (const r of data.rankings) book.add(rankingTable(data, r, locale));
-  book.add(waterTable(data.water, locale, locale === 'zh-CN' ? '地表水断面' : 'Water sections'));
-  return book.write();
+  return writeBook(locale, meta, data.dataVersion, [
+    headlineTable(data, locale),
+    ...data.rankings.map((r) => rankingTable(data, r, locale)),
+    waterTable(data.water, locale, locale === 'zh-CN' ? '地表水断面' : 'Water sections'),
+  ]);
 }
 
 export async function renderWaterBulletinXlsx(
@@ -80,14 +84,12 @@ export async function renderWaterBulletinXlsx(
   locale: ReportLocale,
   meta: XlsxMeta,
 ): Promise<Buffer> {
-  const book = newBook(locale, meta, data.dataVersion);
-  book.add(waterBulletinTable(data, locale));
-  book.add(
+  return writeBook(locale, meta, data.dataVersion, [
+    waterBulletinTable(data, locale),
     waterTable(
       data.worst.flatMap((w) => w.sections),
       locale,
       locale === 'zh-CN' ? '断面明细' : 'Sections',
     ),
-  );
-  return book.write();
+  ]);
 }
