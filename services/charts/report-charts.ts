@@ -33,6 +33,25 @@ function valueAxis(unit: string) {
   };
 }
 
+/** A line series of the monthly chart: last year's months, the cumulative mean. */
+function trendLine(
+  name: string,
+  color: string,
+  dash: 'dashed' | 'solid',
+  [symbol, symbolSize]: [string, number],
+  data: (number | null)[],
+) {
+  return {
+    name,
+    type: 'line' as const,
+    symbol,
+    symbolSize,
+    itemStyle: { color },
+    lineStyle: { type: dash, color, width: 1.8 },
+    data,
+  };
+}
+
 function targetLine(value: number | null, label: string, axis: 'xAxis' | 'yAxis') {
   if (value === null) return undefined;
   return {
@@ -84,24 +103,21 @@ export function monthlyPm25Chart(
           data: points.map((p) => (p.value === null ? null : Math.round(p.value))),
           markLine: targetLine(target, l.target, 'yAxis'),
         },
-        {
-          name: l.lastYear,
-          type: 'line',
-          symbol: 'circle',
-          symbolSize: 5,
-          itemStyle: { color: SHADES.lastYear },
-          lineStyle: { type: 'dashed', color: SHADES.lastYear, width: 1.8 },
-          data: points.map((p) => round(p.lastYear)),
-        },
-        {
-          name: l.cumulative,
-          type: 'line',
-          symbol: 'emptyCircle',
-          symbolSize: 6,
-          itemStyle: { color: SHADES.cumulative },
-          lineStyle: { type: 'solid', color: SHADES.cumulative, width: 1.8 },
-          data: points.map((p) => round(p.cumulative)),
-        },
+        // Told apart in grey-scale print by dash and marker, not by colour alone.
+        trendLine(
+          l.lastYear,
+          SHADES.lastYear,
+          'dashed',
+          ['circle', 5],
+          points.map((p) => round(p.lastYear)),
+        ),
+        trendLine(
+          l.cumulative,
+          SHADES.cumulative,
+          'solid',
+          ['emptyCircle', 6],
+          points.map((p) => round(p.cumulative)),
+        ),
       ],
     },
     { width: REPORT_CHART_WIDTH, height: 270 },
