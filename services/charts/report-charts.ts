@@ -23,6 +23,35 @@ function axisStyle() {
   };
 }
 
+/** A value axis named by its unit, in the house axis style. */
+function valueAxis(unit: string) {
+  return {
+    type: 'value' as const,
+    name: unit,
+    nameTextStyle: { fontSize: 10, color: INK.axis },
+    ...axisStyle(),
+  };
+}
+
+/** A line series of the monthly chart: last year's months, the cumulative mean. */
+function trendLine(
+  name: string,
+  color: string,
+  dash: 'dashed' | 'solid',
+  [symbol, symbolSize]: [string, number],
+  data: (number | null)[],
+) {
+  return {
+    name,
+    type: 'line' as const,
+    symbol,
+    symbolSize,
+    itemStyle: { color },
+    lineStyle: { type: dash, color, width: 1.8 },
+    data,
+  };
+}
+
 function targetLine(value: number | null, label: string, axis: 'xAxis' | 'yAxis') {
   if (value === null) return undefined;
   return {
@@ -63,12 +92,7 @@ export function monthlyPm25Chart(
       legend: { top: 4, itemWidth: 18, textStyle: { fontSize: 11 } },
       grid: { left: 48, right: 16, top: 40, bottom: 28 },
       xAxis: { type: 'category', data: l.months, ...axisStyle() },
-      yAxis: {
-        type: 'value',
-        name: l.unit,
-        nameTextStyle: { fontSize: 10, color: INK.axis },
-        ...axisStyle(),
-      },
+      yAxis: valueAxis(l.unit),
       series: [
         {
           name: l.month,
@@ -79,24 +103,21 @@ export function monthlyPm25Chart(
           data: points.map((p) => (p.value === null ? null : Math.round(p.value))),
           markLine: targetLine(target, l.target, 'yAxis'),
         },
-        {
-          name: l.lastYear,
-          type: 'line',
-          symbol: 'circle',
-          symbolSize: 5,
-          itemStyle: { color: SHADES.lastYear },
-          lineStyle: { type: 'dashed', color: SHADES.lastYear, width: 1.8 },
-          data: points.map((p) => round(p.lastYear)),
-        },
-        {
-          name: l.cumulative,
-          type: 'line',
-          symbol: 'emptyCircle',
-          symbolSize: 6,
-          itemStyle: { color: SHADES.cumulative },
-          lineStyle: { type: 'solid', color: SHADES.cumulative, width: 1.8 },
-          data: points.map((p) => round(p.cumulative)),
-        },
+        // Told apart in grey-scale print by dash and marker, not by colour alone.
+        trendLine(
+          l.lastYear,
+          SHADES.lastYear,
+          'dashed',
+          ['circle', 5],
+          points.map((p) => round(p.lastYear)),
+        ),
+        trendLine(
+          l.cumulative,
+          SHADES.cumulative,
+          'solid',
+          ['emptyCircle', 6],
+          points.map((p) => round(p.cumulative)),
+        ),
       ],
     },
     { width: REPORT_CHART_WIDTH, height: 270 },
@@ -153,12 +174,7 @@ export function dailyPm25Chart(
         ...axisStyle(),
         axisLabel: { color: INK.axis, fontSize: 10, interval: 4 },
       },
-      yAxis: {
-        type: 'value',
-        name: l.unit,
-        nameTextStyle: { fontSize: 10, color: INK.axis },
-        ...axisStyle(),
-      },
+      yAxis: valueAxis(l.unit),
       series: [
         ...legendSeries,
         {
@@ -223,12 +239,7 @@ export function rankingBarChart(
     id,
     {
       grid: { left: 118, right: 56, top: 26, bottom: 22 },
-      xAxis: {
-        type: 'value',
-        name: o.unit,
-        nameTextStyle: { fontSize: 10, color: INK.axis },
-        ...axisStyle(),
-      },
+      xAxis: valueAxis(o.unit),
       yAxis: {
         type: 'category',
         inverse: true,

@@ -6,6 +6,7 @@
 import type { CityRankRow } from './queries/city-rank-queries.js';
 import type { CumulativeRow } from './queries/rollup-queries.js';
 import type { CurrentStatusRow } from './queries/status-queries.js';
+import type { TargetYtd } from './target-ytd.js';
 import { cityBottomFlags, rankItems, yearOnYearChange } from './ranking.js';
 import type {
   AreaRef,
@@ -68,6 +69,8 @@ export interface RankingInput {
   lastMonth: readonly { scope_id: string; value: number | null }[];
   cityRanks: readonly CityRankRow[];
   statuses: ReadonlyMap<string, StatusCell>;
+  /** Per unit judged by a year target on the metric: the cumulative means as that target computes them. */
+  targetYtd?: ReadonlyMap<string, TargetYtd>;
   source: string;
 }
 
@@ -99,8 +102,10 @@ export function buildRanking(input: RankingInput): MetricRanking {
     const { change, changePct } = yearOnYearChange(r.value, lastYear, metric.decimals);
     const lastMonth = prev.get(r.item.id) ?? null;
     const mom = yearOnYearChange(r.value, lastMonth, metric.decimals);
-    const ytd = now.get(r.item.id)?.mean ?? null;
-    const ytdLastYear = before.get(r.item.id)?.mean ?? null;
+    // A unit with a year target prints its target's figure (exclusions, validity), never a second one.
+    const own = input.targetYtd?.get(r.item.id);
+    const ytd = own ? own.mean : (now.get(r.item.id)?.mean ?? null);
+    const ytdLastYear = own ? own.lastYearMean : (before.get(r.item.id)?.mean ?? null);
     const city = cityRanks.get(r.item.id);
     const rankedCount = city?.n_ranked ?? null;
     return {

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../db/queryable.js';
 import { gradeIILimitsOn } from '../standards/index.js';
-import { addMonths, monthEndDay } from '../time/shanghai.js';
+import { addDays, addMonths, monthEndDay, shanghaiInstant } from '../time/shanghai.js';
 import { buildDailySeries, buildHeadline, buildMonthlySeries } from './headline.js';
 import { headlineTargetsFor, RANKING_METRICS } from './headline-targets.js';
 import { cityRankMetricOf, readCityRanks } from './queries/city-rank-queries.js';
@@ -17,7 +17,7 @@ import {
   readCumulativeWindow,
   readSandDustDays,
 } from './queries/rollup-queries.js';
-import { readOpenAlerts, readStatusesAsOf } from './queries/status-queries.js';
+import { readOpenAlertsAsOf, readStatusesAsOf } from './queries/status-queries.js';
 import {
   readWaterParamNames,
   readWaterSampleMeans,
@@ -27,6 +27,7 @@ import {
 } from './queries/water-queries.js';
 import { buildRanking, statusCells, VersionTracker } from './build-ranking.js';
 import type { AlertRow, DistrictTargetRow, MonthlyReportData } from './report-types.js';
+import { readTargetYtd } from './target-ytd.js';
 import { buildSectionRow, periodValues } from './water-sections.js';
 import { ValidationError } from '../errors.js';
 
@@ -112,10 +113,14 @@ export async function collectMonthlyReport(
     // Statuses as they stood at the month's end: a past month keeps telling that month's story.
     readStatusesAsOf(db, scopeId, areaIds, [...metricIds, ...rankMetricIds], periodKeys, monthEnd),
     readStatusesAsOf(db, scopeId, [scopeId], null, periodKeys, monthEnd),
-    readOpenAlerts(db, scopeId),
+    // Open as the month ended (its first instant after): a past month lists that month's alerts.
+    readOpenAlertsAsOf(db, scopeId, shanghaiInstant(addDays(monthEnd, 1))),
     readSectionsWithSamples(db, scopeId, year, `${lastYearMonth}-01`, monthEnd),
     readWaterParamNames(db),
   ]);
+
+  // Needs the statuses: which year target judges each unit's metric decides how its YTD is computed.
+  const targetYtd = await readTargetYtd(db, { districtId: scopeId, year, monthEnd, metricIds, statuses });
 
   const versions = new VersionTracker();
   // Only what the report prints decides its data version: this month, the cumulative windows, the ranks.
@@ -137,6 +142,7 @@ export async function collectMonthlyReport(
       lastMonth: lastMonthValues.filter((r) => r.metric_id === id),
       cityRanks: cityRanks.filter((r) => r.metric_id === id),
       statuses: statusByMetric.get(id) ?? new Map(),
+      targetYtd: targetYtd.get(id),
       source: RANKING_METRICS.find((m) => m.id === id)!.source,
     });
   });

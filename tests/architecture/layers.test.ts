@@ -33,7 +33,9 @@ const ALLOWED: Record<string, string[]> = {
   targets: ['db', 'outbox', 'reference', 'rules', 'time'],
   notify: ['db', 'labels', 'outbox', 'time'],
   alerts: ['db', 'labels', 'notify', 'outbox', 'time'],
-  reports: ['charts', 'db', 'labels', 'standards', 'time'],
+  // reports → rules: a street/town's year-to-date figure is computed by the rules' own window statistics, so the
+  // report and the evaluation never print two numbers for one thing (issue 15).
+  reports: ['charts', 'db', 'labels', 'rules', 'standards', 'time'],
   // The plans' task rows and their monthly progress (issue 16): beside targets; the progress verb checks the
   // principal's unit (auth) and writes its audit row in the same transaction.
   tasks: ['auth', 'db', 'labels', 'reference', 'targets', 'time'],

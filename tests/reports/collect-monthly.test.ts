@@ -183,12 +183,10 @@ describe('water, targets and alerts', () => {
     expect(houyuanhua).toMatchObject({ waterClass: 6, targetClass: 5, met: true });
   });
 
-  it('lists district targets and the open alerts, worst first', () => {
+  it("lists district targets and the alerts open at the month's end", () => {
     expect(report.districtTargets.map((d) => [d.targetId, d.status])).toEqual([['TZ24-AIR-01', 'at_risk']]);
-    expect(report.alerts.map((a) => [a.state, a.scopeName?.zh])).toEqual([
-      ['firing', '西集镇'],
-      ['acknowledged', '通州区'],
-    ]);
+    // 西集镇's bottom-10 alert opened on 3 April: not yet open when March ended (past-month.test.ts).
+    expect(report.alerts.map((a) => [a.state, a.scopeName?.zh])).toEqual([['acknowledged', '通州区']]);
   });
 
   it('is audited when every input is audited', () => {

@@ -44,11 +44,85 @@ async function evaluationAsOf(target: string, scope: string, period: string, day
   return rows[0];
 }
 
+/**
+ * Alerts with their history, as the alerts engine writes them (an event per change): what each was on
+ * 31 March differs from what it is now.
+ */
+async function alertsWithHistory(): Promise<void> {
+  const alerts: [string, string, string, string, [string, string, string | null][]][] = [
+    // Open all March, acknowledged and resolved only later: firing in the March report.
+    [
+      'hist|a',
+      'luyuan',
+      'resolved',
+      '潞源街道三月预警',
+      [
+        ['opened', '2024-03-10 09:00+08', null],
+        ['acknowledged', '2024-04-02 09:00+08', '李科长'],
+        ['resolved', '2024-05-01 09:00+08', null],
+      ],
+    ],
+    // Acknowledged and resolved within March: not open at its end.
+    [
+      'hist|b',
+      'beiyuan',
+      'resolved',
+      '北苑街道已解除',
+      [
+        ['opened', '2024-03-05 09:00+08', null],
+        ['acknowledged', '2024-03-06 09:00+08', '张科长'],
+        ['resolved', '2024-03-20 09:00+08', null],
+      ],
+    ],
+    // Resolved, reopened before the month ended, closed in June: open (firing) at the end of March.
+    [
+      'hist|c',
+      'yuqiao',
+      'closed',
+      '玉桥街道再次预警',
+      [
+        ['opened', '2024-03-01 09:00+08', null],
+        ['resolved', '2024-03-10 09:00+08', null],
+        ['reopened', '2024-03-25 09:00+08', null],
+        ['closed', '2024-06-30 09:00+08', '系统'],
+      ],
+    ],
+    // Acknowledged on the last evening of March (Shanghai), still open today.
+    [
+      'hist|d',
+      'zhongcang',
+      'acknowledged',
+      '中仓街道已确认',
+      [
+        ['opened', '2024-03-30 09:00+08', null],
+        ['acknowledged', '2024-03-31 23:30+08', '王科长'],
+      ],
+    ],
+    // Opened at 00:10 on 1 April (Shanghai): April's, not March's.
+    ['hist|e', 'xinhua', 'firing', '新华街道四月预警', [['opened', '2024-04-01 00:10+08', null]]],
+  ];
+  for (const [key, scope, state, title, events] of alerts) {
+    const { rows } = await db.pool.query<{ id: number }>(
+      `INSERT INTO alert (kind, dedupe_key, scope_id, district_id, directory_year, state, severity, condition, title_zh, title_en, body_zh, body_en, opened_at)
+       VALUES ('target', $1, $2, 'tongzhou', 2024, $3, 'warning', 'at_risk', $4, $4, '…', '…', $5) RETURNING id`,
+      [key, scope, state, title, events[0]![1]],
+    );
+    for (const [kind, at, actor] of events)
+      await db.pool.query(`INSERT INTO alert_event (alert_id, kind, at, actor) VALUES ($1, $2, $3, $4)`, [
+        rows[0]!.id,
+        kind,
+        at,
+        actor,
+      ]);
+  }
+}
+
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(tmpdir(), 'envwatch-past-month-'));
   await insertReference(db.pool);
   await insertMarchDataset(db.pool, { marchVersion: 0 });
   await yearMovesOn();
+  await alertsWithHistory();
 }, 60_000);
 
 afterAll(async () => {
@@ -78,6 +152,24 @@ describe('a past month regenerated in January of the next year', () => {
     expect(status('xiji')).toBe('breached');
     const ytd = await evaluationAsOf('TZ24-AIR-05', 'xiji', '2024', '2024-03-31');
     expect(ytd!.status).toBe('at_risk');
+  });
+
+  it("lists the alerts open at the month's end, in the state they had then", async () => {
+    const data = await collectMonthlyReport(db.pool, { scopeId: 'tongzhou', month: '2024-03' });
+    expect(data.alerts.map((a) => [a.titleZh, a.state, a.acknowledgedBy])).toEqual([
+      // Worst severity first, then by opening: the fixture's district alert has no history (its timestamps).
+      ['玉桥街道再次预警', 'firing', null],
+      ['潞源街道三月预警', 'firing', null],
+      ['全区PM2.5累计浓度有超标风险', 'acknowledged', '王科长'],
+      ['中仓街道已确认', 'acknowledged', '王科长'],
+    ]);
+    // Today the same alerts read otherwise: 潞源 resolved, 玉桥 closed, 新华 open.
+    const april = await collectMonthlyReport(db.pool, { scopeId: 'tongzhou', month: '2024-04' });
+    expect(april.alerts.map((a) => a.titleZh)).toContain('新华街道四月预警');
+    expect(april.alerts.find((a) => a.titleZh === '潞源街道三月预警')).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: '李科长',
+    });
   });
 
   it('the regenerated files say the same', async () => {

@@ -1,7 +1,7 @@
 /** The PDF renderer's failure modes and font handling, without starting a browser. */
 import { describe, expect, it } from 'vitest';
 import { ReportRenderError } from '../../services/reports/report-errors.js';
-import { asciiRomanNumerals, lazyPdfRenderer, openPdfRenderer } from '../../services/reports/render/pdf.js';
+import { lazyPdfRenderer, openPdfRenderer } from '../../services/reports/render/pdf.js';
 import { fontCssFor } from '../../services/reports/render/pdf-fonts.js';
 
 describe('openPdfRenderer', () => {
@@ -30,9 +30,5 @@ describe('fonts', () => {
       { css: '@font-face{unused}', ranges: [[0x4e00, 0x4e01]] as [number, number][] },
     ];
     expect(fontCssFor(faces, 'a 通')).toBe('@font-face{latin}\n@font-face{tong}');
-  });
-
-  it('spells water classes in ASCII in the PDF (the web font has no Number Forms)', () => {
-    expect(asciiRomanNumerals('劣Ⅴ类 Ⅳ类 Ⅲ类')).toBe('劣V类 IV类 III类');
   });
 });

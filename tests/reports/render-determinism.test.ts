@@ -42,6 +42,13 @@ describe('report rendering is deterministic', () => {
       renderer,
     );
     await new Promise((r) => setTimeout(r, 1100)); // a second later: a wall-clock stamp would show
+    // Rows with equal keys in another physical order: an UPDATE writes each row anew at the heap's end, so
+    // a query without a full ORDER BY would return the tied units (37.2 for 九棵树 and 杨庄), the units and
+    // the alerts in a different order now. The files must not change.
+    await db.pool.query(`UPDATE area SET sort_order = sort_order WHERE id IN ('jiukeshu', 'beiyuan')`);
+    await db.pool.query(`UPDATE scope_monthly SET value = value WHERE scope_id IN ('jiukeshu', 'zhongcang')`);
+    await db.pool.query(`UPDATE evaluation SET value = value WHERE scope_id = 'xiji'`);
+    await db.pool.query(`UPDATE alert SET severity = severity WHERE scope_id = 'xiji'`);
     const second = await renderReport(
       await collectReportData(db.pool, 'monthly', 'tongzhou', '2024-03'),
       run,

@@ -142,6 +142,8 @@ describe('reports without a browser', () => {
     const { stdout } = await run('pdftotext', ['-layout', file, '-']);
     expect(stdout).toContain('环比变化');
     expect(stdout).toMatch(/潞源街道 前3名\s+36\.4\s+-6\.0（-14\.2%）[^\n]*\n\s+名次持平/);
+    // 同比 is bracketed like 环比 (full-width in Chinese), not "-4.0 (-9.9%)" beside "-6.0（-14.2%）".
+    expect(stdout).toMatch(/潞源街道 前3名\s+36\.4\s+-6\.0（-14\.2%）\s+-4\.0（-9\.9%）/);
     expect((stdout.match(/超月限值5/g) ?? []).length).toBe(over.length);
     const csv = out.files.find((f) => f.format === 'csv')!.content.toString('utf8');
     expect(csv.split('\r\n')[0]).toContain('上月,环比变化,环比变化 (%),上月排名,名次变化,月限值,超月限值');

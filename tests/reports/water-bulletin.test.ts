@@ -14,7 +14,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/env.js';
 import { collectWaterBulletin } from '../../services/reports/collect-water-bulletin.js';
+import { planReports } from '../../services/reports/plan-reports.js';
 import { produceReport } from '../../services/reports/produce-report.js';
 import { pdfkitEngine } from '../../services/reports/render/pdf-engine.js';
 import { ensurePartitionsFor } from '../../services/store/measurement-queries.js';
@@ -126,4 +128,52 @@ describe('2021-Q1 water bulletin', () => {
       await renderer.close();
     }
   });
+});
+
+describe('every quarter of every plan year that asks for the bulletin', () => {
+  // 2021 is the one plan year with "按季度通报水环境质量排名后10位" (001:987; the 2024 plan dropped it,
+  // action-plans.md): the default configuration must name it, and every quarter of it must come out.
+  const years = loadConfig({}).REPORT_WATER_BULLETIN_YEARS;
+
+  it('is planned after each quarter, the fourth in January of the next year', () => {
+    expect(years).toEqual([2021]);
+    const cfg = { settleDay: 5, revisionMonths: 0, scopes: ['tongzhou'], waterBulletinYears: years };
+    for (const year of years) {
+      const planned = [`${year}-04-05`, `${year}-07-05`, `${year}-10-05`, `${year + 1}-01-05`].flatMap(
+        (day) => planReports(day, cfg).filter((p) => p.kind === 'water_quarterly'),
+      );
+      expect(planned.map((p) => p.periodKey)).toEqual([1, 2, 3, 4].map((q) => `${year}-Q${q}`));
+    }
+  });
+
+  it('is produced in every format for each quarter, also one without samples', async () => {
+    const renderer = pdfkitEngine();
+    try {
+      for (const q of [2, 3, 4]) {
+        const r = await produceReport(db.pool, {
+          kind: 'water_quarterly',
+          scopeId: 'tongzhou',
+          periodKey: `2021-Q${q}`,
+          reason: 'schedule',
+          locales: ['zh-CN'],
+          outDir,
+          clock: new ManualClock(
+            new Date(
+              `${q === 4 ? 2022 : 2021}-${q === 4 ? '01' : String(q * 3 + 1).padStart(2, '0')}-06T01:30:00Z`,
+            ),
+          ),
+          renderer,
+        });
+        expect(r.failures).toEqual([]);
+        expect(r.files.map((f) => f.format).sort()).toEqual(['csv', 'html', 'pdf', 'xlsx']);
+      }
+      // Q2: 永乐店's April sample (NH3-N 9.0, 劣Ⅴ) is the only one assessed.
+      const q2 = await collectWaterBulletin(db.pool, { scopeId: 'tongzhou', quarter: '2021-Q2' });
+      expect(q2.worst.map((w) => [w.rank, w.area.id, w.worstClass])).toEqual([[1, 'yongledian', 6]]);
+      const q4 = await collectWaterBulletin(db.pool, { scopeId: 'tongzhou', quarter: '2021-Q4' });
+      expect(q4.assessedAreas).toBe(0);
+    } finally {
+      await renderer.close();
+    }
+  }, 120_000);
 });

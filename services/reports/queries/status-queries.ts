@@ -64,29 +64,58 @@ export interface OpenAlertRow {
 }
 
 /**
- * Alerts open at report time that concern the district: scoped to it, to one of its streets/towns or
- * sites, or raised by one of its plan targets. Worst severity first.
+ * Alerts that concern the district — scoped to it, to one of its streets/towns or sites, or raised by one of
+ * its plan targets — and were open at `at` (the instant the report month ends), in the state they had then:
+ * a past month regenerated later lists that month's open alerts, not today's. The state at `at` comes from
+ * the alert's history (alert_event: opened, reopened, acknowledged, resolved, closed); an alert without any
+ * event (written before the history existed) falls back to its own timestamps. Worst severity first.
  */
-export async function readOpenAlerts(db: Queryable, districtId: string): Promise<OpenAlertRow[]> {
+export async function readOpenAlertsAsOf(
+  db: Queryable,
+  districtId: string,
+  at: Date,
+): Promise<OpenAlertRow[]> {
   const { rows } = await db.query<OpenAlertRow>(
-    `SELECT a.id, a.state, a.severity, a.title_zh, a.title_en, a.scope_id,
+    `SELECT a.id, x.state, a.severity, a.title_zh, a.title_en, a.scope_id,
             coalesce(ar.short_zh, s.name_zh, d.name_zh) AS scope_name_zh,
             coalesce(ar.name_en, s.name_en, d.name_en) AS scope_name_en,
-            a.opened_at, a.acknowledged_at, a.acknowledged_by
+            a.opened_at, x.acknowledged_at, x.acknowledged_by
        FROM alert a
+       LEFT JOIN LATERAL (
+         SELECT e.kind, e.at, e.actor FROM alert_event e
+          WHERE e.alert_id = a.id AND e.at < $2
+            AND e.kind IN ('opened', 'reopened', 'acknowledged', 'resolved', 'closed')
+          ORDER BY e.at DESC, e.id DESC LIMIT 1) ev ON true
+       CROSS JOIN LATERAL (
+         SELECT CASE
+                  WHEN ev.kind IS NOT NULL THEN
+                    CASE ev.kind WHEN 'acknowledged' THEN 'acknowledged'
+                                 WHEN 'opened' THEN 'firing' WHEN 'reopened' THEN 'firing' END
+                  WHEN EXISTS (SELECT 1 FROM alert_event e WHERE e.alert_id = a.id) THEN NULL
+                  -- No history: a resolved or closed alert without its timestamp is taken as ended by then.
+                  WHEN a.state IN ('resolved', 'closed')
+                   AND coalesce(least(a.resolved_at, a.closed_at), '-infinity') <= $2 THEN NULL
+                  WHEN a.acknowledged_at < $2 THEN 'acknowledged'
+                  ELSE 'firing'
+                END AS state,
+                CASE WHEN ev.kind = 'acknowledged' THEN ev.at
+                     WHEN ev.kind IS NULL AND a.acknowledged_at < $2 THEN a.acknowledged_at END AS acknowledged_at,
+                CASE WHEN ev.kind = 'acknowledged' THEN coalesce(ev.actor, a.acknowledged_by)
+                     WHEN ev.kind IS NULL AND a.acknowledged_at < $2 THEN a.acknowledged_by END AS acknowledged_by
+       ) x
        LEFT JOIN target t ON t.id = a.target_id
        LEFT JOIN plan p ON p.id = t.plan_id
        LEFT JOIN area ar ON ar.id = a.scope_id
        LEFT JOIN site s ON s.id = a.scope_id
        LEFT JOIN district d ON d.id = a.scope_id
-      WHERE a.state IN ('firing', 'acknowledged')
+      WHERE a.opened_at < $2 AND x.state IS NOT NULL
         AND (p.district_id = $1
              OR a.district_id = $1
              OR a.scope_id = $1
              OR a.scope_id IN (SELECT id FROM area WHERE district_id = $1)
              OR a.scope_id IN (SELECT id FROM site WHERE district_id = $1))
-      ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, a.opened_at`,
-    [districtId],
+      ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, a.opened_at, a.id`,
+    [districtId, at],
   );
   return rows;
 }

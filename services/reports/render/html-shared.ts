@@ -41,6 +41,9 @@ thead { display: table-header-group; }
 th { background: #1f4e79; color: #fff; font-weight: 700; padding: 1.2mm 1.5mm; border: 0.5pt solid #1f4e79; text-align: center; }
 td { padding: 0.9mm 1.5mm; border: 0.5pt solid #c8d0d9; vertical-align: middle; }
 tr { break-inside: avoid; }
+/* A phone (390 px) cannot hold a ranking's eleven columns: the table scrolls sideways in its own box instead of
+   the whole page being cut off at the right edge. Print and wide screens are unaffected. */
+@media screen and (max-width: 640px) { table { display: block; overflow-x: auto; } }
 tbody tr:nth-child(even) td { background: #f6f8fa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.c { text-align: center; white-space: nowrap; }

@@ -5,27 +5,20 @@
  * the PDF to look exactly like the web page; it is started only when chosen, and never looked for otherwise.
  * See docs/decisions.md "Reports without a browser".
  */
-import type { ReportData, ReportLocale } from '../report-types.js';
+import type { ReportData } from '../report-types.js';
 import { lazyPdfRenderer } from './pdf.js';
 import { stampPdfDates } from './stable-bytes.js';
 import { dispatchPdf } from './pdfkit/pdf-dispatch.js';
-import { monthlyPdf, waterBulletinPdf, type PdfChart } from './pdfkit/pdf-report.js';
+import { monthlyPdf, waterBulletinPdf, type PdfRun } from './pdfkit/pdf-report.js';
 
 export const PDF_ENGINES = ['pdfkit', 'chromium'] as const;
 export type PdfEngineName = (typeof PDF_ENGINES)[number];
 
-export interface PdfInput {
+/** What an engine is given: the run (pdfkit/pdf-report.ts), the report's data and, for Chromium, its page. */
+export interface PdfInput extends PdfRun {
   data: ReportData;
   /** The web page, for an engine that prints HTML. */
   html: string;
-  charts: readonly PdfChart[];
-  locale: ReportLocale;
-  title: string;
-  version: number;
-  producedAt: Date;
-  supersedes: number | null;
-  /** District, period and version, printed at the foot of every page with the page number. */
-  footerLabel: string;
 }
 
 export interface PdfEngine {

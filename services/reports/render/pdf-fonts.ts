@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fontFiles } from '../../charts/fonts.js';
 import { ReportRenderError } from '../report-errors.js';
 
 export const FONT_PACKAGE = '@fontsource/noto-sans-sc';
@@ -38,7 +39,7 @@ export async function fontFaces(): Promise<FontFace[]> {
   const dir = path.dirname(cssPath);
   const files = pathToFileURL(path.join(dir, 'files')).href;
   const css = [await readFile(cssPath, 'utf8'), await readFile(path.join(dir, '700.css'), 'utf8')].join('\n');
-  fontFacesCache = [...css.matchAll(/@font-face\s*{[^}]*}/g)].map(([block]) => ({
+  const faces = [...css.matchAll(/@font-face\s*{[^}]*}/g)].map(([block]) => ({
     css: block.replace(
       /url\(\.\/files\/([^)]+\.woff2)\) format\('woff2'\), url\([^)]*\) format\('woff'\)/,
       `url(${files}/$1) format('woff2')`,
@@ -48,7 +49,35 @@ export async function fontFaces(): Promise<FontFace[]> {
       return [parseInt(a!, 16), parseInt(b ?? a!, 16)] as [number, number];
     }),
   }));
+  fontFacesCache = [...faces, ...(await numberFormFaces())];
   return fontFacesCache;
+}
+
+/** Number Forms (Ⅰ…Ⅻ) and the arrows block beside it: what 劣Ⅴ类 and Ⅳ need. */
+const NUMBER_FORMS: [number, number] = [0x2150, 0x218f];
+
+/**
+ * The package's subsets have no Number Forms, so Chromium used to print 劣Ⅴ类 from a system font, or not at
+ * all, and the HTML was spelled 劣V类 for it. The full Noto Sans SC the pdfkit engine and the charts use
+ * (charts/fonts.ts, TrueType like the subsets, so still embedded as CID TrueType) covers that one block:
+ * Chromium reads the file only when a document uses a character of the range, and embeds just those glyphs.
+ */
+async function numberFormFaces(): Promise<FontFace[]> {
+  const files = await fontFiles().catch((err: unknown) => {
+    throw new ReportRenderError(`${(err as Error).message}; Ⅳ and 劣Ⅴ cannot be printed`, true, {
+      cause: err,
+    });
+  });
+  const range = `U+${NUMBER_FORMS[0].toString(16)}-${NUMBER_FORMS[1].toString(16)}`;
+  return (
+    [
+      [400, files.regular],
+      [700, files.bold],
+    ] as const
+  ).map(([weight, file]) => ({
+    css: `@font-face { font-family: 'Noto Sans SC'; font-style: normal; font-display: swap; font-weight: ${weight}; src: url(${pathToFileURL(file).href}) format('truetype'); unicode-range: ${range}; }`,
+    ranges: [NUMBER_FORMS],
+  }));
 }
 
 /**

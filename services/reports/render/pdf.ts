@@ -56,17 +56,6 @@ const SWAP_DOCUMENT = `async ({ html, fontCss }) => {
   return [...document.fonts].filter((f) => f.status === 'loaded').length;
 }`;
 
-/**
- * Noto Sans SC (Google's cut) has no Number Forms glyphs, and the only installed fonts that do are CFF
- * (Noto CJK), which would come out as Type 3. The PDF therefore spells water classes with ASCII capitals
- * (IV类, 劣V类), as many Chinese bulletins do; the web page, e-mail and spreadsheets keep Ⅳ.
- */
-const ROMAN: Readonly<Record<string, string>> = { Ⅰ: 'I', Ⅱ: 'II', Ⅲ: 'III', Ⅳ: 'IV', Ⅴ: 'V', Ⅵ: 'VI' };
-
-export function asciiRomanNumerals(html: string): string {
-  return html.replace(/[\u2160-\u2165]/g, (c) => ROMAN[c] ?? c);
-}
-
 /** A CSS string literal: quotes and backslashes escaped, so a label can never end the declaration. */
 function cssString(s: string): string {
   return `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\n\r]/g, ' ')}"`;
@@ -164,7 +153,7 @@ export async function openPdfRenderer(opts: { chromiumPath: string }): Promise<P
       // with the document's own (embedded) fonts, and no separate footer document is rendered per page.
       const footer = `<style>@page { @bottom-center { content: ${pages}; font-family: 'Noto Sans SC', sans-serif; font-size: 7.5pt; color: #5b6470; } }</style>`;
       return withPage(async (page) => {
-        await loadWithFonts(page, asciiRomanNumerals(html).replace('</head>', `${footer}</head>`));
+        await loadWithFonts(page, html.replace('</head>', `${footer}</head>`));
         return page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
       });
     },

@@ -28,6 +28,13 @@ export function monthOnMonthText(
   return `${signed(row.monthChange, decimals)}${pct}${move ? `${sep}${move}` : ''}`;
 }
 
+/** Change against the same month last year, bracketed as the month-on-month cell is: "-0.4（-9.3%）". */
+export function yearOnYearText(row: RankingRow, decimals: number, locale: ReportLocale): string {
+  if (row.change === null) return DASH;
+  const pct = signedPct(row.changePct);
+  return `${signed(row.change, decimals)}${locale === 'zh-CN' ? `（${pct}）` : ` (${pct})`}`;
+}
+
 /**
  * The monthly limit a street/town's month is checked against, where the plan sets one: dust fall's
  * district monthly target (e.g. 5 t/km²·month, 2024 plan) applies to each unit's own monthly value too.

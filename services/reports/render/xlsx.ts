@@ -58,8 +58,16 @@ export interface XlsxMeta {
   producedAt: Date;
 }
 
-/** `dataVersion` null: the report is not of measured data (the 调度 report), its caption omits the line. */
-function newBook(locale: ReportLocale, meta: XlsxMeta, dataVersion: DataVersion | null) {
+/**
+ * The workbook of the given tables, one sheet each. `dataVersion` null: the report is not of measured data (the
+ * 调度 report), its caption omits the line.
+ */
+async function writeBook(
+  locale: ReportLocale,
+  meta: XlsxMeta,
+  dataVersion: DataVersion | null,
+  tables: readonly Table[],
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'envwatch';
   wb.created = meta.producedAt;
@@ -72,10 +80,8 @@ function newBook(locale: ReportLocale, meta: XlsxMeta, dataVersion: DataVersion 
       ? t(locale, 'version', { n: meta.version })
       : `${t(locale, 'dataVersion')}: ${t(locale, dataVersion)} · ${t(locale, 'version', { n: meta.version })}`,
   ];
-  return {
-    add: (table: Table) => addTable(wb, table, taken, caption),
-    write: async () => stampZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), meta.producedAt),
-  };
+  for (const table of tables) addTable(wb, table, taken, caption);
+  return stampZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), meta.producedAt);
 }
 
 export async function renderMonthlyXlsx(
@@ -83,11 +89,11 @@ export async function renderMonthlyXlsx(
   locale: ReportLocale,
   meta: XlsxMeta,
 ): Promise<Buffer> {
-  const book = newBook(locale, meta, data.dataVersion);
-  book.add(headlineTable(data, locale));
-  for (const r of data.rankings) book.add(rankingTable(data, r, locale));
-  book.add(waterTable(data.water, locale, locale === 'zh-CN' ? '地表水断面' : 'Water sections'));
-  return book.write();
+  return writeBook(locale, meta, data.dataVersion, [
+    headlineTable(data, locale),
+    ...data.rankings.map((r) => rankingTable(data, r, locale)),
+    waterTable(data.water, locale, locale === 'zh-CN' ? '地表水断面' : 'Water sections'),
+  ]);
 }
 
 export async function renderWaterBulletinXlsx(
@@ -95,16 +101,14 @@ export async function renderWaterBulletinXlsx(
   locale: ReportLocale,
   meta: XlsxMeta,
 ): Promise<Buffer> {
-  const book = newBook(locale, meta, data.dataVersion);
-  book.add(waterBulletinTable(data, locale));
-  book.add(
+  return writeBook(locale, meta, data.dataVersion, [
+    waterBulletinTable(data, locale),
     waterTable(
       data.worst.flatMap((w) => w.sections),
       locale,
       locale === 'zh-CN' ? '断面明细' : 'Sections',
     ),
-  );
-  return book.write();
+  ]);
 }
 
 /** The 调度 report: the summary, a sheet per plan of its units, the overdue tasks, the manual indicators. */
@@ -113,10 +117,10 @@ export async function renderDispatchXlsx(
   locale: ReportLocale,
   meta: XlsxMeta,
 ): Promise<Buffer> {
-  const book = newBook(locale, meta, null);
-  book.add(dispatchSummaryTable(data, locale));
-  for (const p of data.plans) book.add(dispatchUnitTable(p, locale));
-  book.add(dispatchOverdueTable(data, locale));
-  book.add(dispatchIndicatorTable(data, locale));
-  return book.write();
+  return writeBook(locale, meta, null, [
+    dispatchSummaryTable(data, locale),
+    ...data.plans.map((p) => dispatchUnitTable(p, locale)),
+    dispatchOverdueTable(data, locale),
+    dispatchIndicatorTable(data, locale),
+  ]);
 }

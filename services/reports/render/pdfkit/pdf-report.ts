@@ -15,7 +15,6 @@ import {
   monthLabel,
   producedAtLabel,
   quarterLabel,
-  signed,
   signedPct,
   unitOf,
   ytdRange,
@@ -29,7 +28,7 @@ import {
   type Cell,
   type Table,
 } from '../table-rows.js';
-import { monthOnMonthText, monthlyLimitOf, overLimit } from '../ranking-cells.js';
+import { monthOnMonthText, monthlyLimitOf, overLimit, yearOnYearText } from '../ranking-cells.js';
 import { PdfWriter, type PdfColumn, type PdfRowStyle } from './pdf-writer.js';
 
 export interface PdfChart {
@@ -200,7 +199,7 @@ function rankingTables(w: PdfWriter, data: MonthlyReportData, run: PdfRun): void
           ? t(locale, 'noValue')
           : `${fixed(row.value, d)}${overLimit(row, limit) ? `\n${t(locale, 'overMonthlyLimit', { v: limit! })}` : ''}`,
         monthOnMonthText(row, d, locale, '\n'),
-        row.change === null ? DASH : `${signed(row.change, d)} (${signedPct(row.changePct)})`,
+        yearOnYearText(row, d, locale),
         fixed(row.ytd, d),
         signedPct(row.ytdChangePct),
         city,
