@@ -24,9 +24,12 @@ import {
 } from './indicator-queries.js';
 
 export const indicatorInputSchema = z.object({
-  value: z.coerce
-    .number({ error: 'value: a number is expected' })
-    .refine(Number.isFinite, 'value: a finite number'),
+  // An empty form field is no report, never a 0.
+  value: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number({ error: 'value: a number is expected' })
+    .refine(Number.isFinite, 'value: a number is expected'),
+  ),
   note: z.string().trim().max(2000, 'the note is at most 2000 characters').default(''),
   /** The street/town or district the value is for; only needed when the unit reports several scopes. */
   scope: z.string().optional(),
