@@ -7,6 +7,7 @@
 import ExcelJS from 'exceljs';
 import { ValidationError } from '../errors.js';
 import { TASK_PROGRESS_LABELS } from '../labels/catalogue.js';
+import { addIndicatorSheet, type IndicatorLedgerRow } from './indicators/indicator-sheet.js';
 import type { LedgerRow } from './ledger-queries.js';
 import { PROGRESS_STATUSES, type ProgressStatus } from './progress-queries.js';
 
@@ -33,7 +34,11 @@ const REQUIRED: LedgerKey[] = ['task', 'unit', 'month', 'status', 'note'];
 
 const ROLE_ZH = { main: '主责', assist: '协办' } as const;
 
-export async function renderLedger(rows: readonly LedgerRow[], month: string): Promise<Buffer> {
+export async function renderLedger(
+  rows: readonly LedgerRow[],
+  month: string,
+  indicators: readonly IndicatorLedgerRow[] = [],
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'envwatch';
   wb.title = `${month} 重点任务进展台账`;
@@ -68,6 +73,8 @@ export async function renderLedger(rows: readonly LedgerRow[], month: string): P
       error: `进展状态：${words}`,
     };
   }
+  // The unit's manual indicators on a sheet of their own (issue 16 item 4).
+  addIndicatorSheet(wb, indicators, month);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

@@ -27,8 +27,9 @@ export const indicatorInputSchema = z.object({
   // An empty form field is no report, never a 0.
   value: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.coerce.number({ error: 'value: a number is expected' })
-    .refine(Number.isFinite, 'value: a number is expected'),
+    z.coerce
+      .number({ error: 'value: a number is expected' })
+      .refine(Number.isFinite, 'value: a number is expected'),
   ),
   note: z.string().trim().max(2000, 'the note is at most 2000 characters').default(''),
   /** The street/town or district the value is for; only needed when the unit reports several scopes. */
