@@ -7,17 +7,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { seedPlansAndTasks } from '../tasks/task-fixtures.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadReferenceSet } from '../../services/reference/load-reference.js';
-import { loadPlanFiles } from '../../services/targets/load-targets.js';
-import { upsertPlanFile } from '../../services/targets/target-queries.js';
-import { seedTasks } from '../../services/tasks/seed-tasks.js';
 import { createUser, TEST_PASSWORD, type TestUser } from '../api/factories.js';
 import { useApiServer } from '../api/harness.js';
 import { launchChromium } from '../helpers/browser.js';
-import { seedRealReference } from '../targets/fixtures.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
 const server = useApiServer();
 let browser: Browser;
@@ -28,11 +23,7 @@ let waterTasks: string[];
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const pool = server.db.pool;
-  await seedRealReference(pool);
-  const plans = await loadPlanFiles(path.join(ROOT, 'config/targets'));
-  for (const p of plans) await upsertPlanFile(pool, p);
-  const reference = await loadReferenceSet(path.join(ROOT, 'config/reference'));
-  await seedTasks(pool, path.join(ROOT, 'config/tasks'), reference, plans);
+  await seedPlansAndTasks(pool);
   water = await createUser(pool, 'unit', { unitId: 'water_bureau' });
   bureau = await createUser(pool, 'bureau');
   // May's report: June's form starts from it.

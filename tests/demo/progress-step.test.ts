@@ -3,32 +3,18 @@
  * report the month before instead, the never-reporting unit has nothing, a task due by then is 已完成 or (one
  * in four) 滞后, and the manual indicators are reported — February's large-area spill breaking its 60 minutes.
  */
-import path from 'node:path';
+import { seedPlansAndTasks } from '../tasks/task-fixtures.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LATE_UNITS, NEVER_UNIT, reportDemoMonth } from '../../services/demo/replay/progress-step.js';
-import { loadReferenceSet } from '../../services/reference/load-reference.js';
-import { loadPlanFiles } from '../../services/targets/load-targets.js';
 import { evaluatePending } from '../../services/targets/evaluate-pending.js';
-import { upsertPlanFile } from '../../services/targets/target-queries.js';
-import { seedTasks } from '../../services/tasks/seed-tasks.js';
 import { shanghaiInstant } from '../../services/time/shanghai.js';
 import { useApiServer } from '../api/harness.js';
-import { seedRealReference } from '../targets/fixtures.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const server = useApiServer();
 
 beforeAll(async () => {
   const pool = server.db.pool;
-  await seedRealReference(pool);
-  const plans = await loadPlanFiles(path.join(ROOT, 'config/targets'));
-  for (const p of plans) await upsertPlanFile(pool, p);
-  await seedTasks(
-    pool,
-    path.join(ROOT, 'config/tasks'),
-    await loadReferenceSet(path.join(ROOT, 'config/reference')),
-    plans,
-  );
+  await seedPlansAndTasks(pool);
   await reportDemoMonth(server.ctx, '2024-01', shanghaiInstant('2024-02-05', 9));
   await reportDemoMonth(server.ctx, '2024-02', shanghaiInstant('2024-03-05', 9));
   await reportDemoMonth(server.ctx, '2024-03', shanghaiInstant('2024-04-05', 9));

@@ -4,17 +4,11 @@
  * evaluation), an empty value is skipped, and a bad one is refused and kept with its reason like a 台账 row.
  */
 import ExcelJS from 'exceljs';
-import path from 'node:path';
+import { seedPlansAndTasks } from './task-fixtures.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadReferenceSet } from '../../services/reference/load-reference.js';
-import { loadPlanFiles } from '../../services/targets/load-targets.js';
-import { upsertPlanFile } from '../../services/targets/target-queries.js';
-import { seedTasks } from '../../services/tasks/seed-tasks.js';
 import { createUser, type TestUser } from '../api/factories.js';
 import { client, json, useApiServer, type Client } from '../api/harness.js';
-import { seedRealReference } from '../targets/fixtures.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const server = useApiServer();
 let user: TestUser;
@@ -22,15 +16,7 @@ let water: Client;
 
 beforeAll(async () => {
   const pool = server.db.pool;
-  await seedRealReference(pool);
-  const plans = await loadPlanFiles(path.join(ROOT, 'config/targets'));
-  for (const p of plans) await upsertPlanFile(pool, p);
-  await seedTasks(
-    pool,
-    path.join(ROOT, 'config/tasks'),
-    await loadReferenceSet(path.join(ROOT, 'config/reference')),
-    plans,
-  );
+  await seedPlansAndTasks(pool);
   user = await createUser(pool, 'unit', { unitId: 'water_bureau' });
   water = client(server, user.token);
   expect(

@@ -11,6 +11,7 @@ import { EnvwatchError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { Refusal } from '../ledger-queries.js';
 import type { IndicatorRow } from './indicator-queries.js';
 import { reportIndicator } from './report-indicator.js';
+import { cellText, headerColumns } from '../xlsx-cells.js';
 
 export const INDICATOR_SHEET = '指标';
 
@@ -71,17 +72,6 @@ export function addIndicatorSheet(
   }
 }
 
-function text(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object' && 'richText' in v)
-    return v.richText
-      .map((p) => p.text)
-      .join('')
-      .trim();
-  if (typeof v === 'object' && 'result' in v) return String(v.result ?? '').trim();
-  return String(v).trim();
-}
-
 export interface IndicatorImport {
   received: number;
   accepted: number;
@@ -100,21 +90,15 @@ export async function importIndicatorSheet(
   const out: IndicatorImport = { received: 0, accepted: 0, skipped: 0, refusals: [] };
   const ws = wb.getWorksheet(INDICATOR_SHEET);
   if (ws === undefined) return out;
-  const headers = new Map<number, string>();
-  ws.getRow(1).eachCell((cell, col) => headers.set(col, text(cell.value)));
-  const colOf = new Map<Key, number>();
-  for (const c of COLUMNS) {
-    const at = [...headers].find(([, h]) => h === c.header)?.[0];
-    if (at !== undefined) colOf.set(c.key, at);
-  }
+  const { headers, colOf } = headerColumns<Key>(ws, COLUMNS);
   const missing = REQUIRED.filter((k) => !colOf.has(k));
   const rows: { rowNumber: number; raw: Record<string, string>; v: Record<Key, string> }[] = [];
   ws.eachRow((row, rowNumber) => {
     if (rowNumber === 1) return;
     const raw: Record<string, string> = { 工作表: INDICATOR_SHEET };
-    for (const [col, header] of headers) raw[header] = text(row.getCell(col).value);
+    for (const [col, header] of headers) raw[header] = cellText(row.getCell(col).value);
     const v = Object.fromEntries(
-      COLUMNS.map((c) => [c.key, colOf.has(c.key) ? text(row.getCell(colOf.get(c.key)!).value) : '']),
+      COLUMNS.map((c) => [c.key, colOf.has(c.key) ? cellText(row.getCell(colOf.get(c.key)!).value) : '']),
     ) as Record<Key, string>;
     if (Object.values(v).some((x) => x !== '')) rows.push({ rowNumber, raw, v });
   });
