@@ -17,11 +17,13 @@ import type { ReferenceSet } from '../reference/reference-schema.js';
 import { seedContacts, seedReference } from '../reference/seed-reference.js';
 import { loadPlanFiles } from '../targets/load-targets.js';
 import { upsertPlanFile } from '../targets/target-queries.js';
+import { seedTasks } from '../tasks/seed-tasks.js';
 import { PROJECT_ROOT } from '../../config/paths.js';
 import { generatePassword } from '../auth/password.js';
 
 export const DEMO_CONTACTS_FILE = path.join(PROJECT_ROOT, 'config/contacts.example.yaml');
 export const TARGETS_DIR = path.join(PROJECT_ROOT, 'config/targets');
+const TASKS_DIR = path.join(PROJECT_ROOT, 'config/tasks');
 /** example.gov.cn, like every address of the example contact directory. */
 export const DEMO_REPORT_RECIPIENT = 'eeb.reports@example.gov.cn';
 
@@ -97,6 +99,8 @@ export async function seedDemo(pool: pg.Pool, reference: ReferenceSet): Promise<
     for (const plan of plans) n += await upsertPlanFile(tx, plan);
     return n;
   });
+  // The plans' task rows (as `envwatch seed` stores them), for the replayed progress reports (issue 16).
+  if (plans.length > 0) await seedTasks(pool, TASKS_DIR, reference, plans);
   const contacts = await loadContacts(DEMO_CONTACTS_FILE, reference);
   await seedContacts(pool, contacts);
   return {

@@ -20,7 +20,8 @@ const aliases = z.array(text).default([]);
 
 export const AREA_KINDS = ['street', 'town', 'township'] as const;
 export const RESOLUTIONS = ['hour', 'day', 'month', 'sample'] as const;
-export const METRIC_DOMAINS = ['air', 'dust', 'water', 'rank', 'land'] as const;
+// reported: numbers a responsible unit reports by hand with its monthly progress (metrics-reported.yaml).
+export const METRIC_DOMAINS = ['air', 'dust', 'water', 'rank', 'land', 'reported'] as const;
 export const SITE_KINDS = ['air_station', 'dust_fall_site', 'water_section'] as const;
 export const STATION_LEVELS = ['national', 'municipal', 'district', 'micro'] as const;
 /** See config/reference/sites-water.yaml for what each kind means and where the plans use it. */

@@ -4,6 +4,7 @@ import { cumulativeMeanLimit } from './cumulative-mean-limit.js';
 import { heavyDays } from './heavy-days.js';
 import { monthLevelWarning } from './month-level-warning.js';
 import { rankFrequency } from './rank-frequency.js';
+import { reportedValue } from './reported-value.js';
 import { relativeToReference } from './relative-to-reference.js';
 import { rollingMeanDecrease } from './rolling-mean-decrease.js';
 import { sampleLimit } from './sample-limit.js';
@@ -22,6 +23,7 @@ const KINDS = [
   monthLevelWarning,
   sampleLimit,
   aboveCityImprovement,
+  reportedValue,
 ] as const;
 
 export const RULE_KINDS: Readonly<Record<string, RuleKind<never>>> = Object.fromEntries(

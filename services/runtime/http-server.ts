@@ -30,6 +30,7 @@ import { registerRegistryRoutes } from '../api/routes/registry.js';
 import { registerReportRoutes } from '../api/routes/reports.js';
 import { registerSessionRoutes } from '../api/routes/session.js';
 import { registerStatusRoutes } from '../api/routes/status.js';
+import { registerTaskIndicatorRoutes } from '../api/routes/task-indicators.js';
 import { registerTaskLedgerRoutes } from '../api/routes/task-ledger.js';
 import { registerTaskRoutes } from '../api/routes/tasks.js';
 import { jsonSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from '../api/zod-provider.js';
@@ -141,6 +142,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await registerReportRoutes(app, ctx);
   await registerTaskRoutes(app, ctx);
   await registerTaskLedgerRoutes(app, ctx);
+  await registerTaskIndicatorRoutes(app, ctx);
   await registerIngestRoutes(app, ctx);
   await registerMeasurementPush(app, ctx);
   await registerAdminRoutes(app, ctx);

@@ -4,6 +4,7 @@
  * reported" (skipped); a row whose status and note equal the stored report of its month is unchanged; every
  * refused row is kept in task_import_refused with its reason.
  */
+import ExcelJS from 'exceljs';
 import type pg from 'pg';
 import type { Actor } from '../auth/audit-log.js';
 import type { Principal } from '../auth/principal.js';
@@ -16,6 +17,7 @@ import {
   type ImportCounts,
   type Refusal,
 } from './ledger-queries.js';
+import { importIndicatorSheet } from './indicators/indicator-sheet.js';
 import { readLedger, type LedgerInputRow } from './ledger-xlsx.js';
 import { findProgress } from './progress-queries.js';
 import { monthSchema, progressStatusSchema, reportProgress } from './report-progress.js';
@@ -90,6 +92,14 @@ export async function importLedger(
       });
     }
   }
+  // The 指标 sheet, when the workbook has one: the manual indicators, through their own verb.
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(file.bytes as unknown as ArrayBuffer);
+  const ind = await importIndicatorSheet(pool, actor, p, wb, file.today);
+  counts.received += ind.received;
+  counts.accepted += ind.accepted;
+  counts.skipped += ind.skipped;
+  refusals.push(...ind.refusals);
   counts.refused = refusals.length;
   await insertImportRefusals(pool, importId, refusals);
   await finishTaskImport(pool, importId, counts);

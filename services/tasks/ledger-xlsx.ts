@@ -7,7 +7,9 @@
 import ExcelJS from 'exceljs';
 import { ValidationError } from '../errors.js';
 import { TASK_PROGRESS_LABELS } from '../labels/catalogue.js';
+import { addIndicatorSheet, type IndicatorLedgerRow } from './indicators/indicator-sheet.js';
 import type { LedgerRow } from './ledger-queries.js';
+import { cellText, headerColumns } from './xlsx-cells.js';
 import { PROGRESS_STATUSES, type ProgressStatus } from './progress-queries.js';
 
 export const LEDGER_SHEET = '台账';
@@ -33,7 +35,11 @@ const REQUIRED: LedgerKey[] = ['task', 'unit', 'month', 'status', 'note'];
 
 const ROLE_ZH = { main: '主责', assist: '协办' } as const;
 
-export async function renderLedger(rows: readonly LedgerRow[], month: string): Promise<Buffer> {
+export async function renderLedger(
+  rows: readonly LedgerRow[],
+  month: string,
+  indicators: readonly IndicatorLedgerRow[] = [],
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'envwatch';
   wb.title = `${month} 重点任务进展台账`;
@@ -68,6 +74,8 @@ export async function renderLedger(rows: readonly LedgerRow[], month: string): P
       error: `进展状态：${words}`,
     };
   }
+  // The unit's manual indicators on a sheet of their own (issue 16 item 4).
+  addIndicatorSheet(wb, indicators, month);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -75,18 +83,6 @@ export interface LedgerInputRow {
   rowNumber: number;
   raw: Record<string, string>;
   values: Record<LedgerKey, string>;
-}
-
-function text(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object' && 'richText' in v)
-    return v.richText
-      .map((p) => p.text)
-      .join('')
-      .trim();
-  if (typeof v === 'object' && 'result' in v) return String(v.result ?? '').trim();
-  if (v instanceof Date) return v.toISOString().slice(0, 7);
-  return String(v).trim();
 }
 
 /** The data rows of an uploaded 台账; a file without the required columns is refused whole, naming them. */
@@ -99,13 +95,7 @@ export async function readLedger(bytes: Buffer): Promise<LedgerInputRow[]> {
   }
   const ws = wb.getWorksheet(LEDGER_SHEET) ?? wb.worksheets[0];
   if (ws === undefined) throw new ValidationError('the workbook has no sheet');
-  const headers = new Map<number, string>();
-  ws.getRow(1).eachCell((cell, col) => headers.set(col, text(cell.value)));
-  const colOf = new Map<LedgerKey, number>();
-  for (const c of LEDGER_COLUMNS) {
-    const at = [...headers].find(([, h]) => h === c.header)?.[0];
-    if (at !== undefined) colOf.set(c.key, at);
-  }
+  const { headers, colOf } = headerColumns<LedgerKey>(ws, LEDGER_COLUMNS);
   const missing = REQUIRED.filter((k) => !colOf.has(k)).map(
     (k) => LEDGER_COLUMNS.find((c) => c.key === k)!.header,
   );
@@ -117,10 +107,13 @@ export async function readLedger(bytes: Buffer): Promise<LedgerInputRow[]> {
   ws.eachRow((row, rowNumber) => {
     if (rowNumber === 1) return;
     const raw: Record<string, string> = {};
-    for (const [col, header] of headers) raw[header] = text(row.getCell(col).value);
+    for (const [col, header] of headers) raw[header] = cellText(row.getCell(col).value);
     if (Object.values(raw).every((v) => v === '')) return;
     const values = Object.fromEntries(
-      LEDGER_COLUMNS.map((c) => [c.key, colOf.has(c.key) ? text(row.getCell(colOf.get(c.key)!).value) : '']),
+      LEDGER_COLUMNS.map((c) => [
+        c.key,
+        colOf.has(c.key) ? cellText(row.getCell(colOf.get(c.key)!).value) : '',
+      ]),
     ) as Record<LedgerKey, string>;
     out.push({ rowNumber, raw, values });
   });

@@ -22,6 +22,7 @@ import {
   type ProgressStatus,
   type ProgressWrite,
 } from './progress-queries.js';
+import { attachmentTypeOf } from './attachment-type.js';
 import { assertMayReport, confinedUnit } from './task-access.js';
 
 const BY_WORD = new Map<string, ProgressStatus>(
@@ -78,7 +79,8 @@ function attachmentOf(a: { name: string; contentType: string; base64: string } |
     throw new ValidationError(
       `the attachment is ${bytes.length} bytes; at most ${MAX_ATTACHMENT_BYTES} are kept`,
     );
-  return { name: a.name, type: a.contentType, bytes };
+  // The stored type is the one the bytes prove, never the sender's claim (a download is served with it).
+  return { name: a.name, type: attachmentTypeOf(a.name, bytes), bytes };
 }
 
 /** What the audit log keeps of a report (the file's name and size, not its bytes). */

@@ -6,6 +6,7 @@ import { html, type SafeHtml } from './html.js';
 import { translator, type Locale, type Translate } from './i18n.js';
 import type { ActiveWarning } from '../api/queries/warning-read.js';
 import { warningBanner } from './pages/warning-banner.js';
+import { taskWords } from './pages/task-words.js';
 
 export interface PageContext {
   locale: Locale;
@@ -42,13 +43,17 @@ function otherLanguageUrl(pc: PageContext): string {
   return `${u.pathname}${u.search}`;
 }
 
-type NavKey = 'overview' | 'alerts' | 'reports' | 'ingestion' | 'queues' | 'mailbox' | null;
+type NavKey = 'overview' | 'alerts' | 'reports' | 'ingestion' | 'queues' | 'mailbox' | 'tasks' | null;
 
 export function layout(pc: PageContext, title: string, body: SafeHtml, active: NavKey = null): SafeHtml {
   const p = pc.principal;
   const { t } = pc;
-  const link = (key: Exclude<NavKey, null>, href: string) =>
+  const link = (key: Exclude<NavKey, null | 'tasks'>, href: string) =>
     html`<a href="${href}" class="${active === key ? 'active' : ''}">${t(key)}</a>`;
+  // The task page's own word (task-words.ts); a unit account has nothing else to open (issue 16).
+  const tasks = html`<a href="/tasks" class="${active === 'tasks' ? 'active' : ''}"
+    >${taskWords(pc.locale)('nav')}</a
+  >`;
   const operator = p && p.role !== 'area';
   return html`<!doctype html>
     <html lang="${pc.locale === 'en' ? 'en' : 'zh-CN'}">
@@ -64,15 +69,17 @@ export function layout(pc: PageContext, title: string, body: SafeHtml, active: N
         <header class="top">
           <a class="brand" href="/">${t('appName')}</a>
           ${
-            p
-              ? html`<nav>
-                  ${link('overview', '/')}${link('alerts', '/alerts')}${link('reports', '/reports')}
-                  ${operator ? link('ingestion', '/ingest') : ''}
-                  ${p.role === 'admin' ? html`<a href="/admin/queues">${t('queues')}</a>` : ''}
-                  ${p.role === 'admin' && pc.mailbox ? link('mailbox', '/mail') : ''}
-                  <a href="/docs">${t('apiDocs')}</a>
-                </nav>`
-              : ''
+            p?.role === 'unit'
+              ? html`<nav>${tasks}</nav>`
+              : p
+                ? html`<nav>
+                    ${link('overview', '/')}${link('alerts', '/alerts')}${link('reports', '/reports')}${tasks}
+                    ${operator ? link('ingestion', '/ingest') : ''}
+                    ${p.role === 'admin' ? html`<a href="/admin/queues">${t('queues')}</a>` : ''}
+                    ${p.role === 'admin' && pc.mailbox ? link('mailbox', '/mail') : ''}
+                    <a href="/docs">${t('apiDocs')}</a>
+                  </nav>`
+                : ''
           }
           <a class="lang" href="${otherLanguageUrl(pc)}" lang="${pc.locale === 'en' ? 'zh-CN' : 'en'}"
             >${t('switchLang')}</a

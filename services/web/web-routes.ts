@@ -15,6 +15,7 @@ import { SESSION_COOKIE, sessionSettings, setSessionCookie } from '../api/auth-h
 import { statusOf } from '../api/errors.js';
 import { actor, defaultYear, today, typed } from '../api/route-kit.js';
 import { registerWebOperationsRoutes } from './web-operations.js';
+import { registerWebTaskRoutes } from './web-tasks.js';
 import { parseLocale, type Locale } from './i18n.js';
 import { pageContext, sendPage, type PageContext } from './layout.js';
 import { buildOverview } from '../api/views/overview.js';
@@ -196,6 +197,8 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     r.get(
       '/',
       {
+        // A unit account's home is its task page (issue 16); it may open nothing else.
+        config: { unitAccess: true },
         schema: {
           hide: true,
           querystring: z.object({
@@ -207,6 +210,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       },
       async (req, reply) => {
         const p = req.principal!;
+        if (p.role === 'unit') return reply.redirect('/tasks', 303);
         const districtId = req.query.district ?? p.districtId ?? 'tongzhou';
         const [overview, districts] = await Promise.all([
           buildOverview(ctx.db, p, {
@@ -391,5 +395,6 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     );
 
     await registerWebOperationsRoutes(web, ctx, pc);
+    await registerWebTaskRoutes(web, ctx, pc);
   });
 }

@@ -15,6 +15,8 @@ import { monthSchema } from '../../tasks/report-progress.js';
 import { assertUnitVisible, confinedUnit } from '../../tasks/task-access.js';
 import { principalOf } from '../auth-hooks.js';
 import { actor, documentedElsewhere, TAGS, today, typed, unitRoute } from '../route-kit.js';
+import { buildUnitIndicators } from '../views/unit-indicators.js';
+import { evaluateTargetsRequest } from '../../outbox/messages.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const MAX_LEDGER_BYTES = 10 * 1024 * 1024;
@@ -48,6 +50,12 @@ export async function registerTaskLedgerRoutes(app: FastifyInstance, ctx: AppCon
           unitId: confined ?? req.query.unit ?? null,
           month: monthStartDay(month),
         });
+        const indicators = (
+          await buildUnitIndicators(ctx.db, { unitId: confined ?? req.query.unit ?? null, month })
+        ).map((i) => ({
+          ...i,
+          reported: i.reported && { month: i.reported.month, value: i.reported.value, note: i.reported.note },
+        }));
         const name = `${month}-台账-${confined ?? req.query.unit ?? 'all'}.xlsx`;
         return reply
           .type(XLSX)
@@ -55,7 +63,7 @@ export async function registerTaskLedgerRoutes(app: FastifyInstance, ctx: AppCon
             'content-disposition',
             `attachment; filename="ledger-${month}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
           )
-          .send(await renderLedger(rows, month));
+          .send(await renderLedger(rows, month, indicators));
       },
     );
     r.post(
@@ -81,11 +89,14 @@ export async function registerTaskLedgerRoutes(app: FastifyInstance, ctx: AppCon
         const body = req.body;
         if (!Buffer.isBuffer(body))
           throw new ValidationError(`send the workbook itself as the body (${XLSX})`);
-        return importLedger(ctx.db, actor(req), principalOf(req), {
+        const result = await importLedger(ctx.db, actor(req), principalOf(req), {
           name: req.query.filename ?? 'ledger.xlsx',
           bytes: body,
           today: today(ctx),
         });
+        // Indicator values were queued for evaluation with their rows; wake the job that drains the queue.
+        if (result.accepted > 0) await ctx.enqueue(...evaluateTargetsRequest('task-ledger'));
+        return result;
       },
     );
   });

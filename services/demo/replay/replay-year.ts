@@ -16,6 +16,7 @@ import { readCounters } from '../summary-queries.js';
 import { WAVES, type DemoDataset } from '../synthetic/dataset.js';
 import { waitForIdle } from '../wait-idle.js';
 import { deliverWave, type DeliveryContext } from './deliver.js';
+import { reportDemoMonth } from './progress-step.js';
 import { produceMonthlyReports } from './reports-step.js';
 
 export interface ReplayDeps {
@@ -76,6 +77,9 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
     for (const d of step.deliveries) addExpected(expected, d.records, d.expectedRefusals);
     await alertSweep(step.clock);
     if (step.phase === 'replay') {
+      // The units' monthly progress and manual indicators, reported as the month's data arrive.
+      await reportDemoMonth(ctx, step.month, step.clock);
+      await waitIdle();
       const revised = step.deliveries.flatMap((d) => (d.revises ? [d.revises] : []));
       await produceMonthlyReports(ctx, { month: step.month, revised });
       await waitIdle();

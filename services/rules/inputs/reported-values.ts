@@ -1,0 +1,37 @@
+/**
+ * Values a responsible unit reported by hand (manual_indicator_value, issue 16 item 4): one per metric, scope
+ * and Asia/Shanghai month. Read for every scope of a target in one query, like every other rule input.
+ */
+import type { Queryable } from '../../db/queryable.js';
+
+export interface ReportedValue {
+  /** 'YYYY-MM-01' */
+  month: string;
+  value: number;
+  unitId: string;
+}
+
+/** scope → its reported values for months starting in [from, to], in month order. */
+export async function readReportedValues(
+  db: Queryable,
+  metricId: string,
+  scopeIds: readonly string[],
+  from: string,
+  to: string,
+): Promise<Map<string, ReportedValue[]>> {
+  const out = new Map<string, ReportedValue[]>();
+  if (scopeIds.length === 0) return out;
+  const { rows } = await db.query<{ scope_id: string; month: string; value: number; unit_id: string }>(
+    `SELECT scope_id, month::text AS month, value, unit_id
+       FROM manual_indicator_value
+      WHERE metric_id = $1 AND scope_id = ANY ($2) AND month >= date_trunc('month', $3::date) AND month <= $4::date
+      ORDER BY scope_id, month`,
+    [metricId, scopeIds, from, to],
+  );
+  for (const r of rows) {
+    const list = out.get(r.scope_id) ?? [];
+    list.push({ month: r.month, value: r.value, unitId: r.unit_id });
+    out.set(r.scope_id, list);
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+/** The words of the unit's task page (issue 16), zh first; kept apart from i18n.ts so the page owns them. */
+import type { Locale } from '../i18n.js';
+
+const zh = {
+  nav: '任务填报',
+  title: '{unit} · {month}任务进展',
+  unitsTitle: '{month}各单位任务填报',
+  summary: '共 {tasks} 项任务，本月已填报 {reported} 项；手工指标 {indicators} 项。',
+  month: '月份',
+  show: '查看',
+  ledger: '下载本月台账（XLSX）',
+  indicators: '手工填报指标',
+  indicatorsHint: '计划要求但无监测数据的指标，由责任单位按月填报，系统按目标判定并告警。',
+  tasks: '重点任务进展',
+  noTasks: '本单位在该年度计划中没有任务。',
+  main: '主责',
+  assist: '协办',
+  deadline: '完成时限',
+  requirement: '要求',
+  atLeast: '不低于 {x}{unit}',
+  atMost: '不高于 {x}{unit}',
+  value: '本月数值',
+  note: '进展情况',
+  notePlaceholder: '本月工作进展、存在问题及下步计划',
+  indicatorNote: '说明',
+  file: '附件（PDF、图片、Office 文件，5 MB 以内）',
+  currentFile: '已上传附件',
+  save: '保存',
+  savedShort: '已保存',
+  report: '填报本月进展',
+  prefilledTask: '本月尚未填报；上次（{month}）为「{status}」，填报时已预填。',
+  edit: '修改本月进展',
+  saved: '已保存：{what}',
+  prefilled: '尚未填报本月，以下为 {month} 的填报内容，请核对后保存。',
+  reportedBy: '{who} 于 {at} 填报',
+  notReported: '尚未填报',
+  verdict: '判定',
+  unit: '单位',
+  taskCount: '任务数',
+  reportedCount: '本月已填报',
+  open: '进入',
+  readOnly: '只读账号：仅可查看。',
+  source: '出处',
+};
+
+export type TaskWord = keyof typeof zh;
+
+const en: Record<TaskWord, string> = {
+  nav: 'Tasks',
+  title: '{unit} · progress for {month}',
+  unitsTitle: 'Task reporting by unit, {month}',
+  summary: '{tasks} tasks, {reported} reported this month; {indicators} manual indicators.',
+  month: 'Month',
+  show: 'Show',
+  ledger: 'Download this month’s ledger (XLSX)',
+  indicators: 'Manual indicators',
+  indicatorsHint:
+    'Numbers the plans require that no sensor measures: reported monthly by the responsible unit, judged and alerted like any target.',
+  tasks: 'Key tasks',
+  noTasks: 'This unit has no task in the year’s plans.',
+  main: 'lead',
+  assist: 'assisting',
+  deadline: 'Deadline',
+  requirement: 'Required',
+  atLeast: 'at least {x}{unit}',
+  atMost: 'at most {x}{unit}',
+  value: 'This month’s value',
+  note: 'Progress',
+  notePlaceholder: 'Work done this month, problems, next steps',
+  indicatorNote: 'Note',
+  file: 'Attachment (PDF, image, Office file; up to 5 MB)',
+  currentFile: 'Attached file',
+  save: 'Save',
+  savedShort: 'saved',
+  report: 'Report this month',
+  prefilledTask: 'Not reported this month; last time ({month}): {status}, pre-filled in the form.',
+  edit: 'Change this month’s report',
+  saved: 'Saved: {what}',
+  prefilled: 'Not reported for this month yet: below is the report of {month}; check it and save.',
+  reportedBy: 'reported by {who} at {at}',
+  notReported: 'not reported',
+  verdict: 'Verdict',
+  unit: 'Unit',
+  taskCount: 'Tasks',
+  reportedCount: 'Reported this month',
+  open: 'Open',
+  readOnly: 'Read-only account: view only.',
+  source: 'Source',
+};
+
+export type TaskTranslate = (key: TaskWord, params?: Record<string, string | number>) => string;
+
+export function taskWords(locale: Locale): TaskTranslate {
+  const m = locale === 'en' ? en : zh;
+  return (key, params) => m[key].replace(/\{(\w+)\}/g, (_, k: string) => String(params?.[k] ?? `{${k}}`));
+}
