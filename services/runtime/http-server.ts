@@ -55,7 +55,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger.child({ role: 'api' }) as FastifyBaseLogger,
     // One structured line per request (below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    // req.ip (audit log, sessions, login throttling) is the socket address unless a proxy is trusted:
+    // X-Forwarded-For from anybody else is forgeable (issue #20).
+    trustProxy: ctx.config.TRUST_PROXY,
     bodyLimit: BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
