@@ -41,7 +41,7 @@ describe('without TRUST_PROXY (the default)', () => {
 describe('with TRUST_PROXY naming the proxy, and METRICS_PUBLIC', () => {
   const server = useApiServer({ TRUST_PROXY: '127.0.0.1', METRICS_PUBLIC: 'true' });
 
-  it("audits the address the trusted proxy forwards", async () => {
+  it('audits the address the trusted proxy forwards', async () => {
     expect(await loginFrom(server, '203.0.113.66')).toBe('203.0.113.66');
   });
 
@@ -54,6 +54,9 @@ describe('TRUST_PROXY parsing', () => {
   it('reads false by default, true, and a list of proxy addresses', () => {
     expect(loadConfig({}).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.1.0.0/16' }).TRUST_PROXY).toEqual(['10.0.0.5', '10.1.0.0/16']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.1.0.0/16' }).TRUST_PROXY).toEqual([
+      '10.0.0.5',
+      '10.1.0.0/16',
+    ]);
   });
 });
