@@ -32,6 +32,7 @@ import { registerSessionRoutes } from '../api/routes/session.js';
 import { registerStatusRoutes } from '../api/routes/status.js';
 import { registerTaskLedgerRoutes } from '../api/routes/task-ledger.js';
 import { registerTaskRoutes } from '../api/routes/tasks.js';
+import { registerRefusalAudit } from './audit-refusals.js';
 import { jsonSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from '../api/zod-provider.js';
 
 /** Measurement pushes carry up to a few hundred thousand rows; everything else is small. */
@@ -84,6 +85,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  registerRefusalAudit(app, ctx);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;

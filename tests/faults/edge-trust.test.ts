@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
 import { createUser } from '../api/factories.js';
-import { useApiServer, type ApiServer } from '../api/harness.js';
+import { client, useApiServer, type ApiServer } from '../api/harness.js';
 
 async function loginFrom(server: ApiServer, forwardedFor: string): Promise<string | null> {
   const u = await createUser(server.db.pool, 'readonly');
@@ -29,6 +29,42 @@ describe('without TRUST_PROXY (the default)', () => {
 
   it('audits the socket address, not a forged X-Forwarded-For', async () => {
     expect(await loginFrom(server, '203.0.113.66')).toBe('127.0.0.1');
+  });
+
+  it('audits refusals of signed-in callers: a 403, a CSRF failure, a refused push — not anonymous 401s', async () => {
+    const readonly = await createUser(server.db.pool, 'readonly');
+    const admin = await createUser(server.db.pool, 'admin');
+    const push = { source: 'micro_push', measurements: [{ time: 'yesterday', series: 'x', metric: 'pm25' }] };
+    expect((await client(server, readonly.token).send('POST', '/api/tokens', { name: 'mine' })).status).toBe(
+      403,
+    );
+    // No such source here: refused with 404, a failed push all the same.
+    expect((await client(server, admin.token).send('POST', '/api/ingest/measurements', push)).status).toBe(
+      404,
+    );
+    expect((await client(server, null).send('POST', '/api/ingest/measurements', push)).status).toBe(401);
+    const session = await fetch(`${server.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: readonly.username, password: readonly.password }),
+    });
+    const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const csrf = await fetch(`${server.url}/api/session`, { method: 'DELETE', headers: { cookie } });
+    expect(csrf.status).toBe(403);
+    const { rows } = await server.db.pool.query<{
+      actor: string;
+      action: string;
+      status: number;
+      code: string;
+    }>(
+      `SELECT actor, action, (after->>'status')::int AS status, after->>'code' AS code FROM audit_log
+        WHERE action IN ('access.denied', 'ingest.push_refused') ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { actor: readonly.username, action: 'access.denied', status: 403, code: 'FORBIDDEN' },
+      { actor: admin.username, action: 'ingest.push_refused', status: 404, code: 'NOT_FOUND' },
+      { actor: readonly.username, action: 'access.denied', status: 403, code: 'FORBIDDEN' },
+    ]);
   });
 
   it('closes /metrics when no METRICS_TOKEN is set', async () => {
