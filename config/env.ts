@@ -272,6 +272,8 @@ const schema = z.object({
   // A database connection not made within this long fails the request fast (503 + Retry-After), instead of the
   // 10 s the pool used to wait while PostgreSQL was down.
   PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(3000),
+  // JSON request bodies nesting deeper than this are refused before parsing (a deep body spun JSON.parse for 50 s).
+  JSON_MAX_DEPTH: z.coerce.number().int().min(4).max(1000).default(64),
   // Files (drop directory, bulk CLI) larger than this are refused before reading, with their batch.
   INGEST_MAX_FILE_MB: z.coerce.number().positive().default(1024),
   // XLSX: refused before inflating when its ZIP directory declares more than this uncompressed, or an entry

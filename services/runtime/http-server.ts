@@ -33,6 +33,7 @@ import { registerStatusRoutes } from '../api/routes/status.js';
 import { registerTaskLedgerRoutes } from '../api/routes/task-ledger.js';
 import { registerTaskRoutes } from '../api/routes/tasks.js';
 import { registerRefusalAudit } from './audit-refusals.js';
+import { registerBoundedJsonParser } from './json-body.js';
 import { jsonSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from '../api/zod-provider.js';
 
 /** Measurement pushes carry up to a few hundred thousand rows; everything else is small. */
@@ -63,6 +64,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   });
+  registerBoundedJsonParser(app, ctx.config.JSON_MAX_DEPTH);
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
   app.setErrorHandler((err, req, reply) => sendApiError(err, req, reply));
