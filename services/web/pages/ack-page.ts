@@ -46,7 +46,7 @@ function shell(lang: PageLang, body: string): string {
     `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">` +
     `<title>${T[lang].title} · envwatch</title></head>` +
-    `<body style="font-family:'PingFang SC','Microsoft YaHei',sans-serif;max-width:720px;margin:2em auto;line-height:1.6">` +
+    `<body style="font-family:'PingFang SC','Microsoft YaHei',sans-serif;max-width:720px;margin:2em auto;padding:0 1em;line-height:1.6">` +
     `${body}</body></html>`
   );
 }
