@@ -40,6 +40,6 @@ export function registerBoundedJsonParser(app: FastifyInstance, maxDepth: number
       );
       return;
     }
-    parse(req, body as string, done);
+    void parse(req, body as string, done); // typed as possibly async; it reports through done
   });
 }

@@ -42,7 +42,9 @@ async function breachWithLostJob(targetId: string, minutesAgo: number): Promise<
 }
 
 const alertsOf = (targetId: string) =>
-  count(db.pool, `SELECT count(*)::int AS n FROM alert WHERE target_id = $1 AND state = 'firing'`, [targetId]);
+  count(db.pool, `SELECT count(*)::int AS n FROM alert WHERE target_id = $1 AND state = 'firing'`, [
+    targetId,
+  ]);
 
 describe('a sync-alert job lost with Redis', () => {
   it('is made good by the sweep five minutes on: the alert opens with its deliveries, once', async () => {

@@ -21,7 +21,9 @@ export async function registerMetricsRoute(app: FastifyInstance, ctx: AppContext
         if (!secretsEqual(got, expected))
           throw new UnauthorizedError('metrics need Authorization: Bearer <METRICS_TOKEN>');
       } else if (!ctx.config.METRICS_PUBLIC) {
-        throw new UnauthorizedError('metrics are closed: set METRICS_TOKEN (or METRICS_PUBLIC=true on a trusted network)');
+        throw new UnauthorizedError(
+          'metrics are closed: set METRICS_TOKEN (or METRICS_PUBLIC=true on a trusted network)',
+        );
       }
       await refreshStateGauges({ db: ctx.db, queues: ctx.queues, logger: ctx.logger });
       return reply.type(registry.contentType).send(await registry.metrics());
