@@ -4,12 +4,12 @@
  * run, once the claim has gone FILE_CLAIM_STALE_SECONDS without renewal, returns the file, reads it whole as a
  * new batch, and fails the dead worker's batch with what happened. A live worker's claim is renewed and kept.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fileDropAdapter } from '../../services/ingest/adapters/file-drop.js';
 import { ManualClock } from '../../services/time/shanghai.js';
+import { killWhenOpened } from '../helpers/kill-mid-work.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { adapterCtx, seedRealReference, useTempDir } from '../ingest/fixtures.js';
 import { crashSource } from './file-drop-source.js';
@@ -39,20 +39,7 @@ describe('a file-drop worker killed mid-file', () => {
     const dir = path.join(tempDir(), 'crash_drop');
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'big.csv'), csv(ROWS));
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(import.meta.dirname, 'file-drop-child.ts'), db.url, tempDir()],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        if (d.toString().includes('opened')) resolve();
-        if (d.toString().includes('finished')) reject(new Error('the file was read before the kill'));
-      });
-      child.on('exit', () => reject(new Error('the child ended before its batch opened')));
-    });
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await killWhenOpened(path.join(import.meta.dirname, 'file-drop-child.ts'), [db.url, tempDir()]);
     expect(await readdir(path.join(dir, '.processing'))).toContain('big.csv');
 
     // A run while the claim is fresh leaves it alone (its worker might be alive).
