@@ -267,8 +267,33 @@ const schema = z.object({
   HJ212_HISTORY_AFTER_HOURS: z.coerce.number().positive().default(6),
   // Split packets (PNUM/PNO) not all seen within this long are reported incomplete.
   HJ212_SPLIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
-  // When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open to the network.
+  // GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. Unset, it answers 401 unless METRICS_PUBLIC
+  // says the network in front of it is trusted (issue #20: metrics were open to anybody).
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  METRICS_PUBLIC: bool.default(false),
+  // ---- reliability bounds (issue #20; docs/operations.md) ----
+  // Whose X-Forwarded-For to believe for the client address (audit log, sessions, login throttling): unset or
+  // false = nobody, the socket address is the client; a comma list of proxy addresses/CIDRs; true = any hop.
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((s): boolean | string[] =>
+      s === 'true' ? true : s === 'false' || s === '' ? false : splitList(s),
+    ),
+  // A database connection not made within this long fails the request fast (503 + Retry-After), instead of the
+  // 10 s the pool used to wait while PostgreSQL was down.
+  PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(3000),
+  // JSON request bodies nesting deeper than this are refused before parsing (a deep body spun JSON.parse for 50 s).
+  JSON_MAX_DEPTH: z.coerce.number().int().min(4).max(1000).default(64),
+  // Files (drop directory, bulk CLI) larger than this are refused before reading, with their batch.
+  INGEST_MAX_FILE_MB: z.coerce.number().positive().default(1024),
+  // XLSX: refused before inflating when its ZIP directory declares more than this uncompressed, or an entry
+  // inflating more than XLSX_MAX_RATIO times its compressed size (zip bombs; 720 KB used to become 600 MB).
+  XLSX_MAX_UNCOMPRESSED_MB: z.coerce.number().positive().default(256),
+  XLSX_MAX_RATIO: z.coerce.number().min(10).default(200),
+  // A file-drop claim whose worker has not touched it for this long belongs to a dead worker: the file goes
+  // back to the directory and its batch is marked failed (it used to wait an hour and stay "running").
+  FILE_CLAIM_STALE_SECONDS: z.coerce.number().int().min(10).default(300),
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'APP_SECRET' | 'COOKIE_SECURE'> & {

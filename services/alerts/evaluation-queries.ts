@@ -126,3 +126,28 @@ export async function recoveringTargetKeys(db: Queryable, limit: number): Promis
   );
   return rows;
 }
+
+/**
+ * Problem verdicts (at_risk, breached) older than `before` that their alert does not reflect: no alert, a
+ * resolved one, or one whose condition is another. The sync-alert job of such a transition was lost (Redis
+ * restarted without persistence after the outbox relayed it): the hysteresis would open, reopen or update.
+ * An alert a person closed after the verdict began is left closed.
+ */
+export async function unsyncedTargetKeys(
+  db: Queryable,
+  before: Date,
+  limit: number,
+): Promise<EvaluationKey[]> {
+  const { rows } = await db.query<EvaluationKey>(
+    `SELECT c.target_id, c.scope_id, c.period_key FROM evaluation_current c
+      WHERE c.status IN ('at_risk', 'breached') AND c.status_since < $1
+        AND NOT EXISTS (
+          SELECT 1 FROM alert a
+           WHERE a.dedupe_key = 'target|' || c.target_id || '|' || c.scope_id || '|' || c.period_key
+             AND ((a.state IN ('firing', 'acknowledged') AND a.condition = c.status)
+                  OR (a.state = 'closed' AND a.closed_at >= c.status_since)))
+      ORDER BY c.status_since LIMIT $2`,
+    [before, limit],
+  );
+  return rows;
+}

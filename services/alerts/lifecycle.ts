@@ -16,12 +16,20 @@ export interface AcknowledgeInput {
   actor: string;
   comment?: string | null;
   at: Date;
+  /**
+   * Whether a comment on an alert already acknowledged is kept as a comment event. True for signed-in users;
+   * false for the e-mail/SMS links, a bearer credential anybody the message was forwarded to holds: they
+   * acknowledge once, and after that add nothing (issue #20: a link kept adding comments for ever).
+   */
+  commentAfterAck?: boolean;
 }
 
 export interface AcknowledgeResult {
   outcome: 'acknowledged' | 'already_acknowledged';
   alert: AlertRow;
   cancelledDeliveries: number;
+  /** A comment came with a repeated acknowledgement and was not recorded (commentAfterAck false). */
+  commentDropped: boolean;
 }
 
 export async function acknowledgeAlert(
@@ -33,7 +41,8 @@ export async function acknowledgeAlert(
     const current = await getAlert(tx, input.alertId, { forUpdate: true });
     if (!current) throw new NotFoundError(`alert ${input.alertId} does not exist`);
     if (current.state === 'acknowledged') {
-      if (comment)
+      const keep = input.commentAfterAck ?? true;
+      if (comment && keep)
         await insertAlertEvent(tx, {
           alertId: current.id,
           kind: 'comment',
@@ -41,7 +50,12 @@ export async function acknowledgeAlert(
           detail: { comment },
           at: input.at,
         });
-      return { outcome: 'already_acknowledged', alert: current, cancelledDeliveries: 0 };
+      return {
+        outcome: 'already_acknowledged',
+        alert: current,
+        cancelledDeliveries: 0,
+        commentDropped: comment !== null && !keep,
+      };
     }
     if (current.state !== 'firing') {
       throw new ConflictError(
@@ -62,7 +76,7 @@ export async function acknowledgeAlert(
       `acknowledged by ${input.actor}`,
       input.at,
     );
-    return { outcome: 'acknowledged', alert, cancelledDeliveries };
+    return { outcome: 'acknowledged', alert, cancelledDeliveries, commentDropped: false };
   });
 }
 

@@ -2,7 +2,7 @@
  * The alert sweep, run every minute by cron (and directly by tests with a ManualClock). Everything that
  * depends on time is here, driven by persisted timestamps and the injected clock, so a restart loses
  * nothing: deferred deliveries whose time has come, group items whose head went missing, expired claims (a dead worker), escalations, alerts
- * whose data has recovered long enough, heavy-pollution warnings, stale sources, the daily digest, and
+ * whose data has recovered long enough, problem verdicts whose sync-alert job was lost with Redis, heavy-pollution warnings, stale sources, the daily digest, and
  * closing settled alerts. Each part runs in its own transaction; one failing part does not stop the others,
  * and the failures are reported together at the end.
  */
@@ -19,7 +19,7 @@ import { toShanghaiDay } from '../time/shanghai.js';
 import { closeSettledAlerts } from './alert-queries.js';
 import type { AlertDeps } from './alert-deps.js';
 import { escalateDue } from './escalation.js';
-import { recoveringTargetKeys } from './evaluation-queries.js';
+import { recoveringTargetKeys, unsyncedTargetKeys } from './evaluation-queries.js';
 import { syncHeavyPollutionWarnings } from './heavy-pollution.js';
 import { syncStaleSources } from './stale-sources.js';
 import { resolveRecovered } from './sync-target-alert.js';
@@ -28,6 +28,9 @@ export type SweepSummary = Record<string, number>;
 
 // A pending delivery's job is normally taken within seconds; one untouched this long is looked for in the queue.
 const LOST_JOB_AFTER_MS = 2 * 60_000;
+// A verdict's sync-alert runs within seconds of the outbox relay (every minute at the latest); a problem verdict
+// its alert does not show after this long lost its job with Redis.
+const LOST_SYNC_AFTER_MS = 5 * 60_000;
 
 export class SweepError extends AggregateError {}
 
@@ -74,6 +77,14 @@ export async function runAlertSweep(
     const results = await resolveRecovered(deps.db, ctx, await recoveringTargetKeys(deps.db, 500));
     return {
       resolved: results.filter((r) => r.action === 'resolve').length,
+      outboxIds: results.flatMap((r) => r.outboxIds),
+    };
+  });
+  await part('unsynced', async () => {
+    const keys = await unsyncedTargetKeys(deps.db, new Date(now.getTime() - LOST_SYNC_AFTER_MS), 500);
+    const results = await resolveRecovered(deps.db, ctx, keys);
+    return {
+      synced: results.filter((r) => r.action !== 'none').length,
       outboxIds: results.flatMap((r) => r.outboxIds),
     };
   });

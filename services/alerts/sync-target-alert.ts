@@ -308,7 +308,10 @@ export async function syncKey(
   }
 }
 
-/** Sweep part: open alerts whose data is 'met' again are re-checked (hysteresis may allow resolving now). */
+/**
+ * Sweep parts: keys re-checked against their current verdict — open alerts whose data is 'met' again (hysteresis
+ * may allow resolving now), problem verdicts whose sync-alert job was lost.
+ */
 export async function resolveRecovered(
   db: pg.Pool,
   ctx: SyncContext,

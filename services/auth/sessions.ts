@@ -1,7 +1,9 @@
 /**
  * Logging in and out, and turning a request's credential (cookie or bearer token) into a principal.
- * Failed logins are counted per account and lock it for a while after too many in a row, which caps
- * password guessing at a few attempts per hour without an extra rate-limit store.
+ * Failed logins are counted per (account, client address): ten in a row lock that address out of that account
+ * for a while, which caps guessing from one place at a few attempts per hour while the owner, logging in from
+ * elsewhere, is not locked out by whoever knows the login (issue #20). A much higher account-wide count still
+ * locks the account against guessing spread over many addresses.
  */
 import type pg from 'pg';
 import { withTransaction, type Queryable } from '../db/queryable.js';
@@ -17,6 +19,7 @@ import {
 import { decoyPasswordHash, verifyPassword } from './password.js';
 import type { Principal } from './principal.js';
 import { digestSecret, generateSecret, TOKEN_PREFIX } from './secrets.js';
+import { clearThrottle, isThrottled, recordThrottledFailure } from './login-throttle-queries.js';
 import { lockLoginCandidate, recordLoginFailure, recordLoginSuccess } from './user-queries.js';
 
 export interface SessionSettings {
@@ -24,7 +27,10 @@ export interface SessionSettings {
   idleMinutes: number;
 }
 
+/** Failures in a row from one address that lock it out of the account. */
 export const MAX_LOGIN_FAILURES = 10;
+/** Failures in a row from all addresses together that lock the account itself. */
+export const MAX_ACCOUNT_FAILURES = 100;
 export const LOCK_MINUTES = 15;
 
 export interface LoginResult {
@@ -66,12 +72,21 @@ export async function login(
       await audit('session.login_failed', { reason: user.disabled ? 'disabled' : 'locked' });
       return null;
     }
+    if (await isThrottled(tx, username, input.ip)) {
+      await audit('session.login_failed', { reason: 'locked for this address' });
+      return null;
+    }
     if (!(await verifyPassword(input.password, user.password_hash))) {
-      const state = await recordLoginFailure(tx, user.id, MAX_LOGIN_FAILURES, LOCK_MINUTES);
-      await audit('session.login_failed', { reason: 'wrong password', locked: state.locked });
+      const here = await recordThrottledFailure(tx, username, input.ip, MAX_LOGIN_FAILURES, LOCK_MINUTES);
+      const account = await recordLoginFailure(tx, user.id, MAX_ACCOUNT_FAILURES, LOCK_MINUTES);
+      await audit('session.login_failed', {
+        reason: 'wrong password',
+        locked: here.locked || account.locked,
+      });
       return null;
     }
     await recordLoginSuccess(tx, user.id);
+    await clearThrottle(tx, username, input.ip);
     await purgeOldSessions(tx);
     const sessionSecret = generateSecret();
     const csrfToken = generateSecret();

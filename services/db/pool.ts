@@ -20,6 +20,8 @@ export interface PoolOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
+  /** How long a checkout waits for a connection (a new one, or a free slot) before failing; default 10 s. */
+  connectTimeoutMs?: number;
 }
 
 export function createPool(opts: PoolOptions): pg.Pool {
@@ -30,7 +32,9 @@ export function createPool(opts: PoolOptions): pg.Pool {
     application_name: opts.applicationName ?? 'envwatch',
     // Keep the session in UTC: timestamps are stored in UTC and bucketed explicitly in Asia/Shanghai.
     options: '-c timezone=UTC',
-    connectionTimeoutMillis: 10_000,
+    // The API and workers pass PG_CONNECT_TIMEOUT_MS (3 s): a request meeting a database that is down must get
+    // its 503 + Retry-After quickly rather than hold its socket for 10 s (issue #20). The CLI keeps 10 s.
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
   });
   // An idle client losing its connection must not crash the process; the next checkout reconnects.

@@ -9,7 +9,10 @@ import { loadSources } from './sources/load-sources.js';
 import type { SourceDefinition } from './sources/source-schema.js';
 
 export function adapterContext(
-  config: Pick<Config, 'DROP_DIR' | 'INGEST_BULK_THRESHOLD_MB' | 'SOURCE_SECRETS'>,
+  config: Pick<
+    Config,
+    'DROP_DIR' | 'INGEST_BULK_THRESHOLD_MB' | 'SOURCE_SECRETS' | 'FILE_CLAIM_STALE_SECONDS'
+  >,
   deps: { db: pg.Pool; clock: Clock; logger: Logger; signal?: AbortSignal; tick?: string | null },
 ): AdapterContext {
   return {
@@ -20,6 +23,7 @@ export function adapterContext(
     tick: deps.tick ?? null,
     dropDir: resolveFromRoot(config.DROP_DIR),
     bulkThresholdMb: config.INGEST_BULK_THRESHOLD_MB,
+    claimStaleMs: config.FILE_CLAIM_STALE_SECONDS * 1000,
     secrets: config.SOURCE_SECRETS,
   };
 }

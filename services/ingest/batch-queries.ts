@@ -75,6 +75,15 @@ export async function failBatch(
   );
 }
 
+/** Fails a batch only if it is still running: its worker died, and a finished batch keeps its outcome. */
+export async function failRunningBatch(db: Queryable, batchId: number, error: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE ingest_batch SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'running'`,
+    [batchId, error],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 export interface BatchRow extends BatchCounts {
   id: number;
   source_id: string;

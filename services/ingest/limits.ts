@@ -17,13 +17,24 @@ export interface IngestLimits {
   maxColumns: number;
   /** Physical lines one quoted CSV record may span (a stray quote must not swallow the file). */
   maxLinesPerRecord: number;
+  /** A whole file (drop directory, bulk CLI), in bytes: refused before reading. */
+  maxFileBytes: number;
+  /** What an XLSX's ZIP directory may declare uncompressed, in bytes (a zip bomb is refused before inflating). */
+  maxXlsxUncompressedBytes: number;
+  /** Uncompressed / compressed size of one XLSX entry of more than a megabyte. */
+  maxXlsxRatio: number;
 }
+
+const MB = 1024 * 1024;
 
 export const DEFAULT_INGEST_LIMITS: Readonly<IngestLimits> = {
   maxLineChars: 64 * 1024,
   maxFieldChars: 4 * 1024,
   maxColumns: 512,
   maxLinesPerRecord: 50,
+  maxFileBytes: 1024 * MB,
+  maxXlsxUncompressedBytes: 256 * MB,
+  maxXlsxRatio: 200,
 };
 
 let current: IngestLimits = { ...DEFAULT_INGEST_LIMITS };
@@ -33,7 +44,13 @@ export function ingestLimits(): Readonly<IngestLimits> {
 }
 
 type LimitKeys =
-  'INGEST_MAX_LINE_CHARS' | 'INGEST_MAX_FIELD_CHARS' | 'INGEST_MAX_COLUMNS' | 'INGEST_MAX_LINES_PER_RECORD';
+  | 'INGEST_MAX_LINE_CHARS'
+  | 'INGEST_MAX_FIELD_CHARS'
+  | 'INGEST_MAX_COLUMNS'
+  | 'INGEST_MAX_LINES_PER_RECORD'
+  | 'INGEST_MAX_FILE_MB'
+  | 'XLSX_MAX_UNCOMPRESSED_MB'
+  | 'XLSX_MAX_RATIO';
 
 export function configureIngestLimits(config: Pick<Config, LimitKeys>): void {
   current = {
@@ -41,5 +58,8 @@ export function configureIngestLimits(config: Pick<Config, LimitKeys>): void {
     maxFieldChars: config.INGEST_MAX_FIELD_CHARS,
     maxColumns: config.INGEST_MAX_COLUMNS,
     maxLinesPerRecord: config.INGEST_MAX_LINES_PER_RECORD,
+    maxFileBytes: Math.round(config.INGEST_MAX_FILE_MB * MB),
+    maxXlsxUncompressedBytes: Math.round(config.XLSX_MAX_UNCOMPRESSED_MB * MB),
+    maxXlsxRatio: config.XLSX_MAX_RATIO,
   };
 }

@@ -36,7 +36,11 @@ export interface AppContext {
 export function createAppContext(config: Config, opts: { clock?: Clock; logger?: Logger } = {}): AppContext {
   const logger = opts.logger ?? createLogger({ level: config.LOG_LEVEL });
   configureIngestLimits(config);
-  const db = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
+  const db = createPool({
+    connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_SIZE,
+    connectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
+  });
   const redis = createRedis(config.REDIS_URL, { forWorkers: true });
   const queues = createQueues(redis, config.QUEUE_PREFIX);
   const enqueue = createEnqueue(queues, registry);

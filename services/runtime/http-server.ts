@@ -33,6 +33,8 @@ import { registerStatusRoutes } from '../api/routes/status.js';
 import { registerTaskIndicatorRoutes } from '../api/routes/task-indicators.js';
 import { registerTaskLedgerRoutes } from '../api/routes/task-ledger.js';
 import { registerTaskRoutes } from '../api/routes/tasks.js';
+import { registerRefusalAudit } from './audit-refusals.js';
+import { registerBoundedJsonParser } from './json-body.js';
 import { jsonSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from '../api/zod-provider.js';
 
 /** Measurement pushes carry up to a few hundred thousand rows; everything else is small. */
@@ -56,11 +58,14 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger.child({ role: 'api' }) as FastifyBaseLogger,
     // One structured line per request (below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    // req.ip (audit log, sessions, login throttling) is the socket address unless a proxy is trusted:
+    // X-Forwarded-For from anybody else is forgeable (issue #20).
+    trustProxy: ctx.config.TRUST_PROXY,
     bodyLimit: BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   });
+  registerBoundedJsonParser(app, ctx.config.JSON_MAX_DEPTH);
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
   app.setErrorHandler((err, req, reply) => sendApiError(err, req, reply));
@@ -83,6 +88,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  registerRefusalAudit(app, ctx);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;

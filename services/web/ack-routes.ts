@@ -33,6 +33,7 @@ interface AckRequest {
 const STATUS: Record<Notice, number> = {
   done: 200,
   already: 200,
+  alreadyNoComment: 200,
   notOpen: 409,
   invalid: 403,
   expired: 410,
@@ -129,8 +130,10 @@ function registerAckPair(
         actor: `contact:${claims.contactId}`,
         comment,
         at: deps.clock.now(),
+        commentAfterAck: false,
       });
-      const notice: Notice = r.outcome === 'acknowledged' ? 'done' : 'already';
+      const notice: Notice =
+        r.outcome === 'acknowledged' ? 'done' : r.commentDropped ? 'alreadyNoComment' : 'already';
       return send(reply, 200, alertPage(lang, r.alert, { action, notice }));
     } catch (err) {
       if (err instanceof ConflictError) {

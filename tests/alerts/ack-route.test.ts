@@ -134,6 +134,19 @@ describe('POST /ack/:token', () => {
     expect(rows[0]).toEqual({ acknowledged_by: 'contact:gov_beiyuan.liaison' });
   });
 
+  it('records no comment through the link once acknowledged, and says so', async () => {
+    const before = await db.pool.query(`SELECT count(*)::int AS n FROM alert_event WHERE alert_id = $1`, [
+      alerts.a,
+    ]);
+    const res = await post(token(alerts.a!, 'eeb.duty'), '再来一条说明');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('本次填写的说明未记录');
+    const after = await db.pool.query(`SELECT count(*)::int AS n FROM alert_event WHERE alert_id = $1`, [
+      alerts.a,
+    ]);
+    expect(after.rows[0]).toEqual(before.rows[0]);
+  });
+
   it('refuses to acknowledge a resolved alert (409)', async () => {
     await db.pool.query(`UPDATE alert SET state = 'resolved', resolved_at = now() WHERE id = $1`, [alerts.b]);
     const res = await post(token(alerts.b!), '');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { login } from '../../services/auth/sessions.js';
 import { client, json, useApiServer } from './harness.js';
 import { createUser, seedAlert, seedDistricts } from './factories.js';
 
@@ -111,17 +112,16 @@ describe('authentication', () => {
     expect((await post({ 'x-csrf-token': csrf })).status).toBe(200);
   });
 
-  it('locks an account at the 10th wrong password in a row and audits each failure', async () => {
+  it('locks an address out of an account at the 10th wrong password in a row and audits each failure', async () => {
     const u = await createUser(server.db.pool, 'readonly');
-    // Eight failures already counted (scrypt is slow on purpose; the count is what matters here).
-    await server.db.pool.query(`UPDATE app_user SET failed_logins = 8 WHERE id = $1`, [u.id]);
+    // Eight failures already counted from this address (scrypt is slow on purpose; the count is what matters).
+    await server.db.pool.query(
+      `INSERT INTO login_throttle (username, ip, failures) VALUES ($1, '127.0.0.1', 8)`,
+      [u.username],
+    );
     expect((await loginSession(u.username, 'wrong-password')).res.status).toBe(401);
-    expect(
-      (await server.db.pool.query(`SELECT locked_until FROM app_user WHERE id = $1`, [u.id])).rows[0]
-        .locked_until,
-    ).toBeNull();
     expect((await loginSession(u.username, 'wrong-password')).res.status).toBe(401);
-    // The right password is refused while the lock lasts.
+    // The right password is refused from this address while the lock lasts.
     expect((await loginSession(u.username, u.password)).res.status).toBe(401);
     const { rows } = await server.db.pool.query<{ reason: string; locked: string | null }>(
       `SELECT after->>'reason' AS reason, after->>'locked' AS locked FROM audit_log WHERE action = 'session.login_failed' AND actor = $1 ORDER BY id`,
@@ -130,8 +130,25 @@ describe('authentication', () => {
     expect(rows).toEqual([
       { reason: 'wrong password', locked: 'false' },
       { reason: 'wrong password', locked: 'true' },
-      { reason: 'locked', locked: null },
+      { reason: 'locked for this address', locked: null },
     ]);
+  });
+
+  it('does not let whoever knows a login lock its owner out: another address still logs in', async () => {
+    const u = await createUser(server.db.pool, 'readonly');
+    await server.db.pool.query(
+      `INSERT INTO login_throttle (username, ip, failures, locked_until) VALUES ($1, '127.0.0.1', 0, now() + interval '15 minutes')`,
+      [u.username],
+    );
+    expect((await loginSession(u.username, u.password)).res.status).toBe(401);
+    const owner = await login(
+      server.db.pool,
+      { username: u.username, password: u.password, ip: '198.51.100.7', userAgent: null },
+      { ttlMinutes: 60, idleMinutes: 30 },
+    );
+    expect(owner.userId).toBe(u.id);
+    const { rows } = await server.db.pool.query(`SELECT locked_until FROM app_user WHERE id = $1`, [u.id]);
+    expect(rows[0]).toEqual({ locked_until: null });
   });
 });
 

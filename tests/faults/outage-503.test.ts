@@ -116,4 +116,17 @@ describe('PostgreSQL and Redis unreachable', () => {
     pgProxy.restore();
     expect((await timed('/api/alerts')).res.status).toBe(200);
   }, 60_000);
+
+  it('answers 503 within PG_CONNECT_TIMEOUT_MS when PostgreSQL goes silent (not after the 10 s it took)', async () => {
+    pgProxy.hang();
+    // Let the pool drop its idle clients (their sockets were closed): the request must open a new connection.
+    await new Promise((r) => setTimeout(r, 300));
+    const data = await timed('/api/alerts');
+    expect(data.res.status).toBe(503);
+    expect(data.res.headers.get('retry-after')).toMatch(/^\d+$/);
+    // 3 s connect timeout + the request's own work; before: pg's 10 s connectionTimeoutMillis.
+    expect(data.ms).toBeLessThan(6_000);
+    pgProxy.restore();
+    expect((await timed('/api/alerts')).res.status).toBe(200);
+  }, 60_000);
 });

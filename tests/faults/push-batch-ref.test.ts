@@ -5,7 +5,6 @@
  * reference is now held by a session lock of the pushing connection: a running batch whose lock is free has no
  * living owner, is marked failed and gives its reference up to the retry.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { ingestRecords } from '../../services/ingest/ingest-records.js';
 import { measurementKind } from '../../services/ingest/kinds/measurement-kind.js';
 import { ingestPushedBatch } from '../../services/ingest/push-batch.js';
 import { ManualClock } from '../../services/time/shanghai.js';
+import { killWhenOpened } from '../helpers/kill-mid-work.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { batchState, seedRealReference } from '../ingest/fixtures.js';
 
@@ -44,20 +44,7 @@ beforeAll(async () => {
 
 describe('a push batch_ref after a failure', () => {
   it('is usable again after the pushing process was killed (kill -9) mid-push', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(import.meta.dirname, 'push-child.ts'), db.url, 'killed-ref', '60000'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        if (d.toString().includes('opened')) resolve();
-        if (d.toString().includes('finished')) reject(new Error('the push finished before the kill'));
-      });
-      child.on('exit', () => reject(new Error('the child ended before its batch opened')));
-    });
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await killWhenOpened(path.join(import.meta.dirname, 'push-child.ts'), [db.url, 'killed-ref', '60000']);
 
     // The retry of a client that saw its connection drop: at most a few seconds of 409 while the server
     // notices the dead session, then stored.

@@ -1,4 +1,7 @@
-/** GET /metrics in the Prometheus text format; behind a bearer token when METRICS_TOKEN is set. */
+/**
+ * GET /metrics in the Prometheus text format, behind METRICS_TOKEN. Without a token configured it answers 401
+ * unless METRICS_PUBLIC=true: queue depths, source names and failure counts are not for the whole network.
+ */
 import type { FastifyInstance } from 'fastify';
 import { UnauthorizedError } from '../../errors.js';
 import { refreshStateGauges } from '../../metrics/db-gauges.js';
@@ -17,6 +20,10 @@ export async function registerMetricsRoute(app: FastifyInstance, ctx: AppContext
         const got = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
         if (!secretsEqual(got, expected))
           throw new UnauthorizedError('metrics need Authorization: Bearer <METRICS_TOKEN>');
+      } else if (!ctx.config.METRICS_PUBLIC) {
+        throw new UnauthorizedError(
+          'metrics are closed: set METRICS_TOKEN (or METRICS_PUBLIC=true on a trusted network)',
+        );
       }
       await refreshStateGauges({ db: ctx.db, queues: ctx.queues, logger: ctx.logger });
       return reply.type(registry.contentType).send(await registry.metrics());

@@ -18,6 +18,8 @@ export interface AdapterContext {
   tick: string | null;
   dropDir: string;
   bulkThresholdMb: number;
+  /** A file-drop claim not renewed for this long is a dead worker's (FILE_CLAIM_STALE_SECONDS); default 5 min. */
+  claimStaleMs?: number;
   secrets: Readonly<Record<string, string>>;
 }
 
@@ -26,6 +28,8 @@ export interface SourceRunResult {
   batches: IngestResult[];
   /** Deliveries that could not be read at all (e.g. a file without a header), each with its failed batch. */
   rejected: { origin: string; batchId: number; error: string }[];
+  /** Files found and not read (hidden names, unknown extensions), with why: reported, never silently skipped. */
+  ignored?: { name: string; reason: string }[];
 }
 
 export interface SourceAdapter<S extends SourceDefinition> {

@@ -4,13 +4,14 @@
  * complete file by renaming it into `.processing/` (atomic: two workers never take the same file), ingests it
  * as one batch, then moves it to `processed/<YYYY-MM>/<batch>-<name>` — or, when the file cannot be read at all,
  * to `failed/<batch>-<name>` with `<…>.error.txt` beside it. A file whose batch hit a temporary error (the
- * database unreachable) goes back to the directory for the next run. A claim older than CLAIM_TIMEOUT (a worker
- * died mid-file) is returned to the directory.
+ * database unreachable) goes back to the directory for the next run. A claim not renewed for
+ * FILE_CLAIM_STALE_SECONDS (a worker died mid-file) is returned to the directory and its batch failed
+ * (file-claims.ts). Hidden and unreadable names are not taken but reported, once per run, in the log.
  */
 import { mkdir, readdir, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage, isPermanent } from '../../errors.js';
-import { HOUR, toShanghaiDay } from '../../time/shanghai.js';
+import { toShanghaiDay } from '../../time/shanghai.js';
 import { failBatch, markSourceFailure, openBatch } from '../batch-queries.js';
 import { bulkIngest } from '../bulk-load.js';
 import { RECORD_KIND_OF, ingestFile, resolveFormat } from '../formats/deliveries.js';
@@ -19,8 +20,10 @@ import { ReadNotes } from '../formats/record-table.js';
 import type { IngestResult } from '../ingest-records.js';
 import type { FileDropSource, FormatId } from '../sources/source-schema.js';
 import type { AdapterContext, SourceAdapter, SourceRunResult } from './adapter.js';
+import { dropClaimNote, noteClaimBatch, releaseStaleClaims, renewClaimWhileReading } from './file-claims.js';
 
-const CLAIM_TIMEOUT = HOUR;
+/** When the context does not say (FILE_CLAIM_STALE_SECONDS' default). */
+const DEFAULT_CLAIM_STALE_MS = 5 * 60_000;
 const READABLE = /\.(csv|txt|xlsx|xls)$/i;
 
 export function dropDirOf(source: FileDropSource, dropDir: string): string {
@@ -31,23 +34,20 @@ function isComplete(name: string): boolean {
   return READABLE.test(name) && !name.startsWith('.') && !name.startsWith('~$');
 }
 
+/** Files still being written (`name.part`, `name.tmp`): left alone and not reported. */
+const IN_PROGRESS = /\.(part|tmp)$/i;
+
+function ignoredReason(name: string): string {
+  if (name.startsWith('.') || name.startsWith('~$'))
+    return 'hidden or Office lock file (name starts with . or ~$)';
+  return 'not .csv, .txt or .xlsx';
+}
+
 async function moveInto(from: string, dir: string, name: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   const to = path.join(dir, name);
   await rename(from, to);
   return to;
-}
-
-/** Claims older than CLAIM_TIMEOUT belong to a worker that died: give them back. Wall-clock time (files). */
-async function releaseStaleClaims(dir: string, processing: string): Promise<void> {
-  for (const name of await readdir(processing)) {
-    const file = path.join(processing, name);
-    // Gone meanwhile (another worker released or finished it): nothing to give back.
-    const s = await stat(file).catch(() => null);
-    if (s?.isFile() && Date.now() - s.mtimeMs > CLAIM_TIMEOUT) {
-      await rename(file, path.join(dir, name)).catch(() => undefined);
-    }
-  }
 }
 
 async function claim(dir: string, processing: string, name: string): Promise<string | null> {
@@ -90,6 +90,7 @@ async function ingestClaimed(
   const bulk = format === 'long' && size > (source.bulk_threshold_mb ?? ctx.bulkThresholdMb) * 1024 * 1024;
   const input = { ...base, adapter: bulk ? 'bulk' : 'file_drop' };
   const batchId = await openBatch(ctx.db, { ...input, recordKind: RECORD_KIND_OF[format] });
+  await noteClaimBatch(path.dirname(file), name, batchId);
   try {
     const notes = new ReadNotes();
     const result = bulk
@@ -114,23 +115,35 @@ export const fileDropAdapter: SourceAdapter<FileDropSource> = {
     const dir = dropDirOf(source, ctx.dropDir);
     const processing = path.join(dir, '.processing');
     await mkdir(processing, { recursive: true });
-    await releaseStaleClaims(dir, processing);
-    const names = (await readdir(dir, { withFileTypes: true }))
-      .filter((e) => e.isFile() && isComplete(e.name))
-      .map((e) => e.name)
-      .sort();
+    const staleMs = ctx.claimStaleMs ?? DEFAULT_CLAIM_STALE_MS;
+    await releaseStaleClaims(ctx.db, dir, processing, staleMs);
+    const files = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+    const names = files.filter(isComplete).sort();
     const result: SourceRunResult = { sourceId: source.id, batches: [], rejected: [] };
+    // Not read, but not silently: a hidden name or an unknown extension is most often a file saved wrong.
+    const ignored = files.filter((n) => !isComplete(n) && !IN_PROGRESS.test(n)).sort();
+    if (ignored.length > 0) {
+      result.ignored = ignored.map((name) => ({ name, reason: ignoredReason(name) }));
+      ctx.logger.warn(
+        { source: source.id, ignored: result.ignored },
+        '投放目录中有未读取的文件 (files not read)',
+      );
+    }
     for (const name of names) {
       if (ctx.signal.aborted) break;
       const file = await claim(dir, processing, name);
       if (!file) continue;
       let outcome: Outcome;
+      const stopRenewing = renewClaimWhileReading(file, staleMs);
       try {
         outcome = await ingestClaimed(source, file, name, ctx);
       } catch (err) {
         // Temporary (database, disk): the file goes back for the next run; the job is retried.
         await rename(file, path.join(dir, name));
         throw err;
+      } finally {
+        stopRenewing();
+        await dropClaimNote(processing, name);
       }
       if ('result' in outcome) {
         result.batches.push(outcome.result);

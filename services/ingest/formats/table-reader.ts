@@ -5,12 +5,13 @@
  * Excel shows (a cell has no zone), numbers as their shortest decimal text.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type ExcelJS from 'exceljs';
 import { ValidationError } from '../../errors.js';
 import { ingestLimits } from '../limits.js';
 import { CsvSplitter, isRefusedLine, type CsvRecord, type RefusedLine } from './csv-splitter.js';
+import { assertZipWithinBounds } from './zip-bounds.js';
 
 export interface TableRow {
   sheet: string | null;
@@ -44,6 +45,7 @@ export function tableFileType(file: string): TableFileType {
  */
 export async function* readTableRowChunks(file: string, bytes?: ByteCounter): AsyncGenerator<TableRow[]> {
   const type = tableFileType(file);
+  await assertFileWithinBounds(file, type);
   try {
     if (type === 'csv') yield* readCsvChunks(file, bytes);
     else yield* readXlsxChunks(file);
@@ -56,6 +58,24 @@ export async function* readTableRowChunks(file: string, bytes?: ByteCounter): As
       { cause: err },
     );
   }
+}
+
+/** Refuses, before reading a byte of content, a file past INGEST_MAX_FILE_MB or an XLSX that would inflate past its bounds. */
+async function assertFileWithinBounds(file: string, type: TableFileType): Promise<void> {
+  const limits = ingestLimits();
+  const { size } = await stat(file);
+  if (size > limits.maxFileBytes) {
+    const mb = (n: number) => (n / (1024 * 1024)).toFixed(0);
+    throw new ValidationError(
+      `${path.basename(file)}: ${mb(size)} MB, past INGEST_MAX_FILE_MB ${mb(limits.maxFileBytes)}; refused unread`,
+      [{ path: 'file', reason: 'INGEST_MAX_FILE_MB' }],
+    );
+  }
+  if (type === 'xlsx')
+    await assertZipWithinBounds(file, {
+      maxUncompressedBytes: limits.maxXlsxUncompressedBytes,
+      maxRatio: limits.maxXlsxRatio,
+    });
 }
 
 export async function* readTableRows(file: string): AsyncGenerator<TableRow> {

@@ -13,6 +13,8 @@ const T = {
     acked: (by: string, at: string) => `已由 ${by} 于 ${at} 确认。`,
     done: '已确认收到，升级提醒已停止。谢谢！',
     already: '该预警此前已被确认。',
+    alreadyNoComment:
+      '该预警此前已被确认。确认链接只用于确认一次，本次填写的说明未记录；补充说明请登录系统在预警页面填写。',
     notOpen: '该预警已恢复或关闭，无需确认。',
     invalid: '确认链接无效。',
     expired: '确认链接已过期，请通过系统或联系值班人员确认。',
@@ -25,6 +27,9 @@ const T = {
     acked: (by: string, at: string) => `Acknowledged by ${by} at ${at}.`,
     done: 'Acknowledged; escalation has stopped. Thank you.',
     already: 'This alert had already been acknowledged.',
+    alreadyNoComment:
+      'This alert had already been acknowledged. The link acknowledges once only, so this comment was not recorded; ' +
+      'sign in to envwatch to add a comment on the alert page.',
     notOpen: 'This alert is resolved or closed; nothing to acknowledge.',
     invalid: 'This acknowledgement link is not valid.',
     expired:
@@ -34,14 +39,14 @@ const T = {
   },
 };
 
-export type Notice = 'done' | 'already' | 'notOpen' | 'invalid' | 'expired' | 'missing';
+export type Notice = 'done' | 'already' | 'alreadyNoComment' | 'notOpen' | 'invalid' | 'expired' | 'missing';
 
 function shell(lang: PageLang, body: string): string {
   return (
     `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">` +
     `<title>${T[lang].title} · envwatch</title></head>` +
-    `<body style="font-family:'PingFang SC','Microsoft YaHei',sans-serif;max-width:720px;margin:2em auto;line-height:1.6">` +
+    `<body style="font-family:'PingFang SC','Microsoft YaHei',sans-serif;max-width:720px;margin:2em auto;padding:0 1em;line-height:1.6">` +
     `${body}</body></html>`
   );
 }
