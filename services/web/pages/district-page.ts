@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../html.js';
 import { localName } from '../i18n.js';
 import { fmt, layout, statusBadge, type PageContext } from '../layout.js';
 import { dashWords, type DashTranslate } from './dash-words.js';
+import { opsWords } from './ops-words.js';
 
 /** The one call site of the chart module: switching to the reports' chart module is this line. */
 const chart = lineChart;
@@ -147,6 +148,7 @@ export function districtPage(pc: PageContext, s: DistrictSummary): SafeHtml {
     <nav class="links" aria-label="${w('links')}">
       <a href="/?district=${o.district.id}&amp;year=${o.year}">${t('streetsTowns')}</a>
       <a href="/water?district=${o.district.id}&amp;year=${o.year}">${w('waterPage')}</a>
+      <a href="/map?district=${o.district.id}&amp;year=${o.year}">${opsWords(pc.locale)('mapLink')}</a>
       <a href="/alerts">${t('alerts')}</a>
       <a href="/reports">${t('reports')}</a>
     </nav>

@@ -142,7 +142,7 @@ export function ingestPage(
 }
 
 /** What the HJ 212 receiver saw of each MN (registered or not): the operator's view of the field devices. */
-function devicesTable(pc: PageContext, devices: DeviceStatsRow[]): SafeHtml {
+export function devicesTable(pc: PageContext, devices: DeviceStatsRow[]): SafeHtml {
   const { t } = pc;
   return html`<h2>${t('hj212Devices')}</h2>
     <div class="table-wrap">
