@@ -94,16 +94,17 @@ export function districtMapSvg(id: string, input: DistrictMapInput, size = { wid
   return renderChartSvg(
     id,
     {
-      legend: { top: 4, left: 'center', textStyle: { fontSize: 14 }, itemWidth: 14, itemHeight: 14 },
+      // No legend and no district label inside the SVG: scaled down to a phone they shrink to ~7 px, so the
+      // page puts the legend beside the map in HTML text, and the title names the district.
       geo: {
         map,
         roam: false,
         silent: true,
-        top: 44,
+        top: 8,
         bottom: 8,
         left: 8,
         right: 8,
-        label: { show: true, fontSize: 13, color: INK.axis },
+        label: { show: false },
         itemStyle: { areaColor: '#eef1f4', borderColor: '#7b8794', borderWidth: 1 },
         regions: [{ name: input.outline[0], itemStyle: { areaColor: '#dfe6ee', borderColor: INK.text } }],
       },

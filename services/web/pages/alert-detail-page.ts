@@ -9,7 +9,7 @@ import { alertCard } from './alerts-page.js';
 import { dashWords, type DashTranslate } from './dash-words.js';
 
 function table(head: string[], rows: SafeHtml[], id: string, w: DashTranslate): SafeHtml {
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" tabindex="0">
     <table id="${id}" class="wide">
       <thead>
         <tr>

@@ -25,7 +25,7 @@ function projectionText(w: DashTranslate, t: DistrictTarget): string {
 
 function targetsTable(pc: PageContext, w: DashTranslate, targets: DistrictTarget[]): SafeHtml {
   const { t, locale } = pc;
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" tabindex="0">
     <table id="district-targets" class="wide">
       <thead>
         <tr>

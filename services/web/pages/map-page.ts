@@ -99,7 +99,14 @@ export function mapPage(
   const grid = layoutTileGrid(o.areas, sites);
   const withCoords = sites.filter((s) => s.latitude !== null && s.longitude !== null).length;
   const body = html`<p class="muted">${w('mapOutlineNote', { pkg: outlinePackage })}</p>
-    <figure class="map" id="district-map">${map}</figure>
+    <figure class="map" id="district-map">
+      ${map}
+      <figcaption class="legend">
+        ${(['air_station', 'dust_fall_site', 'water_section'] as const)
+          .filter((k) => sites.some((s) => s.kind === k && s.latitude !== null))
+          .map((k) => html`<span class="mark ${k}">${w(KIND_WORD[k])}</span>`)}
+      </figcaption>
+    </figure>
     <h2>${w('tileGrid')}</h2>
     <p class="muted">${w('tileGridNote')}</p>
     <div class="legend">
@@ -121,7 +128,7 @@ export function mapPage(
       )}
     </div>
     <h2>${w('sitesOnMap', { n: withCoords, m: sites.length - withCoords })}</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table id="map-sites">
         <thead>
           <tr>

@@ -81,10 +81,20 @@ const zh = {
   channel_email: '邮件',
   channel_sms: '短信',
   filter: '筛选',
+  ds_pending: '待发送',
+  ds_deferred: '延后（静默时段）',
+  ds_sending: '发送中',
+  ds_sent: '已发送',
+  ds_failed: '失败',
+  ds_cancelled: '已取消',
+  ds_digested: '已并入汇总',
+  ds_unknown: '结果未知',
+  rc_delivered: '已送达',
+  rc_failed: '未送达',
   none: '暂无记录。',
 };
 
-type OpsWord = keyof typeof zh;
+export type OpsWord = keyof typeof zh;
 
 const en: Record<OpsWord, string> = {
   mapTitle: '{district} map',
@@ -163,7 +173,21 @@ const en: Record<OpsWord, string> = {
   channel_email: 'E-mail',
   channel_sms: 'SMS',
   filter: 'Filter',
+  ds_pending: 'pending',
+  ds_deferred: 'deferred (quiet hours)',
+  ds_sending: 'sending',
+  ds_sent: 'sent',
+  ds_failed: 'failed',
+  ds_cancelled: 'cancelled',
+  ds_digested: 'in a digest',
+  ds_unknown: 'outcome unknown',
+  rc_delivered: 'delivered',
+  rc_failed: 'not delivered',
   none: 'Nothing recorded.',
 };
 
 export const opsWords = wordBook<OpsWord>(zh, en);
+
+export function isOpsWord(key: string): key is OpsWord {
+  return Object.hasOwn(zh, key);
+}
