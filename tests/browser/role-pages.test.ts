@@ -181,6 +181,13 @@ describe('role pages in Chromium', () => {
       expect(await row.getAttribute('data-status')).toBe('at_risk');
       // 36 over 167 days (to 2024-06-15), 35 for the year of 366: (35·366 − 36·167) / 199 = 34.16…
       expect(await row.locator('[data-testid=projection]').innerText()).toBe('剩余199天须平均不高于34.2');
+      // On a phone the projection is on screen without scrolling the table, and axis labels are ≥ 9 px tall.
+      const projection = await row.locator('[data-testid=projection]').boundingBox();
+      expect(projection!.x + projection!.width).toBeLessThanOrEqual(width);
+      const labelHeights = await page
+        .locator('svg.chart text:not([text-anchor="start"])')
+        .evaluateAll((ts) => ts.map((t) => t.getBoundingClientRect().height));
+      expect(Math.min(...labelHeights)).toBeGreaterThanOrEqual(9);
       expect(await page.locator('[data-testid=heavy-incl]').innerText()).toContain('含沙尘 2');
       expect(await page.locator('#rank-month caption').innerText()).toContain('2024-05');
       expect(await page.locator('#rank-month tbody tr').first().innerText()).toContain('北苑街道');

@@ -51,6 +51,8 @@ function targetsTable(pc: PageContext, w: DashTranslate, targets: DistrictTarget
               <td>
                 ${localName(locale, r.title_zh, r.title_en)}
                 <div class="muted">${r.target_id} · ${r.source}</div>
+                <!-- The projection is what an official acts on: first column, so a phone shows it unscrolled. -->
+                ${r.projection ? html`<div class="projection" data-testid="projection">${projectionText(w, r)}</div>` : ''}
               </td>
               <td>${r.period_key}</td>
               <td>${statusBadge(pc, r.status)}</td>
@@ -58,7 +60,6 @@ function targetsTable(pc: PageContext, w: DashTranslate, targets: DistrictTarget
               <td class="num">${fmt(r.threshold)}</td>
               <td>
                 ${locale === 'en' ? r.explanation_en : r.explanation_zh}
-                ${r.projection ? html`<div class="projection" data-testid="projection">${projectionText(w, r)}</div>` : ''}
               </td>
             </tr>`,
         )}
