@@ -67,11 +67,17 @@ async function assertUnitForRole(
 }
 
 /** Only a bureau has a district scope, and only districts that exist. */
-async function assertDistrictsForRole(db: Queryable, role: Role, districtIds: readonly string[]): Promise<void> {
+async function assertDistrictsForRole(
+  db: Queryable,
+  role: Role,
+  districtIds: readonly string[],
+): Promise<void> {
   if (districtIds.length === 0) return;
   if (role !== 'bureau')
     throw new ValidationError(`only bureau accounts are scoped to districts, not a ${role} account`);
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM district WHERE id = ANY($1)', [districtIds]);
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM district WHERE id = ANY($1)', [
+    districtIds,
+  ]);
   const unknown = districtIds.filter((d) => !rows.some((r) => r.id === d));
   if (unknown.length > 0) throw new ValidationError(`unknown district: ${unknown.join(', ')}`);
 }

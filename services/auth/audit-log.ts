@@ -80,7 +80,14 @@ export async function listAudit(
         AND ($3::text IS NULL OR actor = $3) AND ($4::bigint IS NULL OR id < $4)
         AND ($6::text IS NULL OR action = $6 OR (right($6, 1) = '.' AND starts_with(action, $6)))
       ORDER BY id DESC LIMIT $5`,
-    [f.entityType ?? null, f.entityId ?? null, f.actor ?? null, f.beforeId ?? null, f.limit, f.action ?? null],
+    [
+      f.entityType ?? null,
+      f.entityId ?? null,
+      f.actor ?? null,
+      f.beforeId ?? null,
+      f.limit,
+      f.action ?? null,
+    ],
   );
   return rows;
 }

@@ -41,7 +41,16 @@ export async function insertUser(db: Queryable, u: NewUser): Promise<UserRow | n
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (username) DO NOTHING
      RETURNING ${USER_COLUMNS}`,
-    [u.username, u.displayName, u.role, u.areaId, u.passwordHash, u.locale, u.unitId ?? null, u.districtIds ?? []],
+    [
+      u.username,
+      u.displayName,
+      u.role,
+      u.areaId,
+      u.passwordHash,
+      u.locale,
+      u.unitId ?? null,
+      u.districtIds ?? [],
+    ],
   );
   return rows[0] ?? null;
 }

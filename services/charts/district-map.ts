@@ -39,9 +39,12 @@ export function beijingDistricts(): FeatureCollection {
   try {
     file = require.resolve(BEIJING_FILE);
   } catch (err) {
-    throw new Error(`district outlines: ${BEIJING_FILE} not found — run npm ci (package ${OUTLINE_PACKAGE})`, {
-      cause: err,
-    });
+    throw new Error(
+      `district outlines: ${BEIJING_FILE} not found — run npm ci (package ${OUTLINE_PACKAGE})`,
+      {
+        cause: err,
+      },
+    );
   }
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection;
   beijing = { type: 'FeatureCollection', features: parsed.features };
@@ -89,7 +92,11 @@ function registeredMap(outline: readonly string[]): string {
 }
 
 /** The map as SVG: the outline in grey (the district itself a shade darker), sites as coloured symbols. */
-export function districtMapSvg(id: string, input: DistrictMapInput, size = { width: 640, height: 560 }): ChartSvg {
+export function districtMapSvg(
+  id: string,
+  input: DistrictMapInput,
+  size = { width: 640, height: 560 },
+): ChartSvg {
   const map = registeredMap(input.outline);
   return renderChartSvg(
     id,

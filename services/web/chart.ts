@@ -52,7 +52,9 @@ export function districtMap(input: DistrictMapInput): SafeHtml {
   let out = mapCache.get(key);
   if (!out) {
     const id = `map-${createHash('sha1').update(key).digest('hex').slice(0, 8)}`;
-    out = raw(presentationAttributes(districtMapSvg(id, input).svg).replace('<svg ', '<svg class="chart map" '));
+    out = raw(
+      presentationAttributes(districtMapSvg(id, input).svg).replace('<svg ', '<svg class="chart map" '),
+    );
     if (mapCache.size >= 32) mapCache.delete(mapCache.keys().next().value!);
     mapCache.set(key, out);
   }

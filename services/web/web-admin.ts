@@ -17,6 +17,7 @@ import { beforeField, defaultYear, today, typed } from '../api/route-kit.js';
 import { addMonths, monthKey, shanghaiDayStart } from '../time/shanghai.js';
 import { OUTLINE_PACKAGE } from '../charts/district-map.js';
 import { sendPage, type PageContext } from './layout.js';
+import { districtYearQuery, requestedDistrict } from './page-query.js';
 import { districtMap } from './chart.js';
 import { listDeliveryHistory, readDeliveryTotals, readStationCoverage } from './ops-queries.js';
 import { mapPage } from './pages/map-page.js';
@@ -64,16 +65,12 @@ export async function registerWebAdminRoutes(
     {
       schema: {
         hide: true,
-        querystring: z.object({
-          district: z.string().optional(),
-          year: z.coerce.number().int().min(2000).max(2100).optional(),
-          ...lang,
-        }),
+        querystring: districtYearQuery,
       },
     },
     async (req, reply) => {
       const p = req.principal!;
-      const districtId = req.query.district ?? p.districtId ?? 'tongzhou';
+      const districtId = requestedDistrict(req, req.query.district);
       assertScopeReadable(p, { areaId: null, districtId });
       const [overview, all] = await Promise.all([
         buildOverview(ctx.db, p, { districtId, year: req.query.year ?? defaultYear(ctx), today: today(ctx) }),
@@ -88,7 +85,9 @@ export async function registerWebAdminRoutes(
         .filter((k) => sites.some((s) => s.kind === k))
         .map((k) => ({
           kind: k,
-          name: w(k === 'air_station' ? 'airStations' : k === 'dust_fall_site' ? 'dustFall' : 'waterSections'),
+          name: w(
+            k === 'air_station' ? 'airStations' : k === 'dust_fall_site' ? 'dustFall' : 'waterSections',
+          ),
           ...MAP_COLOURS[k],
         }));
       const svg = districtMap({

@@ -16,6 +16,7 @@ import { statusOf } from '../api/errors.js';
 import { actor, defaultYear, today, typed } from '../api/route-kit.js';
 import { registerWebOperationsRoutes } from './web-operations.js';
 import { registerWebAdminRoutes } from './web-admin.js';
+import { districtYearQuery, requestedDistrict } from './page-query.js';
 import { parseLocale, type Locale } from './i18n.js';
 import { pageContext, sendPage, type PageContext } from './layout.js';
 import { buildOverview } from '../api/views/overview.js';
@@ -199,16 +200,12 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       {
         schema: {
           hide: true,
-          querystring: z.object({
-            district: z.string().optional(),
-            year: z.coerce.number().int().min(2000).max(2100).optional(),
-            lang: z.string().optional(),
-          }),
+          querystring: districtYearQuery,
         },
       },
       async (req, reply) => {
         const p = req.principal!;
-        const districtId = req.query.district ?? p.districtId ?? 'tongzhou';
+        const districtId = requestedDistrict(req, req.query.district);
         const [overview, districts] = await Promise.all([
           buildOverview(ctx.db, p, {
             districtId,
@@ -259,17 +256,13 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       {
         schema: {
           hide: true,
-          querystring: z.object({
-            district: z.string().optional(),
-            year: z.coerce.number().int().min(2000).max(2100).optional(),
-            lang: z.string().optional(),
-          }),
+          querystring: districtYearQuery,
         },
       },
       async (req, reply) => {
         const p = req.principal!;
         const summary = await buildWaterSummary(ctx.db, p, {
-          districtId: req.query.district ?? p.districtId ?? 'tongzhou',
+          districtId: requestedDistrict(req, req.query.district),
           year: req.query.year ?? defaultYear(ctx),
         });
         return sendPage(reply, waterPage(pc(req, reply), summary));

@@ -99,7 +99,11 @@ describe('every page for every role', () => {
 
   it('a district scope is refused for any role but bureau, and for an unknown district', async () => {
     await expect(
-      addUser(server.db.pool, SYSTEM_ACTOR, { username: 'ro-scoped', role: 'readonly', districtIds: ['bda'] }),
+      addUser(server.db.pool, SYSTEM_ACTOR, {
+        username: 'ro-scoped',
+        role: 'readonly',
+        districtIds: ['bda'],
+      }),
     ).rejects.toThrow(/only bureau accounts are scoped to districts/);
     await expect(
       addUser(server.db.pool, SYSTEM_ACTOR, { username: 'b-nowhere', role: 'bureau', districtIds: ['mars'] }),

@@ -167,7 +167,13 @@ async function visit(page: Page, errors: string[], url: string, shot: string, wi
   const scan = await new AxeBuilder({ page }).analyze();
   const serious = scan.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id}: ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
   expect(serious, `${url} at ${width} px`).toEqual([]);
 }
 
@@ -297,7 +303,9 @@ describe('role pages in Chromium', () => {
       // The three streets/towns as tiles, coloured by their worst verdict, each on its own cell.
       const tiles = page.locator('#tile-grid a.gtile');
       expect(await tiles.count()).toBe(3);
-      expect(await page.locator('#tile-grid a[data-area="zhongcang"]').getAttribute('data-status')).toBe('breached');
+      expect(await page.locator('#tile-grid a[data-area="zhongcang"]').getAttribute('data-status')).toBe(
+        'breached',
+      );
       const cells = await tiles.evaluateAll((as) => as.map((a) => `${a.dataset.row},${a.dataset.col}`));
       expect(new Set(cells).size).toBe(3);
       expect(await page.locator('#map-sites tr[data-site="ws_zhongcang_out"]').innerText()).toContain('示例');

@@ -58,9 +58,7 @@ function targetsTable(pc: PageContext, w: DashTranslate, targets: DistrictTarget
               <td>${statusBadge(pc, r.status)}</td>
               <td class="num">${fmt(r.value)}</td>
               <td class="num">${fmt(r.threshold)}</td>
-              <td>
-                ${locale === 'en' ? r.explanation_en : r.explanation_zh}
-              </td>
+              <td>${locale === 'en' ? r.explanation_en : r.explanation_zh}</td>
             </tr>`,
         )}
       </tbody>

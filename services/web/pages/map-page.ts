@@ -21,7 +21,10 @@ export interface GridTile {
  * scaled onto a cols × rows grid (north up), and the tiles, nearest-to-their-spot first, take the free cell
  * closest to it. Areas with no site coordinates fill the last row. Deterministic for the same input.
  */
-export function layoutTileGrid(areas: readonly AreaTile[], sites: readonly StationRow[]): {
+export function layoutTileGrid(
+  areas: readonly AreaTile[],
+  sites: readonly StationRow[],
+): {
   tiles: GridTile[];
   rows: number;
   cols: number;
@@ -144,7 +147,9 @@ export function mapPage(
                 <td>
                   ${localName(locale, s.name_zh, s.name_en)}${s.is_example ? html` <span class="badge s-none">${w('example')}</span>` : ''}
                 </td>
-                <td>${KIND_WORD[s.kind as keyof typeof KIND_WORD] ? w(KIND_WORD[s.kind as keyof typeof KIND_WORD]) : s.kind}</td>
+                <td>
+                  ${KIND_WORD[s.kind as keyof typeof KIND_WORD] ? w(KIND_WORD[s.kind as keyof typeof KIND_WORD]) : s.kind}
+                </td>
                 <td class="num">
                   ${s.latitude !== null && s.longitude !== null ? `${s.latitude.toFixed(3)}, ${s.longitude.toFixed(3)}` : w('noCoordinates')}
                 </td>

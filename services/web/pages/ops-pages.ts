@@ -20,8 +20,8 @@ function opsNav(pc: PageContext): SafeHtml {
   const w = opsWords(pc.locale);
   return html`<nav class="links" aria-label="${w('opsPages')}">
     <a href="/admin/audit">${w('auditLog')}</a><a href="/admin/contacts">${w('contactCoverage')}</a
-    ><a href="/admin/coverage">${w('dataCoverageShort')}</a
-    ><a href="/admin/devices">${w('devices')}</a><a href="/ingest">${pc.t('ingestion')}</a>
+    ><a href="/admin/coverage">${w('dataCoverageShort')}</a><a href="/admin/devices">${w('devices')}</a
+    ><a href="/ingest">${pc.t('ingestion')}</a>
   </nav>`;
 }
 
@@ -35,8 +35,19 @@ function dataTable(id: string, head: readonly string[], rows: readonly Cell[][],
         </tr>
       </thead>
       <tbody>
-        ${rows.length === 0 ? html`<tr><td colspan="${head.length}" class="muted">${empty}</td></tr>` : ''}
-        ${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}
+        ${
+          rows.length === 0
+            ? html`<tr>
+                <td colspan="${head.length}" class="muted">${empty}</td>
+              </tr>`
+            : ''
+        }
+        ${rows.map(
+          (r) =>
+            html`<tr>
+              ${r.map((c) => html`<td>${c}</td>`)}
+            </tr>`,
+        )}
       </tbody>
     </table>
   </div>`;
@@ -54,7 +65,13 @@ function textField(label: string, name: string, value: string | undefined): Safe
 }
 
 /** "Newest" and "older →" links keeping the filter; older is offered when the page came back full. */
-function pager(pc: PageContext, path: string, query: Record<string, string | undefined>, lastId: number | null, full: boolean): SafeHtml {
+function pager(
+  pc: PageContext,
+  path: string,
+  query: Record<string, string | undefined>,
+  lastId: number | null,
+  full: boolean,
+): SafeHtml {
   const w = opsWords(pc.locale);
   const base = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => !!e[1]));
   const older = new URLSearchParams(base);
@@ -78,25 +95,25 @@ export function auditPage(pc: PageContext, rows: AuditRow[], f: AuditFilter, lim
   const change = (r: AuditRow) =>
     html`<code class="change">${r.after === null ? '' : JSON.stringify(r.after).slice(0, 160)}</code>`;
   const body = html`${filterForm(pc, '/admin/audit', [
-      textField(w('actor'), 'actor', f.actor),
-      textField(w('action'), 'action', f.action),
-      textField(w('objectType'), 'entity_type', f.entity_type),
-      textField(w('objectId'), 'entity_id', f.entity_id),
-    ])}
-    ${dataTable(
-      'audit',
-      ['#', pc.t('sentAt'), w('actor'), w('action'), w('object'), w('change')],
-      rows.map((r) => [
-        r.id,
-        fmtTime(r.at),
-        html`${r.actor} <span class="muted">${r.via}${r.ip ? ` ${r.ip}` : ''}</span>`,
-        r.action,
-        `${r.entity_type}${r.entity_id ? ` ${r.entity_id}` : ''}`,
-        change(r),
-      ]),
-      w('none'),
-    )}
-    ${pager(pc, '/admin/audit', { ...f }, rows.at(-1)?.id ?? null, rows.length === limit)}`;
+    textField(w('actor'), 'actor', f.actor),
+    textField(w('action'), 'action', f.action),
+    textField(w('objectType'), 'entity_type', f.entity_type),
+    textField(w('objectId'), 'entity_id', f.entity_id),
+  ])}
+  ${dataTable(
+    'audit',
+    ['#', pc.t('sentAt'), w('actor'), w('action'), w('object'), w('change')],
+    rows.map((r) => [
+      r.id,
+      fmtTime(r.at),
+      html`${r.actor} <span class="muted">${r.via}${r.ip ? ` ${r.ip}` : ''}</span>`,
+      r.action,
+      `${r.entity_type}${r.entity_id ? ` ${r.entity_id}` : ''}`,
+      change(r),
+    ]),
+    w('none'),
+  )}
+  ${pager(pc, '/admin/audit', { ...f }, rows.at(-1)?.id ?? null, rows.length === limit)}`;
   return layout(pc, w('auditLog'), html`${opsNav(pc)}${body}`);
 }
 
@@ -128,10 +145,13 @@ export function dataCoveragePage(
     rows.map((r) => {
       const rate = expectedHours > 0 ? (r.received_hours / expectedHours) * 100 : null;
       return [
-        html`<span data-site="${r.id}">${localName(pc.locale, r.name_zh, r.name_en)}</span>${r.is_example ? html` <span class="muted">(${w('example')})</span>` : ''}`,
+        html`<span data-site="${r.id}">${localName(pc.locale, r.name_zh, r.name_en)}</span
+          >${r.is_example ? html` <span class="muted">(${w('example')})</span>` : ''}`,
         expectedHours,
         html`<span data-testid="received">${r.received_hours}</span>`,
-        html`<span class="${rate !== null && rate < 75 ? 'over-target' : ''}">${rate === null ? '—' : `${rate.toFixed(0)}%`}</span>`,
+        html`<span class="${rate !== null && rate < 75 ? 'over-target' : ''}"
+          >${rate === null ? '—' : `${rate.toFixed(0)}%`}</span
+        >`,
         fmt(r.last_value),
         fmtTime(r.last_at),
       ];
@@ -166,7 +186,9 @@ export function deliveriesPage(
   const channelWord = (c: string) => (c === 'email' || c === 'sms' ? w(`channel_${c}`) : c);
   // A status the book does not know (a later migration's) shows as stored rather than as a blank.
   const word = (key: string) => (isOpsWord(key) ? w(key) : key.replace(/^[a-z]+_/, ''));
-  const people = [...new Map(totals.map((t) => [t.recipient_id, t.recipient_name ?? t.recipient_id])).entries()];
+  const people = [
+    ...new Map(totals.map((t) => [t.recipient_id, t.recipient_name ?? t.recipient_id])).entries(),
+  ];
   const option = (value: string, label: string, current: string | undefined) =>
     html`<option value="${value}" ${value === (current ?? '') ? 'selected' : ''}>${label}</option>`;
   const body = html`${filterForm(pc, '/deliveries', [
@@ -181,7 +203,12 @@ export function deliveriesPage(
         </select></label
       >`,
       html`<label class="check"
-        ><input type="checkbox" name="failed" value="1" ${q.failed ? 'checked' : ''} />${w('failuresOnly')}</label
+        ><input
+          type="checkbox"
+          name="failed"
+          value="1"
+          ${q.failed ? 'checked' : ''}
+        />${w('failuresOnly')}</label
       >`,
     ])}
     <h2>${w('byPerson')}</h2>
@@ -205,7 +232,9 @@ export function deliveriesPage(
       rows.map((d) => [
         d.id,
         d.alert_id
-          ? html`<span class="wide-cell"><a href="/alerts/${d.alert_id}">#${d.alert_id}</a> ${d.alert_title ?? ''}</span>`
+          ? html`<span class="wide-cell"
+              ><a href="/alerts/${d.alert_id}">#${d.alert_id}</a> ${d.alert_title ?? ''}</span
+            >`
           : '—',
         d.recipient_name ?? d.recipient_id,
         channelWord(d.channel),
