@@ -19,7 +19,7 @@ import { OUTLINE_PACKAGE } from '../charts/district-map.js';
 import { sendPage, type PageContext } from './layout.js';
 import { districtYearQuery, requestedDistrict } from './page-query.js';
 import { districtMap } from './chart.js';
-import { listDeliveryHistory, readDeliveryTotals, readStationCoverage } from './ops-queries.js';
+import { listDeliveryHistory, readDeliveryTotals, readStationCoverage } from '../api/queries/ops-read.js';
 import { mapPage } from './pages/map-page.js';
 import { opsWords } from './pages/ops-words.js';
 import {

@@ -6,7 +6,11 @@
 import type { AuditRow } from '../../auth/audit-log.js';
 import type { CoverageGap } from '../../alerts/contact-coverage.js';
 import type { DeviceStatsRow } from '../../ingest/hj212/device-queries.js';
-import type { DeliveryHistoryRow, DeliveryTotalsRow, StationCoverageRow } from '../ops-queries.js';
+import type {
+  DeliveryHistoryRow,
+  DeliveryTotalsRow,
+  StationCoverageRow,
+} from '../../api/queries/ops-read.js';
 import { html, type SafeHtml } from '../html.js';
 import { localName } from '../i18n.js';
 import { fmt, fmtTime, layout, type PageContext } from '../layout.js';

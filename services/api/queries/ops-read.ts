@@ -1,8 +1,8 @@
 /**
- * Reads behind the operations pages and the delivery history that no JSON route serves in this shape: a
+ * Reads behind the dashboard's operations pages and the delivery history that no JSON route serves in this shape: a
  * station's hours received this month, and deliveries filtered by person with their totals. Read-only.
  */
-import type { Queryable } from '../db/queryable.js';
+import type { Queryable } from '../../db/queryable.js';
 
 export interface StationCoverageRow {
   id: string;
