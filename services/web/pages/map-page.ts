@@ -83,6 +83,12 @@ export function layoutTileGrid(
   return { tiles, rows: usedRows, cols };
 }
 
+/** Every cell of the grid in reading order, empty ones as null: the page needs no per-cell position classes. */
+function gridCells(grid: { tiles: GridTile[]; rows: number; cols: number }): (GridTile | null)[] {
+  const at = new Map(grid.tiles.map((g) => [g.row * grid.cols + g.col, g]));
+  return Array.from({ length: grid.rows * grid.cols }, (_, i) => at.get(i) ?? null);
+}
+
 const KIND_WORD = {
   air_station: 'airStations',
   dust_fall_site: 'dustFall',
@@ -116,18 +122,19 @@ export function mapPage(
       ${(['breached', 'at_risk', 'insufficient_data', 'met', 'none'] as const).map((s) => statusBadge(pc, s))}
     </div>
     <div class="tile-grid cols-${grid.cols}" id="tile-grid" data-cols="${grid.cols}">
-      ${grid.tiles.map(
-        (g) =>
-          html`<a
-            class="gtile s-${g.tile.status} r${g.row + 1} c${g.col + 1}"
-            href="/areas/${g.tile.id}?year=${o.year}"
-            data-area="${g.tile.id}"
-            data-status="${g.tile.status}"
-            data-row="${g.row}"
-            data-col="${g.col}"
-            ><span class="name">${locale === 'en' ? g.tile.nameEn : g.tile.shortZh}</span
-            ><span class="meta">${t(`status_${g.tile.status}`)}</span></a
-          >`,
+      ${gridCells(grid).map((g) =>
+        g
+          ? html`<a
+              class="gtile s-${g.tile.status}"
+              href="/areas/${g.tile.id}?year=${o.year}"
+              data-area="${g.tile.id}"
+              data-status="${g.tile.status}"
+              data-row="${g.row}"
+              data-col="${g.col}"
+              ><span class="name">${locale === 'en' ? g.tile.nameEn : g.tile.shortZh}</span
+              ><span class="meta">${t(`status_${g.tile.status}`)}</span></a
+            >`
+          : html`<span class="gtile empty"></span>`,
       )}
     </div>
     <h2>${w('sitesOnMap', { n: withCoords, m: sites.length - withCoords })}</h2>

@@ -15,6 +15,7 @@ import { html, type SafeHtml } from '../html.js';
 import { localName } from '../i18n.js';
 import { fmt, fmtTime, layout, type PageContext } from '../layout.js';
 import { devicesTable } from './ingest-page.js';
+import { tableBox } from './table-box.js';
 import { isOpsWord, opsWords } from './ops-words.js';
 
 type Cell = SafeHtml | string | number;
@@ -31,30 +32,17 @@ function opsNav(pc: PageContext): SafeHtml {
 
 /** A table in its scrolling box: headers, rows of cells, a line when there are none. */
 function dataTable(id: string, head: readonly string[], rows: readonly Cell[][], empty: string): SafeHtml {
-  return html`<div class="table-wrap" tabindex="0">
-    <table id="${id}">
-      <thead>
-        <tr>
-          ${head.map((h) => html`<th scope="col">${h}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          rows.length === 0
-            ? html`<tr>
-                <td colspan="${head.length}" class="muted">${empty}</td>
-              </tr>`
-            : ''
-        }
-        ${rows.map(
-          (r) =>
-            html`<tr>
-              ${r.map((c) => html`<td>${c}</td>`)}
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return tableBox(
+    id,
+    head,
+    rows.map(
+      (r) =>
+        html`<tr>
+          ${r.map((c) => html`<td>${c}</td>`)}
+        </tr>`,
+    ),
+    empty,
+  );
 }
 
 /** A GET filter form: one labelled input or select per field, then the submit button. */
