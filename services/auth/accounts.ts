@@ -25,6 +25,8 @@ export const newUserSchema = z.object({
   role: z.enum(ROLES),
   areaId: z.string().min(1).nullish(),
   unitId: z.string().min(1).nullish(),
+  /** A bureau's districts (migration 0100); omitted or empty = every district. */
+  districtIds: z.array(z.string().min(1)).default([]),
   password: z.string().min(MIN_PASSWORD_LENGTH).max(200).optional(),
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
 });
@@ -64,6 +66,22 @@ async function assertUnitForRole(
   }
 }
 
+/** Only a bureau has a district scope, and only districts that exist. */
+async function assertDistrictsForRole(
+  db: Queryable,
+  role: Role,
+  districtIds: readonly string[],
+): Promise<void> {
+  if (districtIds.length === 0) return;
+  if (role !== 'bureau')
+    throw new ValidationError(`only bureau accounts are scoped to districts, not a ${role} account`);
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM district WHERE id = ANY($1)', [
+    districtIds,
+  ]);
+  const unknown = districtIds.filter((d) => !rows.some((r) => r.id === d));
+  if (unknown.length > 0) throw new ValidationError(`unknown district: ${unknown.join(', ')}`);
+}
+
 /** Audit rows describe a user without its password hash. */
 function auditView(u: UserRow) {
   return {
@@ -72,6 +90,7 @@ function auditView(u: UserRow) {
     role: u.role,
     areaId: u.area_id,
     unitId: u.unit_id,
+    districtIds: u.district_ids,
     locale: u.locale,
     disabled: u.disabled_at !== null,
   };
@@ -91,12 +110,14 @@ export async function addUser(
   return withTransaction(pool, async (tx) => {
     await assertAreaForRole(tx, u.role, u.areaId);
     await assertUnitForRole(tx, u.role, u.unitId);
+    await assertDistrictsForRole(tx, u.role, u.districtIds);
     const user = await insertUser(tx, {
       username: u.username,
       displayName: u.displayName ?? u.username,
       role: u.role,
       areaId: u.areaId ?? null,
       unitId: u.unitId ?? null,
+      districtIds: u.districtIds,
       passwordHash,
       locale: u.locale,
     });

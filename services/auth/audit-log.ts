@@ -63,15 +63,31 @@ export interface AuditRow {
 
 export async function listAudit(
   db: Queryable,
-  f: { entityType?: string; entityId?: string; actor?: string; beforeId?: number; limit: number },
+  f: {
+    entityType?: string;
+    entityId?: string;
+    actor?: string;
+    /** An action, or a prefix of one ending in '.' ("user." lists user.create, user.update …). */
+    action?: string;
+    beforeId?: number;
+    limit: number;
+  },
 ): Promise<AuditRow[]> {
   const { rows } = await db.query<AuditRow>(
     `SELECT id, at, actor_id, actor, via, action, entity_type, entity_id, before, after, ip
        FROM audit_log
       WHERE ($1::text IS NULL OR entity_type = $1) AND ($2::text IS NULL OR entity_id = $2)
         AND ($3::text IS NULL OR actor = $3) AND ($4::bigint IS NULL OR id < $4)
+        AND ($6::text IS NULL OR action = $6 OR (right($6, 1) = '.' AND starts_with(action, $6)))
       ORDER BY id DESC LIMIT $5`,
-    [f.entityType ?? null, f.entityId ?? null, f.actor ?? null, f.beforeId ?? null, f.limit],
+    [
+      f.entityType ?? null,
+      f.entityId ?? null,
+      f.actor ?? null,
+      f.beforeId ?? null,
+      f.limit,
+      f.action ?? null,
+    ],
   );
   return rows;
 }

@@ -13,11 +13,21 @@ interface PrincipalRow {
   area_id: string | null;
   unit_id: string | null;
   district_id: string | null;
+  district_ids: string[];
+  scope_area_ids: string[] | null;
   locale: 'zh-CN' | 'en';
   read_only: boolean;
   credential_id: string;
   csrf_token: string | null;
 }
+
+/**
+ * A principal's district and scope: an area account's district is its area's; a bureau scoped to districts
+ * (migration 0100) gets the first as its home district and the streets/towns of all of them, read once here
+ * so that every scope check afterwards is a lookup in the principal, not a query.
+ */
+const SCOPE_COLUMNS = `coalesce(a.district_id, u.district_ids[1]) AS district_id, u.district_ids,
+  (SELECT array_agg(x.id ORDER BY x.id) FROM area x WHERE x.district_id = ANY(u.district_ids)) AS scope_area_ids`;
 
 function toPrincipal(r: PrincipalRow, via: 'session' | 'token'): Principal {
   return {
@@ -27,6 +37,8 @@ function toPrincipal(r: PrincipalRow, via: 'session' | 'token'): Principal {
     role: r.role,
     areaId: r.area_id,
     districtId: r.district_id,
+    districtIds: r.district_ids,
+    scopeAreaIds: r.scope_area_ids ?? [],
     unitId: r.unit_id,
     locale: r.locale,
     via,
@@ -69,7 +81,7 @@ export async function findSessionPrincipal(
   const { rows } = await db.query<PrincipalRow>(
     `WITH live AS (
        SELECT s.id_hash, s.csrf_token, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.role,
-              u.area_id, u.unit_id, a.district_id, u.locale
+              u.area_id, u.unit_id, ${SCOPE_COLUMNS}, u.locale
          FROM user_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN area a ON a.id = u.area_id
         WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > now()
           AND s.last_seen_at > now() - make_interval(mins => $2) AND u.disabled_at IS NULL
@@ -77,7 +89,7 @@ export async function findSessionPrincipal(
        UPDATE user_session SET last_seen_at = now()
         WHERE id_hash = (SELECT id_hash FROM live WHERE last_seen_at < now() - interval '1 minute')
      )
-     SELECT user_id, username, display_name, role, area_id, unit_id, district_id, locale, false AS read_only,
+     SELECT user_id, username, display_name, role, area_id, unit_id, district_id, district_ids, scope_area_ids, locale, false AS read_only,
             id_hash AS credential_id, csrf_token
        FROM live`,
     [idHash, idleMinutes],
@@ -141,7 +153,7 @@ export async function findTokenPrincipal(db: Queryable, hash: string): Promise<P
   const { rows } = await db.query<PrincipalRow>(
     `WITH live AS (
        SELECT t.id, t.read_only, t.last_used_at, u.id AS user_id, u.username, u.display_name, u.role, u.area_id,
-              u.unit_id, a.district_id, u.locale
+              u.unit_id, ${SCOPE_COLUMNS}, u.locale
          FROM api_token t JOIN app_user u ON u.id = t.user_id LEFT JOIN area a ON a.id = u.area_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
           AND u.disabled_at IS NULL
@@ -149,7 +161,7 @@ export async function findTokenPrincipal(db: Queryable, hash: string): Promise<P
        UPDATE api_token SET last_used_at = now()
         WHERE id = (SELECT id FROM live WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
      )
-     SELECT user_id, username, display_name, role, area_id, unit_id, district_id, locale, read_only,
+     SELECT user_id, username, display_name, role, area_id, unit_id, district_id, district_ids, scope_area_ids, locale, read_only,
             id::text AS credential_id, NULL AS csrf_token
        FROM live`,
     [hash],

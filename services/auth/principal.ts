@@ -1,7 +1,8 @@
 /**
  * Who is asking, and what they may do. Four roles (issue 7):
  *   admin     everything, including users, tokens, the audit log, contact details and the queue dashboard;
- *   bureau    a district bureau: reads and acts on every area (acknowledge, re-process, push measurements);
+ *   bureau    a district bureau: reads and acts on the areas of its district(s) (acknowledge, re-process,
+ *             push measurements); a bureau with no district scope (migration 0100) reads every district;
  *   area      a street/town government: reads and acts on its own area only;
  *   readonly  reads every area, changes nothing;
  *   unit      one responsible unit (a department or a street/town government, issue 16): reads and reports
@@ -21,8 +22,12 @@ export interface Principal {
   role: Role;
   /** Set for (and only for) the area role. */
   areaId: string | null;
-  /** The district of that area (area role only): the district aggregates it may read. */
+  /** The district of that area (area role), or a scoped bureau's first district: the district it opens on. */
   districtId: string | null;
+  /** A bureau's districts (issue 17 item 8); empty or absent = every district. */
+  districtIds?: readonly string[];
+  /** The streets/towns of those districts, read with the principal. */
+  scopeAreaIds?: readonly string[];
   /** Set for (and only for) the unit role: the unit whose tasks it reports. */
   unitId: string | null;
   locale: 'zh-CN' | 'en';
@@ -60,6 +65,23 @@ export function canOperateDistrict(p: Principal, action: 'read' | 'write'): bool
   return action === 'read' || !(p.readOnly || p.role === 'readonly');
 }
 
+/** A bureau limited to some districts: the districts, else null. */
+export function scopedDistricts(p: Principal): readonly string[] | null {
+  return p.role === 'bureau' && p.districtIds && p.districtIds.length > 0 ? p.districtIds : null;
+}
+
+/** The streets/towns `p` may read, or null when it may read every one (admin, readonly, unscoped bureau). */
+export function readableAreas(p: Principal): readonly string[] | null {
+  if (p.role === 'area') return p.areaId ? [p.areaId] : [];
+  return scopedDistricts(p) ? (p.scopeAreaIds ?? []) : null;
+}
+
+/** May `p` see rows of this district (a list filtered after reading)? */
+export function canReadDistrict(p: Principal, districtId: string | null): boolean {
+  const own = p.role === 'area' ? [p.districtId] : scopedDistricts(p);
+  return own === null || (districtId !== null && own.includes(districtId));
+}
+
 /** The area the principal is confined to, or null when it may read every area. */
 export function confinedArea(p: Principal): string | null {
   return p.role === 'area' ? p.areaId : null;
@@ -73,6 +95,15 @@ export function assertScopeReadable(
   p: Principal,
   scope: { areaId: string | null; districtId?: string | null },
 ): void {
+  const districts = scopedDistricts(p);
+  if (districts) {
+    const ok =
+      scope.areaId !== null
+        ? (p.scopeAreaIds ?? []).includes(scope.areaId)
+        : scope.districtId == null || districts.includes(scope.districtId);
+    if (ok) return;
+    throw new ForbiddenError(`this account may only read data of ${districts.join(', ')}`);
+  }
   if (p.role !== 'area') return;
   if (scope.areaId === p.areaId) return;
   if (scope.areaId === null && scope.districtId != null && scope.districtId === p.districtId) return;
@@ -82,7 +113,7 @@ export function assertScopeReadable(
 /** The district whose reports `p` lists: the one asked for (if readable), else an area user's own district. */
 export function reportDistrictFilter(p: Principal, requested: string | undefined): string | null {
   if (requested) assertScopeReadable(p, { areaId: null, districtId: requested });
-  return requested ?? (p.role === 'area' ? p.districtId : null);
+  return requested ?? (p.role === 'area' || scopedDistricts(p) ? p.districtId : null);
 }
 
 export function assertAreaReadable(p: Principal, areaId: string): void {

@@ -9,6 +9,8 @@ export interface UserRow {
   role: Role;
   area_id: string | null;
   unit_id: string | null;
+  /** A bureau's districts (migration 0100); empty = every district. */
+  district_ids: string[];
   locale: 'zh-CN' | 'en';
   disabled_at: Date | null;
   created_at: Date;
@@ -16,7 +18,7 @@ export interface UserRow {
   has_password: boolean;
 }
 
-const USER_COLUMNS = `u.id, u.username, u.display_name, u.role, u.area_id, u.unit_id, u.locale, u.disabled_at, u.created_at,
+const USER_COLUMNS = `u.id, u.username, u.display_name, u.role, u.area_id, u.unit_id, u.district_ids, u.locale, u.disabled_at, u.created_at,
   u.last_login_at, (u.password_hash IS NOT NULL) AS has_password`;
 
 export interface NewUser {
@@ -26,6 +28,8 @@ export interface NewUser {
   areaId: string | null;
   /** The unit role's unit (issue 16); omitted for every other role. */
   unitId?: string | null;
+  /** A bureau's districts; omitted = every district. */
+  districtIds?: readonly string[];
   passwordHash: string | null;
   locale: 'zh-CN' | 'en';
 }
@@ -33,11 +37,20 @@ export interface NewUser {
 /** Returns null when the username is taken (ON CONFLICT on the unique index, not a caught error). */
 export async function insertUser(db: Queryable, u: NewUser): Promise<UserRow | null> {
   const { rows } = await db.query<UserRow>(
-    `INSERT INTO app_user AS u (username, display_name, role, area_id, password_hash, locale, unit_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO app_user AS u (username, display_name, role, area_id, password_hash, locale, unit_id, district_ids)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (username) DO NOTHING
      RETURNING ${USER_COLUMNS}`,
-    [u.username, u.displayName, u.role, u.areaId, u.passwordHash, u.locale, u.unitId ?? null],
+    [
+      u.username,
+      u.displayName,
+      u.role,
+      u.areaId,
+      u.passwordHash,
+      u.locale,
+      u.unitId ?? null,
+      u.districtIds ?? [],
+    ],
   );
   return rows[0] ?? null;
 }

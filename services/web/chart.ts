@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { lineChartSvg, type LineSeries } from '../charts/line-chart.js';
+import { districtMapSvg, type DistrictMapInput } from '../charts/district-map.js';
 import { raw, type SafeHtml } from './html.js';
 
 export type ChartSeries = LineSeries;
@@ -37,4 +38,25 @@ export function presentationAttributes(svg: string): string {
       })
       .join(''),
   );
+}
+
+const mapCache = new Map<string, SafeHtml>();
+
+/**
+ * The district map as inline SVG. Drawing it costs ~200 ms (hundreds of outline vertices through ECharts)
+ * while its input changes only when a site is registered or moved, so each distinct input is drawn once and
+ * kept (a handful of entries: one per district and language).
+ */
+export function districtMap(input: DistrictMapInput): SafeHtml {
+  const key = JSON.stringify(input);
+  let out = mapCache.get(key);
+  if (!out) {
+    const id = `map-${createHash('sha1').update(key).digest('hex').slice(0, 8)}`;
+    out = raw(
+      presentationAttributes(districtMapSvg(id, input).svg).replace('<svg ', '<svg class="chart map" '),
+    );
+    if (mapCache.size >= 32) mapCache.delete(mapCache.keys().next().value!);
+    mapCache.set(key, out);
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { translator, type Locale, type Translate } from './i18n.js';
 import type { ActiveWarning } from '../api/queries/warning-read.js';
 import { warningBanner } from './pages/warning-banner.js';
 import { taskWords } from './pages/task-words.js';
+import { opsWords } from './pages/ops-words.js';
 
 export interface PageContext {
   locale: Locale;
@@ -75,6 +76,8 @@ export function layout(pc: PageContext, title: string, body: SafeHtml, active: N
                 ? html`<nav>
                     ${link('overview', '/')}${link('alerts', '/alerts')}${link('reports', '/reports')}${tasks}
                     ${operator ? link('ingestion', '/ingest') : ''}
+                    ${p.role === 'admin' || p.role === 'bureau' ? html`<a href="/deliveries">${opsWords(pc.locale)('deliveryHistory')}</a>` : ''}
+                    ${p.role === 'admin' ? html`<a href="/admin/audit">${opsWords(pc.locale)('opsPages')}</a>` : ''}
                     ${p.role === 'admin' ? html`<a href="/admin/queues">${t('queues')}</a>` : ''}
                     ${p.role === 'admin' && pc.mailbox ? link('mailbox', '/mail') : ''}
                     <a href="/docs">${t('apiDocs')}</a>

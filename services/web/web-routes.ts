@@ -16,6 +16,8 @@ import { statusOf } from '../api/errors.js';
 import { actor, defaultYear, today, typed } from '../api/route-kit.js';
 import { registerWebOperationsRoutes } from './web-operations.js';
 import { registerWebTaskRoutes } from './web-tasks.js';
+import { registerWebAdminRoutes } from './web-admin.js';
+import { districtYearQuery, requestedDistrict } from './page-query.js';
 import { parseLocale, type Locale } from './i18n.js';
 import { pageContext, sendPage, type PageContext } from './layout.js';
 import { buildOverview } from '../api/views/overview.js';
@@ -27,7 +29,7 @@ import { listDistricts } from '../api/queries/reference-read.js';
 import { listAlerts } from '../api/queries/alert-read.js';
 import { listActiveWarnings, type ActiveWarning } from '../api/queries/warning-read.js';
 import { listAreas } from '../reference/reference-queries.js';
-import { confinedArea } from '../auth/principal.js';
+import { canReadDistrict, confinedArea } from '../auth/principal.js';
 import { overviewPage } from './pages/overview-page.js';
 import { areaPage } from './pages/area-page.js';
 import { districtPage } from './pages/district-page.js';
@@ -201,17 +203,13 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
         config: { unitAccess: true },
         schema: {
           hide: true,
-          querystring: z.object({
-            district: z.string().optional(),
-            year: z.coerce.number().int().min(2000).max(2100).optional(),
-            lang: z.string().optional(),
-          }),
+          querystring: districtYearQuery,
         },
       },
       async (req, reply) => {
         const p = req.principal!;
         if (p.role === 'unit') return reply.redirect('/tasks', 303);
-        const districtId = req.query.district ?? p.districtId ?? 'tongzhou';
+        const districtId = requestedDistrict(req, req.query.district);
         const [overview, districts] = await Promise.all([
           buildOverview(ctx.db, p, {
             districtId,
@@ -220,7 +218,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
           }),
           listDistricts(ctx.db),
         ]);
-        const visible = p.role === 'area' ? districts.filter((d) => d.id === p.districtId) : districts;
+        const visible = districts.filter((d) => canReadDistrict(p, d.id));
         return sendPage(reply, overviewPage(pc(req, reply), overview, visible));
       },
     );
@@ -262,17 +260,13 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       {
         schema: {
           hide: true,
-          querystring: z.object({
-            district: z.string().optional(),
-            year: z.coerce.number().int().min(2000).max(2100).optional(),
-            lang: z.string().optional(),
-          }),
+          querystring: districtYearQuery,
         },
       },
       async (req, reply) => {
         const p = req.principal!;
         const summary = await buildWaterSummary(ctx.db, p, {
-          districtId: req.query.district ?? p.districtId ?? 'tongzhou',
+          districtId: requestedDistrict(req, req.query.district),
           year: req.query.year ?? defaultYear(ctx),
         });
         return sendPage(reply, waterPage(pc(req, reply), summary));
@@ -313,15 +307,17 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
           listAreas(ctx.db),
         ]);
         const page = pc(req, reply);
+        // A bureau scoped to its district(s) sees that district's alerts only (issue 17 item 8).
+        const visibleAlerts = alerts.filter((a) => canReadDistrict(p, a.district_id));
         const areaOptions = areas
-          .filter((a) => !own || a.id === own)
+          .filter((a) => (!own || a.id === own) && canReadDistrict(p, a.district_id))
           .map((a) => ({ id: a.id, label: page.locale === 'en' ? a.name_en : a.short_zh }));
         const notice = q.acked ? `#${q.acked} ${page.t('acknowledged')}` : null;
         return sendPage(
           reply,
           alertsPage(
             page,
-            alerts,
+            visibleAlerts,
             { state: q.state, severity: q.severity, area: q.area },
             areaOptions,
             notice,
@@ -396,5 +392,6 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
 
     await registerWebOperationsRoutes(web, ctx, pc);
     await registerWebTaskRoutes(web, ctx, pc);
+    await registerWebAdminRoutes(web, ctx, pc);
   });
 }

@@ -1,8 +1,11 @@
 /**
  * The role pages of issue 17 in Chromium at a phone's 390 px and a desktop's 1,400 px: the district page, the
- * street/town matrix, the water page, the alert detail page and the warning banner. Each visit fails on a
- * console error or on the page itself scrolling sideways; screenshots go to tests/artifacts/ (gitignored).
+ * street/town matrix, the water page, the alert detail page, the warning banner, the map, the operations
+ * pages and the delivery history. Each visit fails on a console error, on the page itself scrolling
+ * sideways, or on a serious or critical axe-core accessibility violation; screenshots go to tests/artifacts/
+ * (gitignored).
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -26,6 +29,7 @@ const WIDTHS = [390, 1400] as const;
 const server = useApiServer();
 let browser: Browser;
 let bureau: TestUser;
+let admin: TestUser;
 let areaUser: TestUser;
 let alertId: number;
 
@@ -35,6 +39,7 @@ beforeAll(async () => {
   await seedDistricts(pool);
   await seedTargets(pool);
   bureau = await createUser(pool, 'bureau');
+  admin = await createUser(pool, 'admin');
   areaUser = await createUser(pool, 'area', { areaId: 'zhongcang' });
   await seedScopeDaily(pool, 'tongzhou', '2024-01-01', '2024-06-15', (i) => 32 + (i % 7));
   await seedScopeDaily(pool, 'tongzhou', '2023-01-01', '2023-06-15', () => 38);
@@ -105,6 +110,22 @@ beforeAll(async () => {
   await pool.query(
     `UPDATE heavy_pollution_warning SET ends_at = '2024-01-12T00:00:00+08' WHERE external_id = 'w-test-old'`,
   );
+  // Coordinates for the map (the factories' sites have none), and one failed SMS for the delivery history.
+  await pool.query(`UPDATE site SET latitude = v.lat, longitude = v.lon
+      FROM (VALUES ('st_beiyuan_1', 39.905, 116.645), ('st_zhongcang_1', 39.902, 116.667),
+                   ('st_yongshun_1', 39.926, 116.665), ('ws_zhongcang_out', 39.89, 116.68)) AS v(id, lat, lon)
+     WHERE site.id = v.id`);
+  await pool.query(`INSERT INTO unit (id, name_zh, name_en, kind, district_id, area_id) VALUES
+    ('gov_zhongcang', '中仓街道办事处', 'Zhongcang Subdistrict Office', 'area', 'tongzhou', 'zhongcang') ON CONFLICT DO NOTHING`);
+  await pool.query(`INSERT INTO contact (id, name_zh, unit_id, role, email, mobile, locale, year_from) VALUES
+    ('c-zhang', '张三', 'gov_zhongcang', '主任', 'zhang@example.cn', '13800000001', 'zh-CN', 2020) ON CONFLICT DO NOTHING`);
+  await pool.query(
+    `INSERT INTO delivery (alert_id, recipient_id, recipient_role, channel, address, locale, step, idempotency_key,
+                           status, attempts, last_error)
+     VALUES ($1, 'c-zhang', 'area', 'sms', '13800000001', 'zh-CN', 'open:1', 'k-1', 'failed', 3, 'isv.MOBILE_NUMBER_ILLEGAL'),
+            ($1, 'c-zhang', 'area', 'email', 'zhang@example.cn', 'zh-CN', 'open:1', 'k-2', 'sent', 1, NULL)`,
+    [alertId],
+  );
   browser = await launchChromium();
 });
 
@@ -143,6 +164,17 @@ async function visit(page: Page, errors: string[], url: string, shot: string, wi
   expect(errors, url).toEqual([]);
   expect(await page.evaluate('document.documentElement.scrollWidth'), url).toBeLessThanOrEqual(width);
   await page.screenshot({ path: path.join(ARTIFACTS, `${shot}-${width}.png`), fullPage: true });
+  const scan = await new AxeBuilder({ page }).analyze();
+  const serious = scan.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id}: ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
+  expect(serious, `${url} at ${width} px`).toEqual([]);
 }
 
 describe('role pages in Chromium', () => {
@@ -155,6 +187,13 @@ describe('role pages in Chromium', () => {
       expect(await row.getAttribute('data-status')).toBe('at_risk');
       // 36 over 167 days (to 2024-06-15), 35 for the year of 366: (35·366 − 36·167) / 199 = 34.16…
       expect(await row.locator('[data-testid=projection]').innerText()).toBe('剩余199天须平均不高于34.2');
+      // On a phone the projection is on screen without scrolling the table, and axis labels are ≥ 9 px tall.
+      const projection = await row.locator('[data-testid=projection]').boundingBox();
+      expect(projection!.x + projection!.width).toBeLessThanOrEqual(width);
+      const labelHeights = await page
+        .locator('svg.chart text:not([text-anchor="start"])')
+        .evaluateAll((ts) => ts.map((t) => t.getBoundingClientRect().height));
+      expect(Math.min(...labelHeights)).toBeGreaterThanOrEqual(9);
       expect(await page.locator('[data-testid=heavy-incl]').innerText()).toContain('含沙尘 2');
       expect(await page.locator('#rank-month caption').innerText()).toContain('2024-05');
       expect(await page.locator('#rank-month tbody tr').first().innerText()).toContain('北苑街道');
@@ -255,4 +294,49 @@ describe('role pages in Chromium', () => {
     expect(await page.locator('#water tr[data-section="ws_zhongcang_out"]').count()).toBe(1);
     await context.close();
   });
+
+  for (const width of WIDTHS) {
+    it(`map at ${width} px: outline, sites, street/town tile grid`, { timeout: 180_000 }, async () => {
+      const { context, page, errors } = await session(admin, width);
+      await visit(page, errors, '/map?year=2024', 'map', width);
+      expect(await page.locator('#district-map svg.map').count()).toBe(1);
+      // The three streets/towns as tiles, coloured by their worst verdict, each on its own cell.
+      const tiles = page.locator('#tile-grid a.gtile');
+      expect(await tiles.count()).toBe(3);
+      expect(await page.locator('#tile-grid a[data-area="zhongcang"]').getAttribute('data-status')).toBe(
+        'breached',
+      );
+      const cells = await tiles.evaluateAll((as) => as.map((a) => `${a.dataset.row},${a.dataset.col}`));
+      expect(new Set(cells).size).toBe(3);
+      expect(await page.locator('#map-sites tr[data-site="ws_zhongcang_out"]').innerText()).toContain('示例');
+      await context.close();
+    });
+
+    it(`operations pages and delivery history at ${width} px`, { timeout: 180_000 }, async () => {
+      const { context, page, errors } = await session(admin, width);
+      await visit(page, errors, '/admin/audit', 'audit', width);
+      await visit(page, errors, '/admin/contacts?year=2024', 'contacts', width);
+      await visit(page, errors, '/admin/coverage?month=2024-06', 'coverage', width);
+      expect(await page.locator('#data-coverage tbody tr').count()).toBe(3);
+      await visit(page, errors, '/admin/devices', 'devices', width);
+      await visit(page, errors, '/deliveries', 'deliveries', width);
+      expect(await page.locator('#deliveries tbody tr').count()).toBe(2);
+      await visit(page, errors, '/deliveries?failed=1', 'deliveries-failed', width);
+      expect(await page.locator('#deliveries tbody tr').count()).toBe(1);
+      expect(await page.locator('#deliveries tbody tr').innerText()).toContain('isv.MOBILE_NUMBER_ILLEGAL');
+      await context.close();
+    });
+
+    it(`overview, inbox, reports and ingestion at ${width} px`, { timeout: 180_000 }, async () => {
+      const { context, page, errors } = await session(admin, width);
+      for (const [url, shot] of [
+        ['/?year=2024', 'overview'],
+        ['/alerts', 'alerts'],
+        ['/reports', 'reports'],
+        ['/ingest', 'ingest'],
+      ] as const)
+        await visit(page, errors, url, shot, width);
+      await context.close();
+    });
+  }
 });

@@ -7,26 +7,10 @@ import { html, type SafeHtml } from '../html.js';
 import { csrfField, fmt, fmtTime, layout, statusBadge, type PageContext } from '../layout.js';
 import { alertCard } from './alerts-page.js';
 import { dashWords, type DashTranslate } from './dash-words.js';
+import { tableBox } from './table-box.js';
 
 function table(head: string[], rows: SafeHtml[], id: string, w: DashTranslate): SafeHtml {
-  return html`<div class="table-wrap">
-    <table id="${id}" class="wide">
-      <thead>
-        <tr>
-          ${head.map((h) => html`<th scope="col">${h}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          rows.length === 0
-            ? html`<tr>
-                <td colspan="${head.length}" class="muted">${w('noRows')}</td>
-              </tr>`
-            : rows
-        }
-      </tbody>
-    </table>
-  </div>`;
+  return tableBox(id, head, rows, w('noRows'), 'wide');
 }
 
 function eventText(detail: unknown): string {

@@ -75,7 +75,7 @@ export function areaPage(pc: PageContext, s: AreaSummary): SafeHtml {
           )
     }
     <h2>${t('ranks')}</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table id="ranks">
         <thead>
           <tr>

@@ -128,9 +128,18 @@ const en: Record<DashWord, string> = {
   exampleSite: 'example section: the plans name none; shipped as an example.',
 };
 
-export type DashTranslate = (key: DashWord, params?: Record<string, string | number>) => string;
+export type WordTranslate<K extends string> = (key: K, params?: Record<string, string | number>) => string;
+export type DashTranslate = WordTranslate<DashWord>;
 
-export function dashWords(locale: Locale): DashTranslate {
-  const m = locale === 'en' ? en : zh;
-  return (key, params) => m[key].replace(/\{(\w+)\}/g, (_, k: string) => String(params?.[k] ?? `{${k}}`));
+/** A page family's word book: {name} placeholders filled from params, an unknown one left as written. */
+export function wordBook<K extends string>(
+  zhWords: Record<K, string>,
+  enWords: Record<K, string>,
+): (locale: Locale) => WordTranslate<K> {
+  return (locale) => {
+    const m = locale === 'en' ? enWords : zhWords;
+    return (key, params) => m[key].replace(/\{(\w+)\}/g, (_, k: string) => String(params?.[k] ?? `{${k}}`));
+  };
 }
+
+export const dashWords = wordBook<DashWord>(zh, en);

@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../html.js';
 import { localName } from '../i18n.js';
 import { fmt, layout, statusBadge, type PageContext } from '../layout.js';
 import { dashWords, type DashTranslate } from './dash-words.js';
+import { opsWords } from './ops-words.js';
 
 /** The one call site of the chart module: switching to the reports' chart module is this line. */
 const chart = lineChart;
@@ -24,7 +25,7 @@ function projectionText(w: DashTranslate, t: DistrictTarget): string {
 
 function targetsTable(pc: PageContext, w: DashTranslate, targets: DistrictTarget[]): SafeHtml {
   const { t, locale } = pc;
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" tabindex="0">
     <table id="district-targets" class="wide">
       <thead>
         <tr>
@@ -50,15 +51,14 @@ function targetsTable(pc: PageContext, w: DashTranslate, targets: DistrictTarget
               <td>
                 ${localName(locale, r.title_zh, r.title_en)}
                 <div class="muted">${r.target_id} · ${r.source}</div>
+                <!-- The projection is what an official acts on: first column, so a phone shows it unscrolled. -->
+                ${r.projection ? html`<div class="projection" data-testid="projection">${projectionText(w, r)}</div>` : ''}
               </td>
               <td>${r.period_key}</td>
               <td>${statusBadge(pc, r.status)}</td>
               <td class="num">${fmt(r.value)}</td>
               <td class="num">${fmt(r.threshold)}</td>
-              <td>
-                ${locale === 'en' ? r.explanation_en : r.explanation_zh}
-                ${r.projection ? html`<div class="projection" data-testid="projection">${projectionText(w, r)}</div>` : ''}
-              </td>
+              <td>${locale === 'en' ? r.explanation_en : r.explanation_zh}</td>
             </tr>`,
         )}
       </tbody>
@@ -147,6 +147,7 @@ export function districtPage(pc: PageContext, s: DistrictSummary): SafeHtml {
     <nav class="links" aria-label="${w('links')}">
       <a href="/?district=${o.district.id}&amp;year=${o.year}">${t('streetsTowns')}</a>
       <a href="/water?district=${o.district.id}&amp;year=${o.year}">${w('waterPage')}</a>
+      <a href="/map?district=${o.district.id}&amp;year=${o.year}">${opsWords(pc.locale)('mapLink')}</a>
       <a href="/alerts">${t('alerts')}</a>
       <a href="/reports">${t('reports')}</a>
     </nav>

@@ -18,7 +18,7 @@ export function ingestPage(
   const canWrite = pc.principal !== null && !pc.principal.readOnly;
   const body = html` ${d.notice ? html`<p class="notice" role="status">${d.notice}</p>` : ''}
     <h2>${t('sources')}</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table id="sources">
         <thead>
           <tr>
@@ -56,7 +56,7 @@ export function ingestPage(
     </div>
     ${d.devices.length > 0 ? devicesTable(pc, d.devices) : ''}
     <h2>${t('batch')}</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table id="batches">
         <thead>
           <tr>
@@ -87,7 +87,7 @@ export function ingestPage(
       </table>
     </div>
     <h2>${t('refusedRows')}</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table id="refused">
         <thead>
           <tr>
@@ -142,10 +142,10 @@ export function ingestPage(
 }
 
 /** What the HJ 212 receiver saw of each MN (registered or not): the operator's view of the field devices. */
-function devicesTable(pc: PageContext, devices: DeviceStatsRow[]): SafeHtml {
+export function devicesTable(pc: PageContext, devices: DeviceStatsRow[]): SafeHtml {
   const { t } = pc;
   return html`<h2>${t('hj212Devices')}</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table id="hj212-devices">
         <thead>
           <tr>

@@ -9,7 +9,7 @@ export function mailboxPage(pc: PageContext, entries: readonly MailboxEntry[]): 
   const { t } = pc;
   const shown = entries.slice(0, LIST_LIMIT);
   const body = html`<p class="muted">${t('mailboxIntro')} (${entries.length})</p>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table id="mail">
         <thead>
           <tr>

@@ -11,7 +11,7 @@ const KIND: Record<string, { zh: string; en: string }> = {
 
 export function reportsPage(pc: PageContext, reports: ReportRow[]): SafeHtml {
   const { t, locale } = pc;
-  const body = html` <div class="table-wrap">
+  const body = html` <div class="table-wrap" tabindex="0">
     <table id="reports">
       <thead>
         <tr>

@@ -57,7 +57,7 @@ export function waterPage(pc: PageContext, s: WaterSummary): SafeHtml {
   const name = localName(locale, s.district.nameZh, s.district.nameEn);
   const examples = s.sections.some((x) => x.is_example);
   const body = html`<p class="muted">${w('waterLegend')}</p>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
       <table id="water" class="wide water">
         <thead>
           <tr>

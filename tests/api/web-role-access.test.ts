@@ -1,0 +1,112 @@
+/**
+ * Issue 17 item 8: every dashboard page and the JSON reads behind it, for each role — admin, an unscoped
+ * bureau, a bureau scoped to Tongzhou and one scoped to the BDA (migration 0100), a Tongzhou street user,
+ * readonly and a unit account — with the status each must get. A 403 is the point where it is expected: an
+ * empty page would look like "no problems".
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { client, useApiServer } from './harness.js';
+import { createUser, seedAlert, seedDistricts, seedTargets } from './factories.js';
+import { addUser } from '../../services/auth/accounts.js';
+import { SYSTEM_ACTOR } from '../../services/auth/audit-log.js';
+
+const server = useApiServer();
+type Who = 'admin' | 'bureau' | 'bureauTz' | 'bureauBda' | 'area' | 'readonly' | 'unit';
+const tokens = {} as Record<Who, string>;
+let tzAlert = 0;
+let bdaAlert = 0;
+
+beforeAll(async () => {
+  const pool = server.db.pool;
+  await seedDistricts(pool);
+  await seedTargets(pool);
+  await pool.query(`INSERT INTO unit (id, name_zh, name_en, kind, district_id) VALUES
+    ('water_bureau', '区水务局', 'District Water Authority', 'department', 'tongzhou') ON CONFLICT DO NOTHING`);
+  tokens.admin = (await createUser(pool, 'admin')).token;
+  tokens.bureau = (await createUser(pool, 'bureau')).token;
+  tokens.area = (await createUser(pool, 'area', { areaId: 'zhongcang' })).token;
+  tokens.readonly = (await createUser(pool, 'readonly')).token;
+  tokens.unit = (await createUser(pool, 'unit', { unitId: 'water_bureau' })).token;
+  for (const [who, district] of [
+    ['bureauTz', 'tongzhou'],
+    ['bureauBda', 'bda'],
+  ] as const) {
+    const { user } = await addUser(pool, SYSTEM_ACTOR, {
+      username: `scoped-${district}`,
+      role: 'bureau',
+      districtIds: [district],
+    });
+    const other = await createUser(pool, 'bureau', { username: `tmp-${district}` });
+    // The factory issues tokens; move its token to the scoped account made through the real verb.
+    await pool.query('UPDATE api_token SET user_id = $1 WHERE user_id = $2', [user.id, other.id]);
+    tokens[who] = other.token;
+  }
+  tzAlert = await seedAlert(pool, { scopeId: 'zhongcang', targetId: 'TZ24-AIR-05', title: '中仓预警' });
+  bdaAlert = await seedAlert(pool, { scopeId: 'ronghua', targetId: 'TZ24-AIR-05', title: '荣华预警' });
+});
+
+/** One row per path: the status for admin, bureau, bureauTz, bureauBda, area, readonly, unit. */
+const TABLE: [string, [number, number, number, number, number, number, number]][] = [
+  ['/?year=2024', [200, 200, 200, 200, 200, 200, 403]],
+  ['/?district=bda&year=2024', [200, 200, 403, 200, 403, 200, 403]],
+  ['/areas/tongzhou?year=2024', [200, 200, 200, 403, 200, 200, 403]],
+  ['/areas/zhongcang?year=2024', [200, 200, 200, 403, 200, 200, 403]],
+  ['/areas/beiyuan?year=2024', [200, 200, 200, 403, 403, 200, 403]],
+  ['/areas/ronghua?year=2024', [200, 200, 403, 200, 403, 200, 403]],
+  // Without ?district= a scoped bureau opens on its own district.
+  ['/water?year=2024', [200, 200, 200, 200, 200, 200, 403]],
+  ['/water?district=tongzhou&year=2024', [200, 200, 200, 403, 200, 200, 403]],
+  ['/map?year=2024', [200, 200, 200, 200, 200, 200, 403]],
+  ['/map?district=tongzhou&year=2024', [200, 200, 200, 403, 200, 200, 403]],
+  ['/map?district=bda&year=2024', [200, 200, 403, 200, 403, 200, 403]],
+  ['/alerts', [200, 200, 200, 200, 200, 200, 403]],
+  ['/alerts/{tz}', [200, 200, 200, 403, 200, 200, 403]],
+  ['/alerts/{bda}', [200, 200, 403, 200, 403, 200, 403]],
+  ['/reports', [200, 200, 200, 200, 200, 200, 403]],
+  ['/ingest', [200, 200, 200, 200, 403, 200, 403]],
+  ['/deliveries', [200, 200, 200, 200, 403, 403, 403]],
+  ['/admin/audit', [200, 403, 403, 403, 403, 403, 403]],
+  ['/admin/contacts', [200, 403, 403, 403, 403, 403, 403]],
+  ['/admin/coverage', [200, 403, 403, 403, 403, 403, 403]],
+  ['/admin/devices', [200, 403, 403, 403, 403, 403, 403]],
+  ['/api/areas/zhongcang/summary?year=2024', [200, 200, 200, 403, 200, 200, 403]],
+  ['/api/alerts/{bda}', [200, 200, 403, 200, 403, 200, 403]],
+  ['/api/audit', [200, 403, 403, 403, 403, 403, 403]],
+];
+const WHO: Who[] = ['admin', 'bureau', 'bureauTz', 'bureauBda', 'area', 'readonly', 'unit'];
+
+describe('every page for every role', () => {
+  for (const [template, statuses] of TABLE) {
+    it(`${template}: ${WHO.map((w, i) => `${w} ${statuses[i]}`).join(', ')}`, async () => {
+      const path = template.replace('{tz}', String(tzAlert)).replace('{bda}', String(bdaAlert));
+      const got: Record<string, number> = {};
+      const want: Record<string, number> = {};
+      for (const [i, who] of WHO.entries()) {
+        got[who] = (await client(server, tokens[who]).get(path)).status;
+        want[who] = statuses[i]!;
+      }
+      expect(got).toEqual(want);
+    });
+  }
+
+  it('the Tongzhou bureau inbox lists Tongzhou alerts only; the unscoped bureau lists both', async () => {
+    const tz = await (await client(server, tokens.bureauTz).get('/alerts?state=')).text();
+    expect(tz).toContain(`data-alert-id="${tzAlert}"`);
+    expect(tz).not.toContain(`data-alert-id="${bdaAlert}"`);
+    const all = await (await client(server, tokens.bureau).get('/alerts?state=')).text();
+    expect(all).toContain(`data-alert-id="${bdaAlert}"`);
+  });
+
+  it('a district scope is refused for any role but bureau, and for an unknown district', async () => {
+    await expect(
+      addUser(server.db.pool, SYSTEM_ACTOR, {
+        username: 'ro-scoped',
+        role: 'readonly',
+        districtIds: ['bda'],
+      }),
+    ).rejects.toThrow(/only bureau accounts are scoped to districts/);
+    await expect(
+      addUser(server.db.pool, SYSTEM_ACTOR, { username: 'b-nowhere', role: 'bureau', districtIds: ['mars'] }),
+    ).rejects.toThrow(/unknown district: mars/);
+  });
+});
