@@ -34,10 +34,25 @@ export interface Grouping {
   urgentWaitMs: number;
 }
 
-/** When an item planned now wants to go: the urgent wait, or group_wait (later still for a held SMS). */
-export function itemDue(now: Date, urgent: boolean, sendableAt: Date, g: Grouping): Date {
-  if (urgent) return new Date(now.getTime() + g.urgentWaitMs);
-  return new Date(Math.max(now.getTime() + g.waitMs, sendableAt.getTime()));
+/**
+ * When an item planned now wants to go. Its window opens when it became due (`since`: the evaluation was
+ * stored, the escalation fell due), not when a busy planner reached it: group_wait is a promise about how
+ * long an official waits, and in a storm the planner reaches a person's first alert seconds after the
+ * commit — the grouping bench's extra second. A planner running late (a backlog, a restart) still leaves
+ * a tenth of group_wait from now for what it plans next to join (docs/decisions.md). Urgent items go
+ * within the urgent wait; a non-urgent SMS held for working/quiet hours waits for that instant.
+ */
+export function itemDue(
+  now: Date,
+  urgent: boolean,
+  sendableAt: Date,
+  g: Grouping,
+  since?: Date | null,
+): Date {
+  const t = now.getTime();
+  const opens = since ? Math.min(t, since.getTime()) : t;
+  if (urgent) return new Date(Math.max(opens + g.urgentWaitMs, t));
+  return new Date(Math.max(opens + g.waitMs, t + Math.ceil(g.waitMs / 10), sendableAt.getTime()));
 }
 
 /** The instant a person's head is due, from their pending items and their last group message. */
