@@ -19,7 +19,10 @@ function itemLines(a: MessageItem, i: number, link: string | null, en: boolean) 
   const body = en ? a.bodyEn : a.bodyZh;
   const stateText = en ? state.en : state.zh;
   const ack = link ? `${en ? 'Acknowledge' : '确认收到'}: ${link}` : '';
-  const text = [`${i + 1}. ${title}（${stateText}）`, body, ack].filter((l) => l !== '').join('\n   ');
+  // Every line of the item indented under its number, the body's own lines too (they ran flush left).
+  const text = [`${i + 1}. ${title}（${stateText}）`, body.replace(/\n/g, '\n   '), ack]
+    .filter((l) => l !== '')
+    .join('\n   ');
   const html =
     `<li><p><strong>${escapeHtml(title)}</strong> — ${escapeHtml(stateText)}</p>` +
     `<p>${escapeHtml(body).replace(/\n/g, '<br>')}</p>` +
@@ -34,13 +37,15 @@ export function renderGroupEmail(input: EmailRenderInput, en: boolean): Rendered
   // The subject names the most severe item (items come most severe first): an official reads what happened in
   // the subject line — an orange warning must not hide behind "7 项环境目标预警". A group of one is that alert.
   const only = items.length === 1 ? items[0]! : null;
+  // A warning or an operational notice among them is not an 环境目标预警 (target alert).
+  const noun = items.every((a) => a.kind === 'target') ? '环境目标预警' : '预警';
   const subject = only
     ? en
       ? only.titleEn
       : only.titleZh
     : en
       ? `${items[0]?.titleEn ?? ''} and ${items.length - 1} more: ${items.length} alert(s) for you, ${firing} to acknowledge`
-      : `${items[0]?.titleZh ?? ''} 等 ${items.length} 项环境目标预警（${firing} 项待确认）`;
+      : `${items[0]?.titleZh ?? ''} 等 ${items.length} 项${noun}（${firing} 项待确认）`;
   const intro = only
     ? en
       ? 'This alert needs your attention; please check it and acknowledge it with the link:'

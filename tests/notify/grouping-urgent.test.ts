@@ -47,6 +47,7 @@ beforeAll(async () => {
   await insertTarget(db.pool, { id: 'T-URG-WATER', ...town, main_units: ['water_bureau'] });
   await insertTarget(db.pool, { id: 'T-URG-TOWN', ...town });
   await insertTarget(db.pool, { id: 'T-URG-LATE', ...town, main_units: ['water_bureau'] });
+  await insertTarget(db.pool, { id: 'T-URG-TWICE', ...town });
   h = await startHarness(db, {
     now: t0,
     env: {
@@ -177,5 +178,31 @@ describe('group_wait counts from the evaluation', () => {
         WHERE h.step LIKE 'group:%' AND h.status IN ('pending', 'deferred') AND h.recipient_id LIKE 'water.%'`,
     );
     expect(rows).toEqual([{ not_before: new Date(stored.getTime() + 2 * MINUTE) }]);
+  });
+});
+
+describe('one alert due twice for one person', () => {
+  it('is listed once, in its state now, when it became at risk and then breached within the window', async () => {
+    const before = h.smtp.messages.length;
+    h.clock.set(new Date(t0.getTime() + 50 * MINUTE)); // 潞邑's group_interval since the lifting is over
+    const status = (s: 'at_risk' | 'breached') =>
+      recordTestEvaluation(db.pool, {
+        targetId: 'T-URG-TWICE',
+        scopeId: 'luyi',
+        periodKey: '2024',
+        status: s,
+        asOf: '2024-08-01',
+      });
+    await status('at_risk');
+    await h.settle();
+    h.clock.set(new Date(t0.getTime() + 50 * MINUTE + 30 * SECOND));
+    await status('breached');
+    await h.settle();
+    await at(53 * MINUTE);
+    const sent = h.smtp.messages.slice(before).filter((m) => m.to[0] === 'luyi@example.gov.cn');
+    expect(sent).toHaveLength(1);
+    const text = sent[0]!.parsed.text ?? '';
+    expect(text.match(/确认收到: /g)).toHaveLength(1);
+    expect(sent[0]!.parsed.subject).toMatch(/^【未达标】/);
   });
 });
