@@ -55,6 +55,15 @@ export function itemDue(
   return new Date(Math.max(opens + g.waitMs, t + Math.ceil(g.waitMs / 10), sendableAt.getTime()));
 }
 
+/**
+ * A head's job starts this much before its instant: group_wait is the time by which the message is with
+ * the provider, so claiming, rendering and handing it over happen at the end of the window, not after it
+ * (a storm brings hundreds of heads due at one instant). What is planned in that last second opens the
+ * next head, as anything planned after a claim does.
+ */
+export const GROUP_SEND_LEAD_MS = 1000;
+const jobRunAt = (due: Date) => new Date(due.getTime() - GROUP_SEND_LEAD_MS);
+
 /** The instant a person's head is due, from their pending items and their last group message. */
 async function headDue(db: Queryable, k: GroupKey, g: Grouping, now: Date) {
   const items = await pendingGroupItems(db, k);
@@ -98,7 +107,7 @@ export async function scheduleGroupHeads(
     if (open) {
       if (open.not_before.getTime() <= due.due.getTime()) continue;
       const enqueued = await advanceGroupHead(db, open.id, due.due, ctx.now);
-      outbox.push({ ...sendDeliveryOutbox(open.id, enqueued), runAt: due.due });
+      outbox.push({ ...sendDeliveryOutbox(open.id, enqueued), runAt: jobRunAt(due.due) });
       continue;
     }
     const step = `group:${ctx.now.getTime()}`;
@@ -111,7 +120,7 @@ export async function scheduleGroupHeads(
       due: due.due,
       at: ctx.now,
     });
-    if (id !== null) outbox.push({ ...sendDeliveryOutbox(id, 1), runAt: due.due });
+    if (id !== null) outbox.push({ ...sendDeliveryOutbox(id, 1), runAt: jobRunAt(due.due) });
   }
   return writeOutbox(db, outbox);
 }

@@ -178,6 +178,11 @@ describe('group_wait counts from the evaluation', () => {
         WHERE h.step LIKE 'group:%' AND h.status IN ('pending', 'deferred') AND h.recipient_id LIKE 'water.%'`,
     );
     expect(rows).toEqual([{ not_before: new Date(stored.getTime() + 2 * MINUTE) }]);
+    // Its job starts a second before that instant, so the message is with the provider by then, not after.
+    const job = await db.pool.query<{ run_at: Date }>(
+      `SELECT run_at FROM outbox WHERE run_at IS NOT NULL ORDER BY id DESC LIMIT 1`,
+    );
+    expect(job.rows[0]!.run_at).toEqual(new Date(stored.getTime() + 2 * MINUTE - SECOND));
   });
 });
 
