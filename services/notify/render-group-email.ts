@@ -4,14 +4,8 @@
  */
 import { ALERT_STATE_LABELS, labelOf } from '../labels/catalogue.js';
 import type { MessageItem } from './message.js';
-import {
-  escapeHtml,
-  FOOTER_EN,
-  FOOTER_ZH,
-  page,
-  type EmailRenderInput,
-  type RenderedEmail,
-} from './email-parts.js';
+import { escapeHtml, footerOf, page } from './email-parts.js';
+import type { EmailRenderInput, RenderedEmail } from './email-parts.js';
 
 function itemLines(a: MessageItem, i: number, link: string | null, en: boolean) {
   const state = labelOf(ALERT_STATE_LABELS, a.state);
@@ -54,7 +48,7 @@ export function renderGroupEmail(input: EmailRenderInput, en: boolean): Rendered
       ? 'The alerts that became due for you in the last minutes, in one message; acknowledge each with its own link:'
       : '以下为近期需您关注的预警，合并为一封邮件发送；请逐项核实处置，并点击各项的链接确认收到：';
   const parts = items.map((a, i) => itemLines(a, i, a.state === 'firing' ? input.ackLink(a) : null, en));
-  const footer = en ? FOOTER_EN : FOOTER_ZH;
+  const footer = footerOf(en);
   const text = `${intro}\n\n${parts.map((p) => p.text).join('\n\n')}\n\n— ${footer}`;
   const html = page(
     en ? 'en' : 'zh-CN',
