@@ -120,16 +120,21 @@ try {
       throw new Error(`storm did not finish: ${JSON.stringify(r)}`);
     await wait(200);
   }
-  const { rows } = await db.pool.query<{ key: string; recipient_id: string; alerts: number }>(
-    `SELECT h.idempotency_key AS key, h.recipient_id, count(i.id)::int AS alerts
+  const { rows } = await db.pool.query<{ key: string; recipient_id: string; alerts: number; due: Date }>(
+    `SELECT h.idempotency_key AS key, h.recipient_id, count(i.id)::int AS alerts, h.not_before AS due
        FROM delivery h JOIN delivery i ON i.digest_id = h.id
       WHERE h.step LIKE 'group:%' AND h.status = 'sent' GROUP BY h.id`,
   );
   const latencies: number[] = [];
+  // Where the time goes: each message's window end (its head's not_before) → accepted by SMTP. Under load
+  // this is the send queue; on a quiet machine it is what remains above group_wait.
+  const lateness: number[] = [];
+  const perfToWall = Date.now() - performance.now();
   const perRecipient = new Map<string, number>();
   for (const r of rows) {
     const at = sink.accepted.get(r.key);
     if (at === undefined) throw new Error(`group message ${r.key} not seen by the SMTP server`);
+    lateness.push(at + perfToWall - r.due.getTime());
     for (let i = 0; i < r.alerts; i++) latencies.push(at - committed);
     perRecipient.set(r.recipient_id, (perRecipient.get(r.recipient_id) ?? 0) + 1);
   }
@@ -143,6 +148,11 @@ try {
     `  evaluation committed → accepted by SMTP, per alert: p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s ` +
       `p99 ${(percentile(latencies, 99) / 1000).toFixed(2)} s max ${(latencies.at(-1)! / 1000).toFixed(2)} s ` +
       `(target p99 ≤ ${GROUP_WAIT_S + 1} s: ${percentile(latencies, 99) <= (GROUP_WAIT_S + 1) * 1000 && r.items === 0 ? 'met' : 'NOT met'})`,
+  );
+  lateness.sort((a, b) => a - b);
+  console.log(
+    `  window end → accepted by SMTP, per message: p50 ${(percentile(lateness, 50) / 1000).toFixed(2)} s ` +
+      `p99 ${(percentile(lateness, 99) / 1000).toFixed(2)} s (negative: accepted before the window closed)`,
   );
   if (r.items > 0) {
     console.log(

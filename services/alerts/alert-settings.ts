@@ -45,8 +45,21 @@ export interface AlertSettings {
 export type GroupingSettings = Grouping;
 
 /** How the alerts layer plans deliveries now: working hours on working days, grouping per recipient. */
-export function planContext(now: Date, smsEnabled: boolean, s: AlertSettings): PlanContext {
-  return { now, smsEnabled, workingHours: s.smsWorkingHours, calendar: s.calendar, grouping: s.grouping };
+/** `since`: when what is planned became due (grouping's window opens then; plan-deliveries.ts). */
+export function planContext(
+  now: Date,
+  smsEnabled: boolean,
+  s: AlertSettings,
+  since: Date | null = null,
+): PlanContext {
+  return {
+    now,
+    since,
+    smsEnabled,
+    workingHours: s.smsWorkingHours,
+    calendar: s.calendar,
+    grouping: s.grouping,
+  };
 }
 
 /** The override file is read once per path: settings are built at boot and again by each test harness. */

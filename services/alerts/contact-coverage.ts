@@ -116,3 +116,40 @@ export async function unreachableUnits(
   );
   return rows;
 }
+
+/** The officials among `officialIds` with no contact valid in `year` (an escalation step about to be planned). */
+export async function unreachableOfficials(
+  db: Queryable,
+  officialIds: readonly string[],
+  year: number,
+): Promise<{ id: string; nameZh: string; nameEn: string }[]> {
+  if (officialIds.length === 0) return [];
+  const { rows } = await db.query<{ id: string; nameZh: string; nameEn: string }>(
+    `SELECT o.id, o.name_zh AS "nameZh", o.name_en AS "nameEn" FROM official o
+      WHERE o.id = ANY ($1::text[])
+        AND NOT EXISTS (SELECT 1 FROM contact c WHERE c.official_id = o.id
+                         AND c.year_from <= $2 AND (c.year_to IS NULL OR c.year_to >= $2))
+      ORDER BY o.id`,
+    [officialIds, year],
+  );
+  return rows;
+}
+
+/** The district's leadership body (unit kind 'leadership'), for naming who the deadline step missed. */
+export async function leadershipOf(
+  db: Queryable,
+  districtId: string | null,
+): Promise<{ id: string; nameZh: string; nameEn: string }> {
+  const { rows } = await db.query<{ id: string; nameZh: string; nameEn: string }>(
+    `SELECT id, name_zh AS "nameZh", name_en AS "nameEn" FROM unit
+      WHERE kind = 'leadership' AND district_id IS NOT DISTINCT FROM $1 ORDER BY id LIMIT 1`,
+    [districtId],
+  );
+  return (
+    rows[0] ?? {
+      id: `leadership:${districtId ?? 'all'}`,
+      nameZh: '区领导',
+      nameEn: 'District leadership',
+    }
+  );
+}

@@ -53,11 +53,15 @@ export function messageItem(a: AlertRow): MessageItem {
   };
 }
 
-/** The alerts a digest gathers, most severe first, then oldest first. */
+/**
+ * The alerts a digest or group gathers, once each (two steps of one alert due for one person — opened,
+ * then worsened — are one entry in its state now: the demo's mail listed one breach twice), most severe
+ * first, then oldest first.
+ */
 async function digestAlerts(db: Queryable, ids: readonly number[]): Promise<AlertRow[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<AlertRow>(
-    `SELECT a.* FROM unnest($1::bigint[]) AS i(id) JOIN alert a ON a.id = i.id
+    `SELECT a.* FROM alert a WHERE a.id = ANY ($1::bigint[])
       ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, a.opened_at, a.id`,
     [ids],
   );

@@ -18,6 +18,7 @@ import { MINUTE, toShanghaiDay } from '../time/shanghai.js';
 import { addWorkingTime, nextWorkingInstant, type WorkingHours } from '../time/working-days.js';
 import { claimDueEscalations, insertAlertEvent, setNextEscalation, type AlertRow } from './alert-queries.js';
 import { planContext, type AlertSettings } from './alert-settings.js';
+import { leadershipOf, raiseNoRecipient, unreachableOfficials } from './contact-coverage.js';
 import { targetRouting } from './evaluation-queries.js';
 import { targetRecipients } from './routing.js';
 
@@ -100,6 +101,42 @@ export type EscalateResult = {
 
 const SMS_ROLES = new Set(['lead', 'leadership'] as const);
 
+/**
+ * No silent drops (issue #14, item 6) at escalation too: a lead official the directory cannot reach in the
+ * alert's year, or a deadline step that finds none of the district leadership, raises ONE operational
+ * alert per official (or leadership body) and year, as a delivery with no recipient does. A step 1 that
+ * names no official at all reaches the leadership step in time; nothing is raised for it.
+ */
+async function reportUnreached(
+  tx: pg.PoolClient,
+  a: AlertRow,
+  step: 1 | 2,
+  officialIds: readonly string[],
+  recipients: readonly { role: string }[],
+  now: Date,
+  ctx: { settings: AlertSettings; smsEnabled: boolean },
+): Promise<number[]> {
+  const missed =
+    step === 1
+      ? await unreachableOfficials(tx, officialIds, a.directory_year)
+      : recipients.some((r) => r.role === 'leadership')
+        ? []
+        : [await leadershipOf(tx, a.district_id)];
+  const outboxIds: number[] = [];
+  const stepZh = step === 1 ? '第1级升级（牵头领导）' : '第2级升级（到期未办结，区领导）';
+  const stepEn =
+    step === 1 ? 'escalation step 1 (lead official)' : 'escalation step 2 (deadline, leadership)';
+  for (const who of missed) {
+    const context = {
+      contextZh: `预警“${a.title_zh}”的${stepZh}`,
+      contextEn: `The ${stepEn} of the alert "${a.title_en}"`,
+    };
+    const opsCtx = { now, settings: ctx.settings, smsEnabled: ctx.smsEnabled };
+    outboxIds.push(...(await raiseNoRecipient(tx, { ...who, year: a.directory_year, ...context }, opsCtx)));
+  }
+  return outboxIds;
+}
+
 async function escalateOne(
   tx: pg.PoolClient,
   a: AlertRow,
@@ -115,6 +152,8 @@ async function escalateOne(
   const deadlineDue = a.escalation_step < 2 && deadline !== null && deadline <= now.getTime();
   // When the deadline passes first, the lead officials hear of it too: leadership is never told before them.
   const steps: (1 | 2)[] = deadlineDue ? (a.escalation_step < 1 ? [1, 2] : [2]) : leadDue ? [1] : [];
+  // The instant the step fell due (the sweep reaches it up to a tick later): grouping's window opens then.
+  const dueAt = new Date(Math.min(leadDue ? lead! : Infinity, deadlineDue ? deadline! : Infinity));
   let reached = a.escalation_step;
   for (const step of steps) {
     const recipients = routing
@@ -132,6 +171,10 @@ async function escalateOne(
           [step === 1 ? 'lead' : 'leadership'],
         )
       : [];
+    if (routing) {
+      const officials = e?.step1_officials ?? routing.lead_official_ids;
+      outboxIds.push(...(await reportUnreached(tx, a, step, officials, recipients, now, ctx)));
+    }
     const planned = await planDeliveries(
       tx,
       {
@@ -142,7 +185,7 @@ async function escalateOne(
         digest: false,
         smsRoles: SMS_ROLES,
       },
-      planContext(now, ctx.smsEnabled, ctx.settings),
+      planContext(now, ctx.smsEnabled, ctx.settings, steps.length > 0 ? dueAt : null),
     );
     outboxIds.push(...planned.outboxIds);
     await insertAlertEvent(tx, {

@@ -25,6 +25,8 @@ export async function lockEvaluationKey(db: Queryable, evaluationId: number): Pr
 
 export interface CurrentEvaluation {
   evaluation_id: number;
+  /** When the targets engine stored this verdict (the transaction's start): grouping's window opens then. */
+  evaluated_at: Date;
   status: string;
   value: number | null;
   threshold: number | null;
@@ -60,7 +62,7 @@ export interface CurrentEvaluation {
  */
 export async function currentEvaluation(db: Queryable, k: EvaluationKey): Promise<CurrentEvaluation | null> {
   const { rows } = await db.query<CurrentEvaluation>(
-    `SELECT e.id AS evaluation_id, e.status, e.value, e.threshold, e.as_of::text AS as_of, e.final, e.explanation_zh,
+    `SELECT e.id AS evaluation_id, e.evaluated_at, e.status, e.value, e.threshold, e.as_of::text AS as_of, e.final, e.explanation_zh,
             e.explanation_en, t.id AS target_id, t.title_zh, t.title_en, t.clause_zh, t.source, t.strictness,
             t.deadline::text AS deadline, t.period_year AS year, p.district_id, m.unit_zh, m.unit AS unit_en,
             t.lead_official_ids, t.main_unit_ids, t.assist_unit_ids, t.definition->'escalation' AS escalation,

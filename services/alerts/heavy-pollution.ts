@@ -8,6 +8,7 @@
  */
 import type pg from 'pg';
 import { withTransaction, type Queryable } from '../db/queryable.js';
+import { labelOf, WARNING_LEVEL_LABELS } from '../labels/catalogue.js';
 import { planDeliveries } from '../notify/plan-deliveries.js';
 import { toShanghaiDay } from '../time/shanghai.js';
 import {
@@ -104,7 +105,7 @@ async function syncWarning(
       year,
       day: toShanghaiDay(ctx.now),
     });
-    const gaps = await warningGaps(tx, w, year, ctx, step);
+    const gaps = await warningGaps(tx, w, year, ctx);
     const planned = await planDeliveries(
       tx,
       {
@@ -188,7 +189,6 @@ async function warningGaps(
   w: WarningRow,
   year: number,
   ctx: { now: Date; settings: AlertSettings; smsEnabled: boolean },
-  step: string,
 ): Promise<number[]> {
   const unitIds = new Set<string>();
   for (const c of await commandUnits(tx, w.district_id)) for (const m of c.members) unitIds.add(m);
@@ -196,6 +196,7 @@ async function warningGaps(
   for (const u of await areaUnits(tx, { areaId: null, districtId: w.district_id, areaIds: w.area_ids }, day))
     unitIds.add(u);
   const outboxIds: number[] = [];
+  const level = labelOf(WARNING_LEVEL_LABELS, w.level);
   for (const u of await unreachableUnits(tx, [...unitIds], year)) {
     outboxIds.push(
       ...(await raiseNoRecipient(
@@ -203,8 +204,9 @@ async function warningGaps(
         {
           ...u,
           year,
-          contextZh: `空气重污染预警通知（${step}）`,
-          contextEn: `The heavy-pollution warning notice (${step})`,
+          // The official reads the level, not the step id ("level:orange:1" leaked into the demo's mail).
+          contextZh: `空气重污染${level.zh}预警通知`,
+          contextEn: `The ${level.en} heavy-pollution warning notice`,
         },
         ctx,
       )),

@@ -124,7 +124,7 @@ export async function syncKey(
     deadline: ev.deadline,
     asOf: ev.as_of,
   });
-  const planCtx: PlanContext = planContext(ctx.now, ctx.smsEnabled, ctx.settings);
+  const planCtx: PlanContext = planContext(ctx.now, ctx.smsEnabled, ctx.settings, ev.evaluated_at);
   const result: SyncResult = {
     alertId: alert?.id ?? null,
     action: action.kind,
@@ -298,7 +298,8 @@ export async function syncKey(
             smsRoles: SMS_ROLES,
             emailOnly: true,
           },
-          planCtx,
+          // Resolution is decided now (the sweep may find a days-old verdict has held long enough).
+          { ...planCtx, since: null },
         );
         result.deliveries += planned.created;
         result.outboxIds.push(...planned.outboxIds);

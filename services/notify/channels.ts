@@ -48,24 +48,20 @@ export function createSmsProvider(config: Config, limiter: RateLimiter): SmsChan
     limiter,
     ...(config.SMS_VARIABLE_MAX ? { variableMax: config.SMS_VARIABLE_MAX } : {}),
   };
+  // Where a provider is reached unless configured: its documented endpoint and region.
+  const at = (endpoint: string, region: string) => ({
+    endpoint: config.SMS_ENDPOINT ?? endpoint,
+    region: config.SMS_REGION ?? region,
+  });
   switch (provider) {
-    case 'aliyun':
-      return createAliyunSmsChannel({
-        ...common,
-        endpoint: config.SMS_ENDPOINT ?? ALIYUN_DEFAULT_ENDPOINT,
-        accessKeyId: key,
-        accessKeySecret: secret,
-        regionId: config.SMS_REGION ?? 'cn-hangzhou',
-      });
-    case 'tencent':
-      return createTencentSmsChannel({
-        ...common,
-        endpoint: config.SMS_ENDPOINT ?? TENCENT_DEFAULT_ENDPOINT,
-        secretId: key,
-        secretKey: secret,
-        sdkAppId: config.SMS_SDK_APP_ID ?? '',
-        region: config.SMS_REGION ?? 'ap-guangzhou',
-      });
+    case 'aliyun': {
+      const keys = { accessKeyId: key, accessKeySecret: secret };
+      return createAliyunSmsChannel({ ...common, ...at(ALIYUN_DEFAULT_ENDPOINT, 'cn-hangzhou'), ...keys });
+    }
+    case 'tencent': {
+      const keys = { secretId: key, secretKey: secret, sdkAppId: config.SMS_SDK_APP_ID ?? '' };
+      return createTencentSmsChannel({ ...common, ...at(TENCENT_DEFAULT_ENDPOINT, 'ap-guangzhou'), ...keys });
+    }
     case 'gateway':
       return config.SMS_GATEWAY_URL
         ? createGatewaySmsChannel({

@@ -28,6 +28,7 @@ export function escapeHtml(s: string): string {
 export const FOOTER_ZH = '本邮件由 envwatch 环境目标监测系统自动发送，请勿直接回复。';
 export const FOOTER_EN =
   'Sent automatically by envwatch, the environmental target monitor. Please do not reply.';
+export const footerOf = (en: boolean): string => (en ? FOOTER_EN : FOOTER_ZH);
 
 export function page(lang: string, title: string, inner: string): string {
   return (

@@ -34,11 +34,35 @@ export interface Grouping {
   urgentWaitMs: number;
 }
 
-/** When an item planned now wants to go: the urgent wait, or group_wait (later still for a held SMS). */
-export function itemDue(now: Date, urgent: boolean, sendableAt: Date, g: Grouping): Date {
-  if (urgent) return new Date(now.getTime() + g.urgentWaitMs);
-  return new Date(Math.max(now.getTime() + g.waitMs, sendableAt.getTime()));
+/**
+ * When an item planned now wants to go. Its window opens when it became due (`since`: the evaluation was
+ * stored, the escalation fell due), not when a busy planner reached it: group_wait is a promise about how
+ * long an official waits, and in a storm the planner reaches a person's first alert seconds after the
+ * commit — the grouping bench's extra second. A planner running late (a backlog, a restart) still leaves
+ * a tenth of group_wait from now for what it plans next to join (docs/decisions.md). Urgent items go
+ * within the urgent wait; a non-urgent SMS held for working/quiet hours waits for that instant.
+ */
+export function itemDue(
+  now: Date,
+  urgent: boolean,
+  sendableAt: Date,
+  g: Grouping,
+  since?: Date | null,
+): Date {
+  const t = now.getTime();
+  const opens = since ? Math.min(t, since.getTime()) : t;
+  if (urgent) return new Date(Math.max(opens + g.urgentWaitMs, t));
+  return new Date(Math.max(opens + g.waitMs, t + Math.ceil(g.waitMs / 10), sendableAt.getTime()));
 }
+
+/**
+ * A head's job starts this much before its instant: group_wait is the time by which the message is with
+ * the provider, so claiming, rendering and handing it over happen at the end of the window, not after it
+ * (a storm brings hundreds of heads due at one instant). What is planned in that last second opens the
+ * next head, as anything planned after a claim does.
+ */
+export const GROUP_SEND_LEAD_MS = 1000;
+const jobRunAt = (due: Date) => new Date(due.getTime() - GROUP_SEND_LEAD_MS);
 
 /** The instant a person's head is due, from their pending items and their last group message. */
 async function headDue(db: Queryable, k: GroupKey, g: Grouping, now: Date) {
@@ -83,7 +107,7 @@ export async function scheduleGroupHeads(
     if (open) {
       if (open.not_before.getTime() <= due.due.getTime()) continue;
       const enqueued = await advanceGroupHead(db, open.id, due.due, ctx.now);
-      outbox.push({ ...sendDeliveryOutbox(open.id, enqueued), runAt: due.due });
+      outbox.push({ ...sendDeliveryOutbox(open.id, enqueued), runAt: jobRunAt(due.due) });
       continue;
     }
     const step = `group:${ctx.now.getTime()}`;
@@ -96,7 +120,7 @@ export async function scheduleGroupHeads(
       due: due.due,
       at: ctx.now,
     });
-    if (id !== null) outbox.push({ ...sendDeliveryOutbox(id, 1), runAt: due.due });
+    if (id !== null) outbox.push({ ...sendDeliveryOutbox(id, 1), runAt: jobRunAt(due.due) });
   }
   return writeOutbox(db, outbox);
 }

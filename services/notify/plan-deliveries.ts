@@ -50,6 +50,11 @@ export interface PlanStep {
 
 export interface PlanContext {
   now: Date;
+  /**
+   * When what is planned became due (the evaluation's time, the escalation's due instant); grouping's
+   * window opens then (group-deliveries.ts windowOpensAt). Absent: now.
+   */
+  since?: Date | null;
   smsEnabled: boolean;
   workingHours: ClockWindow;
   /** Non-urgent SMS waits for a working day too; null: any day (the calendar is the planner's to give). */
@@ -84,7 +89,7 @@ function grouped(rows: Row[], s: PlanStep, ctx: PlanContext): Row[] {
           ...r,
           mode: 'group',
           status: 'pending',
-          notBefore: itemDue(ctx.now, s.groupUrgent ?? false, r.notBefore, g),
+          notBefore: itemDue(ctx.now, s.groupUrgent ?? false, r.notBefore, g, ctx.since),
         },
   );
 }

@@ -7,14 +7,7 @@ import { ALERT_STATE_LABELS, labelOf } from '../labels/catalogue.js';
 import type { MessageItem } from './message.js';
 import { formatShanghai } from '../time/shanghai.js';
 import { parseStep, wordsFor } from './message-parts.js';
-import {
-  escapeHtml,
-  FOOTER_EN,
-  FOOTER_ZH,
-  page,
-  type EmailRenderInput,
-  type RenderedEmail,
-} from './email-parts.js';
+import { escapeHtml, footerOf, page, type EmailRenderInput, type RenderedEmail } from './email-parts.js';
 import { renderGroupEmail } from './render-group-email.js';
 
 export type { EmailRenderInput, RenderedEmail } from './email-parts.js';
@@ -58,7 +51,7 @@ export function renderEmail(input: EmailRenderInput): RenderedEmail {
       ? { text: '', html: '' }
       : ackLine(alert, input.ackLink(alert), en);
   const reference = en ? `\n(Chinese title: ${alert.titleZh})` : '';
-  const footer = en ? FOOTER_EN : FOOTER_ZH;
+  const footer = footerOf(en);
   const text = [words.intro, '', body + reference, '', ack.text, '', `— ${footer}`]
     .filter((l, i, a) => l !== '' || a[i - 1] !== '')
     .join('\n');
@@ -96,7 +89,7 @@ function renderDigest(input: EmailRenderInput, en: boolean): RenderedEmail {
         `<td>${link ? `<a href="${escapeHtml(link)}">${en ? 'Acknowledge' : '确认'}</a>` : ''}</td></tr>`,
     );
   });
-  const footer = en ? FOOTER_EN : FOOTER_ZH;
+  const footer = footerOf(en);
   const text = `${intro}\n\n${lines.join('\n')}\n\n— ${footer}`;
   const html = page(
     en ? 'en' : 'zh-CN',

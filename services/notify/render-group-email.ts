@@ -4,14 +4,8 @@
  */
 import { ALERT_STATE_LABELS, labelOf } from '../labels/catalogue.js';
 import type { MessageItem } from './message.js';
-import {
-  escapeHtml,
-  FOOTER_EN,
-  FOOTER_ZH,
-  page,
-  type EmailRenderInput,
-  type RenderedEmail,
-} from './email-parts.js';
+import { escapeHtml, footerOf, page } from './email-parts.js';
+import type { EmailRenderInput, RenderedEmail } from './email-parts.js';
 
 function itemLines(a: MessageItem, i: number, link: string | null, en: boolean) {
   const state = labelOf(ALERT_STATE_LABELS, a.state);
@@ -19,7 +13,10 @@ function itemLines(a: MessageItem, i: number, link: string | null, en: boolean) 
   const body = en ? a.bodyEn : a.bodyZh;
   const stateText = en ? state.en : state.zh;
   const ack = link ? `${en ? 'Acknowledge' : '确认收到'}: ${link}` : '';
-  const text = [`${i + 1}. ${title}（${stateText}）`, body, ack].filter((l) => l !== '').join('\n   ');
+  // Every line of the item indented under its number, the body's own lines too (they ran flush left).
+  const text = [`${i + 1}. ${title}（${stateText}）`, body.replace(/\n/g, '\n   '), ack]
+    .filter((l) => l !== '')
+    .join('\n   ');
   const html =
     `<li><p><strong>${escapeHtml(title)}</strong> — ${escapeHtml(stateText)}</p>` +
     `<p>${escapeHtml(body).replace(/\n/g, '<br>')}</p>` +
@@ -34,13 +31,15 @@ export function renderGroupEmail(input: EmailRenderInput, en: boolean): Rendered
   // The subject names the most severe item (items come most severe first): an official reads what happened in
   // the subject line — an orange warning must not hide behind "7 项环境目标预警". A group of one is that alert.
   const only = items.length === 1 ? items[0]! : null;
+  // A warning or an operational notice among them is not an 环境目标预警 (target alert).
+  const noun = items.every((a) => a.kind === 'target') ? '环境目标预警' : '预警';
   const subject = only
     ? en
       ? only.titleEn
       : only.titleZh
     : en
       ? `${items[0]?.titleEn ?? ''} and ${items.length - 1} more: ${items.length} alert(s) for you, ${firing} to acknowledge`
-      : `${items[0]?.titleZh ?? ''} 等 ${items.length} 项环境目标预警（${firing} 项待确认）`;
+      : `${items[0]?.titleZh ?? ''} 等 ${items.length} 项${noun}（${firing} 项待确认）`;
   const intro = only
     ? en
       ? 'This alert needs your attention; please check it and acknowledge it with the link:'
@@ -49,7 +48,7 @@ export function renderGroupEmail(input: EmailRenderInput, en: boolean): Rendered
       ? 'The alerts that became due for you in the last minutes, in one message; acknowledge each with its own link:'
       : '以下为近期需您关注的预警，合并为一封邮件发送；请逐项核实处置，并点击各项的链接确认收到：';
   const parts = items.map((a, i) => itemLines(a, i, a.state === 'firing' ? input.ackLink(a) : null, en));
-  const footer = en ? FOOTER_EN : FOOTER_ZH;
+  const footer = footerOf(en);
   const text = `${intro}\n\n${parts.map((p) => p.text).join('\n\n')}\n\n— ${footer}`;
   const html = page(
     en ? 'en' : 'zh-CN',

@@ -19,6 +19,7 @@ import { isPermanent } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { addDays, shanghaiDayStart, toShanghaiDay, type Clock } from '../time/shanghai.js';
 import { ChannelError } from './channel-error.js';
+import { GROUP_SEND_LEAD_MS } from './group-deliveries.js';
 import { attachGroupItems, lockGroupKeys } from './group-queries.js';
 import type { NotifyChannels } from './channels.js';
 import {
@@ -73,7 +74,8 @@ function newMessageId(d: DeliveryRow, mailDomain: string): string {
   return d.channel === 'email' ? `<envwatch.${d.id}.${nonce}@${mailDomain}>` : `ew${d.id}-${nonce}`;
 }
 
-const GROUP_EARLY_TOLERANCE_MS = 500;
+/** A head's job is due GROUP_SEND_LEAD_MS early; BullMQ's timers may fire up to half a second earlier still. */
+const GROUP_EARLY_TOLERANCE_MS = GROUP_SEND_LEAD_MS + 500;
 
 type Claim =
   { kind: 'claimed'; delivery: DeliveryRow; message: Message } | { kind: 'done'; result: SendResult };
@@ -94,8 +96,8 @@ async function claim(deps: NotifyDeps, id: number, ctx: OutcomeContext): Promise
   if (!d || d.status !== 'pending') return done('skipped');
   const now = ctx.now;
   const { kind, fallback } = parseStep(d.step);
-  // A group head's job is delayed in BullMQ to its not_before; fired a moment early (timer granularity,
-  // clocks of two hosts) it goes rather than waiting a minute for the sweep.
+  // A group head's job is delayed in BullMQ to a second before its not_before (group-deliveries.ts); fired a
+  // moment earlier still (timer granularity, clocks of two hosts) it goes rather than waiting for the sweep.
   const early = kind === 'group' ? GROUP_EARLY_TOLERANCE_MS : 0;
   if (d.not_before.getTime() - early > now.getTime()) {
     await setasideIfPending(deps.db, d.id, { status: 'deferred', reason: null, at: now });

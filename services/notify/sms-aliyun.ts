@@ -13,12 +13,13 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { ChannelError } from './channel-error.js';
-import { unlimited, type RateLimiter } from './rate-limiter.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { ALIYUN_ERROR_CLASSES } from './sms-error-codes.js';
 import {
   mainlandNumber,
   parseJsonAnswer,
   postToProvider,
+  providerSmsChannel,
   smsRefusal,
   type SmsChannel,
   type SmsReceipt,
@@ -32,7 +33,7 @@ export interface AliyunOptions {
   accessKeyId: string;
   accessKeySecret: string;
   signName: string;
-  regionId: string;
+  region: string;
   timeoutMs?: number;
   limiter?: RateLimiter;
   variableMax?: number;
@@ -70,13 +71,12 @@ interface AliyunDetail {
 }
 
 export function createAliyunSmsChannel(opts: AliyunOptions): SmsChannel {
-  const limiter = opts.limiter ?? unlimited;
   const call = async (action: string, own: Record<string, string>, before?: () => Promise<void>) => {
     const params: Record<string, string> = {
       AccessKeyId: opts.accessKeyId,
       Action: action,
       Format: 'JSON',
-      RegionId: opts.regionId,
+      RegionId: opts.region,
       SignatureMethod: 'HMAC-SHA1',
       SignatureNonce: randomUUID(),
       SignatureVersion: '1.0',
@@ -101,13 +101,8 @@ export function createAliyunSmsChannel(opts: AliyunOptions): SmsChannel {
     }
     return answer;
   };
-  return {
-    enabled: true,
-    provider: 'aliyun',
-    signName: opts.signName,
-    limits: { variableMax: opts.variableMax ?? 35 },
+  return providerSmsChannel('aliyun', opts, 35, {
     async send(msg, hooks = {}) {
-      await limiter.acquire();
       const answer = await call(
         'SendSms',
         {
@@ -136,8 +131,7 @@ export function createAliyunSmsChannel(opts: AliyunOptions): SmsChannel {
       }
       return out;
     },
-    close() {},
-  };
+  });
 }
 
 /** One message's report; null while the carrier has not answered (SendStatus 1). */

@@ -6,6 +6,7 @@
  * reached the provider is the evidence recover-leases.ts decides by (SMS_AMBIGUOUS_POLICY).
  */
 import { ChannelError } from './channel-error.js';
+import { unlimited, type RateLimiter } from './rate-limiter.js';
 import { classifySmsCode, type SmsErrorClass } from './sms-error-codes.js';
 
 export type SmsProviderName = 'gateway' | 'aliyun' | 'tencent';
@@ -142,6 +143,32 @@ export function createDisabledSmsChannel(signName: string): SmsChannel {
       );
     },
     receipts: () => Promise.resolve([]),
+    close() {},
+  };
+}
+
+/**
+ * What every provider's channel shares: enabled, its name and sign, the variable length limit (the
+ * provider's default unless configured), the rate limiter taken before each send, receipts (none unless
+ * the provider has them) and nothing to close. A provider file gives only how it sends and asks.
+ */
+export function providerSmsChannel(
+  provider: SmsProviderName,
+  opts: { signName: string; variableMax?: number; limiter?: RateLimiter },
+  defaultVariableMax: number,
+  impl: Pick<SmsChannel, 'send'> & Partial<Pick<SmsChannel, 'receipts'>>,
+): SmsChannel {
+  const limiter = opts.limiter ?? unlimited;
+  return {
+    enabled: true,
+    provider,
+    signName: opts.signName,
+    limits: { variableMax: opts.variableMax ?? defaultVariableMax },
+    async send(msg, hooks = {}) {
+      await limiter.acquire();
+      return impl.send(msg, hooks);
+    },
+    receipts: impl.receipts ?? (() => Promise.resolve([])),
     close() {},
   };
 }

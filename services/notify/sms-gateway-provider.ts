@@ -10,15 +10,16 @@
  * Codes are read with Aliyun's table (the gateway speaks its codes); HTTP 429/5xx are temporary.
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { unlimited, type RateLimiter } from './rate-limiter.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { ALIYUN_ERROR_CLASSES } from './sms-error-codes.js';
 import {
   mainlandNumber,
   parseJsonAnswer,
   postToProvider,
+  providerSmsChannel,
   smsRefusal,
-  type SmsChannel,
 } from './sms-channel.js';
+import type { SmsChannel } from './sms-channel.js';
 
 export interface GatewayOptions {
   url: string;
@@ -44,15 +45,9 @@ export function signSmsRequest(
 }
 
 export function createGatewaySmsChannel(opts: GatewayOptions): SmsChannel {
-  const limiter = opts.limiter ?? unlimited;
   const path = new URL(opts.url).pathname;
-  return {
-    enabled: true,
-    provider: 'gateway',
-    signName: opts.signName,
-    limits: { variableMax: opts.variableMax ?? 35 },
+  return providerSmsChannel('gateway', opts, 35, {
     async send(msg, hooks = {}) {
-      await limiter.acquire();
       const body = JSON.stringify({
         PhoneNumbers: mainlandNumber(msg.phone),
         SignName: opts.signName,
@@ -96,7 +91,5 @@ export function createGatewaySmsChannel(opts: GatewayOptions): SmsChannel {
       }
       throw smsRefusal('gateway', ALIYUN_ERROR_CLASSES, code, answer.Message ?? '', status);
     },
-    receipts: () => Promise.resolve([]),
-    close() {},
-  };
+  });
 }

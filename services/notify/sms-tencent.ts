@@ -13,9 +13,10 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { ChannelError } from './channel-error.js';
-import { unlimited, type RateLimiter } from './rate-limiter.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { TENCENT_ERROR_CLASSES } from './sms-error-codes.js';
-import { parseJsonAnswer, postToProvider, smsRefusal, type SmsChannel } from './sms-channel.js';
+import { parseJsonAnswer, postToProvider, providerSmsChannel, smsRefusal } from './sms-channel.js';
+import type { SmsChannel } from './sms-channel.js';
 
 export interface TencentOptions {
   /** https://sms.tencentcloudapi.com unless configured (SMS_ENDPOINT). */
@@ -79,7 +80,6 @@ interface TencentAnswer {
 }
 
 export function createTencentSmsChannel(opts: TencentOptions): SmsChannel {
-  const limiter = opts.limiter ?? unlimited;
   const url = new URL(opts.endpoint);
   const call = async (action: string, body: Record<string, unknown>, before?: () => Promise<void>) => {
     const payload = JSON.stringify(body);
@@ -113,13 +113,8 @@ export function createTencentSmsChannel(opts: TencentOptions): SmsChannel {
     }
     return answer;
   };
-  return {
-    enabled: true,
-    provider: 'tencent',
-    signName: opts.signName,
-    limits: { variableMax: opts.variableMax ?? 12 },
+  return providerSmsChannel('tencent', opts, 12, {
     async send(msg, hooks = {}) {
-      await limiter.acquire();
       const answer = await call(
         'SendSms',
         {
@@ -151,8 +146,7 @@ export function createTencentSmsChannel(opts: TencentOptions): SmsChannel {
         at: r.UserReceiveUnixTime ? new Date(r.UserReceiveUnixTime * 1000) : null,
       }));
     },
-    close() {},
-  };
+  });
 }
 
 const status200 = 200;

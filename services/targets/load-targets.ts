@@ -57,7 +57,7 @@ export function parsePlanFiles(
     const parsed = planFileSchema.safeParse(withoutAnchorKeys(doc.toJS()));
     if (!parsed.success) {
       for (const i of parsed.error.issues)
-        problems.push({ path: `${file.name}:${i.path.join('.')}`, reason: i.message });
+        problems.push({ path: `${file.name}:${issuePath(doc.toJS(), i.path)}`, reason: i.message });
       continue;
     }
     const plan = parsed.data;
@@ -78,6 +78,16 @@ export function parsePlanFiles(
   if (opts.reference) problems.push(...checkTargetReferences(plans, knownIdsOf(opts.reference)));
   if (problems.length > 0) throw targetsError(problems);
   return plans.map((p) => p.plan);
+}
+
+/** "targets.3.escalation" reads as the target's id ("TZ24-AIR-02.escalation") when the file gives one. */
+function issuePath(raw: unknown, p: readonly PropertyKey[]): string {
+  const targets = (raw as { targets?: unknown } | null)?.targets;
+  if (p[0] === 'targets' && typeof p[1] === 'number' && Array.isArray(targets)) {
+    const id = (targets[p[1]] as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string' && id !== '') return [id, ...p.slice(2)].map(String).join('.');
+  }
+  return p.map(String).join('.');
 }
 
 export function checkRules(file: string, plan: PlanFile): TargetProblem[] {

@@ -19,16 +19,30 @@ export const TARGET_SECTION_KINDS = SECTION_KINDS;
  * settings (ALERT_ESCALATE_AFTER_MINUTES, ALERT_ESCALATE_WARNING_AFTER_MINUTES, the target's lead officials,
  * the district leadership at the deadline). A target's block replaces its plan's key by key.
  */
-export const escalationSchema = z.strictObject({
-  /** Minutes an unacknowledged hard breach waits before step 1. */
-  breach_after_minutes: z.number().int().min(1).optional(),
-  /** Minutes an unacknowledged hard at-risk warning waits before step 1; 0 = never. */
-  at_risk_after_minutes: z.number().int().min(0).optional(),
-  /** Who step 1 reaches (official ids), instead of the target's lead_officials. */
-  step1_officials: z.array(id).min(1).optional(),
-  /** Step 2 at the deadline: the district leadership (default), or nobody. */
-  at_deadline: z.enum(['district_leadership', 'none']).optional(),
-});
+const ESCALATION_KEYS = 'breach_after_minutes, at_risk_after_minutes, step1_officials, at_deadline';
+export const escalationSchema = z.strictObject(
+  {
+    /** Minutes an unacknowledged hard breach waits before step 1. */
+    breach_after_minutes: z.number().int().min(1).optional(),
+    /** Minutes an unacknowledged hard at-risk warning waits before step 1; 0 = never. */
+    at_risk_after_minutes: z.number().int().min(0).optional(),
+    /** Who step 1 reaches (official ids), instead of the target's lead_officials. */
+    step1_officials: z.array(id).min(1).optional(),
+    /** Step 2 at the deadline: the district leadership (default), or nobody. */
+    at_deadline: z
+      .enum(['district_leadership', 'none'], {
+        error: (iss) => `expected district_leadership or none, not ${JSON.stringify(iss.input)}`,
+      })
+      .optional(),
+  },
+  {
+    // A misspelt key names what escalation accepts (the default says only what it refused).
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `unknown escalation key(s) ${iss.keys.map((k) => `"${k}"`).join(', ')}: expected ${ESCALATION_KEYS}`
+        : undefined,
+  },
+);
 export type EscalationDefinition = z.infer<typeof escalationSchema>;
 
 export const planSchema = z.strictObject({

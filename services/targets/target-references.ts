@@ -65,6 +65,7 @@ export function checkTargetReferences(
     const district = plan.plan.district;
     if (!known.districts.has(district))
       problems.push({ path: `${name}:plan.district`, reason: `unknown district "${district}"` });
+    problems.push(...checkStep1Officials(`${name}:plan`, plan.plan.escalation?.step1_officials, known));
     for (const t of plan.targets) {
       const at = (field: string) => `${name}:${t.id}.${field}`;
       const need = (ok: boolean, field: string, what: string, v: string) => {
@@ -72,6 +73,7 @@ export function checkTargetReferences(
       };
       need(known.metrics.has(t.metric), 'metric', 'metric', t.metric);
       t.lead_officials.forEach((o, i) => need(known.officials.has(o), `lead_officials[${i}]`, 'official', o));
+      problems.push(...checkStep1Officials(`${name}:${t.id}`, t.escalation?.step1_officials, known));
       t.main_units.forEach((u, i) => need(known.units.has(u), `main_units[${i}]`, 'unit', u));
       t.assist_units.forEach((u, i) => need(known.units.has(u), `assist_units[${i}]`, 'unit', u));
       const sectionScope = t.scope.kind === 'sections';
@@ -102,4 +104,26 @@ export function checkTargetReferences(
     }
   }
   return problems;
+}
+
+/**
+ * An escalation chain's step 1 names officials of the reference set (config/reference officials), never a
+ * unit or a role: a name nobody resolves would make step 1 reach nobody at the worst moment.
+ */
+function checkStep1Officials(
+  at: string,
+  ids: readonly string[] | undefined,
+  known: KnownIds,
+): TargetProblem[] {
+  const example = [...known.officials].slice(0, 3).join(', ');
+  return (ids ?? []).flatMap((o, i) =>
+    known.officials.has(o)
+      ? []
+      : [
+          {
+            path: `${at}.escalation.step1_officials[${i}]`,
+            reason: `unknown official "${o}": expected an official id of the reference set${example ? ` (e.g. ${example})` : ''}`,
+          },
+        ],
+  );
 }

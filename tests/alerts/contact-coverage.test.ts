@@ -60,6 +60,12 @@ describe('contact coverage', () => {
         state: 'firing',
       },
     ]);
+    // It names the warning by its level, as an official reads it (not the step id "level:red:2"); the one
+    // alert's words follow the latest notice (the upgrade to red).
+    const body = await db.pool.query<{ body_zh: string }>(
+      `SELECT body_zh FROM alert WHERE kind = 'operational'`,
+    );
+    expect(body.rows[0]!.body_zh).toMatch(/^空气重污染红色预警通知未能送达区交通局/);
     // The operators are told (the contacts of ALERT_OPS_UNITS, here 区生态环境局).
     const told = await db.pool.query(
       `SELECT DISTINCT d.recipient_id FROM delivery d JOIN alert a ON a.id = d.alert_id WHERE a.kind = 'operational'`,

@@ -30,7 +30,7 @@ const aliyunChannel = (secret = aliyun.accessKeySecret) =>
     accessKeyId: aliyun.accessKeyId,
     accessKeySecret: secret,
     signName: '通州生态环境',
-    regionId: 'cn-hangzhou',
+    region: 'cn-hangzhou',
   });
 
 const tencentChannel = (secret = tencent.secretKey) =>

@@ -87,6 +87,32 @@ describe('target files', () => {
     );
   });
 
+  it('names the target and what is expected in a bad escalation chain', () => {
+    const bad =
+      `${good}\n    escalation: { step1_officials: [yao_weilong, district_head], at_deadline: leaders }` +
+      `\n${good.replace('TZ99-AIR-01', 'TZ99-AIR-02')}\n    escalation: { step1_roles: [lead] }`;
+    const withPlan = plan(bad);
+    withPlan.text = withPlan.text.replace(
+      'name_en: Test }',
+      'name_en: Test, escalation: { step1_officials: [nobody] } }',
+    );
+    expect(problemsOf(() => parsePlanFiles([withPlan], { reference }))).toEqual([
+      'tongzhou-2099.yaml:TZ99-AIR-01.escalation.at_deadline: expected district_leadership or none, not "leaders"',
+      'tongzhou-2099.yaml:TZ99-AIR-02.escalation: unknown escalation key(s) "step1_roles": expected breach_after_minutes, at_risk_after_minutes, step1_officials, at_deadline',
+    ]);
+    // With the schema satisfied, the officials are checked against the reference set, plan and target alike.
+    const named = plan(`${good}\n    escalation: { step1_officials: [yao_weilong, district_head] }`);
+    named.text = named.text.replace(
+      'name_en: Test }',
+      'name_en: Test, escalation: { step1_officials: [nobody] } }',
+    );
+    const problems = problemsOf(() => parsePlanFiles([named], { reference }));
+    expect(problems.map((p) => p.replace(/ \(e\.g\. [^)]*\)$/, ''))).toEqual([
+      'tongzhou-2099.yaml:plan.escalation.step1_officials[0]: unknown official "nobody": expected an official id of the reference set',
+      'tongzhou-2099.yaml:TZ99-AIR-01.escalation.step1_officials[1]: unknown official "district_head": expected an official id of the reference set',
+    ]);
+  });
+
   it('refuses a hard strictness on a clause that says 力争', () => {
     const bad = good.replace('PM2.5年均浓度不超过35', 'PM2.5年均浓度力争下降');
     expect(problemsOf(() => parsePlanFiles([plan(bad)]))).toEqual([
