@@ -12,6 +12,8 @@ export interface OverdueTaskRow {
   assist_unit_ids: string[];
   district_id: string | null;
   pending_unit_ids: string[];
+  /** The same units by name, as the plan writes them (an id with no unit row stays an id). */
+  pending_units_zh: string[];
 }
 
 /**
@@ -29,8 +31,10 @@ export async function overdueTasksWithoutAlert(
          FROM task_progress p ORDER BY p.task_id, p.unit_id, p.month DESC
      ),
      pending AS (
-       SELECT r.task_id, array_agg(r.unit_id ORDER BY r.unit_id) AS unit_ids
+       SELECT r.task_id, array_agg(r.unit_id ORDER BY r.unit_id) AS unit_ids,
+              array_agg(coalesce(un.name_zh, r.unit_id) ORDER BY r.unit_id) AS units_zh
          FROM task_reporting_unit r LEFT JOIN latest l ON l.task_id = r.task_id AND l.unit_id = r.unit_id
+         LEFT JOIN unit un ON un.id = r.unit_id
         WHERE r.role = 'main' AND l.status IS DISTINCT FROM 'done'
         GROUP BY r.task_id
      )
@@ -39,7 +43,8 @@ export async function overdueTasksWithoutAlert(
                        WHERE u.task_id = t.id AND u.role = 'main' AND u.unit_id IS NOT NULL), '{}') AS main_unit_ids,
             coalesce((SELECT array_agg(u.unit_id ORDER BY u.ord) FROM task_unit u
                        WHERE u.task_id = t.id AND u.role = 'assist' AND u.unit_id IS NOT NULL), '{}') AS assist_unit_ids,
-            pl.district_id, pe.unit_ids AS pending_unit_ids
+            pl.district_id, pe.unit_ids AS pending_unit_ids,
+            pe.units_zh AS pending_units_zh
        FROM task t JOIN pending pe ON pe.task_id = t.id JOIN plan pl ON pl.id = t.plan_id
       WHERE t.enabled AND t.deadline_kind IN ('due', 'several') AND t.due_on < $1::date AND t.due_on >= $2::date
         AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.kind = 'task_overdue' AND a.task_id = t.id)

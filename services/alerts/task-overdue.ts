@@ -25,7 +25,8 @@ export interface TaskOverdueContext {
 const SMS_ROLES = new Set(['main', 'lead']);
 
 export function taskOverdueText(t: OverdueTaskRow): AlertText {
-  const pending = t.pending_unit_ids.join('、');
+  // Names, not ids: an official reads "区生态环境局", not "eeb" (seen in the demo's overdue e-mail).
+  const pending = t.pending_units_zh.join('、');
   return {
     titleZh: `任务逾期未完成：${t.id} ${t.key_task_zh}`,
     titleEn: `Task overdue: ${t.id}`,

@@ -61,7 +61,6 @@ export async function setAlertUnit(db: Queryable, alertId: number, unitId: strin
 
 /** A task row as the overdue alert reads it, with its pending units by name and its due-soon alert. */
 export interface DueSoonTaskRow extends Omit<OverdueTaskRow, 'plan_id' | 'pending_unit_ids'> {
-  pending_units_zh: string[];
   alert_id: number | null;
   alert_condition: string | null;
 }

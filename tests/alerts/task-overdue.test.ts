@@ -78,6 +78,17 @@ describe('task overdue alerts', () => {
     ]);
   });
 
+  it('names the units not done as the plan writes them, not by id', async () => {
+    const { rows } = await db.pool.query<{ body_zh: string }>(
+      `SELECT body_zh FROM alert WHERE kind = 'task_overdue'`,
+    );
+    const { rows: unit } = await db.pool.query<{ name_zh: string }>(
+      `SELECT name_zh FROM unit WHERE id = 'eeb'`,
+    );
+    expect(rows[0]!.body_zh).toContain(`未完成单位：${unit[0]!.name_zh}。`);
+    expect(rows[0]!.body_zh).not.toContain('：eeb');
+  });
+
   it('delivers to the main unit and the lead official, copying the assisting unit', async () => {
     const { rows } = await db.pool.query(
       `SELECT recipient_id, recipient_role, channel FROM delivery ORDER BY recipient_id, channel`,
