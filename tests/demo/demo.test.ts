@@ -116,6 +116,11 @@ test('each replayed month has its report for each district, archived under out/r
       ['bda', 'tongzhou'].map((scope_id) => ({ period_key, scope_id })),
     ),
   );
+  // The 调度 report of the units' task progress, one per replayed month and district.
+  const { rows: dispatch } = await db.pool.query<{ period_key: string }>(
+    `SELECT DISTINCT period_key FROM report WHERE kind = 'task_dispatch' AND scope_id = 'tongzhou' ORDER BY 1`,
+  );
+  expect(dispatch.map((r) => r.period_key)).toEqual(['2024-01', '2024-02', '2024-03']);
   expect(demo.summary.reports.files).toBeGreaterThanOrEqual(6);
   for (const p of demo.summary.reports.paths)
     await expect(readFile(path.join(outDir, p))).resolves.toBeInstanceOf(Buffer);
