@@ -225,15 +225,25 @@ export function rankingBarChart(
 ): ChartSvg {
   const rows = data.length > MAX_BARS ? [...data.slice(0, 10), null, ...data.slice(-10)] : [...data];
   const sign = (m: RankingBar['mark']) => (m === 'best' ? ' ○' : m === 'worst' ? ' ●' : '');
+  // The two vertical lines' names sit on top, each on the side away from the other, so that close values
+  // (通州区 42.0 beside 目标 45) do not print over each other.
+  const lowerIsReference = !o.target || !o.reference || o.reference.value <= o.target.value;
+  const nameSide = (isReference: boolean) =>
+    isReference === lowerIsReference
+      ? { align: 'right', padding: [0, 3, 0, 0] }
+      : { align: 'left', padding: [0, 0, 0, 3] };
   const lines = [
     o.reference
       ? {
           xAxis: o.reference.value,
           name: o.reference.label,
           lineStyle: { type: 'dotted', color: INK.axis, width: 1.2 },
+          label: nameSide(true),
         }
       : null,
-    o.target ? { xAxis: o.target.value, name: o.target.label, lineStyle: TARGET } : null,
+    o.target
+      ? { xAxis: o.target.value, name: o.target.label, lineStyle: TARGET, label: nameSide(false) }
+      : null,
   ].filter((x) => x !== null);
   return renderChartSvg(
     id,
@@ -257,6 +267,9 @@ export function rankingBarChart(
             position: 'right',
             fontSize: 10,
             color: INK.axis,
+            // A white backing, so a line crossing the end of a bar does not run through its value.
+            backgroundColor: '#fff',
+            padding: [0, 2],
             formatter: (p: { value: unknown }) =>
               typeof p.value === 'number' ? p.value.toFixed(o.decimals) : '',
           },
@@ -274,6 +287,9 @@ export function rankingBarChart(
           ),
           markLine: lines.length
             ? {
+                // Below the bars' value labels (ECharts draws a markLine at z 5 by default, over them), so
+                // the labels' white backing keeps a line crossing the end of a bar out of its value.
+                z: 1,
                 symbol: 'none',
                 silent: true,
                 label: { formatter: '{b}', fontSize: 10, color: INK.text, position: 'start' as const },
