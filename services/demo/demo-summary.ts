@@ -17,6 +17,7 @@ import {
   readCounters,
   readReportCounts,
   type AlertCount,
+  type BatchRowCounts,
   type ReportCounts,
   type DeliveryCount,
   type SourceRows,
@@ -32,14 +33,8 @@ export interface DemoSummary {
   period: string;
   stations: number;
   expected: ExpectedCounts;
-  rows: {
-    received: number;
-    inserted: number;
-    updated: number;
-    unchanged: number;
-    refused: number;
-    failedBatches: number;
-  };
+  /** Rows of the batches done (received = inserted + updated + unchanged + refused), and batches failed. */
+  rows: BatchRowCounts;
   bySource: SourceRows[];
   refusedByReason: Record<string, number>;
   evaluationRuns: number;

@@ -4,13 +4,16 @@
  */
 import type { Queryable } from '../db/queryable.js';
 
-export interface Counters {
+export interface BatchRowCounts {
   received: number;
   inserted: number;
   updated: number;
   unchanged: number;
   refused: number;
   failedBatches: number;
+}
+
+export interface Counters extends BatchRowCounts {
   evaluations: number;
   alerts: number;
   deliveriesSent: number;
@@ -35,15 +38,10 @@ export async function readCounters(db: Queryable): Promise<Counters> {
   return rows[0]!;
 }
 
-export interface SourceRows {
+export interface SourceRows extends Omit<BatchRowCounts, 'failedBatches'> {
   sourceId: string;
   adapter: string;
   batches: number;
-  received: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  refused: number;
 }
 
 export async function readRowsBySource(db: Queryable): Promise<SourceRows[]> {

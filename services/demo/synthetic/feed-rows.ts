@@ -24,6 +24,26 @@ export function countRefusal(expected: Partial<Record<RefusalCode, number>>, cod
   expected[code] = (expected[code] ?? 0) + 1;
 }
 
+/**
+ * Every hourly PM2.5 and PM10 value a station measured (its mask says which hours it did), in the order the
+ * feed publishes them: month, hour, metric. The order matters: the audit's random stream follows it.
+ */
+function forEachMeasuredValue(
+  months: readonly StationMonth[],
+  masks: readonly Uint8Array[],
+  visit: (sm: StationMonth, hour: number, time: string, metric: 'pm25' | 'pm10', value: number) => void,
+): void {
+  months.forEach((sm, k) => {
+    const mask = masks[k]!;
+    for (let i = 0; i < sm.times.length; i++) {
+      if (mask[i] !== 1) continue;
+      const time = isoShanghai(sm.times[i]!);
+      for (const metric of ['pm25', 'pm10'] as const)
+        visit(sm, i, time, metric, (metric === 'pm25' ? sm.pm25 : sm.pm10)[i]!);
+    }
+  });
+}
+
 export function stationFeedRows(
   months: readonly StationMonth[],
   masks: readonly Uint8Array[],
@@ -34,37 +54,29 @@ export function stationFeedRows(
   const publishedAt: number[] = [];
   const expectedRefusals: FeedRows['expectedRefusals'] = {};
   const byKey = new Map((faults?.faults ?? []).map((f) => [`${f.stationId}|${f.index}|${f.metric}`, f]));
-  months.forEach((sm, k) => {
-    const mask = masks[k]!;
-    for (let i = 0; i < sm.times.length; i++) {
-      if (mask[i] !== 1) continue;
-      const time = isoShanghai(sm.times[i]!);
-      for (const metric of ['pm25', 'pm10'] as const) {
-        const value = (metric === 'pm25' ? sm.pm25 : sm.pm10)[i]!;
-        const row: RawMeasurement = {
-          time,
-          series: sm.stationId,
-          metric,
-          value: String(value),
-          unit: UG,
-          flags: '',
-          version,
-        };
-        const fault = byKey.get(`${sm.stationId}|${i}|${metric}`);
-        if (fault) {
-          if (fault.kind === 'negative') row.value = String(-(1 + (value % 5)));
-          if (fault.kind === 'implausible') row.value = String(3000 + value);
-          if (fault.kind === 'future_year') row.time = nextYearIso(sm.times[i]!);
-          if (fault.kind === 'mg_m3') {
-            row.value = String(value / 1000);
-            row.unit = 'mg/m3';
-          }
-          if (fault.expected) countRefusal(expectedRefusals, fault.expected);
-        }
-        rows.push(row);
-        publishedAt.push(sm.times[i]!);
+  forEachMeasuredValue(months, masks, (sm, i, time, metric, value) => {
+    const row: RawMeasurement = {
+      time,
+      series: sm.stationId,
+      metric,
+      value: String(value),
+      unit: UG,
+      flags: '',
+      version,
+    };
+    const fault = byKey.get(`${sm.stationId}|${i}|${metric}`);
+    if (fault) {
+      if (fault.kind === 'negative') row.value = String(-(1 + (value % 5)));
+      if (fault.kind === 'implausible') row.value = String(3000 + value);
+      if (fault.kind === 'future_year') row.time = nextYearIso(sm.times[i]!);
+      if (fault.kind === 'mg_m3') {
+        row.value = String(value / 1000);
+        row.unit = 'mg/m3';
       }
+      if (fault.expected) countRefusal(expectedRefusals, fault.expected);
     }
+    rows.push(row);
+    publishedAt.push(sm.times[i]!);
   });
   for (const extra of faults?.extras ?? []) {
     const { expected, ...raw } = extra;
@@ -88,26 +100,19 @@ export function auditedRows(
   const rng = streamFor(seed, `audit|${label}`);
   const rows: RawMeasurement[] = [];
   const publishedAt: number[] = [];
-  months.forEach((sm, k) => {
-    const mask = masks[k]!;
-    for (let i = 0; i < sm.times.length; i++) {
-      if (mask[i] !== 1) continue;
-      const time = isoShanghai(sm.times[i]!);
-      for (const metric of ['pm25', 'pm10'] as const) {
-        let value = (metric === 'pm25' ? sm.pm25 : sm.pm10)[i]!;
-        if (rng.chance(0.02)) value = Math.max(2, Math.round(value * rng.uniform(0.9, 1.1)));
-        rows.push({
-          time,
-          series: sm.stationId,
-          metric,
-          value: String(value),
-          unit: UG,
-          flags: '',
-          version: 'audited',
-        });
-        publishedAt.push(sm.times[i]!);
-      }
-    }
+  forEachMeasuredValue(months, masks, (sm, i, time, metric, measured) => {
+    let value = measured;
+    if (rng.chance(0.02)) value = Math.max(2, Math.round(value * rng.uniform(0.9, 1.1)));
+    rows.push({
+      time,
+      series: sm.stationId,
+      metric,
+      value: String(value),
+      unit: UG,
+      flags: '',
+      version: 'audited',
+    });
+    publishedAt.push(sm.times[i]!);
   });
   return { rows, publishedAt, expectedRefusals: {} };
 }
