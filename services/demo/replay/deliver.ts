@@ -5,12 +5,14 @@
  * - HTTP pull: the month's records are published on the local feed server and the feed source is run; its
  *   adapter pulls the window of hours still settling, page by page, over HTTP.
  */
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { unfinishedFiles } from '../../ingest/adapters/file-drop.js';
 import type { Enqueue } from '../../../workers/enqueue.js';
 import { jobId } from '../../../workers/queue-names.js';
 import type { FeedServer } from '../feed-server.js';
 import type { Delivery } from '../synthetic/dataset.js';
-import { demoDropDir } from './demo-sources.js';
+import { DEMO_DROP_ROOT, demoDropDir } from './demo-sources.js';
 import { writeTableFile } from './table-writer.js';
 
 export interface DeliveryContext {
@@ -54,4 +56,16 @@ export async function deliverWave(
   for (const sourceId of sources) {
     await dc.enqueue('ingest-source', { sourceId, tick: null }, { jobId: jobId('demo', sourceId, tag) });
   }
+}
+
+/** Files the replay dropped that no batch has finished yet, over every demo source's directory. */
+export async function pendingDemoFiles(dc: Pick<DeliveryContext, 'dropDir'>): Promise<number> {
+  const root = path.join(dc.dropDir, DEMO_DROP_ROOT);
+  const sources = await readdir(root, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return []; // nothing dropped yet
+    throw err;
+  });
+  let n = 0;
+  for (const s of sources) if (s.isDirectory()) n += await unfinishedFiles(path.join(root, s.name));
+  return n;
 }
