@@ -22,7 +22,7 @@ import { seedReference } from '../services/reference/seed-reference.js';
 import { ensurePartitionsFor } from '../services/store/measurement-queries.js';
 import { ManualClock, MINUTE } from '../services/time/shanghai.js';
 import { createTestDatabase } from '../tests/helpers/test-db.js';
-import { upload } from '../tests/hj212/packets.js';
+import { upload } from '../services/ingest/hj212/upload-packet.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const D = Number(process.argv[2] ?? process.env.BENCH_DEVICES ?? 2000);

@@ -186,3 +186,26 @@ export async function readReportFailures(db: Queryable): Promise<ReportCounts['n
   );
   return rows;
 }
+
+export interface DeviceCounts {
+  mn: string;
+  version: string | null;
+  packets: number;
+  acked: number;
+  rows: number;
+  /** Packets by the CRC they carried: HJ 212 App. A's, CRC-16/MODBUS. */
+  crcStandard: number;
+  crcModbus: number;
+  refused: number;
+}
+
+/** What the HJ 212 receiver counted per device (hj212_device_stats), the demo's loggers among them. */
+export async function readDeviceCounts(db: Queryable): Promise<DeviceCounts[]> {
+  const { rows } = await db.query<DeviceCounts>(
+    `SELECT s.mn, s.protocol_version AS version, s.packets::int, s.acked::int, s.rows_written::int AS rows,
+            s.crc_standard::int AS "crcStandard", s.crc_modbus::int AS "crcModbus",
+            coalesce((SELECT sum(value::int) FROM jsonb_each_text(s.refusals)), 0)::int AS refused
+       FROM hj212_device_stats s ORDER BY s.mn`,
+  );
+  return rows;
+}

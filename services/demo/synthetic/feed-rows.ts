@@ -44,13 +44,19 @@ function forEachMeasuredValue(
   });
 }
 
+/**
+ * `divert`: stations whose loggers send over HJ 212 (hj212-devices.ts): their rows go to `diverted` instead
+ * of the feed — all but the planted faults, which stay in the feed to be refused for their reasons.
+ */
 export function stationFeedRows(
   months: readonly StationMonth[],
   masks: readonly Uint8Array[],
   version: Version,
   faults: FeedFaults | null,
-): FeedRows {
+  divert: ReadonlySet<string> = new Set(),
+): FeedRows & { diverted: RawMeasurement[] } {
   const rows: RawMeasurement[] = [];
+  const diverted: RawMeasurement[] = [];
   const publishedAt: number[] = [];
   const expectedRefusals: FeedRows['expectedRefusals'] = {};
   const byKey = new Map((faults?.faults ?? []).map((f) => [`${f.stationId}|${f.index}|${f.metric}`, f]));
@@ -74,6 +80,9 @@ export function stationFeedRows(
         row.unit = 'mg/m3';
       }
       if (fault.expected) countRefusal(expectedRefusals, fault.expected);
+    } else if (divert.has(sm.stationId)) {
+      diverted.push(row);
+      return;
     }
     rows.push(row);
     publishedAt.push(sm.times[i]!);
@@ -84,7 +93,7 @@ export function stationFeedRows(
     publishedAt.push(Date.parse(raw.time));
     countRefusal(expectedRefusals, expected);
   }
-  return { rows, expectedRefusals, publishedAt };
+  return { rows, expectedRefusals, publishedAt, diverted };
 }
 
 /**
