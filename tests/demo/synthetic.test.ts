@@ -29,7 +29,8 @@ function hashStep(ds: DemoDataset, phase: 'history' | 'replay', month: string): 
 
 function payloadOf(d: Delivery): unknown {
   if (d.route === 'http_pull') return [d.name, d.rows, d.publishedAt];
-  if (d.route === 'hj212') return [d.name, d.traffic.map((t) => [t.mn, t.packets.map((p) => p.toString('base64'))])];
+  if (d.route === 'hj212')
+    return [d.name, d.traffic.map((t) => [t.mn, t.packets.map((p) => p.toString('base64'))])];
   return [d.name, d.table];
 }
 

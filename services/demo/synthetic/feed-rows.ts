@@ -31,15 +31,27 @@ export function countRefusal(expected: Partial<Record<RefusalCode, number>>, cod
 function forEachMeasuredValue(
   months: readonly StationMonth[],
   masks: readonly Uint8Array[],
-  visit: (sm: StationMonth, hour: number, time: string, metric: 'pm25' | 'pm10', value: number) => void,
+  version: Version,
+  visit: (sm: StationMonth, hour: number, row: RawMeasurement, value: number) => void,
 ): void {
   months.forEach((sm, k) => {
     const mask = masks[k]!;
     for (let i = 0; i < sm.times.length; i++) {
       if (mask[i] !== 1) continue;
       const time = isoShanghai(sm.times[i]!);
-      for (const metric of ['pm25', 'pm10'] as const)
-        visit(sm, i, time, metric, (metric === 'pm25' ? sm.pm25 : sm.pm10)[i]!);
+      for (const metric of ['pm25', 'pm10'] as const) {
+        const value = (metric === 'pm25' ? sm.pm25 : sm.pm10)[i]!;
+        const row = {
+          time,
+          series: sm.stationId,
+          metric,
+          value: String(value),
+          unit: UG,
+          flags: '',
+          version,
+        };
+        visit(sm, i, row, value);
+      }
     }
   });
 }
@@ -60,17 +72,8 @@ export function stationFeedRows(
   const publishedAt: number[] = [];
   const expectedRefusals: FeedRows['expectedRefusals'] = {};
   const byKey = new Map((faults?.faults ?? []).map((f) => [`${f.stationId}|${f.index}|${f.metric}`, f]));
-  forEachMeasuredValue(months, masks, (sm, i, time, metric, value) => {
-    const row: RawMeasurement = {
-      time,
-      series: sm.stationId,
-      metric,
-      value: String(value),
-      unit: UG,
-      flags: '',
-      version,
-    };
-    const fault = byKey.get(`${sm.stationId}|${i}|${metric}`);
+  forEachMeasuredValue(months, masks, version, (sm, i, row, value) => {
+    const fault = byKey.get(`${sm.stationId}|${i}|${row.metric}`);
     if (fault) {
       if (fault.kind === 'negative') row.value = String(-(1 + (value % 5)));
       if (fault.kind === 'implausible') row.value = String(3000 + value);
@@ -109,18 +112,10 @@ export function auditedRows(
   const rng = streamFor(seed, `audit|${label}`);
   const rows: RawMeasurement[] = [];
   const publishedAt: number[] = [];
-  forEachMeasuredValue(months, masks, (sm, i, time, metric, measured) => {
-    let value = measured;
-    if (rng.chance(0.02)) value = Math.max(2, Math.round(value * rng.uniform(0.9, 1.1)));
-    rows.push({
-      time,
-      series: sm.stationId,
-      metric,
-      value: String(value),
-      unit: UG,
-      flags: '',
-      version: 'audited',
-    });
+  forEachMeasuredValue(months, masks, 'audited', (sm, i, row, value) => {
+    // About 2 % moved by the audit; the random stream follows the feed's order.
+    if (rng.chance(0.02)) row.value = String(Math.max(2, Math.round(value * rng.uniform(0.9, 1.1))));
+    rows.push(row);
     publishedAt.push(sm.times[i]!);
   });
   return { rows, publishedAt, expectedRefusals: {} };
