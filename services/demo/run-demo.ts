@@ -82,7 +82,9 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
     const ctx = createAppContext(services.config, { clock, logger: services.logger });
     if (reset) await clearQueuePrefix(ctx.redis, queuePrefix);
     // The API serves during the replay too: the dashboard fills month by month.
-    roles = await startRoles(ctx, opts.serve ? ['workers', 'api'] : ['workers']);
+    // The loggers' rows are refreshed with the month's feed (its ingest job asks for the refresh once the
+    // month is in), not round by round.
+    roles = await startRoles(ctx, opts.serve ? ['workers', 'api'] : ['workers'], { hj212Refresh: false });
     const url = roles.apiUrl ? dashboardUrl(services, opts.year) : null;
     if (url) {
       out(`仪表盘 Dashboard: ${url}（回放中即可查看 watch it fill while the year replays）`);
