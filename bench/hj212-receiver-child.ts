@@ -17,8 +17,13 @@ const config = loadConfig({ ...process.env, DATABASE_URL: url });
 const pool = createPool({ connectionString: url, max: config.HJ212_COMMIT_PARALLEL + 2 });
 const startMb = process.memoryUsage.rss() / 2 ** 20;
 let peak = process.memoryUsage.rss();
+// What the RSS is made of at its peak: the JS heap, Buffers (external), the rest native (sockets, code).
+let atPeak = process.memoryUsage();
 const timer = setInterval(() => {
-  peak = Math.max(peak, process.memoryUsage.rss());
+  const rss = process.memoryUsage.rss();
+  if (rss <= peak) return;
+  peak = rss;
+  atPeak = process.memoryUsage();
 }, 20);
 const receiver = await startHj212Receiver(
   { ...receiverOptions(config, 0), maxConnections: 10_000 },
@@ -31,6 +36,14 @@ process.stdin.on('data', (s: string) => {
   clearInterval(timer);
   const cpu = process.cpuUsage();
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  process.stdout.write(`${JSON.stringify({ peakMb: peak / 2 ** 20, startMb, cpuSeconds })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      peakMb: peak / 2 ** 20,
+      startMb,
+      cpuSeconds,
+      heapMb: atPeak.heapTotal / 2 ** 20,
+      externalMb: atPeak.external / 2 ** 20,
+    })}\n`,
+  );
   void receiver.stop().then(() => pool.end().then(() => process.exit(0)));
 });

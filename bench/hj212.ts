@@ -22,7 +22,7 @@ import { seedReference } from '../services/reference/seed-reference.js';
 import { ensurePartitionsFor } from '../services/store/measurement-queries.js';
 import { ManualClock, MINUTE } from '../services/time/shanghai.js';
 import { createTestDatabase } from '../tests/helpers/test-db.js';
-import { upload } from '../tests/hj212/packets.js';
+import { upload } from '../services/ingest/hj212/upload-packet.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const D = Number(process.argv[2] ?? process.env.BENCH_DEVICES ?? 2000);
@@ -201,6 +201,8 @@ async function main(): Promise<void> {
       peakMb: number;
       startMb: number;
       cpuSeconds: number;
+      heapMb: number;
+      externalMb: number;
     };
     for (const l of loggers) l.socket.destroy();
     const benchCpu = process.cpuUsage(benchCpu0);
@@ -240,7 +242,7 @@ async function main(): Promise<void> {
       `  ack latency:   p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms at ${f(pps / 2)} packets/s (${f(lat.length)} packets)`,
     );
     console.log(
-      `  peak RSS:      ${rss.peakMb.toFixed(0)} MB (receiver process; ${rss.startMb.toFixed(0)} MB at start)`,
+      `  peak RSS:      ${rss.peakMb.toFixed(0)} MB (receiver process; ${rss.startMb.toFixed(0)} MB at start; at the peak JS heap ${rss.heapMb.toFixed(0)} MB, Buffers ${rss.externalMb.toFixed(0)} MB)`,
     );
     console.log(
       `  CPU:           receiver ${rss.cpuSeconds.toFixed(1)} s, simulated loggers ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s over ${wall.toFixed(1)} s (2 cores shared)`,

@@ -267,6 +267,9 @@ const schema = z.object({
   HJ212_HISTORY_AFTER_HOURS: z.coerce.number().positive().default(6),
   // Split packets (PNUM/PNO) not all seen within this long are reported incomplete.
   HJ212_SPLIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
+  // Values whose command's period is not the metric's (minute/real-time air data): skip = acknowledge and count
+  // as not stored; refuse = keep each as a refused row (MISALIGNED_TIMESTAMP) to list and inspect.
+  HJ212_OFF_RESOLUTION_VALUES: z.enum(['skip', 'refuse']).default('skip'),
   // GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. Unset, it answers 401 unless METRICS_PUBLIC
   // says the network in front of it is trusted (issue #20: metrics were open to anybody).
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),

@@ -20,6 +20,9 @@ import { upsertPlanFile } from '../targets/target-queries.js';
 import { seedTasks } from '../tasks/seed-tasks.js';
 import { PROJECT_ROOT } from '../../config/paths.js';
 import { generatePassword } from '../auth/password.js';
+import { addDevice } from '../registry/registry.js';
+import { DEMO_SOURCES } from './synthetic/delivery.js';
+import { DEMO_DEVICE_PASSWORD, type DemoDevice } from './synthetic/hj212-devices.js';
 
 export const DEMO_CONTACTS_FILE = path.join(PROJECT_ROOT, 'config/contacts.example.yaml');
 export const TARGETS_DIR = path.join(PROJECT_ROOT, 'config/targets');
@@ -124,6 +127,32 @@ export function demoLogin(base: Config): { username: string; password: string; g
  * The configuration the demo's roles run with: its database, its queues, its mail server, its sources, and
  * the dashboard account the API creates at start (services/auth/initial-admin.ts).
  */
+/**
+ * Registers the demo's HJ 212 loggers as a user would (`envwatch device add`: the registry, audited), on the
+ * demo's stations. They upload a month at a time, on the 5th of the next month like the other sources, so
+ * their expected interval is a month: a logger is not "silent" between two replayed months.
+ */
+export async function registerDemoDevices(pool: pg.Pool, devices: readonly DemoDevice[]): Promise<void> {
+  for (const d of devices) {
+    await addDevice(
+      pool,
+      {
+        mn: d.mn,
+        site: d.stationId,
+        name: `演示数采仪 ${d.label}`,
+        password: DEMO_DEVICE_PASSWORD,
+        protocol_version: d.version,
+        crc_mode: d.crc,
+        sm4_key: d.sm4Key,
+        expected_interval_seconds: 31 * 24 * 3600,
+      },
+      DEMO_ACTOR,
+    );
+  }
+}
+
+const DEMO_ACTOR = { id: null, name: 'demo', via: 'system' } as const;
+
 export function demoConfig(
   base: Config,
   overrides: {
@@ -150,5 +179,9 @@ export function demoConfig(
     MAIL_CATCHER_DIR: overrides.mailDir ?? undefined,
     HTTP_PORT: overrides.httpPort,
     PUBLIC_BASE_URL: `http://${base.HTTP_HOST}:${overrides.httpPort}`,
+    // The HJ 212 receiver the demo's loggers connect to, on a free local port.
+    HJ212_HOST: '127.0.0.1',
+    HJ212_PORT: 0,
+    HJ212_SOURCE_ID: DEMO_SOURCES.devices,
   };
 }

@@ -17,8 +17,11 @@ import {
   readCounters,
   readReportCounts,
   type AlertCount,
+  type BatchRowCounts,
   type ReportCounts,
   type DeliveryCount,
+  type DeviceCounts,
+  readDeviceCounts,
   type SourceRows,
 } from './summary-queries.js';
 
@@ -32,14 +35,8 @@ export interface DemoSummary {
   period: string;
   stations: number;
   expected: ExpectedCounts;
-  rows: {
-    received: number;
-    inserted: number;
-    updated: number;
-    unchanged: number;
-    refused: number;
-    failedBatches: number;
-  };
+  /** Rows of the batches done (received = inserted + updated + unchanged + refused), and batches failed. */
+  rows: BatchRowCounts;
   bySource: SourceRows[];
   refusedByReason: Record<string, number>;
   evaluationRuns: number;
@@ -52,6 +49,8 @@ export interface DemoSummary {
   reports: ReportCounts & { where: string };
   inputs: { sandDustPeriods: number; warnings: number };
   failedJobs: { failed: number; retrying: number };
+  /** HJ 212: what the demo's loggers sent and saw acknowledged, and what the receiver counted per device. */
+  devices: { loggers: { packets: number; acks: number }; byDevice: DeviceCounts[] };
   logFile: string;
   seconds: number;
 }
@@ -72,11 +71,12 @@ export async function collectSummary(
   queues: Queues,
   fixed: Pick<DemoSummary, 'seed' | 'period' | 'stations' | 'expected' | 'mail' | 'logFile' | 'seconds'> & {
     reportsWhere: string;
+    loggers: DemoSummary['devices']['loggers'];
   },
   /** The replay clock's time: deliveries due after it are reported as scheduled. */
   now: Date,
 ): Promise<DemoSummary> {
-  const { reportsWhere, ...rest } = fixed;
+  const { reportsWhere, loggers, ...rest } = fixed;
   const [
     counters,
     bySource,
@@ -88,6 +88,7 @@ export async function collectSummary(
     failedJobs,
     reports,
     perRecipientDay,
+    byDevice,
   ] = await Promise.all([
     readCounters(db),
     readRowsBySource(db),
@@ -99,6 +100,7 @@ export async function collectSummary(
     countFailedJobs(queues),
     readReportCounts(db),
     readMessagesPerRecipientDay(db),
+    readDeviceCounts(db),
   ]);
   const { evaluations, alerts: _a, deliveriesSent: _d, reports: _r, ...rows } = counters;
   return {
@@ -114,6 +116,7 @@ export async function collectSummary(
     perRecipientDay,
     inputs,
     failedJobs,
+    devices: { loggers, byDevice },
   };
 }
 

@@ -92,6 +92,18 @@ export function summaryLines(s: DemoSummary): string[] {
   lines.push(
     `沙尘期 Sand-dust periods ${s.inputs.sandDustPeriods}；重污染预警 Heavy-pollution warnings ${s.inputs.warnings}`,
   );
+  const lg = s.devices.loggers;
+  lines.push(
+    `HJ 212 数采仪 loggers  ${num(lg.packets)} 个报文 packets sent, ${num(lg.acks)} 个 9014 应答 acknowledged`,
+  );
+  for (const d of s.devices.byDevice) {
+    const crc =
+      d.crcModbus > 0 ? `CRC-16/MODBUS ${num(d.crcModbus)}` : `CRC 标准 standard ${num(d.crcStandard)}`;
+    lines.push(
+      `  ${d.mn} ${d.version ?? '?'}  报文 packets ${num(d.packets)}, 应答 acked ${num(d.acked)}, ` +
+        `入库 rows ${num(d.rows)}, 拒收 refused ${d.refused}, ${crc}`,
+    );
+  }
   const { failed, retrying } = s.failedJobs;
   if (failed + retrying > 0) {
     lines.push(

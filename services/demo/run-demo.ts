@@ -23,6 +23,7 @@ import {
   clearQueuePrefix,
   demoDatabaseUrl,
   maintenanceUrl,
+  registerDemoDevices,
   resetDemoDatabase,
   seedDemo,
 } from './demo-setup.js';
@@ -81,7 +82,9 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
     const ctx = createAppContext(services.config, { clock, logger: services.logger });
     if (reset) await clearQueuePrefix(ctx.redis, queuePrefix);
     // The API serves during the replay too: the dashboard fills month by month.
-    roles = await startRoles(ctx, opts.serve ? ['workers', 'api'] : ['workers']);
+    // The loggers' rows are refreshed with the month's feed (its ingest job asks for the refresh once the
+    // month is in), not round by round.
+    roles = await startRoles(ctx, opts.serve ? ['workers', 'api'] : ['workers'], { hj212Refresh: false });
     const url = roles.apiUrl ? dashboardUrl(services, opts.year) : null;
     if (url) {
       out(`仪表盘 Dashboard: ${url}（回放中即可查看 watch it fill while the year replays）`);
@@ -92,10 +95,11 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
     out('');
     out(progressLegend());
 
+    const hj212 = { port: roles.hj212!.address.port, tally: { packets: 0, acks: 0 } };
     const expected = await replayYear(dataset, {
       ctx,
       clock,
-      delivery: { enqueue: ctx.enqueue, dropDir: services.dropDir, feed: services.feed },
+      delivery: { enqueue: ctx.enqueue, dropDir: services.dropDir, feed: services.feed, hj212 },
       stepTimeoutMs: opts.stepTimeoutMs,
       out,
     });
@@ -110,6 +114,7 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
         mail: { count: services.mail?.caught().length ?? 0, where: mailWhere },
         reportsWhere: path.relative(PROJECT_ROOT, path.join(services.outDir, 'reports')),
         logFile: path.relative(PROJECT_ROOT, services.logFile),
+        loggers: hj212.tally,
         seconds: (performance.now() - started) / 1000,
       },
       clock.now(),
@@ -171,9 +176,11 @@ async function seedDataset(databaseUrl: string, opts: DemoOptions, out: Out): Pr
   const pool = createPool({ connectionString: databaseUrl, max: 2 });
   try {
     const seeded = await seedDemo(pool, { ...reference, sites: [...reference.sites, ...dataset.sites] });
+    await registerDemoDevices(pool, dataset.devices);
     out(
       `种子数据 Seed: ${dataset.stations.length} 个空气站 stations（其中演示站 ${dataset.sites.length} demo）, ` +
-        `${seeded.targets} 个目标 targets / ${seeded.plans} 个计划 plans, ${seeded.contacts} 个示例联系人 example contacts`,
+        `${seeded.targets} 个目标 targets / ${seeded.plans} 个计划 plans, ${seeded.contacts} 个示例联系人 example contacts, ` +
+        `${dataset.devices.length} 台 HJ 212 数采仪 loggers`,
     );
     if (seeded.targets === 0)
       out(

@@ -4,13 +4,16 @@
  */
 import type { Queryable } from '../db/queryable.js';
 
-export interface Counters {
+export interface BatchRowCounts {
   received: number;
   inserted: number;
   updated: number;
   unchanged: number;
   refused: number;
   failedBatches: number;
+}
+
+export interface Counters extends BatchRowCounts {
   evaluations: number;
   alerts: number;
   deliveriesSent: number;
@@ -35,15 +38,10 @@ export async function readCounters(db: Queryable): Promise<Counters> {
   return rows[0]!;
 }
 
-export interface SourceRows {
+export interface SourceRows extends Omit<BatchRowCounts, 'failedBatches'> {
   sourceId: string;
   adapter: string;
   batches: number;
-  received: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  refused: number;
 }
 
 export async function readRowsBySource(db: Queryable): Promise<SourceRows[]> {
@@ -185,6 +183,29 @@ export async function readReportFailures(db: Queryable): Promise<ReportCounts['n
        FROM report r, jsonb_array_elements(coalesce(r.summary->'failures', '[]'::jsonb)) f
       WHERE r.superseded_by IS NULL
       GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return rows;
+}
+
+export interface DeviceCounts {
+  mn: string;
+  version: string | null;
+  packets: number;
+  acked: number;
+  rows: number;
+  /** Packets by the CRC they carried: HJ 212 App. A's, CRC-16/MODBUS. */
+  crcStandard: number;
+  crcModbus: number;
+  refused: number;
+}
+
+/** What the HJ 212 receiver counted per device (hj212_device_stats), the demo's loggers among them. */
+export async function readDeviceCounts(db: Queryable): Promise<DeviceCounts[]> {
+  const { rows } = await db.query<DeviceCounts>(
+    `SELECT s.mn, s.protocol_version AS version, s.packets::int, s.acked::int, s.rows_written::int AS rows,
+            s.crc_standard::int AS "crcStandard", s.crc_modbus::int AS "crcModbus",
+            coalesce((SELECT sum(value::int) FROM jsonb_each_text(s.refusals)), 0)::int AS refused
+       FROM hj212_device_stats s ORDER BY s.mn`,
   );
   return rows;
 }

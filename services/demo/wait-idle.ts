@@ -1,8 +1,11 @@
 /**
  * "The pipeline has finished with what we gave it": no job waiting, running or due for a retry soon on any
- * queue, and nothing left in the hand-over tables between the stages (rollup_queue → evaluation_queue →
- * outbox → pending deliveries). Seen idle on two polls in a row, because a job that just finished may be
- * about to enqueue the next stage. The replay moves on only then, so months are processed in order.
+ * queue, no ingest job waiting for a retry however far off, no file left in the demo's drop directories
+ * (waiting or claimed), no batch still running, and nothing left in the hand-over tables between the stages
+ * (rollup_queue → evaluation_queue → outbox → pending deliveries). Seen idle on two polls in a row, because a
+ * job that just finished may be about to enqueue the next stage. The replay moves on only then, so months
+ * are processed in order — and the summary is never read with data still on its way (a quarter once ended
+ * 66 rows short: one district's monthly workbook not yet counted).
  */
 import type { Queryable } from '../db/queryable.js';
 import { EnvwatchError } from '../errors.js';
@@ -23,6 +26,15 @@ const DELAYED_HORIZON_MS = 30_000;
 
 export interface Backlog {
   jobs: number;
+  /**
+   * Ingest jobs waiting for a retry, however far off: the data they carry belongs to the month being
+   * replayed (and the feed retires a month's records when the next is published).
+   */
+  ingestRetries: number;
+  /** Files in the demo's drop directories that no batch has finished yet. */
+  files: number;
+  /** Batches opened and not yet done or failed: their rows are not counted yet. */
+  runningBatches: number;
   rollupKeys: number;
   evaluationKeys: number;
   outbox: number;
@@ -41,13 +53,21 @@ async function dueSoon(queue: Queues[keyof Queues]): Promise<number> {
  * `now` is the pipeline's (replayed) time: a delivery not before it is due. Digest items wait for the daily
  * digest of the alert sweep and are not a backlog of their own.
  */
-export async function readBacklog(db: Queryable, queues: Queues, now: Date): Promise<Backlog> {
+export async function readBacklog(
+  db: Queryable,
+  queues: Queues,
+  now: Date,
+  pendingFiles: () => Promise<number> = async () => 0,
+): Promise<Backlog> {
   const all = Object.values(queues);
   const counts = await Promise.all(all.map((q) => q.getJobCounts(...BUSY_STATES)));
   let jobs = counts.reduce((a, c) => a + Object.values(c).reduce((x, y) => x + y, 0), 0);
   if (jobs === 0) jobs = (await Promise.all(all.map(dueSoon))).reduce((a, b) => a + b, 0);
-  const { rows } = await db.query<Omit<Backlog, 'jobs'>>(
-    `SELECT (SELECT count(*) FROM rollup_queue)::int AS "rollupKeys",
+  const ingestRetries = (await queues.ingest.getJobCounts('delayed')).delayed ?? 0;
+  const files = await pendingFiles();
+  const { rows } = await db.query<Omit<Backlog, 'jobs' | 'ingestRetries' | 'files'>>(
+    `SELECT (SELECT count(*) FROM ingest_batch WHERE status = 'running')::int AS "runningBatches",
+            (SELECT count(*) FROM rollup_queue)::int AS "rollupKeys",
             (SELECT count(*) FROM evaluation_queue)::int AS "evaluationKeys",
             (SELECT count(*) FROM outbox WHERE relayed_at IS NULL)::int AS outbox,
             (SELECT count(*) FROM delivery
@@ -55,11 +75,16 @@ export async function readBacklog(db: Queryable, queues: Queues, now: Date): Pro
               AS deliveries`,
     [now],
   );
-  return { jobs, ...rows[0]! };
+  return { jobs, ingestRetries, files, ...rows[0]! };
 }
 
 function idle(b: Backlog): boolean {
-  return b.jobs + b.rollupKeys + b.evaluationKeys + b.outbox + b.deliveries === 0;
+  return Object.values(b).every((n) => n === 0);
+}
+
+/** Only the hand-over tables hold work: a sweep moves it on (a job would have otherwise). */
+function stranded(b: Backlog): boolean {
+  return b.jobs + b.ingestRetries + b.files + b.runningBatches === 0 && !idle(b);
 }
 
 export async function waitForIdle(
@@ -74,6 +99,8 @@ export async function waitForIdle(
      * there is no minute tick, so when work is left and no job is running, the replay sweeps itself.
      */
     sweep: () => Promise<void>;
+    /** Complete files waiting in (or claimed from) the drop directories the replay writes to. */
+    pendingFiles?: () => Promise<number>;
     signal?: AbortSignal;
   },
 ): Promise<void> {
@@ -89,9 +116,9 @@ export async function waitForIdle(
           JSON.stringify(last),
       );
     }
-    last = await readBacklog(db, queues, opts.now());
+    last = await readBacklog(db, queues, opts.now(), opts.pendingFiles);
     idleInARow = idle(last) ? idleInARow + 1 : 0;
-    strandedInARow = last.jobs === 0 && !idle(last) ? strandedInARow + 1 : 0;
+    strandedInARow = stranded(last) ? strandedInARow + 1 : 0;
     if (strandedInARow >= 2) {
       await opts.sweep();
       strandedInARow = 0;

@@ -24,6 +24,12 @@ export interface RunningRoles {
 export async function startRoles(
   ctx: AppContext,
   roles: readonly ('scheduler' | 'workers' | 'api' | 'hj212')[],
+  /**
+   * `hj212Refresh: false`: the receiver's commit rounds do not ask for a rollup refresh (the demo, whose loggers
+   * send a month in many rounds: evaluating each partial round would tell a story the month does not have;
+   * the replay refreshes once the month is in). Default true.
+   */
+  opts: { hj212Refresh?: boolean } = {},
 ): Promise<RunningRoles> {
   let scheduler: Scheduler | null = null;
   let workers: WorkerHost | null = null;
@@ -64,9 +70,12 @@ export async function startRoles(
           db: ctx.db,
           clock: ctx.clock,
           logger: ctx.logger,
-          onIngested: async (result) => {
-            await ctx.enqueue(...refreshRollupsRequest(`hj212 batch ${result.batchId}`));
-          },
+          onIngested:
+            opts.hj212Refresh === false
+              ? undefined
+              : async (result) => {
+                  await ctx.enqueue(...refreshRollupsRequest(`hj212 batch ${result.batchId}`));
+                },
         })
       : null;
   ctx.logger.info({ roles, apiUrl, hj212: hj212?.address ?? null }, 'envwatch started');

@@ -28,7 +28,10 @@ function hashStep(ds: DemoDataset, phase: 'history' | 'replay', month: string): 
 }
 
 function payloadOf(d: Delivery): unknown {
-  return d.route === 'http_pull' ? [d.name, d.rows, d.publishedAt] : [d.name, d.table];
+  if (d.route === 'http_pull') return [d.name, d.rows, d.publishedAt];
+  if (d.route === 'hj212')
+    return [d.name, d.traffic.map((t) => [t.mn, t.packets.map((p) => p.toString('base64'))])];
+  return [d.name, d.table];
 }
 
 type YearData = ReturnType<DemoDataset['stationMonths']>[];

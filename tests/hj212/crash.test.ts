@@ -12,7 +12,7 @@ import { addDevice, addSite } from '../../services/registry/registry.js';
 import { DeviceClient } from '../helpers/hj212-client.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { seedRealReference } from '../ingest/fixtures.js';
-import { upload } from './packets.js';
+import { upload } from '../../services/ingest/hj212/upload-packet.js';
 
 const db = useTestDatabase();
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { crcHex, hj212Crc16, matchCrc, modbusCrc16 } from '../../services/ingest/hj212/crc.js';
 import { FrameSplitter, type FrameEvent } from '../../services/ingest/hj212/framing.js';
 import { parseDataArea, parseSegment } from '../../services/ingest/hj212/packet.js';
-import { dataAck, notificationAck } from '../../services/ingest/hj212/replies.js';
+import { dataAck, notificationAck, requestAck } from '../../services/ingest/hj212/replies.js';
 import { decryptArea, encryptArea, parseSm4Key } from '../../services/ingest/hj212/sm4.js';
 import { readFlag } from '../../services/ingest/hj212/versions.js';
 import { ACK, MN, V, wire } from './vectors.js';
@@ -175,6 +175,27 @@ describe('SM4 and replies', () => {
     const v5b = parseSegment(seg(V.V5b).toString()).header;
     expect(dataAck({ header: v5b, version: '2005', format: '2005', variant: 'standard' }).toString()).toMatch(
       /^##\d{4}ST=91;CN=9014;CP=&&QN=20060101120000001;CN=2011&&[0-9A-F]{4}\r\n$/,
+    );
+  });
+
+  it('builds the 9011 request answer of §7.1 V12 exactly (QnRtn in CP, CRC 5D80), and the 2005 form of §4.6', () => {
+    const header = parseSegment(seg(V.V12).toString()).header;
+    const input = {
+      header,
+      version: '2017' as const,
+      format: 'standard' as const,
+      variant: 'standard' as const,
+    };
+    expect(requestAck(input, 1).toString()).toBe(
+      '##0094QN=20250315100000001;ST=91;CN=9011;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&QnRtn=1&&5D80\r\n',
+    );
+    const old = parseSegment(
+      'QN=20040516010101001;ST=32;CN=1012;PW=123456;MN=88888880000001;Flag=1;CP=&&SystemTime=20040516010101&&',
+    ).header;
+    expect(
+      requestAck({ header: old, version: '2005', format: '2005', variant: 'standard' }, 1).toString(),
+    ).toMatch(
+      /^##\d{4}ST=91;CN=9011;PW=123456;MN=88888880000001;Flag=0;CP=&&QN=20040516010101001;QnRtn=1&&[0-9A-F]{4}\r\n$/,
     );
   });
 });

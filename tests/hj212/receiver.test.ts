@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../services/auth/audit-log.js';
 import { parseSm4Key } from '../../services/ingest/hj212/sm4.js';
 import { DEFAULT_FRAMING } from '../../services/ingest/hj212/framing.js';
-import { startHj212Receiver, type RunningReceiver } from '../../services/ingest/hj212/receiver.js';
+import {
+  startHj212Receiver,
+  type ReceiverOptions,
+  type RunningReceiver,
+} from '../../services/ingest/hj212/receiver.js';
 import { reprocessRefusedRows } from '../../services/ingest/reprocess.js';
 import { createLogger } from '../../services/logging.js';
 import { addDevice, addSite, changeDevice } from '../../services/registry/registry.js';
@@ -15,13 +19,32 @@ import { ManualClock } from '../../services/time/shanghai.js';
 import { DeviceClient } from '../helpers/hj212-client.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { seedRealReference } from '../ingest/fixtures.js';
-import { encryptedUpload, upload } from './packets.js';
+import { encryptedUpload, upload } from '../../services/ingest/hj212/upload-packet.js';
+import { frameSegment } from '../../services/ingest/hj212/replies.js';
 import { ACK, MN, V, wire } from './vectors.js';
 
 const db = useTestDatabase();
 const clock = new ManualClock(new Date('2026-01-10T12:00:00+08:00'));
 const KEY = '0000000000000000';
 let receiver: RunningReceiver;
+const OPTIONS: ReceiverOptions = {
+  host: '127.0.0.1',
+  port: 0,
+  sourceId: 'hj212_devices',
+  maxConnections: 50,
+  limits: {
+    framing: DEFAULT_FRAMING,
+    idleMs: 30_000,
+    halfPacketMs: 5_000,
+    maxRefusals: 5,
+    maxPending: 256,
+    historyAfterMs: 6 * 3600_000,
+    offResolution: 'skip',
+  },
+  commit: { delayMs: 5, maxRows: 5000, maxInFlight: 2 },
+  splitTimeoutMs: 60_000,
+};
+const DEPS = () => ({ db: db.pool, clock, logger: createLogger({ level: 'error' }) });
 const connect = () => DeviceClient.connect(receiver.address.port);
 
 async function values(site: string, metric?: string) {
@@ -102,25 +125,7 @@ beforeAll(async () => {
     },
     SYSTEM_ACTOR,
   );
-  receiver = await startHj212Receiver(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      sourceId: 'hj212_devices',
-      maxConnections: 50,
-      limits: {
-        framing: DEFAULT_FRAMING,
-        idleMs: 30_000,
-        halfPacketMs: 5_000,
-        maxRefusals: 5,
-        maxPending: 256,
-        historyAfterMs: 6 * 3600_000,
-      },
-      commit: { delayMs: 5, maxRows: 5000, maxInFlight: 2 },
-      splitTimeoutMs: 60_000,
-    },
-    { db: db.pool, clock, logger: createLogger({ level: 'error' }) },
-  );
+  receiver = await startHj212Receiver(OPTIONS, DEPS());
 });
 
 afterAll(async () => {
@@ -227,6 +232,108 @@ describe('valid packets (hj212.md §7.1)', () => {
     expect(v13).toContain(';ST=91;CN=9014;');
     expect(v11).toContain(';ST=91;CN=9014;');
     expect(v11).toContain('Flag=4;CP=&&&&');
+  });
+});
+
+describe('requests and request results from a logger (hj212.md §2.4, §4.1, §4.2)', () => {
+  const segment = (cn: string, flag: number, qn: string, cp: string) =>
+    frameSegment(`QN=${qn};ST=22;CN=${cn};PW=123456;MN=probe-1;Flag=${flag};CP=&&${cp}&&`);
+
+  it('a request only a platform sends (1012 set time) is answered 9011 QnRtn=2 at once, and no 9012 follows', async () => {
+    const c = await connect();
+    await c.send(segment('1012', 5, '20260110113000001', 'SystemTime=20260110113000'));
+    const [r] = await c.waitForReplies(1);
+    expect(r).toBe(
+      '##0077QN=20260110113000001;ST=91;CN=9011;PW=123456;MN=probe-1;Flag=4;CP=&&QnRtn=2&&' + r!.slice(-4),
+    );
+    // A data packet after it is acknowledged normally: no 9012 came between.
+    await c.send(
+      upload({
+        mn: 'probe-1',
+        cn: '2061',
+        flag: 5,
+        qn: '20260110113000002',
+        dataTime: '20260110060000',
+        values: { a34004: { value: '12' } },
+      }),
+    );
+    const replies = await c.waitForReplies(2);
+    c.close();
+    expect(replies[1]).toContain('QN=20260110113000002;ST=91;CN=9014;');
+    expect(replies.join('')).not.toContain('CN=9012');
+  });
+
+  it('a 9012 execution result asking for a reply gets the 9014 (2005 App. C); a 9011 and a 9012 without the ack bit get nothing', async () => {
+    const c = await connect();
+    await c.send(segment('9011', 4, '20260110113500001', 'QnRtn=1'));
+    await c.send(segment('9012', 4, '20260110113500001', 'ExeRtn=1'));
+    await c.send(segment('9012', 5, '20260110113500002', 'ExeRtn=100'));
+    const [r] = await c.waitForReplies(1);
+    expect(r).toBe(
+      '##0070QN=20260110113500002;ST=91;CN=9014;PW=123456;MN=probe-1;Flag=4;CP=&&&&' + r!.slice(-4),
+    );
+    await c.send(
+      upload({
+        mn: 'probe-1',
+        cn: '2061',
+        flag: 5,
+        qn: '20260110113500003',
+        dataTime: '20260110070000',
+        values: { a34004: { value: '13' } },
+      }),
+    );
+    const replies = await c.waitForReplies(2);
+    c.close();
+    expect(replies).toHaveLength(2);
+    expect(replies[1]).toContain('QN=20260110113500003;ST=91;CN=9014;');
+  });
+});
+
+describe('minute and real-time air values (HJ212_OFF_RESOLUTION_VALUES)', () => {
+  const minute = (qn: string) =>
+    upload({
+      mn: 'probe-1',
+      cn: '2051',
+      flag: 5,
+      qn,
+      dataTime: '20260110080300',
+      values: { a34004: { value: '33' } },
+    });
+
+  it('skip (the default): acknowledged, nothing stored, nothing refused', async () => {
+    const c = await connect();
+    await c.send(minute('20260110090400001'));
+    const [r] = await c.waitForReplies(1);
+    c.close();
+    expect(r).toContain('QN=20260110090400001;ST=91;CN=9014;');
+    expect(
+      (await values('probe_site', 'pm25')).filter((v) => v.ts.toISOString() === '2026-01-10T00:03:00.000Z'),
+    ).toEqual([]);
+    const { rows } = await db.pool.query(
+      `SELECT 1 FROM refused_row WHERE reason_code = 'MISALIGNED_TIMESTAMP'`,
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('refuse: acknowledged, and each value kept as a refused row with its reason', async () => {
+    const strict = await startHj212Receiver(
+      { ...OPTIONS, limits: { ...OPTIONS.limits, offResolution: 'refuse' } },
+      DEPS(),
+    );
+    try {
+      const c = await DeviceClient.connect(strict.address.port);
+      await c.send(minute('20260110090400002'));
+      const [r] = await c.waitForReplies(1);
+      c.close();
+      expect(r).toContain('QN=20260110090400002;ST=91;CN=9014;');
+    } finally {
+      await strict.stop();
+    }
+    const { rows } = await db.pool.query<{ reason_detail: string }>(
+      `SELECT reason_detail FROM refused_row WHERE reason_code = 'MISALIGNED_TIMESTAMP'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.reason_detail).toContain('pm25');
   });
 });
 

@@ -14,7 +14,7 @@ import { client, json, useApiServer } from '../api/harness.js';
 import { createUser, TEST_PASSWORD, type TestUser } from '../api/factories.js';
 import { DeviceClient } from '../helpers/hj212-client.js';
 import { seedRealReference } from '../ingest/fixtures.js';
-import { upload } from './packets.js';
+import { upload } from '../../services/ingest/hj212/upload-packet.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -47,6 +47,7 @@ beforeAll(async () => {
         maxRefusals: 5,
         maxPending: 64,
         historyAfterMs: 6 * 3600_000,
+        offResolution: 'skip',
       },
       commit: { delayMs: 5, maxRows: 5000, maxInFlight: 2 },
       splitTimeoutMs: 60_000,

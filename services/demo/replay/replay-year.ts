@@ -15,7 +15,7 @@ import { progressLine } from '../progress.js';
 import { readCounters } from '../summary-queries.js';
 import { WAVES, type DemoDataset } from '../synthetic/dataset.js';
 import { waitForIdle } from '../wait-idle.js';
-import { deliverWave, type DeliveryContext } from './deliver.js';
+import { deliverWave, pendingDemoFiles, type DeliveryContext } from './deliver.js';
 import { reportDemoMonth } from './progress-step.js';
 import { produceMonthlyReports } from './reports-step.js';
 
@@ -42,6 +42,7 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
       timeoutMs: deps.stepTimeoutMs ?? 10 * MINUTE,
       now: () => clock.now(),
       sweep,
+      pendingFiles: () => pendingDemoFiles(deps.delivery),
     });
   // What the alerts domain's minute tick does at the replayed moment: escalations due, the daily digest,
   // warnings issued or lifted.

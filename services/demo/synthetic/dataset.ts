@@ -4,6 +4,7 @@
  * replayed year month by month. Each step says what arrives, by which route, at what (replayed) time, and
  * which refusals it must cause. Steps are built on demand, so a year never sits in memory at once.
  */
+import type { RawMeasurement } from '../../ingest/validate-measurement.js';
 import type { Site } from '../../reference/reference-schema.js';
 import { addMonths, daysInYear, shanghaiInstant } from '../../time/shanghai.js';
 import { REPLAY_LEVEL, HISTORY_LEVEL_FACTOR, buildAirClimate, type AirClimate } from './air-climate.js';
@@ -21,6 +22,7 @@ import { DEMO_SOURCES, fileDelivery, type Delivery, type ReplayStep } from './de
 import { auditedRows, stationFeedRows } from './feed-rows.js';
 import { planYearEvents } from './events.js';
 import { deliveredMask, planFeedFaults, planGaps, type GapPlan } from './faults.js';
+import { deviceTraffic, planDemoDevices, type DemoDevice } from './hj212-devices.js';
 import { eventDeliveries, monthTableDeliveries } from './month-deliveries.js';
 import { areaMonthlyPm25 } from './monthly-means.js';
 import { streamFor } from './prng.js';
@@ -53,6 +55,8 @@ const AUDIT_LAG_MONTHS = 2;
 export class DemoDataset {
   readonly stations: DemoStation[];
   readonly sites: Site[];
+  /** Stations whose loggers send over HJ 212 in the replayed year (not through the feed). */
+  readonly devices: DemoDevice[];
   readonly replay: AirClimate;
   readonly history: AirClimate;
   readonly gaps: GapPlan;
@@ -68,6 +72,7 @@ export class DemoDataset {
     const { seed, year } = options;
     this.stations = planStations(seed, world, year, options.stationsPerArea);
     this.sites = stationSites(this.stations, world);
+    this.devices = planDemoDevices(this.stations);
     const tz = (replay: boolean) => meanOffset(this.stations, 'tongzhou', replay);
     this.replay = buildAirClimate(seed, planYearEvents(seed, year, 'replay'), REPLAY_LEVEL, tz(true));
     this.history = buildAirClimate(
@@ -138,6 +143,7 @@ export class DemoDataset {
       masks,
       version,
       first ? planFeedFaults(seed, months, masks, step.month) : null,
+      replay ? new Set(this.devices.map((d) => d.stationId)) : new Set(),
     );
     const hourlyBase = {
       kind: 'station_hourly' as const,
@@ -164,6 +170,8 @@ export class DemoDataset {
             1,
           ),
     );
+
+    if (hourly.diverted.length > 0) deliveries.push(this.deviceDelivery(step.month, hourly.diverted));
 
     const monthly = monthTableDeliveries({
       seed,
@@ -206,6 +214,26 @@ export class DemoDataset {
       sandDust: events.sandDust,
       warnings: events.warnings,
       rankings: monthly.rankings,
+    };
+  }
+
+  /** The month's HJ 212 traffic: each logger's station's hours, sent before the feed is pulled (wave 1). */
+  private deviceDelivery(month: string, rows: readonly RawMeasurement[]): Delivery {
+    const traffic = this.devices.map((d) =>
+      deviceTraffic(
+        d,
+        rows.filter((r) => r.series === d.stationId),
+      ),
+    );
+    return {
+      kind: 'device_hj212',
+      route: 'hj212',
+      sourceId: DEMO_SOURCES.devices,
+      name: `hj212 ${month}`,
+      records: traffic.reduce((n, t) => n + t.rows, 0),
+      expectedRefusals: {},
+      wave: 1,
+      traffic,
     };
   }
 

@@ -6,6 +6,7 @@ import type { RefusalCode } from '../../ingest/refusal-reasons.js';
 import type { RawMeasurement } from '../../ingest/validate-measurement.js';
 import type { CityRanking } from './city-ranks.js';
 import type { SandDustEvent, WarningEvent } from './events.js';
+import type { DeviceTraffic } from './hj212-devices.js';
 import type { CsvTable, TableDelivery } from './tables.js';
 
 export type DeliveryKind =
@@ -16,7 +17,8 @@ export type DeliveryKind =
   | 'city_ranking'
   | 'water_samples'
   | 'sand_dust'
-  | 'warning';
+  | 'warning'
+  | 'device_hj212';
 
 export type FileFormat = 'long' | 'wide' | 'city_ranking' | 'sand_dust' | 'warning';
 
@@ -53,6 +55,8 @@ export type Delivery = DeliveryBase &
   (
     | { route: 'http_pull'; rows: RawMeasurement[]; publishedAt: number[] }
     | { route: 'file_drop'; format: FileFormat; table: CsvTable }
+    /** Field loggers sending over HJ 212 to the receiver (`records`: the hourly values it stores). */
+    | { route: 'hj212'; traffic: DeviceTraffic[] }
   );
 
 export interface ReplayStep {
@@ -77,6 +81,8 @@ export const DEMO_SOURCES = {
   water: 'demo_water_monitoring',
   sandDust: 'demo_sand_dust',
   warnings: 'demo_heavy_pollution_warnings',
+  /** The demo's HJ 212 receiver (HJ212_SOURCE_ID): its batches carry this source. */
+  devices: 'demo_hj212_devices',
 } as const;
 
 export function fileDelivery(

@@ -43,6 +43,22 @@ function ignoredReason(name: string): string {
   return 'not .csv, .txt or .xlsx';
 }
 
+/**
+ * Complete files no run has finished with: waiting in the directory, or claimed into `.processing/` by a run
+ * still at work (or one that died). A directory not made yet holds none.
+ */
+export async function unfinishedFiles(dir: string): Promise<number> {
+  let n = 0;
+  for (const d of [dir, path.join(dir, '.processing')]) {
+    const entries = await readdir(d, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [];
+      throw err;
+    });
+    n += entries.filter((e) => e.isFile() && isComplete(e.name)).length;
+  }
+  return n;
+}
+
 async function moveInto(from: string, dir: string, name: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   const to = path.join(dir, name);

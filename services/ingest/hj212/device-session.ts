@@ -20,7 +20,7 @@ import { judgePacket, type Judgement } from './packet-rules.js';
 import { rawPacketOf } from './packet-kind.js';
 import { hj212Metrics as m } from './receiver-metrics.js';
 import type { SplitTracker } from './split-tracker.js';
-import { areaToRows } from './to-rows.js';
+import { areaToRows, type OffResolution } from './to-rows.js';
 import { refuse, type RefusalCode } from '../refusal-reasons.js';
 
 export interface SessionLimits {
@@ -31,6 +31,8 @@ export interface SessionLimits {
   maxPending: number;
   /** A data packet whose DataTime is older than this is history (补传) even without RF=1. */
   historyAfterMs: number;
+  /** Minute and real-time values of hourly metrics: skipped (counted) or refused row by row (HJ212_OFF_RESOLUTION_VALUES). */
+  offResolution: OffResolution;
 }
 
 export interface SessionDeps {
@@ -153,7 +155,7 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
     }
     let area;
     try {
-      area = areaToRows(j.area, j.cn, j.device, deps.resolutionOf);
+      area = areaToRows(j.area, j.cn, j.device, deps.resolutionOf, limits.offResolution);
     } catch (err) {
       if (!(err instanceof PacketFormatError)) throw err;
       return keepRefusal('HJ212_MALFORMED', `${mn}: ${err.message}`, raw, mn, j.variant);

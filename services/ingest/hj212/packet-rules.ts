@@ -10,11 +10,12 @@ import { crcAllowed, crcHex, hj212Crc16, matchCrc, modbusCrc16, type CrcVariant 
 import type { Device } from './device-cache.js';
 import type { Frame } from './framing.js';
 import { parseSegment, PacketFormatError, type PacketHeader } from './packet.js';
-import { dataAck, notificationAck } from './replies.js';
+import { dataAck, notificationAck, QN_RTN, requestAck } from './replies.js';
 import { decryptArea, isEncryptedArea, Sm4Error } from './sm4.js';
 import {
   isDataCommand,
   isNotification,
+  isPlatformRequest,
   readFlag,
   VERSION_RULES,
   type DataCommand,
@@ -153,7 +154,13 @@ export function judgePacket(frame: Frame, lookup: (mn: string) => Device | undef
       ack: flag.ackWanted ? dataAck(reply) : null,
     };
   }
-  // Replies the logger sends to requests of ours (9011/9012) and acknowledgements need no answer.
+  // A request is answered with 9011 whatever its Flag (a request always wants its QnRtn, §2.4, §4.2); the
+  // platform executes none, so no 9012 follows (9012 comes only after QnRtn=1).
+  if (isPlatformRequest(version, h.cn))
+    return { ...accepted, kind: 'other', reply: requestAck(reply, QN_RTN.rejected) };
+  // The execution result (9012) of a request of ours is acknowledged when the logger asks (the 2005 App. C
+  // ack-mode exchange: 9014 with QN and CN=9012); 9011 and acknowledgements need no answer.
+  if (h.cn === '9012') return { ...accepted, kind: 'other', reply: flag.ackWanted ? dataAck(reply) : null };
   if (h.cn.startsWith('90') && !isNotification(version, h.cn))
     return { ...accepted, kind: 'other', reply: null };
   if (!flag.ackWanted) return { ...accepted, kind: 'other', reply: null };

@@ -18,6 +18,7 @@ export function receiverOptions(config: Config, port = config.HJ212_PORT ?? 0): 
       // Enough for a logger that streams history without waiting for each 9014.
       maxPending: 256,
       historyAfterMs: config.HJ212_HISTORY_AFTER_HOURS * HOUR,
+      offResolution: config.HJ212_OFF_RESOLUTION_VALUES,
     },
     commit: {
       delayMs: config.HJ212_COMMIT_DELAY_MS,

@@ -1,7 +1,7 @@
 /**
- * What the platform sends back (shared/domain/hj212.md §4.1, §4.6): 9014 data acknowledgement and 9013
- * notification acknowledgement, echoing QN, PW and MN with ST=91 and the Flag's version bits (4 for 2017,
- * 8 for 2025). 2005 loggers that ask for a reply expect the 2005 form, with the QN and CN inside CP and no
+ * What the platform sends back (shared/domain/hj212.md §4.1, §4.2, §4.6): 9014 data acknowledgement, 9013
+ * notification acknowledgement and 9011 request answer (QnRtn), echoing QN, PW and MN with ST=91 and the
+ * Flag's version bits (4 for 2017, 8 for 2025). 2005 loggers that ask for a reply expect the 2005 form, with the QN and CN inside CP and no
  * PW/MN: a per-device setting. The reply's CRC uses the variant the device's packet used, so a logger
  * computing CRC-16/MODBUS can check it.
  */
@@ -31,16 +31,26 @@ export interface ReplyInput {
   variant: CrcVariant;
 }
 
-function build(cn: '9013' | '9014', r: ReplyInput): Buffer {
+/** `cp`: the reply's own data area (9011's QnRtn); 2005 puts the echoed QN in front of it. */
+function build(cn: '9011' | '9013' | '9014', r: ReplyInput, cp = ''): Buffer {
   const h = r.header;
   if (r.format === '2005' || r.version === '2005') {
-    const inner = cn === '9014' ? `QN=${h.qn ?? ''};CN=${h.cn}` : `QN=${h.qn ?? ''}`;
+    const inner =
+      cn === '9014' ? `QN=${h.qn ?? ''};CN=${h.cn}` : [`QN=${h.qn ?? ''}`, cp].filter(Boolean).join(';');
     const who = cn === '9014' ? '' : `PW=${h.pw ?? ''};MN=${h.mn};`;
-    return frameSegment(`ST=91;CN=${cn};${who}CP=&&${inner}&&`, r.variant);
+    // The 2005 examples carry Flag=0 on 9011 and none on 9013/9014 (hj212.md §4.6).
+    const flag = cn === '9011' ? 'Flag=0;' : '';
+    return frameSegment(`ST=91;CN=${cn};${who}${flag}CP=&&${inner}&&`, r.variant);
   }
-  const seg = `QN=${h.qn ?? ''};ST=91;CN=${cn};PW=${h.pw ?? ''};MN=${h.mn};Flag=${replyFlag(r.version)};CP=&&&&`;
+  const seg = `QN=${h.qn ?? ''};ST=91;CN=${cn};PW=${h.pw ?? ''};MN=${h.mn};Flag=${replyFlag(r.version)};CP=&&${cp}&&`;
   return frameSegment(seg, r.variant);
 }
 
 export const dataAck = (r: ReplyInput): Buffer => build('9014', r);
 export const notificationAck = (r: ReplyInput): Buffer => build('9013', r);
+
+/** QnRtn codes of a 9011 (HJ 212-2017 Table 6; hj212.md §4.2). */
+export const QN_RTN = { ready: 1, rejected: 2 } as const;
+
+/** 9011, the answer to a request: QnRtn=1 "ready to execute", 2 "request rejected", … */
+export const requestAck = (r: ReplyInput, qnRtn: number): Buffer => build('9011', r, `QnRtn=${qnRtn}`);

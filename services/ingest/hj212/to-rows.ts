@@ -8,7 +8,8 @@
  *   - DataTime is the period start, in the device's zone (Asia/Shanghai unless registered otherwise);
  *   - a value is stored only where the command's period is the metric's resolution: hourly metrics from 2061,
  *     daily ones from 2031, per-sample (water) ones from any data command. Minute and real-time air values
- *     would be refused as misaligned hours, so they are counted as "not stored" instead (hj212.md §2.9).
+ *     would be refused as misaligned hours, so by default they are counted as "not stored" instead
+ *     (hj212.md §2.9); HJ212_OFF_RESOLUTION_VALUES=refuse passes them on to be refused and kept row by row.
  */
 import type { RawMeasurement } from '../validate-measurement.js';
 import type { Resolution } from '../reference-index.js';
@@ -27,6 +28,9 @@ export interface AreaRows {
   /** Keys with a suffix outside the standard (e.g. `LA-td`). */
   unknownKeys: string[];
 }
+
+/** What becomes of a value whose command's period is not its metric's resolution. */
+export type OffResolution = 'skip' | 'refuse';
 
 const DATA_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 
@@ -49,6 +53,7 @@ export function areaToRows(
   cn: DataCommand,
   device: Device,
   resolutionOf: (metric: string) => Resolution | undefined,
+  offResolution: OffResolution = 'skip',
 ): AreaRows {
   const parsed = parseDataArea(area);
   const dataTime = parsed.plain.get('DataTime');
@@ -69,7 +74,7 @@ export function areaToRows(
       continue;
     }
     const resolution = resolutionOf(mapping.metric);
-    if (resolution !== undefined && !fits(cn, resolution)) {
+    if (resolution !== undefined && !fits(cn, resolution) && offResolution === 'skip') {
       out.offResolution += 1;
       continue;
     }

@@ -69,3 +69,32 @@ export function isNotification(version: ProtocolVersion, cn: string): boolean {
   if (cn === '1013' || cn === '9015' || cn === '9021') return true;
   return version === '2025' && (cn === '1001' || cn === '1014');
 }
+
+/**
+ * Requests only a platform sends (hj212.md §2.4: "request", P→D, with no upload form): set timeouts, set the
+ * time, set intervals and password, calibrate, sample, clean, set parameters. A logger sending one to the
+ * platform gets the 9011 a request is owed — "rejected", since the platform carries out no logger commands
+ * (decided in docs/decisions.md). Requests whose answer is an upload (1011, 1061, 2061 …) are read as uploads.
+ */
+const PLATFORM_REQUESTS: Record<ProtocolVersion, ReadonlySet<string>> = {
+  '2005': new Set(['1000', '1001', '1012', '1062', '1072', '3011', '3012']),
+  '2017': new Set(['1000', '1012', '1062', '1064', '1072', '3011', '3012', '3013', '3014', '3016', '3021']),
+  '2025': new Set([
+    '1000',
+    '1012',
+    '1062',
+    '1064',
+    '1072',
+    '3011',
+    '3012',
+    '3013',
+    '3016',
+    '3021',
+    '3022',
+    '3024',
+  ]),
+};
+
+export function isPlatformRequest(version: ProtocolVersion, cn: string): boolean {
+  return PLATFORM_REQUESTS[version].has(cn);
+}
