@@ -1,14 +1,15 @@
 /**
  * Rows of a CSV or XLSX file as strings, streamed: memory does not grow with the file. CSV files saved by
  * Excel on Chinese Windows are GB18030 ("ANSI"), not UTF-8; the encoding is sniffed from the first 64 KB.
- * XLSX is read with exceljs' streaming reader, every sheet in turn; dates come back as the wall-clock text
- * Excel shows (a cell has no zone), numbers as their shortest decimal text.
+ * XLSX is read every sheet in turn — whole when small, with exceljs' streaming reader when large (see
+ * XLSX_STREAM_ABOVE_BYTES); dates come back as the wall-clock text Excel shows (a cell has no zone), numbers as
+ * their shortest decimal text.
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type ExcelJS from 'exceljs';
-import { ValidationError } from '../../errors.js';
+import { EnvwatchError, ValidationError } from '../../errors.js';
 import { ingestLimits } from '../limits.js';
 import { CsvSplitter, isRefusedLine, type CsvRecord, type RefusedLine } from './csv-splitter.js';
 import { assertZipWithinBounds } from './zip-bounds.js';
@@ -50,7 +51,7 @@ export async function* readTableRowChunks(file: string, bytes?: ByteCounter): As
     if (type === 'csv') yield* readCsvChunks(file, bytes);
     else yield* readXlsxChunks(file);
   } catch (err) {
-    if (err instanceof ValidationError) throw err;
+    if (err instanceof ValidationError || err instanceof XlsxReadRaceError) throw err;
     const message = err instanceof Error ? err.message : String(err);
     throw new ValidationError(
       `${path.basename(file)}: cannot be read as ${type.toUpperCase()}: ${message}`,
@@ -118,10 +119,48 @@ async function* readCsvChunks(file: string, bytes?: ByteCounter): AsyncGenerator
   if (last.length > 0) yield last;
 }
 
-async function* readXlsxChunks(file: string): AsyncGenerator<TableRow[]> {
+/**
+ * exceljs' streaming reader has races in how it walks the ZIP's entries (exceljs PR #2874 and #2915, open
+ * upstream): now and then, under load, a sheet is parsed before its shared strings and its text cells come back
+ * as `{ sharedString: n }`. The demo saw it as a monthly workbook refused for "no header row naming the
+ * street/town column", about once in four runs. Workbooks up to this size are therefore read whole (exceljs'
+ * ZIP reader, no race; a few MB of memory), and only larger ones are streamed — where a cell the race left
+ * unresolved is looked up again and, if still unknown, the file is given back for a retry, never refused.
+ */
+export const XLSX_STREAM_ABOVE_BYTES = 16 * 1024 * 1024;
+
+/** A streamed workbook met a shared string the reader had not loaded yet (the race above): worth a retry. */
+export class XlsxReadRaceError extends EnvwatchError {
+  readonly code = 'XLSX_READ_RACE';
+}
+
+export async function* readXlsxChunks(
+  file: string,
+  streamAboveBytes = XLSX_STREAM_ABOVE_BYTES,
+): AsyncGenerator<TableRow[]> {
   // Loaded on the first workbook: exceljs and its dependencies add ~20 MB of RSS to a process, which a CSV
   // load (the bulk path's usual input) has no use for.
   const { default: Excel } = await import('exceljs');
+  const { size } = await stat(file);
+  if (size <= streamAboveBytes) {
+    const wb = new Excel.Workbook();
+    await wb.xlsx.readFile(file);
+    let chunk: TableRow[] = [];
+    for (const ws of wb.worksheets) {
+      const rows: TableRow[] = [];
+      ws.eachRow((row) => rows.push({ sheet: ws.name, rowNumber: row.number, cells: rowCells(row) }));
+      for (const r of rows) {
+        if (r.cells.every((c) => c === '')) continue;
+        chunk.push(r);
+        if (chunk.length >= 1000) {
+          yield chunk;
+          chunk = [];
+        }
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+    return;
+  }
   const reader = new Excel.stream.xlsx.WorkbookReader(file, {
     entries: 'emit',
     sharedStrings: 'cache',
@@ -135,14 +174,15 @@ async function* readXlsxChunks(file: string): AsyncGenerator<TableRow[]> {
   // then). Without a model it throws "reading 'sheets'" (exceljs#962); with this seed such a sheet keeps the
   // reader's default name, Sheet<n>.
   (reader as unknown as { model?: { sheets: unknown[] } }).model = { sheets: [] };
+  const shared = () => (reader as unknown as { sharedStrings?: unknown[] }).sharedStrings;
   let chunk: TableRow[] = [];
   for await (const sheet of reader) {
     const ws = sheet as unknown as AsyncIterable<ExcelJS.Row> & { name?: string };
     for await (const row of ws) {
-      const values = row.values as unknown[];
-      const cells: string[] = [];
-      // row.values is 1-based (index 0 is empty).
-      for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
+      const cells = rowCells(
+        row,
+        sharedStringLookup(shared, `${path.basename(file)}: sheet ${ws.name ?? '?'} row ${row.number}`),
+      );
       if (cells.every((c) => c === '')) continue;
       chunk.push({ sheet: ws.name ?? null, rowNumber: row.number, cells });
       if (chunk.length >= 1000) {
@@ -152,6 +192,38 @@ async function* readXlsxChunks(file: string): AsyncGenerator<TableRow[]> {
     }
   }
   if (chunk.length > 0) yield chunk;
+}
+
+/** Looks a shared string up in what the streaming reader has loaded; unknown → XlsxReadRaceError (retry). */
+export function sharedStringLookup(
+  loaded: () => unknown[] | undefined,
+  where: string,
+): (n: number) => unknown {
+  return (n) => {
+    const text = loaded()?.[n];
+    if (text === undefined)
+      throw new XlsxReadRaceError(
+        `${where} refers to shared string ${n}, which the streaming reader had not loaded (exceljs race); ` +
+          'the file is read again',
+      );
+    return text;
+  };
+}
+
+/** A row's cells as text; `sharedString` resolves a cell the streaming reader left as `{ sharedString: n }`. */
+export function rowCells(row: Pick<ExcelJS.Row, 'values'>, sharedString?: (n: number) => unknown): string[] {
+  const values = row.values as unknown[];
+  const cells: string[] = [];
+  // row.values is 1-based (index 0 is empty).
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i];
+    const unresolved =
+      sharedString && typeof v === 'object' && v !== null && 'sharedString' in v
+        ? sharedString(Number((v as { sharedString: unknown }).sharedString))
+        : v;
+    cells.push(cellText(unresolved));
+  }
+  return cells;
 }
 
 export function cellText(v: unknown): string {
