@@ -11,7 +11,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { enumerateDays } from '../../services/time/shanghai.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { insertScopeDaily, seedRealReference } from './fixtures.js';
-import { evaluateAt, expectedYear, loadPlan, type YearExpectations } from './scenario-harness.js';
+import {
+  evaluateAt,
+  expectedYear,
+  loadPlan,
+  type YearExpectations,
+  unreportedIndicators,
+} from './scenario-harness.js';
+
+const INDICATORS = {
+  monthly: { 'BDA20-DUST-01': ['bda'], 'BDA20-DUST-02': ['bda'] },
+  yearly: { 'BDA20-SOIL-01': ['bda'] },
+};
 
 const db = useTestDatabase();
 const PLAN = 'bda-2020';
@@ -40,16 +51,22 @@ beforeAll(async () => {
 });
 
 describe('bda-2020 over a synthetic year', () => {
-  it('has the expected status for both targets at the end of March', async () => {
+  it('has the expected status for every target at the end of March', async () => {
     const r = await evaluateAt(db.pool, PLAN, 2020, '2020-03-31');
-    expect(r.statuses).toEqual(expectedYear(2020, 0, YEAR));
+    expect(r.statuses).toEqual({
+      ...expectedYear(2020, 0, YEAR),
+      ...unreportedIndicators(2020, 0, INDICATORS),
+    });
     expect(r.row('BDA20-AIR-01a', 'bda')).toMatchObject({ value: 42, threshold: 40, final: false });
     expect(r.row('BDA20-AIR-01a', 'bda').explanationZh).toContain('有效91天');
   });
 
-  it('has the expected final status for both targets at the end of December', async () => {
+  it('has the expected final status for every target at the end of December', async () => {
     const r = await evaluateAt(db.pool, PLAN, 2020, '2020-12-31');
-    expect(r.statuses).toEqual(expectedYear(2020, 1, YEAR));
+    expect(r.statuses).toEqual({
+      ...expectedYear(2020, 1, YEAR),
+      ...unreportedIndicators(2020, 1, INDICATORS),
+    });
     expect(r.rows.every((x) => x.final)).toBe(true);
     expect(r.row('BDA20-AIR-01a', 'bda').value).toBeCloseTo(13447 / 366, 9);
   });

@@ -80,3 +80,24 @@ export function expectedMonths(
   }
   return out;
 }
+
+/**
+ * The manual-entry indicators (issue 16: inspection rates, soil safe use, spills …) are reported by the units,
+ * and the synthetic years have no reports: each month or year begun by checkpoint `i` is "insufficient data",
+ * never a 0 that would pass or fail.
+ */
+export function unreportedIndicators(
+  year: number,
+  i: 0 | 1,
+  indicators: { monthly: Record<string, readonly string[]>; yearly: Record<string, readonly string[]> },
+): Record<string, S> {
+  const out: Record<string, S> = {};
+  for (const [targetId, scopes] of Object.entries(indicators.monthly))
+    Object.assign(
+      out,
+      expectedMonths(targetId, scopes, year, i, () => 'insufficient_data'),
+    );
+  for (const [targetId, scopes] of Object.entries(indicators.yearly))
+    for (const scope of scopes) out[`${targetId}|${scope}|${year}`] = 'insufficient_data';
+  return out;
+}
