@@ -47,8 +47,9 @@ beforeAll(async () => {
 
 /** One row per path: the status for admin, bureau, bureauTz, bureauBda, area, readonly, unit. */
 const TABLE: [string, [number, number, number, number, number, number, number]][] = [
-  ['/?year=2024', [200, 200, 200, 200, 200, 200, 403]],
-  ['/?district=bda&year=2024', [200, 200, 403, 200, 403, 200, 403]],
+  // A unit account's home is its task page: `/` redirects it there (the client follows: 200), whatever the query.
+  ['/?year=2024', [200, 200, 200, 200, 200, 200, 200]],
+  ['/?district=bda&year=2024', [200, 200, 403, 200, 403, 200, 200]],
   ['/areas/tongzhou?year=2024', [200, 200, 200, 403, 200, 200, 403]],
   ['/areas/zhongcang?year=2024', [200, 200, 200, 403, 200, 200, 403]],
   ['/areas/beiyuan?year=2024', [200, 200, 200, 403, 403, 200, 403]],
@@ -88,6 +89,15 @@ describe('every page for every role', () => {
       expect(got).toEqual(want);
     });
   }
+
+  it("a unit account's `/` is a redirect to its task page, not the overview", async () => {
+    const res = await fetch(`${server.url}/?year=2024`, {
+      headers: { authorization: `Bearer ${tokens.unit}` },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/tasks');
+  });
 
   it('the Tongzhou bureau inbox lists Tongzhou alerts only; the unscoped bureau lists both', async () => {
     const tz = await (await client(server, tokens.bureauTz).get('/alerts?state=')).text();
