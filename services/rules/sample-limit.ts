@@ -10,7 +10,7 @@
  * beyond the (upper) limit breaches it at once, since later tests cannot undo it.
  */
 import { z } from 'zod';
-import { fmt, heads, round, verdictEn, verdictZh } from './explain.js';
+import { fmt, heads, noDataResult, round, verdictEn, verdictZh } from './explain.js';
 import { decimalsOf } from './inputs/prepare.js';
 import { readSamples, type Sample } from './inputs/samples.js';
 import {
@@ -70,18 +70,15 @@ export const sampleLimit = defineRuleKind<Params>({
       const final = it.until >= it.period.to;
       const zoneZh = ZONE_ZH[p.zone];
       if (list.length === 0) {
-        return {
+        return noDataResult({
           asOf: it.until,
           final,
-          status: 'insufficient_data',
-          value: null,
           threshold: p.max,
           coverage: null,
-          dataVersion: 'none',
           explanationZh: `${hz}截至${it.until}无${zoneZh}${target.metric.nameZh}检测数据，无法判断。`,
           explanationEn: `${he}no ${ZONE_EN[p.zone]}${target.metric.nameEn} tests up to ${it.until}; cannot decide.`,
           details: { tests: 0 },
-        };
+        });
       }
       const over = list.filter((s) => round(s.value, decimals) > p.max);
       const beyond = over.filter((s) => round(s.value, decimals) > upper);
