@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { fmt, headEn, headZh, noDataResult, round, verdictEn, verdictZh } from './explain.js';
+import { itemSpan } from './inputs/item-span.js';
 import { readReportedValues, type ReportedValue } from './inputs/reported-values.js';
 import { monthEndDay } from '../time/shanghai.js';
 import { defineRuleKind, REPORTING_PARAMS, type EvaluationStatus, type RuleResult } from './rule-kind.js';
@@ -57,15 +58,7 @@ export const reportedValue = defineRuleKind<Params>({
     const { target } = ctx;
     const { metric } = target;
     const decimals = p.decimals ?? metric.decimals;
-    const from = items.reduce((m, i) => (i.period.from < m ? i.period.from : m), items[0]!.period.from);
-    const until = items.reduce((m, i) => (i.until > m ? i.until : m), items[0]!.until);
-    const values = await readReportedValues(
-      ctx.db,
-      metric.id,
-      [...new Set(items.map((i) => i.scopeId))],
-      from,
-      until,
-    );
+    const values = await readReportedValues(ctx.db, metric.id, itemSpan(items));
     const lower = p.min !== undefined;
     const bound = (p.min ?? p.max)!;
     const riskBound = lower ? p.at_risk_min : p.at_risk_max;

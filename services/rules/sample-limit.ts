@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { fmt, heads, noDataResult, round, verdictEn, verdictZh } from './explain.js';
 import { decimalsOf } from './inputs/prepare.js';
+import { itemSpan } from './inputs/item-span.js';
 import { readSamples, type Sample } from './inputs/samples.js';
 import {
   defineRuleKind,
@@ -45,15 +46,7 @@ export const sampleLimit = defineRuleKind<Params>({
   async evaluate(ctx, p, items) {
     const { target } = ctx;
     const decimals = decimalsOf(ctx, p);
-    const from = items.reduce((m, i) => (i.period.from < m ? i.period.from : m), items[0]!.period.from);
-    const until = items.reduce((m, i) => (i.until > m ? i.until : m), items[0]!.until);
-    const samples = await readSamples(
-      ctx.db,
-      target.metric.id,
-      [...new Set(items.map((i) => i.scopeId))],
-      from,
-      until,
-    );
+    const samples = await readSamples(ctx.db, target.metric.id, itemSpan(items));
     const inZone = (s: Sample) => {
       if (p.zone === 'any') return true;
       const strict = s.flags.some((f) => p.zone_flags.includes(f));

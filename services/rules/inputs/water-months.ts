@@ -4,6 +4,7 @@
  * (needed for annual means and parameter overrides) and the number of samples.
  */
 import type { Queryable } from '../../db/queryable.js';
+import { groupRows, type ItemSpan } from './item-span.js';
 
 export interface WaterMonth {
   month: string;
@@ -14,15 +15,9 @@ export interface WaterMonth {
   version: number;
 }
 
-/** section → months in [fromMonth, toMonth] (YYYY-MM), in order. */
-export async function readWaterMonths(
-  db: Queryable,
-  siteIds: readonly string[],
-  fromMonth: string,
-  toMonth: string,
-): Promise<Map<string, WaterMonth[]>> {
-  const out = new Map<string, WaterMonth[]>();
-  if (siteIds.length === 0) return out;
+/** section (the items' scopes are sections) → the months the span touches (YYYY-MM), in order. */
+export async function readWaterMonths(db: Queryable, span: ItemSpan): Promise<Map<string, WaterMonth[]>> {
+  if (span.scopeIds.length === 0) return new Map();
   const { rows } = await db.query<{
     site_id: string;
     month: string;
@@ -35,18 +30,17 @@ export async function readWaterMonths(
        FROM water_section_class
       WHERE period_kind = 'month' AND site_id = ANY ($1) AND month BETWEEN $2::date AND $3::date
       ORDER BY site_id, month`,
-    [siteIds, `${fromMonth}-01`, `${toMonth}-01`],
+    [span.scopeIds, `${span.from.slice(0, 7)}-01`, `${span.until.slice(0, 7)}-01`],
   );
-  for (const r of rows) {
-    const list = out.get(r.site_id) ?? [];
-    list.push({
+  return groupRows(
+    rows,
+    (r) => r.site_id,
+    (r) => ({
       month: r.month,
       waterClass: r.water_class,
       values: r.parameter_values,
       samples: r.n_samples,
       version: r.min_version,
-    });
-    out.set(r.site_id, list);
-  }
-  return out;
+    }),
+  );
 }
