@@ -3,7 +3,7 @@
  * and Asia/Shanghai month. Read for every scope of a target in one query, like every other rule input.
  */
 import type { Queryable } from '../../db/queryable.js';
-import { groupRows, type ItemSpan } from './item-span.js';
+import { readPerScope, type ItemSpan } from './item-span.js';
 
 export interface ReportedValue {
   /** 'YYYY-MM-01' */
@@ -18,16 +18,14 @@ export async function readReportedValues(
   metricId: string,
   span: ItemSpan,
 ): Promise<Map<string, ReportedValue[]>> {
-  if (span.scopeIds.length === 0) return new Map();
-  const { rows } = await db.query<{ scope_id: string; month: string; value: number; unit_id: string }>(
+  return readPerScope<{ scope_id: string; month: string; value: number; unit_id: string }, ReportedValue>(
+    db,
+    span,
     `SELECT scope_id, month::text AS month, value, unit_id
        FROM manual_indicator_value
       WHERE metric_id = $1 AND scope_id = ANY ($2) AND month >= date_trunc('month', $3::date) AND month <= $4::date
       ORDER BY scope_id, month`,
     [metricId, span.scopeIds, span.from, span.until],
-  );
-  return groupRows(
-    rows,
     (r) => r.scope_id,
     (r) => ({ month: r.month, value: r.value, unitId: r.unit_id }),
   );

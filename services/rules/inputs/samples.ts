@@ -5,7 +5,7 @@
  * never judged. One query for every scope of a target.
  */
 import type { Queryable } from '../../db/queryable.js';
-import { groupRows, type ItemSpan } from './item-span.js';
+import { readPerScope, type ItemSpan } from './item-span.js';
 
 export interface Sample {
   seriesId: string;
@@ -22,15 +22,19 @@ export async function readSamples(
   metricId: string,
   span: ItemSpan,
 ): Promise<Map<string, Sample[]>> {
-  if (span.scopeIds.length === 0) return new Map();
-  const { rows } = await db.query<{
-    scope_id: string;
-    series_id: string;
-    day: string;
-    value: number;
-    flags: string[];
-    data_version: number;
-  }>(
+  return readPerScope<
+    {
+      scope_id: string;
+      series_id: string;
+      day: string;
+      value: number;
+      flags: string[];
+      data_version: number;
+    },
+    Sample
+  >(
+    db,
+    span,
     `SELECT ss.scope_id, m.series_id, (m.ts AT TIME ZONE 'Asia/Shanghai')::date::text AS day, m.value, m.flags,
             m.data_version
        FROM scope_series ss
@@ -41,9 +45,6 @@ export async function readSamples(
         AND NOT ('invalid' = ANY (m.flags))
       ORDER BY ss.scope_id, m.ts, m.series_id`,
     [span.scopeIds, metricId, span.from, span.until],
-  );
-  return groupRows(
-    rows,
     (r) => r.scope_id,
     (r) => ({ seriesId: r.series_id, day: r.day, value: r.value, flags: r.flags, version: r.data_version }),
   );

@@ -4,7 +4,7 @@
  * (needed for annual means and parameter overrides) and the number of samples.
  */
 import type { Queryable } from '../../db/queryable.js';
-import { groupRows, type ItemSpan } from './item-span.js';
+import { readPerScope, type ItemSpan } from './item-span.js';
 
 export interface WaterMonth {
   month: string;
@@ -17,23 +17,24 @@ export interface WaterMonth {
 
 /** section (the items' scopes are sections) → the months the span touches (YYYY-MM), in order. */
 export async function readWaterMonths(db: Queryable, span: ItemSpan): Promise<Map<string, WaterMonth[]>> {
-  if (span.scopeIds.length === 0) return new Map();
-  const { rows } = await db.query<{
-    site_id: string;
-    month: string;
-    water_class: number;
-    parameter_values: Record<string, number>;
-    n_samples: number;
-    min_version: number;
-  }>(
+  return readPerScope<
+    {
+      site_id: string;
+      month: string;
+      water_class: number;
+      parameter_values: Record<string, number>;
+      n_samples: number;
+      min_version: number;
+    },
+    WaterMonth
+  >(
+    db,
+    span,
     `SELECT site_id, to_char(month, 'YYYY-MM') AS month, water_class, parameter_values, n_samples, min_version
        FROM water_section_class
       WHERE period_kind = 'month' AND site_id = ANY ($1) AND month BETWEEN $2::date AND $3::date
       ORDER BY site_id, month`,
     [span.scopeIds, `${span.from.slice(0, 7)}-01`, `${span.until.slice(0, 7)}-01`],
-  );
-  return groupRows(
-    rows,
     (r) => r.site_id,
     (r) => ({
       month: r.month,
