@@ -6,8 +6,6 @@
  * for YAML anchors), and YAML merge keys (`<<: *anchor`) are enabled. Every kind must have at least one
  * file: the seeder deletes rows that are no longer in the files, so a missing file must not read as "none".
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import {
@@ -18,6 +16,7 @@ import {
   type ReferenceKind,
   type ReferenceSet,
 } from './reference-schema.js';
+import { readYamlFiles } from './yaml-files.js';
 
 export const DEFAULT_REFERENCE_DIR = 'config/reference';
 
@@ -29,11 +28,7 @@ export interface SourceFile {
 }
 
 export async function loadReferenceSet(dir: string = DEFAULT_REFERENCE_DIR): Promise<ReferenceSet> {
-  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-  const files = await Promise.all(
-    names.map(async (name) => ({ name, text: await readFile(path.join(dir, name), 'utf8') })),
-  );
-  return parseReferenceFiles(files);
+  return parseReferenceFiles(await readYamlFiles(dir));
 }
 
 /** Parses and validates already-read files (the loader's pure half; tests feed it strings). */

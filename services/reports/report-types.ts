@@ -4,6 +4,8 @@
  * the renderers, rounding for *ranking* happens once in ranking.ts so every format shows the same ranks.
  */
 
+import type { TargetMetric } from '../rules/rule-kind.js';
+
 export type ReportLocale = 'zh-CN' | 'en';
 export const REPORT_LOCALES: readonly ReportLocale[] = ['zh-CN', 'en'];
 export type ReportKind = 'monthly' | 'water_quarterly' | 'task_dispatch';
@@ -27,13 +29,8 @@ export interface AreaRef {
   sortOrder: number;
 }
 
-export interface MetricRef {
-  id: string;
-  nameZh: string;
-  nameEn: string;
-  unit: string;
-  unitZh: string;
-  decimals: number;
+/** The metric as the rules name it, plus the direction a report ranks it by. */
+export interface MetricRef extends TargetMetric {
   better: 'lower' | 'higher';
 }
 

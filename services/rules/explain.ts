@@ -6,7 +6,7 @@
 import { TARGET_STATUS_LABELS } from '../labels/catalogue.js';
 import { roundGbt8170 } from '../standards/gbt8170-rounding.js';
 import type { Period } from '../time/periods.js';
-import type { EvaluationStatus, RuleContext } from './rule-kind.js';
+import type { EvaluationStatus, RuleContext, RuleResult } from './rule-kind.js';
 
 /** Rounds for comparison and display (GB/T 8170, round half to even). */
 export function round(value: number, decimals: number): number {
@@ -44,6 +44,14 @@ export function heads(ctx: RuleContext, it: { scopeId: string; period: Period })
 }
 
 /** The verdict words come from the one catalogue, so an explanation says what the alert and report say. */
+/**
+ * The verdict of a rule that found no data at all for the item (no report, no test): insufficient data, no
+ * value and no data version; the rule says what was missing in its own words.
+ */
+export function noDataResult(r: Omit<RuleResult, 'status' | 'value' | 'dataVersion'>): RuleResult {
+  return { ...r, status: 'insufficient_data', value: null, dataVersion: 'none' };
+}
+
 export function verdictZh(status: EvaluationStatus, final: boolean): string {
   const word = TARGET_STATUS_LABELS[status].zh;
   return final ? `结论：${word}。` : `当前判断：${word}（期末前为预判）。`;

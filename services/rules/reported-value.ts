@@ -12,7 +12,8 @@
  * never a zero; a month with no report inside a longer period is named in the explanation.
  */
 import { z } from 'zod';
-import { fmt, headEn, headZh, round, verdictEn, verdictZh } from './explain.js';
+import { fmt, headEn, headZh, noDataResult, round, verdictEn, verdictZh } from './explain.js';
+import { itemSpan } from './inputs/item-span.js';
 import { readReportedValues, type ReportedValue } from './inputs/reported-values.js';
 import { monthEndDay } from '../time/shanghai.js';
 import { defineRuleKind, REPORTING_PARAMS, type EvaluationStatus, type RuleResult } from './rule-kind.js';
@@ -57,15 +58,7 @@ export const reportedValue = defineRuleKind<Params>({
     const { target } = ctx;
     const { metric } = target;
     const decimals = p.decimals ?? metric.decimals;
-    const from = items.reduce((m, i) => (i.period.from < m ? i.period.from : m), items[0]!.period.from);
-    const until = items.reduce((m, i) => (i.until > m ? i.until : m), items[0]!.until);
-    const values = await readReportedValues(
-      ctx.db,
-      metric.id,
-      [...new Set(items.map((i) => i.scopeId))],
-      from,
-      until,
-    );
+    const values = await readReportedValues(ctx.db, metric.id, itemSpan(items));
     const lower = p.min !== undefined;
     const bound = (p.min ?? p.max)!;
     const riskBound = lower ? p.at_risk_min : p.at_risk_max;
@@ -85,18 +78,15 @@ export const reportedValue = defineRuleKind<Params>({
       const reported = new Set(list.map((v) => v.month.slice(0, 7)));
       const missing = expected.filter((m) => !reported.has(m));
       if (list.length === 0) {
-        return {
+        return noDataResult({
           asOf: it.until,
           final,
-          status: 'insufficient_data',
-          value: null,
           threshold: bound,
           coverage: 0,
-          dataVersion: 'none',
           explanationZh: `${hz}截至${it.until}责任单位未填报${metric.nameZh}，无法判断。`,
           explanationEn: `${he}the responsible unit has not reported ${metric.nameEn} up to ${it.until}; cannot decide.`,
           details: { reported: 0, missing },
-        };
+        });
       }
       const worst = list.reduce((w, v) =>
         lower

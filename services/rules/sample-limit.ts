@@ -10,8 +10,9 @@
  * beyond the (upper) limit breaches it at once, since later tests cannot undo it.
  */
 import { z } from 'zod';
-import { fmt, heads, round, verdictEn, verdictZh } from './explain.js';
+import { fmt, heads, noDataResult, round, verdictEn, verdictZh } from './explain.js';
 import { decimalsOf } from './inputs/prepare.js';
+import { itemSpan } from './inputs/item-span.js';
 import { readSamples, type Sample } from './inputs/samples.js';
 import {
   defineRuleKind,
@@ -45,15 +46,7 @@ export const sampleLimit = defineRuleKind<Params>({
   async evaluate(ctx, p, items) {
     const { target } = ctx;
     const decimals = decimalsOf(ctx, p);
-    const from = items.reduce((m, i) => (i.period.from < m ? i.period.from : m), items[0]!.period.from);
-    const until = items.reduce((m, i) => (i.until > m ? i.until : m), items[0]!.until);
-    const samples = await readSamples(
-      ctx.db,
-      target.metric.id,
-      [...new Set(items.map((i) => i.scopeId))],
-      from,
-      until,
-    );
+    const samples = await readSamples(ctx.db, target.metric.id, itemSpan(items));
     const inZone = (s: Sample) => {
       if (p.zone === 'any') return true;
       const strict = s.flags.some((f) => p.zone_flags.includes(f));
@@ -70,18 +63,15 @@ export const sampleLimit = defineRuleKind<Params>({
       const final = it.until >= it.period.to;
       const zoneZh = ZONE_ZH[p.zone];
       if (list.length === 0) {
-        return {
+        return noDataResult({
           asOf: it.until,
           final,
-          status: 'insufficient_data',
-          value: null,
           threshold: p.max,
           coverage: null,
-          dataVersion: 'none',
           explanationZh: `${hz}截至${it.until}无${zoneZh}${target.metric.nameZh}检测数据，无法判断。`,
           explanationEn: `${he}no ${ZONE_EN[p.zone]}${target.metric.nameEn} tests up to ${it.until}; cannot decide.`,
           details: { tests: 0 },
-        };
+        });
       }
       const over = list.filter((s) => round(s.value, decimals) > p.max);
       const beyond = over.filter((s) => round(s.value, decimals) > upper);

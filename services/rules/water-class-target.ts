@@ -17,6 +17,7 @@ import { WATER_PARAMS, isWaterParam } from '../standards/water-class-limits.js';
 import { addMonths, monthEndDay } from '../time/shanghai.js';
 import { heads, verdictEn, verdictZh } from './explain.js';
 import { DEFAULT_MIN_COVERAGE_MONTHLY } from './inputs/prepare.js';
+import { itemSpan } from './inputs/item-span.js';
 import { readWaterMonths, type WaterMonth } from './inputs/water-months.js';
 import { defineRuleKind, type DataVersion, type EvaluationStatus, type RuleResult } from './rule-kind.js';
 import { classLabel, monthsZh, overridesEn, overridesZh, paramEn, paramZh } from './water-text.js';
@@ -47,16 +48,7 @@ export const waterClassTarget = defineRuleKind<Params>({
   inputMetrics: () => ['water_class', ...WATER_PARAMS],
   lookbackYears: () => 0,
   async evaluate(ctx, p, items) {
-    const fromMonth = items
-      .reduce((m, i) => (i.period.from < m ? i.period.from : m), items[0]!.period.from)
-      .slice(0, 7);
-    const toMonth = items.reduce((m, i) => (i.until > m ? i.until : m), items[0]!.until).slice(0, 7);
-    const months = await readWaterMonths(
-      ctx.db,
-      [...new Set(items.map((i) => i.scopeId))],
-      fromMonth,
-      toMonth,
-    );
+    const months = await readWaterMonths(ctx.db, itemSpan(items));
 
     return items.map((it): RuleResult => {
       const [hz, he] = heads(ctx, it);

@@ -6,11 +6,10 @@
  * names are cross-checked too. Every problem is collected before anything throws. Top-level keys starting
  * with `x-` hold YAML anchors and are ignored; merge keys (`<<: *anchor`) are enabled.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { ValidationError } from '../errors.js';
 import type { ReferenceSet } from '../reference/reference-schema.js';
+import { readYamlFiles, yamlSyntaxProblems } from '../reference/yaml-files.js';
 import { RULE_KINDS } from '../rules/index.js';
 import { planFileSchema, type PlanFile } from './target-definition.js';
 import { checkTargetReferences, knownIdsOf, type TargetProblem } from './target-references.js';
@@ -29,11 +28,7 @@ export async function loadPlanFiles(
   dir: string = DEFAULT_TARGETS_DIR,
   opts: { reference?: ReferenceSet } = {},
 ): Promise<PlanFile[]> {
-  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-  const files = await Promise.all(
-    names.map(async (name) => ({ name, text: await readFile(path.join(dir, name), 'utf8') })),
-  );
-  return parsePlanFiles(files, opts);
+  return parsePlanFiles(await readYamlFiles(dir), opts);
 }
 
 /** The loader's pure half: parse and check already-read files. */
@@ -47,11 +42,7 @@ export function parsePlanFiles(
   for (const file of files) {
     const doc = parseDocument(file.text, { uniqueKeys: true, merge: true });
     if (doc.errors.length > 0) {
-      for (const e of doc.errors)
-        problems.push({
-          path: `${file.name}:${e.linePos?.[0].line ?? ''}`,
-          reason: e.message.split('\n')[0]!,
-        });
+      problems.push(...yamlSyntaxProblems(doc, file.name));
       continue;
     }
     const parsed = planFileSchema.safeParse(withoutAnchorKeys(doc.toJS()));

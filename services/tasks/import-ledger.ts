@@ -19,6 +19,7 @@ import {
 } from './ledger-queries.js';
 import { importIndicatorSheet } from './indicators/indicator-sheet.js';
 import { readLedger, type LedgerInputRow } from './ledger-xlsx.js';
+import { importRow } from './import-row.js';
 import { findProgress } from './progress-queries.js';
 import { monthSchema, progressStatusSchema, reportProgress } from './report-progress.js';
 
@@ -27,9 +28,8 @@ export interface ImportResult extends ImportCounts {
   refusals: { row: number; reason_code: string; reason_detail: string }[];
 }
 
-function reasonOf(err: unknown): { code: string; detail: string } {
-  if (/does not answer for/.test((err as Error).message))
-    return { code: 'NOT_RESPONSIBLE', detail: (err as Error).message };
+function reasonOf(err: EnvwatchError): { code: string; detail: string } {
+  if (/does not answer for/.test(err.message)) return { code: 'NOT_RESPONSIBLE', detail: err.message };
   if (err instanceof NotFoundError) return { code: 'UNKNOWN_TASK', detail: err.message };
   if (err instanceof ForbiddenError) return { code: 'NOT_YOUR_UNIT', detail: err.message };
   if (err instanceof ValidationError)
@@ -71,26 +71,18 @@ export async function importLedger(
       counts.unchanged++;
       continue;
     }
-    try {
-      await reportProgress(pool, actor, p, {
+    const refusal = await importRow(row, reasonOf, () =>
+      reportProgress(pool, actor, p, {
         taskId: v.task,
         unitId: v.unit,
         month: v.month,
         input: { status: v.status, note: v.note },
         via: 'xlsx',
         today: file.today,
-      });
-      counts.accepted++;
-    } catch (err) {
-      if (!(err instanceof EnvwatchError)) throw err;
-      const reason = reasonOf(err);
-      refusals.push({
-        rowNumber: row.rowNumber,
-        raw: row.raw,
-        reasonCode: reason.code,
-        reasonDetail: reason.detail,
-      });
-    }
+      }),
+    );
+    if (refusal === null) counts.accepted++;
+    else refusals.push(refusal);
   }
   // The 指标 sheet, when the workbook has one: the manual indicators, through their own verb.
   const wb = new ExcelJS.Workbook();

@@ -7,12 +7,11 @@
  *   resolves to no unit or official, a 完成时限 that could not be parsed, a main/assist split that was guessed.
  * extract-overrides.yaml is the extractor's input, not a plan, and is skipped.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
 import { ValidationError } from '../errors.js';
 import type { ReferenceSet } from '../reference/reference-schema.js';
+import { readYamlFiles, yamlSyntaxProblems } from '../reference/yaml-files.js';
 import { parseDeadline } from './parse-deadline.js';
 import { taskFileSchema, type Task, type TaskFile } from './task-schema.js';
 
@@ -44,11 +43,7 @@ export async function loadTaskFiles(
   dir: string = DEFAULT_TASKS_DIR,
   ctx: TaskCheckContext = {},
 ): Promise<LoadedTasks> {
-  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n) && !NOT_A_PLAN.has(n)).sort();
-  const files = await Promise.all(
-    names.map(async (name) => ({ name, text: await readFile(path.join(dir, name), 'utf8') })),
-  );
-  return parseTaskFiles(files, ctx);
+  return parseTaskFiles(await readYamlFiles(dir, NOT_A_PLAN), ctx);
 }
 
 export function parseTaskFiles(files: readonly TaskFileSource[], ctx: TaskCheckContext = {}): LoadedTasks {
@@ -59,11 +54,7 @@ export function parseTaskFiles(files: readonly TaskFileSource[], ctx: TaskCheckC
   for (const file of files) {
     const doc = parseDocument(file.text, { uniqueKeys: true });
     if (doc.errors.length > 0) {
-      for (const e of doc.errors)
-        problems.push({
-          path: `${file.name}:${e.linePos?.[0].line ?? ''}`,
-          reason: e.message.split('\n')[0]!,
-        });
+      problems.push(...yamlSyntaxProblems(doc, file.name));
       continue;
     }
     const r = taskFileSchema.safeParse(doc.toJS());

@@ -1,5 +1,6 @@
 /** Monthly task progress (task_progress) and the task lists it is reported against: one function per statement. */
 import type { Queryable } from '../db/queryable.js';
+import type { Reporter } from './reporter.js';
 
 export const PROGRESS_STATUSES = ['not_started', 'in_progress', 'done', 'late', 'not_applicable'] as const;
 export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
@@ -114,16 +115,13 @@ export async function findProgress(
   return rows[0] ?? null;
 }
 
-export interface ProgressWrite {
+export interface ProgressWrite extends Reporter {
   taskId: string;
   unitId: string;
   month: string;
   status: ProgressStatus;
   note: string;
   attachment: { name: string; type: string; bytes: Buffer } | null;
-  reportedBy: string;
-  reportedById: number | null;
-  via: 'api' | 'web' | 'xlsx' | 'cli' | 'demo';
 }
 
 /** Inserts or replaces a report; an omitted attachment keeps the one stored (a status update keeps its file). */

@@ -20,8 +20,8 @@ import {
   upsertProgress,
   type ProgressRow,
   type ProgressStatus,
-  type ProgressWrite,
 } from './progress-queries.js';
+import { reporterOf, type ReportVia } from './reporter.js';
 import { attachmentTypeOf } from './attachment-type.js';
 import { assertMayReport, confinedUnit } from './task-access.js';
 
@@ -67,7 +67,7 @@ export interface ReportRequest {
   /** YYYY-MM */
   month: string;
   input: ProgressInput;
-  via: ProgressWrite['via'];
+  via: ReportVia;
   /** Today in Shanghai ('YYYY-MM-DD'), from the application clock. */
   today: string;
 }
@@ -121,9 +121,7 @@ export async function reportProgress(
       status: input.status,
       note: input.note,
       attachment: attachmentOf(input.attachment),
-      reportedBy: actor.name,
-      reportedById: actor.id,
-      via: req.via,
+      ...reporterOf(actor, req.via),
     });
     await writeAudit(tx, actor, {
       action: before === null ? 'task_progress.report' : 'task_progress.update',

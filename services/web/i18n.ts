@@ -244,11 +244,27 @@ const MESSAGES: Record<Locale, Record<MessageKey, string>> = {
   en: { ...en, ...stateMessages('en') },
 };
 
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+export type WordTranslate<K extends string> = (key: K, params?: Record<string, string | number>) => string;
+export type Translate = WordTranslate<MessageKey>;
+
+/** {name} placeholders filled from params; an unknown one is left as written, so a missing param shows. */
+function lookup<K extends string>(words: Record<K, string>): WordTranslate<K> {
+  return (key, params) => words[key].replace(/\{(\w+)\}/g, (_, k: string) => String(params?.[k] ?? `{${k}}`));
+}
 
 export function translator(locale: Locale): Translate {
-  const m = MESSAGES[locale];
-  return (key, params) => m[key].replace(/\{(\w+)\}/g, (_, k: string) => String(params?.[k] ?? `{${k}}`));
+  return lookup(MESSAGES[locale]);
+}
+
+/**
+ * A page family's word book (dash-words, ops-words, task-words): kept beside its pages so they grow without
+ * every page engineer editing this table, looked up like the shared messages.
+ */
+export function wordBook<K extends string>(
+  zhWords: Record<K, string>,
+  enWords: Record<K, string>,
+): (locale: Locale) => WordTranslate<K> {
+  return (locale) => lookup(locale === 'en' ? enWords : zhWords);
 }
 
 export function parseLocale(v: unknown): Locale | null {

@@ -3,9 +3,7 @@
  * devices) and the bureau's delivery history (issue 17 items 4-6). Who may open what is checked here, first
  * thing in each handler, and proven role by role in tests/api/web-role-access.test.ts.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../runtime/app-context.js';
 import { ForbiddenError } from '../errors.js';
 import { assertAdmin, assertScopeReadable, readableAreas, type Principal } from '../auth/principal.js';
 import { listAudit } from '../auth/audit-log.js';
@@ -16,7 +14,8 @@ import { listStations } from '../api/queries/reference-read.js';
 import { beforeField, defaultYear, today, typed } from '../api/route-kit.js';
 import { addMonths, monthKey, shanghaiDayStart } from '../time/shanghai.js';
 import { OUTLINE_PACKAGE } from '../charts/district-map.js';
-import { sendPage, type PageContext } from './layout.js';
+import { sendPage } from './layout.js';
+import type { PageRouteGroup } from './page-route-group.js';
 import { districtYearQuery, requestedDistrict } from './page-query.js';
 import { districtMap } from './chart.js';
 import { listDeliveryHistory, readDeliveryTotals, readStationCoverage } from '../api/queries/ops-read.js';
@@ -52,11 +51,7 @@ function assertDeliveryReader(p: Principal): void {
     throw new ForbiddenError('the delivery history is for administrators and the district bureau');
 }
 
-export async function registerWebAdminRoutes(
-  web: FastifyInstance,
-  ctx: AppContext,
-  pc: (req: FastifyRequest, reply: FastifyReply) => PageContext,
-): Promise<void> {
+export const registerWebAdminRoutes: PageRouteGroup = async (web, ctx, pc) => {
   const r = typed(web);
   const lang = { lang: z.string().optional() };
 
@@ -218,4 +213,4 @@ export async function registerWebAdminRoutes(
       return sendPage(reply, deliveriesPage(pc(req, reply), shown, rows, totals, PAGE_SIZE));
     },
   );
-}
+};

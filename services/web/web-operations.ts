@@ -1,5 +1,5 @@
 /** Dashboard pages for the archive and the machinery: reports, ingestion (sources, batches, refused rows). */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../runtime/app-context.js';
 import { assertAdmin, assertDistrictOperator, reportDistrictFilter } from '../auth/principal.js';
@@ -7,7 +7,8 @@ import { listBatches, listRefusedRows, listSources } from '../api/queries/ingest
 import { listReports } from '../api/queries/report-read.js';
 import { discardRefusedRow, reprocessRefused } from '../api/refused-actions.js';
 import { actor, typed } from '../api/route-kit.js';
-import { sendPage, type PageContext } from './layout.js';
+import { sendPage } from './layout.js';
+import type { PageContextOf, PageRouteGroup } from './page-route-group.js';
 import { resolveFromRoot } from '../../config/paths.js';
 import { NotFoundError } from '../errors.js';
 import { readMailbox, readMailFile, readMailMessage } from './mailbox.js';
@@ -17,11 +18,7 @@ import { mailboxPage, mailMessagePage } from './pages/mail-page.js';
 import { reportsPage } from './pages/reports-page.js';
 import { refreshRollupsRequest } from '../outbox/messages.js';
 
-export async function registerWebOperationsRoutes(
-  web: FastifyInstance,
-  ctx: AppContext,
-  pc: (req: FastifyRequest, reply: FastifyReply) => PageContext,
-): Promise<void> {
+export const registerWebOperationsRoutes: PageRouteGroup = async (web, ctx, pc) => {
   const r = typed(web);
 
   r.get(
@@ -108,14 +105,10 @@ export async function registerWebOperationsRoutes(
   );
 
   registerMailboxRoutes(web, ctx, pc);
-}
+};
 
 /** The demo's caught e-mail (MAIL_CATCHER_DIR); admins only — the messages carry people's addresses. */
-function registerMailboxRoutes(
-  web: FastifyInstance,
-  ctx: AppContext,
-  pc: (req: FastifyRequest, reply: FastifyReply) => PageContext,
-): void {
+function registerMailboxRoutes(web: FastifyInstance, ctx: AppContext, pc: PageContextOf): void {
   const r = typed(web);
   const mailDir = (req: FastifyRequest): string => {
     assertAdmin(req.principal!);

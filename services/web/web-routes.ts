@@ -19,7 +19,8 @@ import { registerWebTaskRoutes } from './web-tasks.js';
 import { registerWebAdminRoutes } from './web-admin.js';
 import { districtYearQuery, requestedDistrict } from './page-query.js';
 import { parseLocale, type Locale } from './i18n.js';
-import { pageContext, sendPage, type PageContext } from './layout.js';
+import { pageContext, sendPage } from './layout.js';
+import type { PageContextOf } from './page-route-group.js';
 import { buildOverview } from '../api/views/overview.js';
 import { buildAreaSummary } from '../api/views/area-summary.js';
 import { buildDistrictSummary } from '../api/views/district-summary.js';
@@ -81,7 +82,7 @@ function originHost(origin: string): string | null {
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // Warnings in force, read once per page request (a preHandler) so that every page shows the banner.
   const warningsOf = new WeakMap<FastifyRequest, ActiveWarning[]>();
-  const pc = (req: FastifyRequest, reply: FastifyReply): PageContext =>
+  const pc: PageContextOf = (req, reply) =>
     pageContext(resolveLocale(req, reply, ctx.config.DEFAULT_LOCALE), req.principal, req.url, {
       mailbox: ctx.config.MAIL_CATCHER_DIR !== undefined,
       warnings: warningsOf.get(req) ?? [],

@@ -4,16 +4,16 @@
  * within a size bound, and compare the form's _csrf with the session's token themselves before acting.
  */
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { progressAttachment, reportIndicatorFromPage, reportProgressFromPage } from '../api/task-actions.js';
 import { buildUnitTasks } from '../api/views/unit-tasks.js';
 import { actor, today, typed } from '../api/route-kit.js';
 import { secretsEqual } from '../auth/secrets.js';
 import { ForbiddenError, ValidationError } from '../errors.js';
-import type { AppContext } from '../runtime/app-context.js';
 import { monthKey } from '../time/shanghai.js';
-import { sendPage, type PageContext } from './layout.js';
+import { sendPage } from './layout.js';
+import type { PageRouteGroup } from './page-route-group.js';
 import { taskWords } from './pages/task-words.js';
 import { unitTasksPage } from './pages/unit-tasks-page.js';
 
@@ -55,11 +55,7 @@ function backTo(unit: string, m: string, anchor: string, saved: string, principa
   return `/tasks?${q.toString()}#${anchor}`;
 }
 
-export async function registerWebTaskRoutes(
-  web: FastifyInstance,
-  ctx: AppContext,
-  pc: (req: FastifyRequest, reply: FastifyReply) => PageContext,
-): Promise<void> {
+export const registerWebTaskRoutes: PageRouteGroup = async (web, ctx, pc) => {
   const r = typed(web);
   const config = { unitAccess: true };
 
@@ -169,4 +165,4 @@ export async function registerWebTaskRoutes(
         .send(file.bytes);
     },
   );
-}
+};

@@ -3,6 +3,7 @@
  * station's hours received this month, and deliveries filtered by person with their totals. Read-only.
  */
 import type { Queryable } from '../../db/queryable.js';
+import type { DeliveryRow } from './alert-read.js';
 
 export interface StationCoverageRow {
   id: string;
@@ -51,20 +52,23 @@ export interface DeliveryFilter {
   limit: number;
 }
 
-export interface DeliveryHistoryRow {
-  id: number;
-  alert_id: number | null;
+/** A delivery as the alert page lists it, less the addresses and receipt details, plus its alert's title. */
+export interface DeliveryHistoryRow extends Pick<
+  DeliveryRow,
+  | 'id'
+  | 'alert_id'
+  | 'recipient_id'
+  | 'recipient_name'
+  | 'channel'
+  | 'step'
+  | 'status'
+  | 'attempts'
+  | 'last_error'
+  | 'created_at'
+  | 'sent_at'
+  | 'receipt_status'
+> {
   alert_title: string | null;
-  recipient_id: string;
-  recipient_name: string | null;
-  channel: string;
-  step: string;
-  status: string;
-  attempts: number;
-  last_error: string | null;
-  created_at: Date;
-  sent_at: Date | null;
-  receipt_status: string | null;
 }
 
 const DELIVERY_SCOPE = `

@@ -3,6 +3,7 @@
  * and Asia/Shanghai month. Read for every scope of a target in one query, like every other rule input.
  */
 import type { Queryable } from '../../db/queryable.js';
+import { readPerScope, type ItemSpan } from './item-span.js';
 
 export interface ReportedValue {
   /** 'YYYY-MM-01' */
@@ -11,27 +12,21 @@ export interface ReportedValue {
   unitId: string;
 }
 
-/** scope → its reported values for months starting in [from, to], in month order. */
+/** scope → its reported values for months starting in the span, in month order. */
 export async function readReportedValues(
   db: Queryable,
   metricId: string,
-  scopeIds: readonly string[],
-  from: string,
-  to: string,
+  span: ItemSpan,
 ): Promise<Map<string, ReportedValue[]>> {
-  const out = new Map<string, ReportedValue[]>();
-  if (scopeIds.length === 0) return out;
-  const { rows } = await db.query<{ scope_id: string; month: string; value: number; unit_id: string }>(
+  return readPerScope<{ scope_id: string; month: string; value: number; unit_id: string }, ReportedValue>(
+    db,
+    span,
     `SELECT scope_id, month::text AS month, value, unit_id
        FROM manual_indicator_value
       WHERE metric_id = $1 AND scope_id = ANY ($2) AND month >= date_trunc('month', $3::date) AND month <= $4::date
       ORDER BY scope_id, month`,
-    [metricId, scopeIds, from, to],
+    [metricId, span.scopeIds, span.from, span.until],
+    (r) => r.scope_id,
+    (r) => ({ month: r.month, value: r.value, unitId: r.unit_id }),
   );
-  for (const r of rows) {
-    const list = out.get(r.scope_id) ?? [];
-    list.push({ month: r.month, value: r.value, unitId: r.unit_id });
-    out.set(r.scope_id, list);
-  }
-  return out;
 }

@@ -5,6 +5,7 @@
  * never judged. One query for every scope of a target.
  */
 import type { Queryable } from '../../db/queryable.js';
+import { readPerScope, type ItemSpan } from './item-span.js';
 
 export interface Sample {
   seriesId: string;
@@ -15,24 +16,25 @@ export interface Sample {
   version: number;
 }
 
-/** scope → its samples in [from, to] (Shanghai days), in time order. */
+/** scope → its samples in the span (Shanghai days), in time order. */
 export async function readSamples(
   db: Queryable,
   metricId: string,
-  scopeIds: readonly string[],
-  from: string,
-  to: string,
+  span: ItemSpan,
 ): Promise<Map<string, Sample[]>> {
-  const out = new Map<string, Sample[]>();
-  if (scopeIds.length === 0) return out;
-  const { rows } = await db.query<{
-    scope_id: string;
-    series_id: string;
-    day: string;
-    value: number;
-    flags: string[];
-    data_version: number;
-  }>(
+  return readPerScope<
+    {
+      scope_id: string;
+      series_id: string;
+      day: string;
+      value: number;
+      flags: string[];
+      data_version: number;
+    },
+    Sample
+  >(
+    db,
+    span,
     `SELECT ss.scope_id, m.series_id, (m.ts AT TIME ZONE 'Asia/Shanghai')::date::text AS day, m.value, m.flags,
             m.data_version
        FROM scope_series ss
@@ -42,12 +44,8 @@ export async function readSamples(
         AND m.ts < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
         AND NOT ('invalid' = ANY (m.flags))
       ORDER BY ss.scope_id, m.ts, m.series_id`,
-    [scopeIds, metricId, from, to],
+    [span.scopeIds, metricId, span.from, span.until],
+    (r) => r.scope_id,
+    (r) => ({ seriesId: r.series_id, day: r.day, value: r.value, flags: r.flags, version: r.data_version }),
   );
-  for (const r of rows) {
-    const list = out.get(r.scope_id) ?? [];
-    list.push({ seriesId: r.series_id, day: r.day, value: r.value, flags: r.flags, version: r.data_version });
-    out.set(r.scope_id, list);
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
  * (needed for annual means and parameter overrides) and the number of samples.
  */
 import type { Queryable } from '../../db/queryable.js';
+import { readPerScope, type ItemSpan } from './item-span.js';
 
 export interface WaterMonth {
   month: string;
@@ -14,39 +15,33 @@ export interface WaterMonth {
   version: number;
 }
 
-/** section → months in [fromMonth, toMonth] (YYYY-MM), in order. */
-export async function readWaterMonths(
-  db: Queryable,
-  siteIds: readonly string[],
-  fromMonth: string,
-  toMonth: string,
-): Promise<Map<string, WaterMonth[]>> {
-  const out = new Map<string, WaterMonth[]>();
-  if (siteIds.length === 0) return out;
-  const { rows } = await db.query<{
-    site_id: string;
-    month: string;
-    water_class: number;
-    parameter_values: Record<string, number>;
-    n_samples: number;
-    min_version: number;
-  }>(
+/** section (the items' scopes are sections) → the months the span touches (YYYY-MM), in order. */
+export async function readWaterMonths(db: Queryable, span: ItemSpan): Promise<Map<string, WaterMonth[]>> {
+  return readPerScope<
+    {
+      site_id: string;
+      month: string;
+      water_class: number;
+      parameter_values: Record<string, number>;
+      n_samples: number;
+      min_version: number;
+    },
+    WaterMonth
+  >(
+    db,
+    span,
     `SELECT site_id, to_char(month, 'YYYY-MM') AS month, water_class, parameter_values, n_samples, min_version
        FROM water_section_class
       WHERE period_kind = 'month' AND site_id = ANY ($1) AND month BETWEEN $2::date AND $3::date
       ORDER BY site_id, month`,
-    [siteIds, `${fromMonth}-01`, `${toMonth}-01`],
-  );
-  for (const r of rows) {
-    const list = out.get(r.site_id) ?? [];
-    list.push({
+    [span.scopeIds, `${span.from.slice(0, 7)}-01`, `${span.until.slice(0, 7)}-01`],
+    (r) => r.site_id,
+    (r) => ({
       month: r.month,
       waterClass: r.water_class,
       values: r.parameter_values,
       samples: r.n_samples,
       version: r.min_version,
-    });
-    out.set(r.site_id, list);
-  }
-  return out;
+    }),
+  );
 }

@@ -9,6 +9,7 @@
  * short title followed by numbered items is a sub-heading, not an item. An item's 重点任务 is its title line
  * ("（一）严格落实环保职责") or its first sentence when short ("1.调整大气治理精细化区域和防控标准。").
  */
+import { continueItem, type LabelledItem } from './labelled-items.js';
 import { cellPieces } from './names.js';
 import { HEADING_RE, joinWrapped, type RawPlan, type RawRow, type RawSection } from './raw-row.js';
 import type { Seed, SeedLine } from './seed-lines.js';
@@ -51,14 +52,7 @@ const FIELD_RE = /^\s*(牵头领导|主责单位|协办单位|牵头单位|责�
 const ITEM_RE = /^\s*(?:任务\s*(\d+)\s*[.．]|(\d+)\s*[.．]|[（(]([一二三四五六七八九十]+)[）)]、?)\s*(.*)$/;
 const PAGE_FOOTER_RE = /^\s*-\s*\d+\s*-\s*$/;
 
-interface Item {
-  seq: string;
-  first: number;
-  last: number;
-  body: string[];
-  fields: Map<string, string[]>;
-  heading: string | null;
-}
+type Item = LabelledItem;
 
 function isSubHeading(line: string, next: string | undefined): boolean {
   const m = ITEM_RE.exec(line);
@@ -95,13 +89,7 @@ function itemsOf(lines: SeedLine[]): Item[] {
     }
     const current = items.at(-1);
     if (current === undefined) return;
-    current.last = line.no;
-    const f = FIELD_RE.exec(text);
-    if (f) {
-      field = f[1]!;
-      current.fields.set(field, [f[2]!]);
-    } else if (field !== undefined) current.fields.get(field)!.push(text);
-    else current.body.push(text);
+    field = continueItem(current, line, text, FIELD_RE, field);
   });
   return items;
 }

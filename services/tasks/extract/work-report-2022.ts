@@ -8,6 +8,7 @@
  * (its handling table 003:819-875) and is not a task list — docs/decisions.md "Tasks: the 2022 document".
  * An item's sentence or a field may wrap onto the next line (003:572-573, 003:649-651).
  */
+import { continueItem, type LabelledItem } from './labelled-items.js';
 import { cellPieces } from './names.js';
 import { HEADING_RE, joinWrapped, type RawPlan, type RawRow, type RawSection } from './raw-row.js';
 import type { Seed, SeedLine } from './seed-lines.js';
@@ -18,12 +19,8 @@ export const WORK_REPORT_2022_LINES: [number, number] = [222, 688];
 const FIELD_RE = /^\s*(牵头领导|主责单位|完成时限)\s*[：:]\s*(.*)$/;
 const ITEM_RE = /^\s*(\d{1,3})\s*[.．]\s*(.+)$/;
 
-interface Item {
-  seq: string;
-  first: number;
-  last: number;
-  body: string[];
-  fields: Map<string, string[]>;
+/** Every item of the 分工方案 stands under a heading (its section). */
+interface Item extends LabelledItem {
   heading: string;
 }
 
@@ -56,13 +53,7 @@ function itemsOf(lines: readonly SeedLine[]): Item[] {
       continue;
     }
     if (current === undefined) continue;
-    current.last = line.no;
-    const f = FIELD_RE.exec(text);
-    if (f) {
-      field = f[1]!;
-      current.fields.set(field, [f[2]!]);
-    } else if (field !== undefined) current.fields.get(field)!.push(text);
-    else current.body.push(text);
+    field = continueItem(current, line, text, FIELD_RE, field);
   }
   return items;
 }

@@ -8,6 +8,7 @@
  * each town's own figure.
  */
 import type { Queryable } from '../../db/queryable.js';
+import type { Reporter } from '../reporter.js';
 
 export const REPORTED_RULE_KIND = 'reported_value';
 
@@ -119,16 +120,13 @@ export async function findIndicatorValue(
   return rows[0] ?? null;
 }
 
-export interface IndicatorValueWrite {
+export interface IndicatorValueWrite extends Reporter {
   metricId: string;
   scopeId: string;
   month: string;
   value: number;
   unitId: string;
   note: string;
-  reportedBy: string;
-  reportedById: number | null;
-  via: 'api' | 'web' | 'xlsx' | 'cli' | 'demo';
 }
 
 /**

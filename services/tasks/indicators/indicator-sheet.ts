@@ -7,9 +7,10 @@ import type ExcelJS from 'exceljs';
 import type pg from 'pg';
 import type { Actor } from '../../auth/audit-log.js';
 import type { Principal } from '../../auth/principal.js';
-import { EnvwatchError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { ForbiddenError, NotFoundError, type EnvwatchError } from '../../errors.js';
 import type { Refusal } from '../ledger-queries.js';
 import type { IndicatorRow } from './indicator-queries.js';
+import { importRow } from '../import-row.js';
 import { reportIndicator } from './report-indicator.js';
 import { cellText, headerColumns } from '../xlsx-cells.js';
 
@@ -72,6 +73,16 @@ export function addIndicatorSheet(
   }
 }
 
+function indicatorRefusal(err: EnvwatchError): { code: string; detail: string } {
+  const code =
+    err instanceof NotFoundError
+      ? 'UNKNOWN_TASK'
+      : err instanceof ForbiddenError
+        ? 'NOT_YOUR_UNIT'
+        : 'INVALID_VALUE';
+  return { code, detail: `${INDICATOR_SHEET}: ${err.message}` };
+}
+
 export interface IndicatorImport {
   received: number;
   accepted: number;
@@ -117,31 +128,18 @@ export async function importIndicatorSheet(
       out.skipped++;
       continue;
     }
-    try {
-      await reportIndicator(pool, actor, p, {
+    const refusal = await importRow({ rowNumber, raw }, indicatorRefusal, () =>
+      reportIndicator(pool, actor, p, {
         targetId: v.target,
         unitId: v.unit,
         month: v.month,
         input: { value: v.value, note: v.note, scope: v.scope || undefined },
         via: 'xlsx',
         today,
-      });
-      out.accepted++;
-    } catch (err) {
-      if (!(err instanceof EnvwatchError)) throw err;
-      const code =
-        err instanceof NotFoundError
-          ? 'UNKNOWN_TASK'
-          : err instanceof ForbiddenError
-            ? 'NOT_YOUR_UNIT'
-            : 'INVALID_VALUE';
-      out.refusals.push({
-        rowNumber,
-        raw,
-        reasonCode: code,
-        reasonDetail: `${INDICATOR_SHEET}: ${err.message}`,
-      });
-    }
+      }),
+    );
+    if (refusal === null) out.accepted++;
+    else out.refusals.push(refusal);
   }
   return out;
 }

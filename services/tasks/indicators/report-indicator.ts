@@ -20,8 +20,8 @@ import {
   upsertIndicatorValue,
   type IndicatorRow,
   type IndicatorValueRow,
-  type IndicatorValueWrite,
 } from './indicator-queries.js';
+import { reporterOf, type ReportVia } from '../reporter.js';
 
 export const indicatorInputSchema = z.object({
   // An empty form field is no report, never a 0.
@@ -43,7 +43,7 @@ export interface IndicatorReport {
   /** YYYY-MM */
   month: string;
   input: IndicatorInput;
-  via: IndicatorValueWrite['via'];
+  via: ReportVia;
   today: string;
 }
 
@@ -107,9 +107,7 @@ export async function reportIndicator(
       value: input.value,
       unitId: req.unitId,
       note: input.note,
-      reportedBy: actor.name,
-      reportedById: actor.id,
-      via: req.via,
+      ...reporterOf(actor, req.via),
     });
     await writeAudit(tx, actor, {
       action: before === null ? 'indicator_value.report' : 'indicator_value.update',

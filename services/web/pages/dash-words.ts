@@ -2,7 +2,7 @@
  * Texts of the role pages (district, matrix, water, alert detail, warning banner), Chinese first. Kept apart
  * from i18n.ts so these pages can grow without every page engineer editing the same table.
  */
-import type { Locale } from '../i18n.js';
+import { wordBook, type WordTranslate } from '../i18n.js';
 
 const zh = {
   districtPage: '{district} {year}年 区级目标',
@@ -128,18 +128,6 @@ const en: Record<DashWord, string> = {
   exampleSite: 'example section: the plans name none; shipped as an example.',
 };
 
-export type WordTranslate<K extends string> = (key: K, params?: Record<string, string | number>) => string;
 export type DashTranslate = WordTranslate<DashWord>;
-
-/** A page family's word book: {name} placeholders filled from params, an unknown one left as written. */
-export function wordBook<K extends string>(
-  zhWords: Record<K, string>,
-  enWords: Record<K, string>,
-): (locale: Locale) => WordTranslate<K> {
-  return (locale) => {
-    const m = locale === 'en' ? enWords : zhWords;
-    return (key, params) => m[key].replace(/\{(\w+)\}/g, (_, k: string) => String(params?.[k] ?? `{${k}}`));
-  };
-}
 
 export const dashWords = wordBook<DashWord>(zh, en);

@@ -3,7 +3,7 @@
  * the delivery history, Chinese first. A book of their own so that these pages and the role pages
  * (dash-words.ts) are edited apart.
  */
-import { wordBook } from './dash-words.js';
+import { wordBook } from '../i18n.js';
 
 const zh = {
   mapTitle: '{district} 地图',

@@ -1,5 +1,5 @@
 /** The words of the unit's task page (issue 16), zh first; kept apart from i18n.ts so the page owns them. */
-import type { Locale } from '../i18n.js';
+import { wordBook, type WordTranslate } from '../i18n.js';
 
 const zh = {
   nav: '任务填报',
@@ -88,9 +88,6 @@ const en: Record<TaskWord, string> = {
   source: 'Source',
 };
 
-export type TaskTranslate = (key: TaskWord, params?: Record<string, string | number>) => string;
+export type TaskTranslate = WordTranslate<TaskWord>;
 
-export function taskWords(locale: Locale): TaskTranslate {
-  const m = locale === 'en' ? en : zh;
-  return (key, params) => m[key].replace(/\{(\w+)\}/g, (_, k: string) => String(params?.[k] ?? `{${k}}`));
-}
+export const taskWords = wordBook<TaskWord>(zh, en);
