@@ -91,7 +91,10 @@ export function wordsFor(alert: MessageItem, role: string, kind: StepKind, en: b
     case 'warning_lifted':
       return { subject: title, intro: warningIntro(role, kind === 'warning_lifted', en) };
     default:
-      return { subject: title, intro: ownIntro(alert, role, en) ?? roleIntro(role, en) };
+      return {
+        subject: title,
+        intro: ownIntro(alert, role, en) ?? roleIntro(role, en, typeof alert.facts.task === 'string'),
+      };
   }
 }
 
@@ -106,18 +109,20 @@ function ownIntro(alert: MessageItem, role: string, en: boolean): string | null 
   return typeof any === 'string' && any !== '' ? any : null;
 }
 
-function roleIntro(role: string, en: boolean): string {
+/** `task`: the alert is about a plan task (e.g. overdue), which a unit is told about as 任务, not 目标. */
+function roleIntro(role: string, en: boolean, task = false): string {
+  const noun = task ? '任务' : '目标';
   const zh: Record<string, string> = {
-    main: '贵单位为该目标的主责单位，请核实情况、落实整改，并点击下方链接确认收到。',
-    assist: '贵单位为该目标的协办单位，抄送知悉，请配合主责单位做好相关工作。',
-    lead: '您是该目标的牵头领导，特此告知。',
+    main: `贵单位为该${noun}的主责单位，请核实情况、落实整改，并点击下方链接确认收到。`,
+    assist: `贵单位为该${noun}的协办单位，抄送知悉，请配合主责单位做好相关工作。`,
+    lead: `您是该${noun}的牵头领导，特此告知。`,
     leadership: '报请区领导关注。',
     ops: '运维提醒，请及时处理。',
   };
   const english: Record<string, string> = {
-    main: 'Your unit is responsible for this target: please check, act, and acknowledge with the link below.',
-    assist: 'Your unit assists on this target; this copy is for your information.',
-    lead: 'You lead this target; for your information.',
+    main: `Your unit is responsible for this ${task ? 'task' : 'target'}: please check, act, and acknowledge with the link below.`,
+    assist: `Your unit assists on this ${task ? 'task' : 'target'}; this copy is for your information.`,
+    lead: `You lead this ${task ? 'task' : 'target'}; for your information.`,
     leadership: 'For the attention of the district leadership.',
     ops: 'Operations notice: please look into it.',
   };

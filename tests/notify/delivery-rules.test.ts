@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertRow } from '../../services/alerts/alert-queries.js';
 import { retryDelayMs } from '../../services/notify/backoff.js';
 import { latestDigestCutoff } from '../../services/notify/digest.js';
-import { parseStep } from '../../services/notify/message-parts.js';
+import { parseStep, wordsFor } from '../../services/notify/message-parts.js';
 import { isStillRelevant } from '../../services/alerts/delivery-messages.js';
 import { shanghaiInstant } from '../../services/time/shanghai.js';
 
@@ -64,5 +64,33 @@ describe('latestDigestCutoff', () => {
       day: '2024-02-29',
       cutoff: shanghaiInstant('2024-02-29', 8, 30),
     });
+  });
+});
+
+describe('wordsFor', () => {
+  const item = (facts: Record<string, unknown>) => ({
+    id: 1,
+    kind: 'task_overdue',
+    state: 'firing',
+    titleZh: '任务逾期未完成：TZ24-SOIL-032 加强新污染物治理',
+    titleEn: 'Task overdue: TZ24-SOIL-032',
+    bodyZh: '',
+    bodyEn: '',
+    facts,
+    firedAt: new Date('2024-04-05T01:00:00Z'),
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+  });
+  const now = new Date('2024-04-05T01:00:00Z');
+
+  it('tells a unit about a plan task as 任务, and about a target as 目标 (seen in the demo: "该目标" on a task)', () => {
+    const task = item({ task: 'TZ24-SOIL-032' });
+    expect(wordsFor(task, 'assist', 'open', false, now).intro).toBe(
+      '贵单位为该任务的协办单位，抄送知悉，请配合主责单位做好相关工作。',
+    );
+    expect(wordsFor(task, 'main', 'open', true, now).intro).toContain('responsible for this task');
+    expect(wordsFor(item({ targetZh: 'PM2.5' }), 'assist', 'open', false, now).intro).toContain(
+      '该目标的协办单位',
+    );
   });
 });
