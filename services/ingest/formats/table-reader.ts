@@ -178,11 +178,15 @@ export async function* readXlsxChunks(
   let chunk: TableRow[] = [];
   for await (const sheet of reader) {
     const ws = sheet as unknown as AsyncIterable<ExcelJS.Row> & { name?: string };
+    // One lookup per sheet, not per row: this loop runs for every row of a large workbook.
+    let rowNumber = 0;
+    const lookup = sharedStringLookup(
+      shared,
+      () => `${path.basename(file)}: sheet ${ws.name ?? '?'} row ${rowNumber}`,
+    );
     for await (const row of ws) {
-      const cells = rowCells(
-        row,
-        sharedStringLookup(shared, `${path.basename(file)}: sheet ${ws.name ?? '?'} row ${row.number}`),
-      );
+      rowNumber = row.number;
+      const cells = rowCells(row, lookup);
       if (cells.every((c) => c === '')) continue;
       chunk.push({ sheet: ws.name ?? null, rowNumber: row.number, cells });
       if (chunk.length >= 1000) {
@@ -197,13 +201,14 @@ export async function* readXlsxChunks(
 /** Looks a shared string up in what the streaming reader has loaded; unknown → XlsxReadRaceError (retry). */
 export function sharedStringLookup(
   loaded: () => unknown[] | undefined,
-  where: string,
+  /** Named only when the lookup fails: a function, so the hot path builds no string per row. */
+  where: string | (() => string),
 ): (n: number) => unknown {
   return (n) => {
     const text = loaded()?.[n];
     if (text === undefined)
       throw new XlsxReadRaceError(
-        `${where} refers to shared string ${n}, which the streaming reader had not loaded (exceljs race); ` +
+        `${typeof where === 'string' ? where : where()} refers to shared string ${n}, which the streaming reader had not loaded (exceljs race); ` +
           'the file is read again',
       );
     return text;
