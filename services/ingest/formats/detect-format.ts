@@ -32,7 +32,9 @@ export async function detectFormat(file: string): Promise<FormatId> {
   // Per format, the least it lacked on any row scanned, and that row: what the message reports.
   const closest = new Map<FormatId, { lacks: string[]; row: number; cells: string[] }>();
   let n = 0;
-  for await (const r of readTableRows(file)) {
+  // Only the head: a workbook is streamed (its race, if it strikes, is a retry), not loaded whole just to be
+  // loaded again by the format's reader.
+  for await (const r of readTableRows(file, { head: true })) {
     for (const c of CANDIDATES) {
       const lacks = c.lacks(r.cells);
       if (lacks.length === 0) return c.id;

@@ -44,12 +44,17 @@ export function tableFileType(file: string): TableFileType {
  * await per row. A file that cannot be parsed (an unclosed quote, a corrupt workbook) will not parse better
  * on a retry: reading errors become a ValidationError naming the file, which the adapter treats as permanent.
  */
-export async function* readTableRowChunks(file: string, bytes?: ByteCounter): AsyncGenerator<TableRow[]> {
+export async function* readTableRowChunks(
+  file: string,
+  bytes?: ByteCounter,
+  /** Only the first rows will be read (format detection): a workbook is streamed, never loaded whole. */
+  opts: { head?: boolean } = {},
+): AsyncGenerator<TableRow[]> {
   const type = tableFileType(file);
   await assertFileWithinBounds(file, type);
   try {
     if (type === 'csv') yield* readCsvChunks(file, bytes);
-    else yield* readXlsxChunks(file);
+    else yield* readXlsxChunks(file, opts.head ? 0 : XLSX_STREAM_ABOVE_BYTES);
   } catch (err) {
     if (err instanceof ValidationError || err instanceof XlsxReadRaceError) throw err;
     const message = err instanceof Error ? err.message : String(err);
@@ -79,8 +84,8 @@ async function assertFileWithinBounds(file: string, type: TableFileType): Promis
     });
 }
 
-export async function* readTableRows(file: string): AsyncGenerator<TableRow> {
-  for await (const chunk of readTableRowChunks(file)) yield* chunk;
+export async function* readTableRows(file: string, opts: { head?: boolean } = {}): AsyncGenerator<TableRow> {
+  for await (const chunk of readTableRowChunks(file, undefined, opts)) yield* chunk;
 }
 
 export async function sniffEncoding(file: string): Promise<'utf-8' | 'gb18030'> {
@@ -222,11 +227,11 @@ export function rowCells(row: Pick<ExcelJS.Row, 'values'>, sharedString?: (n: nu
   // row.values is 1-based (index 0 is empty).
   for (let i = 1; i < values.length; i++) {
     const v = values[i];
-    const unresolved =
+    const value =
       sharedString && typeof v === 'object' && v !== null && 'sharedString' in v
         ? sharedString(Number((v as { sharedString: unknown }).sharedString))
         : v;
-    cells.push(cellText(unresolved));
+    cells.push(cellText(value));
   }
   return cells;
 }
