@@ -7,7 +7,13 @@
 import type pg from 'pg';
 import { monthStartDay } from '../time/shanghai.js';
 import { readDistrict } from './queries/reference-queries.js';
-import { dispatchCounts, dispatchOverdue, type DispatchCountRow } from './queries/task-dispatch-queries.js';
+import {
+  dispatchCounts,
+  dispatchIndicators,
+  dispatchOverdue,
+  type DispatchCountRow,
+  type DispatchIndicatorRow,
+} from './queries/task-dispatch-queries.js';
 import type { TaskDispatchData, TaskDispatchPlan, TaskStatusCounts } from './report-types.js';
 
 const COUNT_KEYS = ['owed', 'done', 'onTrack', 'late', 'notApplicable', 'notReported'] as const;
@@ -51,10 +57,11 @@ export async function collectTaskDispatch(
   opts: { scopeId: string; month: string },
 ): Promise<TaskDispatchData> {
   const first = monthStartDay(opts.month);
-  const [scope, counts, overdue] = await Promise.all([
+  const [scope, counts, overdue, indicators] = await Promise.all([
     readDistrict(db, opts.scopeId),
     dispatchCounts(db, opts.scopeId, first),
     dispatchOverdue(db, opts.scopeId, first),
+    dispatchIndicators(db, opts.scopeId, first),
   ]);
   return {
     kind: 'task_dispatch',
@@ -74,6 +81,20 @@ export async function collectTaskDispatch(
       leadOfficials: o.lead_zh.map((zh, i) => ({ zh, en: o.lead_en[i] ?? zh })),
       pendingUnits: o.pending_zh.map((zh, i) => ({ zh, en: o.pending_en[i] ?? zh })),
     })),
-    manualIndicators: null,
+    manualIndicators: indicators.map((m) => ({
+      indicatorId: m.target_id,
+      titleZh: m.scope_zh ? `${m.title_zh}（${m.scope_zh}）` : m.title_zh,
+      titleEn: m.title_en,
+      unitZh: m.unit_zh,
+      value: m.value,
+      target: indicatorBound(m),
+      verdict: m.status,
+    })),
   };
+}
+
+/** "≥ 100 %", "≤ 60 分钟", or both ends: the bound the reported value is held to. */
+function indicatorBound(m: DispatchIndicatorRow): string | null {
+  const parts = [m.min === null ? null : `≥ ${m.min}`, m.max === null ? null : `≤ ${m.max}`].filter((x) => x);
+  return parts.length === 0 ? null : `${parts.join('，')} ${m.unit}`.trim();
 }

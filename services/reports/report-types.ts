@@ -269,6 +269,7 @@ export interface ManualIndicatorItem {
   unitZh: string;
   value: number | null;
   target: string | null;
+  /** The evaluation's status key (met, at_risk, breached, insufficient_data), labelled by the renderers. */
   verdict: string | null;
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadConfig } from '../../config/env.js';
 import { runDemo, type DemoRun } from '../../services/demo/run-demo.js';
+import { collectTaskDispatch } from '../../services/reports/collect-task-dispatch.js';
 import { DEFAULT_DEMO_OPTIONS } from '../../services/demo/synthetic/dataset.js';
 import { MAIL_INDEX, type CaughtMailEntry } from '../../services/demo/mail-catcher.js';
 import { useTestDatabase } from '../helpers/test-db.js';
@@ -127,6 +128,11 @@ test('each replayed month has its report for each district, archived under out/r
     `SELECT DISTINCT period_key FROM report WHERE kind = 'task_dispatch' AND scope_id = 'tongzhou' ORDER BY 1`,
   );
   expect(dispatch.map((r) => r.period_key)).toEqual(['2024-01', '2024-02', '2024-03']);
+  // Its section 四 lists the units' manual indicators: February's planted spill of 75 minutes, breached.
+  const feb = await collectTaskDispatch(db.pool, { scopeId: 'tongzhou', month: '2024-02' });
+  expect(feb.manualIndicators).toContainEqual(
+    expect.objectContaining({ indicatorId: 'TZ24-OPS-01b', value: 75, verdict: 'breached' }),
+  );
   expect(demo.summary.reports.files).toBeGreaterThanOrEqual(6);
   for (const p of demo.summary.reports.paths)
     await expect(readFile(path.join(outDir, p))).resolves.toBeInstanceOf(Buffer);

@@ -156,7 +156,7 @@ describe('the monthly 调度 report', () => {
         pendingUnits: [{ zh: '区生态环境局', en: 'EEB' }],
       },
     ]);
-    expect(data.manualIndicators).toBeNull();
+    expect(data.manualIndicators).toEqual([]);
   });
 
   it('is archived in every format and language, and the PDF reads as written', async () => {
@@ -182,7 +182,7 @@ describe('the monthly 调度 report', () => {
       '姚伟龙',
       '153',
       '手工填报指标',
-      '尚无手工填报指标数据',
+      '本月无手工填报指标',
     ])
       expect(text).toContain(s);
   });

@@ -106,3 +106,52 @@ export async function dispatchOverdue(
   );
   return rows;
 }
+
+export interface DispatchIndicatorRow {
+  target_id: string;
+  title_zh: string;
+  title_en: string;
+  scope_zh: string;
+  unit_zh: string;
+  value: number | null;
+  min: number | null;
+  max: number | null;
+  unit: string;
+  status: string | null;
+}
+
+/**
+ * The manual-entry indicators (rule kind reported_value) of the district's plans for the month starting `$2`:
+ * per target and scope, the value reported for the month (the month's own for monthly targets, the latest so
+ * far for yearly ones), the bound, and the current verdict of the month's (or year's) evaluation.
+ */
+export async function dispatchIndicators(
+  db: Queryable,
+  districtId: string,
+  month: string,
+): Promise<DispatchIndicatorRow[]> {
+  const { rows } = await db.query<DispatchIndicatorRow>(
+    `SELECT t.id AS target_id, t.title_zh, t.title_en,
+            coalesce(a.short_zh, d.name_zh, e.scope_id) AS scope_zh,
+            coalesce(u.name_zh, v.unit_id, '') AS unit_zh,
+            v.value, (t.params->>'min')::float8 AS min, (t.params->>'max')::float8 AS max,
+            m.unit_zh AS unit, e.status
+       FROM target t JOIN plan p ON p.id = t.plan_id JOIN metric m ON m.id = t.metric_id
+       JOIN evaluation_current e ON e.target_id = t.id
+        AND e.period_key = CASE WHEN t.period_kind = 'month' THEN to_char($2::date, 'YYYY-MM')
+                                ELSE to_char($2::date, 'YYYY') END
+       LEFT JOIN area a ON a.id = e.scope_id LEFT JOIN district d ON d.id = e.scope_id
+       LEFT JOIN LATERAL (
+         SELECT mv.value, mv.unit_id FROM manual_indicator_value mv
+          WHERE mv.metric_id = t.metric_id AND mv.scope_id = e.scope_id AND mv.month <= $2::date
+            AND (t.period_kind <> 'month' OR mv.month = $2::date)
+            AND mv.month >= date_trunc('year', $2::date)
+          ORDER BY mv.month DESC LIMIT 1) v ON true
+       LEFT JOIN unit u ON u.id = v.unit_id
+      WHERE t.enabled AND t.rule_kind = 'reported_value' AND p.district_id = $1
+        AND t.period_year = extract(year FROM $2::date)
+      ORDER BY t.id, e.scope_id`,
+    [districtId, month],
+  );
+  return rows;
+}

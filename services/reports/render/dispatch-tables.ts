@@ -4,6 +4,7 @@
  * their owners, and the manual-entry indicators' section.
  */
 import type { ReportLocale, TaskDispatchData, TaskDispatchPlan, TaskStatusCounts } from '../report-types.js';
+import { TARGET_STATUS_LABELS, labelOf } from '../../labels/catalogue.js';
 import { districtName, monthLabel } from './format.js';
 import type { Cell, Column, Table } from './table-rows.js';
 
@@ -91,7 +92,7 @@ export function dispatchOverdueTable(data: TaskDispatchData, locale: ReportLocal
   };
 }
 
-/** The manual-entry indicators; no rows while the installation has none (manualIndicators null). */
+/** The manual-entry indicators with the month's value and verdict (the verdict a target status key). */
 export function dispatchIndicatorTable(data: TaskDispatchData, locale: ReportLocale): Table {
   const h = zh(locale)
     ? ['指标', '责任单位', '本月值', '目标', '评价']
@@ -104,7 +105,7 @@ export function dispatchIndicatorTable(data: TaskDispatchData, locale: ReportLoc
       m.unitZh,
       m.value,
       m.target,
-      m.verdict,
+      m.verdict === null ? null : labelOf(TARGET_STATUS_LABELS, m.verdict)[zh(locale) ? 'zh' : 'en'],
     ]),
   };
 }
@@ -124,7 +125,7 @@ export function dispatchNotes(locale: ReportLocale): {
         basis:
           '统计口径：各责任单位当月应上报进展的任务（计划年度内、尚未上报已完成或不适用的任务，“各街道乡镇”展开到每个街道乡镇）。' +
           '“滞后”含单位自报滞后及已过完成时限仍未完成的任务；数据为各单位自报，截至报告生成时。',
-        noIndicators: '本辖区尚无手工填报指标数据（该功能提供数据后在此列出）。',
+        noIndicators: '本辖区本月无手工填报指标。',
         noOverdue: '截至本月末，无逾期未完成的任务。',
       }
     : {
@@ -132,8 +133,7 @@ export function dispatchNotes(locale: ReportLocale): {
           'Counted: the tasks each responsible unit owed a report on this month (plan year, not yet reported done or ' +
           'not applicable; "every street and town" expanded). Late includes tasks reported late and tasks past ' +
           'their due date not done. Figures are the units’ own reports as of production.',
-        noIndicators:
-          'No manual-entry indicator data in this district yet (listed here once that feature provides data).',
+        noIndicators: 'No manual-entry indicators in this district this month.',
         noOverdue: 'No task is overdue at the end of the month.',
       };
 }
