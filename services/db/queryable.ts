@@ -35,6 +35,11 @@ function isTxClient(q: pg.Pool | pg.PoolClient): q is TxClient {
   return (q as Partial<TxClient>)[IN_TRANSACTION] === true;
 }
 
+/** Whether `db` is a client inside withTransaction (a statement's error there aborts the whole transaction). */
+export function isInTransaction(db: Queryable): boolean {
+  return (db as Partial<TxClient>)[IN_TRANSACTION] === true;
+}
+
 /** Check out a client and always give it back, even when `fn` throws. */
 export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

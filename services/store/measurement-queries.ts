@@ -6,7 +6,7 @@
  * same statement, which is how a revision or an hour arriving days late marks its periods for re-evaluation.
  */
 import { isPgError, PG } from '../db/pg-errors.js';
-import type { Queryable } from '../db/queryable.js';
+import { isInTransaction, type Queryable } from '../db/queryable.js';
 import { flagArraySql, insertMeasurementsSql, upsertMeasurementsSql } from './measurement-sql.js';
 import { queueRollupKeysSql } from './rollup-queue-writes.js';
 
@@ -213,8 +213,11 @@ async function writeByLookup(
 }
 
 /**
- * Writes measurements outside a transaction (db is a pool or a client not in one): the counts, and the
- * provisional rows an audited value kept out, for the caller to refuse. Rows must not repeat a key.
+ * Writes measurements as one statement: the counts, and the provisional rows an audited value kept out, for
+ * the caller to refuse. Rows must not repeat a key. A concurrent writer inserting one of the keys between the
+ * lookup and the insert makes the lookup write fail with a unique violation; it is then redone as an upsert.
+ * Inside a caller's transaction (the HJ 212 receiver's commit round) that failure would abort the whole
+ * transaction, so the lookup write runs under a savepoint there.
  */
 export async function writeMeasurements(
   db: Queryable,
@@ -223,11 +226,15 @@ export async function writeMeasurements(
 ): Promise<WriteCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, superseded: [] };
   const { sorted, order } = inKeyOrder(rows);
+  const savepoint = isInTransaction(db);
+  if (savepoint) await db.query('SAVEPOINT write_measurements');
   try {
     const written = await writeByLookup(db, sorted, meta);
+    if (savepoint) await db.query('RELEASE SAVEPOINT write_measurements');
     return { ...written, superseded: written.superseded.map((i) => order[i]!).sort((x, y) => x - y) };
   } catch (err) {
     if (!isPgError(err, PG.UNIQUE_VIOLATION)) throw err;
+    if (savepoint) await db.query('ROLLBACK TO SAVEPOINT write_measurements');
   }
   const counts = await upsertMeasurements(db, rows, meta);
   const superseded = counts.unchanged > 0 ? await findSupersededByAudited(db, rows) : [];

@@ -5,6 +5,7 @@ import {
   writeMeasurements,
   type MeasurementRow,
 } from '../../services/store/measurement-queries.js';
+import { withTransaction } from '../../services/db/queryable.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { seedRealReference } from '../ingest/fixtures.js';
 
@@ -91,6 +92,53 @@ describe('writing measurements', () => {
       await other.query('COMMIT');
       expect(await write).toEqual({ inserted: 0, updated: 1, unchanged: 0, superseded: [] });
       expect(await stored('st_taihu_1')).toEqual([{ value: 20, data_version: 0, revision: 1 }]);
+    } finally {
+      other.release();
+    }
+  });
+
+  it("inside a caller's transaction, the fallback keeps the transaction and what it wrote before", async () => {
+    // The HJ 212 receiver writes a commit round's batch, rows and stats in one transaction: a unique
+    // violation there must not abort it (25P02 "current transaction is aborted" on the next statement).
+    const TX = new Date('2024-06-03T00:00:00Z');
+    const other = await db.pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        `INSERT INTO measurement (ts, series_id, metric_id, value, source_id) VALUES ($1, 'st_taihu_1', 'pm25', 10, 'other')`,
+        [TX],
+      );
+      const write = withTransaction(db.pool, async (tx) => {
+        await writeMeasurements(tx, [row({ seriesId: 'st_xiji_1', ts: TX, value: 3 })], {
+          sourceId: 'test',
+          batchId: null,
+        });
+        const counts = await writeMeasurements(tx, [row({ seriesId: 'st_taihu_1', ts: TX, value: 20 })], {
+          sourceId: 'test',
+          batchId: null,
+        });
+        await tx.query('SELECT 1'); // the transaction is still usable
+        return counts;
+      });
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const { rows } = await db.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH input AS%'`,
+        );
+        if (rows[0]!.n > 0) break;
+        if (Date.now() > deadline) throw new Error('the write never waited for the concurrent insert');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await other.query('COMMIT');
+      expect(await write).toEqual({ inserted: 0, updated: 1, unchanged: 0, superseded: [] });
+      const { rows } = await db.pool.query(
+        `SELECT series_id, value FROM measurement WHERE ts = $1 ORDER BY series_id`,
+        [TX],
+      );
+      expect(rows).toEqual([
+        { series_id: 'st_taihu_1', value: 20 },
+        { series_id: 'st_xiji_1', value: 3 },
+      ]);
     } finally {
       other.release();
     }
