@@ -9,7 +9,7 @@
  * whose queries go out at once), so a batch costs about its database time, not database plus validation.
  */
 import type pg from 'pg';
-import { withTransaction } from '../db/queryable.js';
+import { isInTransaction, withTransaction } from '../db/queryable.js';
 import { errorMessage } from '../errors.js';
 import type { Clock } from '../time/shanghai.js';
 import {
@@ -100,10 +100,18 @@ export async function ingestRecords<Raw, Row>(
   /** Records one by one, or in chunks (file readers yield a chunk per read). */
   records: Iterable<SourceRecord<Raw>> | AsyncIterable<SourceRecord<Raw> | SourceRecord<Raw>[]>,
   clock: Clock,
-  /** `client`: a connection the caller holds (and releases), e.g. the one holding the push's reference lock. */
+  /**
+   * `client`: a connection the caller holds (and releases), e.g. the one holding the push's reference lock.
+   * When it is inside the caller's transaction (the HJ 212 receiver's commit round), the batch is opened in
+   * it, and on failure the caller's rollback undoes the batch: it is not marked failed here, and the source
+   * failure is the caller's to record after its rollback (recorded from another connection before it, it
+   * would wait for the source_status row this transaction may hold, which waits for us).
+   */
   opts: { by?: string; batchId?: number; client?: pg.PoolClient } = {},
 ): Promise<IngestResult> {
-  const batchId = opts.batchId ?? (await openBatch(pool, { ...input, recordKind: kind.id }));
+  const callersTx = opts.client !== undefined && isInTransaction(opts.client);
+  const batchId =
+    opts.batchId ?? (await openBatch(callersTx ? opts.client! : pool, { ...input, recordKind: kind.id }));
   const meta = { sourceId: input.sourceId, batchId, by: opts.by ?? input.adapter };
   const counts: BatchCounts = { received: 0, inserted: 0, updated: 0, unchanged: 0, refused: 0 };
   const refusals: RefusalSummary[] = [];
@@ -191,6 +199,7 @@ export async function ingestRecords<Raw, Row>(
     return { ...counts, batchId, newestDataAt: newest, refusals };
   } catch (err) {
     await (inFlight as Promise<void> | null)?.catch(() => undefined);
+    if (callersTx) throw err;
     // The committed chunks stay (re-running the delivery is idempotent); the batch says where it stopped.
     const committed = {
       ...counts,

@@ -49,7 +49,8 @@ export interface DeviceStatsDelta {
 }
 
 /**
- * Adds one round's counts for every device seen, in one statement. The refusal counters (a jsonb of reason →
+ * Adds one round's counts for every device seen, in one statement, locking the devices' rows in MN order
+ * (the receiver writes them inside its round transactions, two of which may share devices). The refusal counters (a jsonb of reason →
  * count) are merged key by key only for devices with refusals in the round: the common round has none.
  */
 export async function addDeviceStats(db: Queryable, deltas: readonly DeviceStatsDelta[]): Promise<void> {
@@ -60,6 +61,7 @@ export async function addDeviceStats(db: Queryable, deltas: readonly DeviceStats
      SELECT d.mn, d.seen, d.seen, d.data_at, d.version, d.peer, d.packets, d.acked, d.rows, d.refusals, d.std, d.modbus
        FROM jsonb_to_recordset($1::jsonb) AS d(mn text, seen timestamptz, data_at timestamptz, version text,
             peer text, packets bigint, acked bigint, rows bigint, refusals jsonb, std bigint, modbus bigint)
+      ORDER BY d.mn
      ON CONFLICT (mn) DO UPDATE SET
        last_seen_at = greatest(s.last_seen_at, EXCLUDED.last_seen_at),
        last_data_at = CASE WHEN EXCLUDED.last_data_at IS NULL THEN s.last_data_at

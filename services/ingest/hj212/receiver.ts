@@ -63,7 +63,6 @@ export async function startHj212Receiver(
     sourceId: opts.sourceId,
     ...opts.commit,
     onIngested: deps.onIngested,
-    onStatsFailed: (err) => logger.warn({ err: String(err) }, 'HJ 212 device stats not written'),
     onRoundFailed: (err, packets) =>
       logger.error(
         { err: String(err), packets },

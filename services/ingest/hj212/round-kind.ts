@@ -5,17 +5,25 @@
  * This wrapper keeps the prepared validator for `ttlMs` — and drops it at once when the device registry
  * changed, so a site registered with its device is known to the device's first packet — and remembers the
  * months whose partitions it ensured. Validation and writes are measurementKind's own.
+ *
+ * A round is one transaction, and a partition created inside a transaction that rolls back is gone again:
+ * months are remembered only when ensured outside one (`ensureMonths`, before the round's BEGIN). Inside
+ * the round `beforeWrite` is then a no-op; a month it does not know (a row whose period starts before the
+ * range ensured) is ensured in the transaction — correct, only not remembered.
  */
+import type { Queryable } from '../../db/queryable.js';
 import type { RecordKind } from '../record-kind.js';
 import { measurementKind } from '../kinds/measurement-kind.js';
 import type { RawMeasurement } from '../validate-measurement.js';
-import { timeRangeOf, type MeasurementRow } from '../../store/measurement-queries.js';
+import { ensurePartitionsFor, timeRangeOf, type MeasurementRow } from '../../store/measurement-queries.js';
 
 type Validate = Awaited<ReturnType<typeof measurementKind.prepare>>;
 
 export interface RoundKind extends RecordKind<RawMeasurement, MeasurementRow> {
   /** Forget the prepared validator (the registry or the reference data changed). */
   invalidate(): void;
+  /** Ensures the partitions of [from, to] and remembers them; `db` must not be inside a transaction. */
+  ensureMonths(db: Queryable, from: Date, to: Date): Promise<void>;
 }
 
 const monthOf = (ms: number) => {
@@ -26,6 +34,10 @@ const monthOf = (ms: number) => {
 export function roundKind(ttlMs: number, now: () => number = Date.now): RoundKind {
   let cached: { at: number; validate: Validate } | null = null;
   const months = new Set<number>();
+  const known = (min: Date, max: Date) => {
+    for (let m = monthOf(min.getTime()); m <= monthOf(max.getTime()); m++) if (!months.has(m)) return false;
+    return true;
+  };
   return {
     ...measurementKind,
     invalidate() {
@@ -37,16 +49,14 @@ export function roundKind(ttlMs: number, now: () => number = Date.now): RoundKin
       }
       return cached.validate;
     },
+    async ensureMonths(db, from, to) {
+      if (known(from, to)) return;
+      await ensurePartitionsFor(db, from, to);
+      for (let m = monthOf(from.getTime()); m <= monthOf(to.getTime()); m++) months.add(m);
+    },
     async beforeWrite(db, rows) {
       const range = timeRangeOf(rows);
-      if (!range) return;
-      let known = true;
-      for (let m = monthOf(range.min.getTime()); m <= monthOf(range.max.getTime()); m++) {
-        if (!months.has(m)) known = false;
-      }
-      if (known) return;
-      await measurementKind.beforeWrite?.(db, rows);
-      for (let m = monthOf(range.min.getTime()); m <= monthOf(range.max.getTime()); m++) months.add(m);
+      if (range && !known(range.min, range.max)) await measurementKind.beforeWrite?.(db, rows);
     },
   };
 }
