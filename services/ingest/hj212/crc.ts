@@ -9,31 +9,38 @@ export type CrcVariant = 'standard' | 'modbus';
 export type CrcMode = CrcVariant | 'either';
 export const CRC_MODES = ['standard', 'modbus', 'either'] as const;
 
-/** HJ 212 Appendix A ("ANSI CRC16" as the standard prints it). */
+/**
+ * Eight shift-and-xor steps of the reflected polynomial 0xA001 applied to a byte value: both variants below
+ * are these steps on a register whose low byte was just mixed with a data byte, so a table of the 256 results
+ * replaces the inner loop (the receiver checks every packet's ~200 bytes, often against both variants).
+ */
+const STEP8 = (() => {
+  const t = new Uint16Array(256);
+  for (let n = 0; n < 256; n++) {
+    let reg = n;
+    for (let i = 0; i < 8; i++) reg = reg & 1 ? (reg >>> 1) ^ 0xa001 : reg >>> 1;
+    t[n] = reg;
+  }
+  return t;
+})();
+
+/**
+ * HJ 212 Appendix A ("ANSI CRC16" as the standard prints it): reg = (reg >> 8) ^ byte, then eight steps.
+ * (reg >> 8) ^ byte is below 256, so the eight steps are one table lookup.
+ */
 export function hj212Crc16(seg: Uint8Array): number {
   let reg = 0xffff;
-  for (const b of seg) {
-    reg = (reg >>> 8) ^ b;
-    for (let i = 0; i < 8; i++) {
-      const lsb = reg & 1;
-      reg >>>= 1;
-      if (lsb) reg ^= 0xa001;
-    }
-  }
+  for (let i = 0; i < seg.length; i++) reg = STEP8[(reg >>> 8) ^ seg[i]!]!;
   return reg;
 }
 
-/** CRC-16/MODBUS (poly 0xA001 reflected, init 0xFFFF), printed high byte first like the standard's. */
+/**
+ * CRC-16/MODBUS (poly 0xA001 reflected, init 0xFFFF), printed high byte first like the standard's:
+ * reg ^= byte, then eight steps — the high byte only shifts down, so it is reg >> 8 ^ step8(low byte).
+ */
 export function modbusCrc16(seg: Uint8Array): number {
   let reg = 0xffff;
-  for (const b of seg) {
-    reg ^= b;
-    for (let i = 0; i < 8; i++) {
-      const lsb = reg & 1;
-      reg >>>= 1;
-      if (lsb) reg ^= 0xa001;
-    }
-  }
+  for (let i = 0; i < seg.length; i++) reg = (reg >>> 8) ^ STEP8[(reg ^ seg[i]!) & 0xff]!;
   return reg;
 }
 
