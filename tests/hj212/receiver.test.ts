@@ -473,6 +473,40 @@ describe('invalid packets (hj212.md §7.2): kept with a reason, never acknowledg
   });
 });
 
+describe('after the commit', () => {
+  it('a failing follow-up (the rollup refresh request: Redis down) does not hold back the acknowledgement', async () => {
+    let asked = 0;
+    const other = await startHj212Receiver(OPTIONS, {
+      ...DEPS(),
+      onIngested: async () => {
+        asked += 1;
+        throw new Error('Redis is down');
+      },
+    });
+    try {
+      const c = await DeviceClient.connect(other.address.port);
+      await c.send(
+        upload({
+          mn: 'probe-1',
+          cn: '2061',
+          flag: 5,
+          qn: '20260110080000000',
+          dataTime: '20260110070000',
+          values: { a34004: { value: '17' } },
+        }),
+      );
+      expect(await c.waitForReplies(1)).toHaveLength(1);
+      c.close();
+      await other.settle();
+      expect(asked).toBe(1);
+      const rows = await values('probe_site', 'pm25');
+      expect(rows.map((r) => [r.ts.toISOString(), r.value])).toContainEqual(['2026-01-09T23:00:00.000Z', 17]);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
 describe('per-device stats', () => {
   it('counts packets, acknowledgements, rows and the version per MN', async () => {
     await receiver.settle();

@@ -50,7 +50,9 @@ export interface CommitRoundsOptions {
   delayMs: number;
   maxRows: number;
   maxInFlight: number;
+  /** After a round's packets are acknowledged (e.g. ask for a rollup refresh); a failure is reported, not retried. */
   onIngested?: (result: IngestResult) => Promise<void>;
+  onIngestedFailed?: (err: unknown) => void;
   onRoundFailed?: (err: unknown, packets: number) => void;
 }
 
@@ -107,7 +109,15 @@ export class CommitRounds {
     this.inFlight += 1;
     void this.runRound(packets)
       .then(
-        () => packets.forEach((p) => p.committed()),
+        async (results) => {
+          packets.forEach((p) => p.committed());
+          // After the acknowledgements: the logger waits for its rows, not for the rollup refresh request
+          // (a Redis round trip), and the rows are committed whether or not that request gets through.
+          for (const r of results) {
+            if (r.inserted + r.updated === 0) continue;
+            await this.opts.onIngested?.(r).catch((err: unknown) => this.opts.onIngestedFailed?.(err));
+          }
+        },
         (err: unknown) => {
           this.opts.onRoundFailed?.(err, packets.length);
           packets.forEach((p) => p.failed(err));
@@ -125,7 +135,7 @@ export class CommitRounds {
     for (const resolve of this.idle.splice(0)) resolve();
   }
 
-  private async runRound(packets: PendingPacket[]): Promise<void> {
+  private async runRound(packets: PendingPacket[]): Promise<IngestResult[]> {
     const live: SourceRecord<RawMeasurement>[] = [];
     const history: SourceRecord<RawMeasurement>[] = [];
     const seen = new Set<string>();
@@ -169,7 +179,7 @@ export class CommitRounds {
     } finally {
       client.release();
     }
-    for (const r of results) if (r.inserted + r.updated > 0) await this.opts.onIngested?.(r);
+    return results;
   }
 
   private ingest(

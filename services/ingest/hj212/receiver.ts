@@ -63,6 +63,11 @@ export async function startHj212Receiver(
     sourceId: opts.sourceId,
     ...opts.commit,
     onIngested: deps.onIngested,
+    onIngestedFailed: (err) =>
+      logger.warn(
+        { err: String(err) },
+        'HJ 212 round stored and acknowledged; its follow-up (rollup refresh) failed',
+      ),
     onRoundFailed: (err, packets) =>
       logger.error(
         { err: String(err), packets },
