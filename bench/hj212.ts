@@ -178,7 +178,15 @@ async function main(): Promise<void> {
     await ensurePartitionsFor(pool, new Date(START), NOW);
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'bench/hj212-receiver-child.ts'), db.url, NOW.toISOString()],
+      [
+        // e.g. BENCH_RECEIVER_NODE_ARGS=--cpu-prof to profile the receiver alone (NODE_OPTIONS refuses --cpu-prof).
+        ...(process.env.BENCH_RECEIVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        '--import',
+        'tsx',
+        path.join(ROOT, 'bench/hj212-receiver-child.ts'),
+        db.url,
+        NOW.toISOString(),
+      ],
       {
         cwd: ROOT,
         stdio: ['pipe', 'pipe', 'inherit'],
