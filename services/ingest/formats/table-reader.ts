@@ -10,7 +10,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type ExcelJS from 'exceljs';
 import { EnvwatchError, ValidationError } from '../../errors.js';
-import { ingestLimits } from '../limits.js';
+import { ingestLimits, xlsxZipBounds } from '../limits.js';
 import { CsvSplitter, isRefusedLine, type CsvRecord, type RefusedLine } from './csv-splitter.js';
 import { assertZipWithinBounds } from './zip-bounds.js';
 
@@ -77,11 +77,7 @@ async function assertFileWithinBounds(file: string, type: TableFileType): Promis
       [{ path: 'file', reason: 'INGEST_MAX_FILE_MB' }],
     );
   }
-  if (type === 'xlsx')
-    await assertZipWithinBounds(file, {
-      maxUncompressedBytes: limits.maxXlsxUncompressedBytes,
-      maxRatio: limits.maxXlsxRatio,
-    });
+  if (type === 'xlsx') await assertZipWithinBounds(file, xlsxZipBounds());
 }
 
 export async function* readTableRows(file: string, opts: { head?: boolean } = {}): AsyncGenerator<TableRow> {
