@@ -39,6 +39,25 @@ export class ValidationError extends PermanentError {
   }
 }
 
+/**
+ * An empty delivery, refused the same way at every door that takes a file (the drop directory, `envwatch
+ * ingest` and --bulk, the task 台账 upload; an HTTP push of no measurements likewise). An empty file is never
+ * what a sender meant to hand over — a transfer cut short, an export of the wrong period — and a refusal keeps
+ * it where a person sees it (failed/ and a failed batch, or the caller's error); an accepted empty batch would
+ * look like a delivery (docs/decisions.md, "Empty deliveries"). `noRows`: nothing at all (0 bytes, blank lines,
+ * a workbook without a row); `headerOnly`: no row under the header.
+ */
+export class EmptyFileError extends ValidationError {
+  constructor(name: string, what: 'noRows' | 'headerOnly') {
+    const zh = what === 'noRows' ? '文件为空（没有任何行）' : '文件只有表头，没有数据行';
+    const en = what === 'noRows' ? 'the file has no rows' : 'the file has a header row but no data rows';
+    super(
+      `${name}: ${zh}，已拒收；应有表头行和至少一行数据 (empty: ${en}; expected a header row and at least one data row)`,
+      [{ path: 'file', reason: 'EMPTY_FILE' }],
+    );
+  }
+}
+
 export class NotFoundError extends PermanentError {
   readonly code = 'NOT_FOUND';
 }

@@ -167,15 +167,16 @@ export function deliveryFailureText(f: DeliveryFailureInput): AlertText {
     ? `The ${f.fallback} channel was used instead.`
     : 'The contact has no other channel: please reach them by hand.';
   return {
-    titleZh: `【发送失败】联系人 ${f.recipientId} 的${channelZh}无法送达`,
-    titleEn: `[Delivery failed] ${f.channel} to contact ${f.recipientId} was refused`,
+    // Named by the address: one alert per refused address, whichever contacts share it (deliveryFailureKey).
+    titleZh: `【发送失败】${f.address} 的${channelZh}无法送达（联系人 ${f.recipientId}）`,
+    titleEn: `[Delivery failed] ${f.channel} to ${f.address} was refused (contact ${f.recipientId})`,
     bodyZh:
       `发送给联系人 ${f.recipientId}（${f.address}）的${channelZh}被永久拒绝：${f.code ?? ''} ${f.error}。${fallbackZh}` +
       (f.alertTitleZh ? `\n相关预警：${f.alertTitleZh}` : '') +
-      '\n请核对通讯录（CONTACTS_FILE）中的地址或号码。该联系人下次发送成功后本提醒自动解除。',
+      '\n请核对通讯录（CONTACTS_FILE）中的地址或号码；使用该地址的联系人都收不到。发往该地址的下一次发送成功后本提醒自动解除。',
     bodyEn:
       `The ${f.channel} to contact ${f.recipientId} (${f.address}) was permanently refused: ${f.code ?? ''} ${f.error}. ${fallbackEn}\n` +
-      'Check the address or number in the contact directory. This alert resolves after the next successful delivery to the contact.',
+      'Check the address or number in the contact directory; no contact using it receives anything. This alert resolves after the next successful delivery to the address.',
     facts: {
       recipientId: f.recipientId,
       channel: f.channel,

@@ -27,8 +27,8 @@ type Ctx = Omit<OpsContext, 'now'>;
 export function alertDeliveryOutcomes(ctx: Ctx): DeliveryOutcomes {
   return {
     async sent(tx, d, at) {
-      // The contact is reachable again, and the provider account works again.
-      const keys = [deliveryFailureKey(d.recipient_id, d.channel), providerAccountKey(d.channel)];
+      // The address is reachable again, and the provider account works again.
+      const keys = [deliveryFailureKey(d.address, d.channel), providerAccountKey(d.channel)];
       await resolveLiveByKeys(tx, keys, `delivery ${d.id} succeeded`, at);
     },
     failed: (tx, f, now) => onFailed(tx, f, { ...ctx, now }),

@@ -100,8 +100,15 @@ export async function resolveOpsAlert(
   return true;
 }
 
-export function deliveryFailureKey(recipientId: string, channel: string): string {
-  return `ops|delivery|${recipientId}|${channel}`;
+/**
+ * One operational alert per refused address and channel, not per contact: an office mailbox several contacts
+ * share (值班室 and 工程师, or one person's rows of two directory years) refused with 550 was one alert per
+ * contact that shared it, re-raised whenever one of them resolved (issue #20, "one SMTP 550 raised 26
+ * operational alerts"). The alert stays firing — refreshed, not re-sent — until a delivery to that address
+ * succeeds; every message still falls back on its own.
+ */
+export function deliveryFailureKey(address: string, channel: string): string {
+  return `ops|delivery|${address.trim().toLowerCase()}|${channel}`;
 }
 
 export function raiseDeliveryFailure(db: Queryable, f: DeliveryFailureInput, ctx: OpsContext) {
@@ -109,7 +116,7 @@ export function raiseDeliveryFailure(db: Queryable, f: DeliveryFailureInput, ctx
     db,
     {
       kind: 'operational',
-      dedupeKey: deliveryFailureKey(f.recipientId, f.channel),
+      dedupeKey: deliveryFailureKey(f.address, f.channel),
       condition: 'failed',
       text: deliveryFailureText(f),
     },

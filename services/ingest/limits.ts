@@ -19,7 +19,7 @@ export interface IngestLimits {
   maxLinesPerRecord: number;
   /** A whole file (drop directory, bulk CLI), in bytes: refused before reading. */
   maxFileBytes: number;
-  /** What an XLSX's ZIP directory may declare uncompressed, in bytes (a zip bomb is refused before inflating). */
+  /** What an XLSX may inflate to, declared or counted while inflating, in bytes (formats/zip-bounds.ts). */
   maxXlsxUncompressedBytes: number;
   /** Uncompressed / compressed size of one XLSX entry of more than a megabyte. */
   maxXlsxRatio: number;
@@ -62,4 +62,9 @@ export function configureIngestLimits(config: Pick<Config, LimitKeys>): void {
     maxXlsxUncompressedBytes: Math.round(config.XLSX_MAX_UNCOMPRESSED_MB * MB),
     maxXlsxRatio: config.XLSX_MAX_RATIO,
   };
+}
+
+/** The XLSX bounds every workbook door checks (formats/zip-bounds.ts), the task 台账 upload included. */
+export function xlsxZipBounds(): { maxUncompressedBytes: number; maxRatio: number } {
+  return { maxUncompressedBytes: current.maxXlsxUncompressedBytes, maxRatio: current.maxXlsxRatio };
 }

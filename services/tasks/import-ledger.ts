@@ -57,7 +57,7 @@ export async function importLedger(
   p: Principal,
   file: { name: string; bytes: Buffer; today: string },
 ): Promise<ImportResult> {
-  const rows = await readLedger(file.bytes);
+  const rows = await readLedger(file.bytes, file.name);
   const importId = await insertTaskImport(pool, { fileName: file.name, by: actor.name, byId: actor.id });
   const counts: ImportCounts = { received: rows.length, accepted: 0, unchanged: 0, skipped: 0, refused: 0 };
   const refusals: Refusal[] = [];

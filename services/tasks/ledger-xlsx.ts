@@ -5,9 +5,9 @@
  * words of the label catalogue as a drop-down.
  */
 import ExcelJS from 'exceljs';
-import { ValidationError } from '../errors.js';
+import { EmptyFileError, ValidationError } from '../errors.js';
 import { TASK_PROGRESS_LABELS } from '../labels/catalogue.js';
-import { addIndicatorSheet, type IndicatorLedgerRow } from './indicators/indicator-sheet.js';
+import { addIndicatorSheet, INDICATOR_SHEET, type IndicatorLedgerRow } from './indicators/indicator-sheet.js';
 import type { LedgerRow } from './ledger-queries.js';
 import { cellText, headerColumns } from './xlsx-cells.js';
 import { PROGRESS_STATUSES, type ProgressStatus } from './progress-queries.js';
@@ -85,14 +85,18 @@ export interface LedgerInputRow {
   values: Record<LedgerKey, string>;
 }
 
-/** The data rows of an uploaded 台账; a file without the required columns is refused whole, naming them. */
-export async function readLedger(bytes: Buffer): Promise<LedgerInputRow[]> {
+/**
+ * The data rows of an uploaded 台账; a file without the required columns is refused whole, naming them, and an
+ * empty one (no row at all, or only headers on both sheets) as at every ingestion door (EmptyFileError).
+ */
+export async function readLedger(bytes: Buffer, name: string): Promise<LedgerInputRow[]> {
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (err) {
     throw new ValidationError(`not an XLSX workbook: ${err instanceof Error ? err.message : String(err)}`);
   }
+  if (wb.worksheets.every((w) => w.actualRowCount === 0)) throw new EmptyFileError(name, 'noRows');
   const ws = wb.getWorksheet(LEDGER_SHEET) ?? wb.worksheets[0];
   if (ws === undefined) throw new ValidationError('the workbook has no sheet');
   const { headers, colOf } = headerColumns<LedgerKey>(ws, LEDGER_COLUMNS);
@@ -117,5 +121,9 @@ export async function readLedger(bytes: Buffer): Promise<LedgerInputRow[]> {
     ) as Record<LedgerKey, string>;
     out.push({ rowNumber, raw, values });
   });
+  // The 指标 sheet is read by its own import; only when it has no data row either is the workbook empty.
+  const indicators = wb.getWorksheet(INDICATOR_SHEET);
+  if (out.length === 0 && (indicators === undefined || indicators.actualRowCount <= 1))
+    throw new EmptyFileError(name, 'headerOnly');
   return out;
 }

@@ -3,13 +3,19 @@
  * by exceljs before anything looked at it. Now the ZIP's central directory is read first and a file declaring
  * too much, or an entry inflating too many times its size, is refused unread: a failed batch naming the bound,
  * the file kept under failed/ with the reason beside it. A file past INGEST_MAX_FILE_MB likewise.
+ *
+ * The directory is only what the writer declares: a crafted file declaring a few KB per entry passed that check
+ * and was inflated whole. Its entries are now inflated and counted first (stopping at the bound), on the
+ * whole-read and the streamed path alike; the task 台账 upload: tests/faults/xlsx-bomb-ledger.test.ts.
  */
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileDropAdapter } from '../../services/ingest/adapters/file-drop.js';
+import { readTableRowChunks } from '../../services/ingest/formats/table-reader.js';
 import { readZipEntrySizes } from '../../services/ingest/formats/zip-bounds.js';
+import { lieAboutSizes } from './zip-craft.js';
 import { DEFAULT_INGEST_LIMITS, configureIngestLimits } from '../../services/ingest/limits.js';
 import { parseSources } from '../../services/ingest/sources/load-sources.js';
 import type { FileDropSource } from '../../services/ingest/sources/source-schema.js';
@@ -41,6 +47,11 @@ async function writeBomb(file: string, rows: number): Promise<void> {
   );
   zip.file('xl/worksheets/sheet1.xml', `<worksheet><sheetData>${row.repeat(rows)}</sheetData></worksheet>`);
   await writeFile(file, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+}
+
+async function writeLyingBomb(file: string, rows: number): Promise<void> {
+  await writeBomb(file, rows);
+  await writeFile(file, lieAboutSizes(await readFile(file)));
 }
 
 async function runDrop(id: string, name: string, write: (file: string) => Promise<void>) {
@@ -85,6 +96,31 @@ describe('XLSX and file-size bounds', () => {
     const ok = await runDrop('small', 'small.xlsx', (f) => copyFile(example, f));
     expect(ok.r.rejected).toEqual([]);
     expect(ok.r.batches.map((b) => b.inserted)).toEqual([5]);
+  });
+
+  it('refuses a bomb whose directory lies about its sizes, counting what it really inflates to', async () => {
+    const { r, dir, ms } = await runDrop('liar', 'liar.xlsx', (f) => writeLyingBomb(f, 400_000));
+    const kept = path.join(dir, 'failed', (await readdir(path.join(dir, 'failed')))[0]!);
+    const sheet = (await readZipEntrySizes(kept)).find((e) => e.name === 'xl/worksheets/sheet1.xml')!;
+    expect(sheet.uncompressed / sheet.compressed).toBe(3); // what the directory says: nothing to refuse
+    expect(r.batches).toEqual([]);
+    expect(r.rejected[0]?.error).toMatch(
+      /xl\/worksheets\/sheet1.xml inflates \d+× .* past XLSX_MAX_RATIO 200/,
+    );
+    expect(await batchState(db.pool, r.rejected[0]!.batchId)).toMatchObject({ status: 'failed' });
+    expect(ms).toBeLessThan(5_000);
+  });
+
+  it('stops inflating a lying bomb at XLSX_MAX_UNCOMPRESSED_MB, on the streamed path too', async () => {
+    configureIngestLimits(limitsConfig({ XLSX_MAX_UNCOMPRESSED_MB: 4, XLSX_MAX_RATIO: 100_000 }));
+    const file = path.join(tempDir(), 'streamed-liar.xlsx');
+    await writeLyingBomb(file, 400_000); // ~30 MB inflated, declaring ~0.3 MB
+    const read = async () => {
+      for await (const chunk of readTableRowChunks(file, undefined, { head: true })) void chunk;
+    };
+    await expect(read()).rejects.toThrow(
+      /inflates to more than 4 MB uncompressed, past XLSX_MAX_UNCOMPRESSED_MB 4/,
+    );
   });
 
   it('refuses a file past INGEST_MAX_FILE_MB unread', async () => {

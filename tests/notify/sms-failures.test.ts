@@ -99,7 +99,7 @@ describe('a refused number', () => {
       0,
     );
     const ops = await db.pool.query<{ body_zh: string }>(
-      `SELECT body_zh FROM alert WHERE dedupe_key = 'ops|delivery|gov_luyi.liaison|sms'`,
+      `SELECT body_zh FROM alert WHERE dedupe_key = 'ops|delivery|' || (SELECT mobile FROM contact WHERE id = 'gov_luyi.liaison') || '|sms'`,
     );
     expect(ops.rows[0]!.body_zh).toContain('isv.MOBILE_NUMBER_ILLEGAL');
     expect(ops.rows[0]!.body_zh).toContain('已改用邮件发送');

@@ -51,8 +51,9 @@ const smsOf = async (targetId: string) =>
       receipt_code: string | null;
       step: string;
       recipient_id: string;
+      address: string;
     }>(
-      `SELECT d.id, d.status, d.last_error_code, d.provider_message_id, d.receipt_status, d.receipt_code, d.step, d.recipient_id
+      `SELECT d.id, d.status, d.last_error_code, d.provider_message_id, d.receipt_status, d.receipt_code, d.step, d.recipient_id, d.address
          FROM delivery d JOIN alert a ON a.id = d.alert_id WHERE a.target_id = $1 AND d.channel = 'sms'
         ORDER BY d.id LIMIT 1`,
       [targetId],
@@ -149,7 +150,7 @@ describe('delivery receipts (QuerySendDetails)', () => {
     );
     expect(email.rows.map((x) => x.status)).toEqual(['sent']);
     const ops = await db.pool.query<{ body_zh: string }>(`SELECT body_zh FROM alert WHERE dedupe_key = $1`, [
-      `ops|delivery|${bad.recipient_id}|sms`,
+      `ops|delivery|${bad.address}|sms`,
     ]);
     expect(ops.rows[0]!.body_zh).toContain('MK:0001');
     expect(ops.rows[0]!.body_zh).toContain('已改用邮件发送');

@@ -36,8 +36,9 @@ const smsOf = async (targetId: string) =>
       receipt_status: string | null;
       receipt_code: string | null;
       recipient_id: string;
+      address: string;
     }>(
-      `SELECT d.id, d.status, d.provider_message_id, d.receipt_status, d.receipt_code, d.recipient_id
+      `SELECT d.id, d.status, d.provider_message_id, d.receipt_status, d.receipt_code, d.recipient_id, d.address
          FROM delivery d JOIN alert a ON a.id = d.alert_id WHERE a.target_id = $1 AND d.channel = 'sms'
         ORDER BY d.id LIMIT 1`,
       [targetId],
@@ -88,7 +89,7 @@ describe('poll-sms-receipts with Tencent PullSmsSendStatus', () => {
     });
     expect(h.smtp.messages.some((m) => m.to[0] === 'luyi@example.gov.cn')).toBe(true);
     const ops = await db.pool.query<{ body_zh: string }>(`SELECT body_zh FROM alert WHERE dedupe_key = $1`, [
-      `ops|delivery|${bad.recipient_id}|sms`,
+      `ops|delivery|${bad.address}|sms`,
     ]);
     expect(ops.rows[0]!.body_zh).toContain('空号');
   });

@@ -146,7 +146,7 @@ describe('SMTP 550', () => {
     );
 
     const ops = await db.pool.query<{ id: number; state: string; title_zh: string }>(
-      `SELECT id, state, title_zh FROM alert WHERE kind = 'operational' AND dedupe_key = 'ops|delivery|water.engineer|email'`,
+      `SELECT id, state, title_zh FROM alert WHERE kind = 'operational' AND dedupe_key = 'ops|delivery|water.engineer@example.gov.cn|email'`,
     );
     expect(ops.rows).toHaveLength(1);
     expect(ops.rows[0]!.state).toBe('firing');
@@ -174,7 +174,7 @@ describe('SMTP 550', () => {
     await h.settle();
     expect(h.smtp.messages.some((m) => m.to[0] === 'water.engineer@example.gov.cn')).toBe(true);
     const { rows } = await db.pool.query(
-      `SELECT state, resolved_reason FROM alert WHERE dedupe_key = 'ops|delivery|water.engineer|email'`,
+      `SELECT state, resolved_reason FROM alert WHERE dedupe_key = 'ops|delivery|water.engineer@example.gov.cn|email'`,
     );
     expect(rows[0]).toMatchObject({ state: 'resolved' });
   });

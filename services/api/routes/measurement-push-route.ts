@@ -38,7 +38,10 @@ export interface MeasurementPushDeps {
 const body = z.strictObject({
   source: z.string().min(1),
   batch_ref: z.string().min(1).max(200).optional(),
-  measurements: z.array(pushedMeasurement).min(1),
+  // An empty delivery is refused at every door (EmptyFileError: docs/decisions.md, "Empty deliveries").
+  measurements: z
+    .array(pushedMeasurement)
+    .min(1, 'empty: no measurements (EMPTY_FILE); expected at least one measurement'),
 });
 
 export function registerMeasurementPushRoute(app: FastifyInstance, deps: MeasurementPushDeps): void {

@@ -6,6 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
+import { assertZipWithinBounds } from '../../ingest/formats/zip-bounds.js';
+import { xlsxZipBounds } from '../../ingest/limits.js';
 import type { AppContext } from '../../runtime/app-context.js';
 import { monthKey, monthStartDay } from '../../time/shanghai.js';
 import { importLedger } from '../../tasks/import-ledger.js';
@@ -89,8 +91,12 @@ export async function registerTaskLedgerRoutes(app: FastifyInstance, ctx: AppCon
         const body = req.body;
         if (!Buffer.isBuffer(body))
           throw new ValidationError(`send the workbook itself as the body (${XLSX})`);
+        const name = req.query.filename ?? 'ledger.xlsx';
+        // The same XLSX bounds as every ingestion door, before exceljs inflates anything (issue #20): the
+        // 10 MB body limit bounds what is sent, not what it inflates to.
+        await assertZipWithinBounds({ name, bytes: body }, xlsxZipBounds());
         const result = await importLedger(ctx.db, actor(req), principalOf(req), {
-          name: req.query.filename ?? 'ledger.xlsx',
+          name,
           bytes: body,
           today: today(ctx),
         });

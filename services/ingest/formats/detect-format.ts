@@ -53,7 +53,6 @@ function noFormat(
   closest: Map<FormatId, { lacks: string[]; row: number; cells: string[] }>,
 ): ValidationError {
   const name = path.basename(file);
-  if (scanned === 0) return new ValidationError(`${name}: the file has no rows`);
   const details = CANDIDATES.map((c) => {
     const best = closest.get(c.id)!;
     return { path: `${name}!${best.row}`, reason: `${c.id}: lacks ${best.lacks.join(', ')}` };

@@ -7,7 +7,7 @@
  * it lacks — never silently skipped.
  */
 import path from 'node:path';
-import { ValidationError } from '../../errors.js';
+import { EmptyFileError, ValidationError } from '../../errors.js';
 import { normaliseZone } from '../parse-time.js';
 import type { RefusedLine } from './csv-splitter.js';
 import { readTableRowChunks, type ByteCounter } from './table-reader.js';
@@ -99,6 +99,7 @@ export async function* readRecordTableChunks<F extends string, T>(
   let columns: (number | undefined)[] = [];
   let scanned = 0;
   let best: F[] = required;
+  let dataRows = 0;
   const where = (s: string | null | undefined) => `${path.basename(file)}${s ? ` [${s}]` : ''}`;
   for await (const rows of readTableRowChunks(file, notes)) {
     const out: T[] = [];
@@ -127,6 +128,7 @@ export async function* readRecordTableChunks<F extends string, T>(
         if (!header && scanned >= HEADER_SCAN_ROWS) throw missingColumns(where(sheet), best, spec);
         continue;
       }
+      dataRows += 1;
       const values = {} as Record<F, string>;
       for (let k = 0; k < fields.length; k++) {
         const i = columns[k];
@@ -138,6 +140,7 @@ export async function* readRecordTableChunks<F extends string, T>(
     if (out.length > 0) yield out;
   }
   if (sheet !== undefined && !header) throw missingColumns(where(sheet), best, spec);
+  if (dataRows === 0) throw new EmptyFileError(path.basename(file), 'headerOnly');
 }
 
 /**

@@ -9,8 +9,8 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type ExcelJS from 'exceljs';
-import { EnvwatchError, ValidationError } from '../../errors.js';
-import { ingestLimits } from '../limits.js';
+import { EmptyFileError, EnvwatchError, ValidationError } from '../../errors.js';
+import { ingestLimits, xlsxZipBounds } from '../limits.js';
 import { CsvSplitter, isRefusedLine, type CsvRecord, type RefusedLine } from './csv-splitter.js';
 import { assertZipWithinBounds } from './zip-bounds.js';
 
@@ -52,9 +52,16 @@ export async function* readTableRowChunks(
 ): AsyncGenerator<TableRow[]> {
   const type = tableFileType(file);
   await assertFileWithinBounds(file, type);
+  let rows = 0;
   try {
-    if (type === 'csv') yield* readCsvChunks(file, bytes);
-    else yield* readXlsxChunks(file, opts.head ? 0 : XLSX_STREAM_ABOVE_BYTES);
+    const chunks =
+      type === 'csv'
+        ? readCsvChunks(file, bytes)
+        : readXlsxChunks(file, opts.head ? 0 : XLSX_STREAM_ABOVE_BYTES);
+    for await (const chunk of chunks) {
+      rows += chunk.length;
+      yield chunk;
+    }
   } catch (err) {
     if (err instanceof ValidationError || err instanceof XlsxReadRaceError) throw err;
     const message = err instanceof Error ? err.message : String(err);
@@ -64,6 +71,8 @@ export async function* readTableRowChunks(
       { cause: err },
     );
   }
+  // Every file door reads through here: a file without a row is refused the same way everywhere.
+  if (rows === 0) throw new EmptyFileError(path.basename(file), 'noRows');
 }
 
 /** Refuses, before reading a byte of content, a file past INGEST_MAX_FILE_MB or an XLSX that would inflate past its bounds. */
@@ -77,11 +86,7 @@ async function assertFileWithinBounds(file: string, type: TableFileType): Promis
       [{ path: 'file', reason: 'INGEST_MAX_FILE_MB' }],
     );
   }
-  if (type === 'xlsx')
-    await assertZipWithinBounds(file, {
-      maxUncompressedBytes: limits.maxXlsxUncompressedBytes,
-      maxRatio: limits.maxXlsxRatio,
-    });
+  if (type === 'xlsx') await assertZipWithinBounds(file, xlsxZipBounds());
 }
 
 export async function* readTableRows(file: string, opts: { head?: boolean } = {}): AsyncGenerator<TableRow> {

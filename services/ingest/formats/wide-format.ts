@@ -13,7 +13,7 @@
  * metrics; any other column is, and an unknown one is refused cell by cell as UNKNOWN_METRIC, not ignored.
  */
 import path from 'node:path';
-import { ValidationError } from '../../errors.js';
+import { EmptyFileError, ValidationError } from '../../errors.js';
 import type { SourceRecord } from '../record-kind.js';
 import type { RawMeasurement } from '../validate-measurement.js';
 import { LONG_COLUMNS } from './long-format.js';
@@ -131,6 +131,7 @@ export async function* readWideFile(
   let header: WideHeader | null = null;
   let titleMonth: string | null = null;
   let scanned = 0;
+  let dataRows = 0;
   const fileMonth = monthInText(path.basename(file));
   const where = (s: string | null | undefined) => `${path.basename(file)}${s ? ` [${s}]` : ''}`;
   for await (const r of readTableRows(file)) {
@@ -164,6 +165,7 @@ export async function* readWideFile(
       }
       continue;
     }
+    dataRows += 1;
     const area = (r.cells[header.areaIndex] ?? '').trim();
     if (area === '' || SUMMARY_ROWS.has(area.normalize('NFKC').replace(/\s+/g, ''))) continue;
     const month =
@@ -185,6 +187,7 @@ export async function* readWideFile(
     }
   }
   if (sheet !== undefined && !header) throw noHeader(where(sheet));
+  if (dataRows === 0) throw new EmptyFileError(path.basename(file), 'headerOnly');
 }
 
 function longNotWide(where: string, row: number): ValidationError {
