@@ -67,7 +67,8 @@ async function jobStartAt(db: Queryable, due: Date, now: Date): Promise<Date> {
 /**
  * group_interval counts from the person's last message — except for items planned before that message's
  * window ended: it was claimed early (the send lead), they belonged to it, and holding them for the interval
- * would break group_wait for them. They go at their own group_wait, in a message of their own.
+ * would break group_wait for them. They go at their own group_wait, in a message of their own. (An item
+ * pending now was planned after that claim: the claim gathers every pending item of the person.)
  */
 function intervalNotBefore(last: LastGroupMessage | null, plannedFirst: Date | null, g: Grouping): number {
   if (!last) return 0;
@@ -82,7 +83,8 @@ async function headDue(db: Queryable, k: GroupKey, g: Grouping, now: Date) {
   const last = await lastGroupMessage(db, k, now);
   const candidates: number[] = [];
   if (items.urgent_due) candidates.push(items.urgent_due.getTime());
-  if (items.due) candidates.push(Math.max(items.due.getTime(), intervalNotBefore(last, items.planned_first, g)));
+  if (items.due)
+    candidates.push(Math.max(items.due.getTime(), intervalNotBefore(last, items.planned_first, g)));
   return { due: new Date(Math.min(...candidates)), role: items.role, locale: items.locale };
 }
 
