@@ -72,6 +72,9 @@ const schema = z.object({
   // The whole of one e-mail send, whatever the server does; keep it below DELIVERY_LEASE_SECONDS.
   SMTP_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(90),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(8),
+  // send-delivery jobs one worker process runs at once (they wait on PostgreSQL and the providers; a grouping
+  // window brings hundreds due in one second). Keep DATABASE_POOL_SIZE and SMTP_MAX_CONNECTIONS in step.
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   EMAIL_RATE_PER_SECOND: z.coerce.number().positive().default(100),
   // An e-mail whose worker died after handing the whole message to SMTP, before the answer was recorded:
   // resend (same Message-ID; never lost, a duplicate possible) or hold (never resent; an operational alert asks a person).

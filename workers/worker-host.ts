@@ -35,6 +35,7 @@ const CONCURRENCY: Record<QueueName, number> = {
   evaluate: 1,
   // Alert and delivery jobs wait mostly on PostgreSQL, SMTP and the SMS gateway; row locks and idempotency
   // keys make parallel runs safe. bench:alerts sizes these (1,000 alerts/s needs the database pool to match).
+  // Deliveries: DELIVERY_CONCURRENCY (config/env.ts) overrides this default.
   alerts: 8,
   deliveries: 16,
   reports: 1,
@@ -51,7 +52,7 @@ export function startWorkers(deps: WorkerHostDeps, queues: readonly QueueName[])
     const worker = new Worker(queue, (job, _token, signal) => runJob(deps, queue, job, signal), {
       connection: deps.connection,
       prefix: deps.config.QUEUE_PREFIX,
-      concurrency: CONCURRENCY[queue],
+      concurrency: queue === 'deliveries' ? deps.config.DELIVERY_CONCURRENCY : CONCURRENCY[queue],
       // Stalled jobs (a worker died mid-job) are picked up again after WORKER_LOCK_SECONDS (default 30 s);
       // handlers are idempotent. Locks are renewed while a job runs, so a short lock never cuts a long job.
       stalledInterval: deps.config.WORKER_LOCK_SECONDS * 1000,

@@ -19,14 +19,17 @@ import { writeOutbox } from '../outbox/outbox.js';
 import { deliveryKey, sendDeliveryOutbox } from './delivery-queries.js';
 import {
   advanceGroupHead,
+  countHeadsDueNear,
   insertGroupHead,
-  lastGroupSentAt,
+  lastGroupMessage,
   lockGroupKeys,
   openGroupHead,
   orphanGroupKeys,
   pendingGroupItems,
   type GroupKey,
+  type LastGroupMessage,
 } from './group-queries.js';
+import { groupSendLeadMs, SAME_INSTANT_MS } from './group-send-lead.js';
 
 export interface Grouping {
   waitMs: number;
@@ -55,26 +58,33 @@ export function itemDue(
   return new Date(Math.max(opens + g.waitMs, t + Math.ceil(g.waitMs / 10), sendableAt.getTime()));
 }
 
+/** When a head due at `due` starts: early by the send lead (group-send-lead.ts). */
+async function jobStartAt(db: Queryable, due: Date, now: Date): Promise<Date> {
+  const near = await countHeadsDueNear(db, due, SAME_INSTANT_MS);
+  return new Date(due.getTime() - groupSendLeadMs(due, now, near));
+}
+
 /**
- * A head's job starts this much before its instant: group_wait is the time by which the message is with
- * the provider, so claiming, rendering and handing it over happen at the end of the window, not after it
- * (a storm brings hundreds of heads due at one instant). What is planned in that last second opens the
- * next head, as anything planned after a claim does.
+ * group_interval counts from the person's last message — except for items planned before that message's
+ * window ended: it was claimed early (the send lead), they belonged to it, and holding them for the interval
+ * would break group_wait for them. They go at their own group_wait, in a message of their own. (An item
+ * pending now was planned after that claim: the claim gathers every pending item of the person.)
  */
-export const GROUP_SEND_LEAD_MS = 1000;
-const jobRunAt = (due: Date) => new Date(due.getTime() - GROUP_SEND_LEAD_MS);
+function intervalNotBefore(last: LastGroupMessage | null, plannedFirst: Date | null, g: Grouping): number {
+  if (!last) return 0;
+  if (plannedFirst && plannedFirst.getTime() < last.windowEnd.getTime()) return 0;
+  return last.at.getTime() + g.intervalMs;
+}
 
 /** The instant a person's head is due, from their pending items and their last group message. */
 async function headDue(db: Queryable, k: GroupKey, g: Grouping, now: Date) {
   const items = await pendingGroupItems(db, k);
   if (!items) return null;
-  const last = await lastGroupSentAt(db, k, now);
+  const last = await lastGroupMessage(db, k, now);
   const candidates: number[] = [];
   if (items.urgent_due) candidates.push(items.urgent_due.getTime());
-  if (items.due) {
-    const notBefore = last ? last.getTime() + g.intervalMs : 0;
-    candidates.push(Math.max(items.due.getTime(), notBefore));
-  }
+  if (items.due)
+    candidates.push(Math.max(items.due.getTime(), intervalNotBefore(last, items.planned_first, g)));
   return { due: new Date(Math.min(...candidates)), role: items.role, locale: items.locale };
 }
 
@@ -106,10 +116,12 @@ export async function scheduleGroupHeads(
     if (!due) continue;
     if (open) {
       if (open.not_before.getTime() <= due.due.getTime()) continue;
+      const startAt = await jobStartAt(db, due.due, ctx.now);
       const enqueued = await advanceGroupHead(db, open.id, due.due, ctx.now);
-      outbox.push({ ...sendDeliveryOutbox(open.id, enqueued), runAt: jobRunAt(due.due) });
+      outbox.push(sendDeliveryOutbox(open.id, enqueued, startAt));
       continue;
     }
+    const startAt = await jobStartAt(db, due.due, ctx.now);
     const step = `group:${ctx.now.getTime()}`;
     const id = await insertGroupHead(db, {
       ...k,
@@ -120,7 +132,7 @@ export async function scheduleGroupHeads(
       due: due.due,
       at: ctx.now,
     });
-    if (id !== null) outbox.push({ ...sendDeliveryOutbox(id, 1), runAt: jobRunAt(due.due) });
+    if (id !== null) outbox.push(sendDeliveryOutbox(id, 1, startAt));
   }
   return writeOutbox(db, outbox);
 }

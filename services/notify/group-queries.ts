@@ -28,6 +28,8 @@ export interface PendingItems {
   /** The earliest moment an urgent item wants to go, and a non-urgent one. */
   urgent_due: Date | null;
   due: Date | null;
+  /** When the earliest non-urgent item was planned (a straggler of an early-started message, see below). */
+  planned_first: Date | null;
   role: string;
   locale: string;
 }
@@ -36,6 +38,7 @@ export async function pendingGroupItems(db: Queryable, k: GroupKey): Promise<Pen
   const { rows } = await db.query<PendingItems>(
     `SELECT count(*)::int AS n, min(not_before) FILTER (WHERE urgent) AS urgent_due,
             min(not_before) FILTER (WHERE NOT urgent) AS due,
+            min(created_at) FILTER (WHERE NOT urgent) AS planned_first,
             min(recipient_role) AS role, min(locale) AS locale
        FROM delivery
       WHERE mode = 'group' AND status = 'pending' AND recipient_id = $1 AND channel = $2 AND address = $3`,
@@ -44,15 +47,27 @@ export async function pendingGroupItems(db: Queryable, k: GroupKey): Promise<Pen
   return rows[0] && rows[0].n > 0 ? rows[0] : null;
 }
 
-/** When this person last got a group message on this channel (sent, or on its way). */
-export async function lastGroupSentAt(db: Queryable, k: GroupKey, now: Date): Promise<Date | null> {
-  const { rows } = await db.query<{ at: Date | null }>(
-    `SELECT max(coalesce(sent_at, $4)) AS at FROM delivery
+export interface LastGroupMessage {
+  /** When it was sent (now, while it is on its way). */
+  at: Date;
+  /** The end of its window: a message claimed early (a send lead) left this much of it to stragglers. */
+  windowEnd: Date;
+}
+
+/** This person's last group message on this channel (sent, or on its way). */
+export async function lastGroupMessage(
+  db: Queryable,
+  k: GroupKey,
+  now: Date,
+): Promise<LastGroupMessage | null> {
+  const { rows } = await db.query<LastGroupMessage>(
+    `SELECT coalesce(sent_at, $4) AS at, not_before AS "windowEnd" FROM delivery
       WHERE alert_id IS NULL AND step LIKE 'group:%' AND status IN ('sending', 'sent', 'unknown')
-        AND recipient_id = $1 AND channel = $2 AND address = $3`,
+        AND recipient_id = $1 AND channel = $2 AND address = $3
+      ORDER BY coalesce(sent_at, $4) DESC LIMIT 1`,
     [k.recipientId, k.channel, k.address, now],
   );
-  return rows[0]?.at ?? null;
+  return rows[0] ?? null;
 }
 
 export async function openGroupHead(
@@ -115,4 +130,19 @@ export async function orphanGroupKeys(db: Queryable, limit: number): Promise<Gro
     [limit],
   );
   return rows.map((r) => ({ recipientId: r.recipient_id, channel: r.channel, address: r.address }));
+}
+
+/**
+ * Open heads (any person, any channel: they share the delivery workers) due within `spanMs` of `due`: the
+ * messages that will queue behind the sender with this one.
+ */
+export async function countHeadsDueNear(db: Queryable, due: Date, spanMs: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM delivery
+      WHERE alert_id IS NULL AND step LIKE 'group:%' AND status IN ('pending', 'deferred')
+        AND not_before BETWEEN $1::timestamptz - $2 * interval '1 millisecond'
+                           AND $1::timestamptz + $2 * interval '1 millisecond'`,
+    [due, spanMs],
+  );
+  return rows[0]!.n;
 }

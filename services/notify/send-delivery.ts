@@ -19,7 +19,7 @@ import { isPermanent } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { addDays, shanghaiDayStart, toShanghaiDay, type Clock } from '../time/shanghai.js';
 import { ChannelError } from './channel-error.js';
-import { GROUP_SEND_LEAD_MS } from './group-deliveries.js';
+import { BASE_LEAD_MS, TIMER_TOLERANCE_MS } from './group-send-lead.js';
 import { attachGroupItems, lockGroupKeys } from './group-queries.js';
 import type { NotifyChannels } from './channels.js';
 import {
@@ -74,8 +74,14 @@ function newMessageId(d: DeliveryRow, mailDomain: string): string {
   return d.channel === 'email' ? `<envwatch.${d.id}.${nonce}@${mailDomain}>` : `ew${d.id}-${nonce}`;
 }
 
-/** A head's job is due GROUP_SEND_LEAD_MS early; BullMQ's timers may fire up to half a second earlier still. */
-const GROUP_EARLY_TOLERANCE_MS = GROUP_SEND_LEAD_MS + 500;
+/**
+ * How early a group head may be claimed: its job carries the instant its send lead starts (group-send-lead.ts);
+ * a job without one (queued by an earlier version, re-created by the sweep) a second, as before.
+ */
+function groupEarlyMs(d: DeliveryRow, startAt: number | undefined): number {
+  const lead = startAt === undefined ? BASE_LEAD_MS : Math.max(0, d.not_before.getTime() - startAt);
+  return lead + TIMER_TOLERANCE_MS;
+}
 
 type Claim =
   { kind: 'claimed'; delivery: DeliveryRow; message: Message } | { kind: 'done'; result: SendResult };
@@ -91,14 +97,20 @@ const done = (outcome: SendOutcome, outboxIds: number[] = []): Claim => ({
  * conditional on 'pending' (acknowledgement cancels, another worker claims), so the claim is still exact.
  * SMS takes a transaction: the per-phone daily cap must be counted and the slot taken under one lock.
  */
-async function claim(deps: NotifyDeps, id: number, ctx: OutcomeContext): Promise<Claim> {
+async function claim(
+  deps: NotifyDeps,
+  id: number,
+  ctx: OutcomeContext,
+  startAt: number | undefined,
+): Promise<Claim> {
   const d = await getDelivery(deps.db, id);
   if (!d || d.status !== 'pending') return done('skipped');
   const now = ctx.now;
   const { kind, fallback } = parseStep(d.step);
-  // A group head's job is delayed in BullMQ to a second before its not_before (group-deliveries.ts); fired a
-  // moment earlier still (timer granularity, clocks of two hosts) it goes rather than waiting for the sweep.
-  const early = kind === 'group' ? GROUP_EARLY_TOLERANCE_MS : 0;
+  // A group head's job is delayed in BullMQ to its send lead before its not_before (group-send-lead.ts);
+  // fired a moment earlier still (timer granularity, clocks of two hosts) it goes rather than waiting for
+  // the sweep.
+  const early = kind === 'group' ? groupEarlyMs(d, startAt) : 0;
   if (d.not_before.getTime() - early > now.getTime()) {
     await setasideIfPending(deps.db, d.id, { status: 'deferred', reason: null, at: now });
     return done('deferred');
@@ -222,13 +234,18 @@ function smsAckOf(deps: NotifyDeps, message: Message, d: DeliveryRow) {
   return code && deps.smsAck ? { ...deps.smsAck, code } : null;
 }
 
-export async function sendDelivery(deps: NotifyDeps, deliveryId: number): Promise<SendResult> {
+/** `startAt`: the instant a group head's job may claim (its payload's), see groupEarlyMs. */
+export async function sendDelivery(
+  deps: NotifyDeps,
+  deliveryId: number,
+  startAt?: number,
+): Promise<SendResult> {
   const ctx = (): OutcomeContext => ({
     now: deps.clock.now(),
     settings: deps.settings,
     outcomes: deps.outcomes,
   });
-  const c = await claim(deps, deliveryId, ctx());
+  const c = await claim(deps, deliveryId, ctx(), startAt);
   if (c.kind === 'done') return c.result;
   const { delivery: d, message } = c;
   let answer: { providerMessageId: string; response: string };

@@ -44,7 +44,12 @@ export const syncAlertMessage = {
 export const sendDeliveryMessage = {
   name: 'send-delivery',
   queue: 'deliveries',
-  schema: z.object({ deliveryId: z.number().int().positive() }),
+  schema: z.object({
+    deliveryId: z.number().int().positive(),
+    // A group head's job may claim from this instant (epoch ms), before its window ends: the send lead
+    // (notify/group-send-lead.ts). Absent (jobs queued before it existed, re-created ones): a second early.
+    startAt: z.number().int().positive().optional(),
+  }),
 } as const;
 
 /** Every catalogued kind, by job name (workers/registry.ts checks each has a job). */
@@ -89,12 +94,13 @@ export function syncAlertOutbox(evaluationId: number): OutboxMessage {
 }
 
 /** BullMQ keeps a finished job's id for a while: every (re)enqueue of a delivery gets a fresh job id. */
-export function sendDeliveryOutbox(deliveryId: number, enqueued: number): OutboxMessage {
+export function sendDeliveryOutbox(deliveryId: number, enqueued: number, startAt?: Date): OutboxMessage {
   return {
     queue: sendDeliveryMessage.queue,
     jobName: sendDeliveryMessage.name,
     jobId: `delivery__${deliveryId}__${enqueued}`,
-    payload: { deliveryId },
+    payload: startAt ? { deliveryId, startAt: startAt.getTime() } : { deliveryId },
+    ...(startAt ? { runAt: startAt } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncTargetAlert } from '../../services/alerts/sync-target-alert.js';
 import { withTransaction } from '../../services/db/queryable.js';
 import { itemDue } from '../../services/notify/group-deliveries.js';
+import { SEND_MS_PER_MESSAGE } from '../../services/notify/group-send-lead.js';
 import { storeEvaluations } from '../../services/targets/evaluation-queries.js';
 import { MINUTE, SECOND, shanghaiInstant } from '../../services/time/shanghai.js';
 import { insertTarget, recordTestEvaluation, seedDirectory } from '../alerts/fixtures.js';
@@ -178,11 +179,14 @@ describe('group_wait counts from the evaluation', () => {
         WHERE h.step LIKE 'group:%' AND h.status IN ('pending', 'deferred') AND h.recipient_id LIKE 'water.%'`,
     );
     expect(rows).toEqual([{ not_before: new Date(stored.getTime() + 2 * MINUTE) }]);
-    // Its job starts a second before that instant, so the message is with the provider by then, not after.
+    // Its job starts its send lead before that instant, so the message is with the provider by then, not
+    // after: a second, and the sending time of the two heads planned before it for that second.
     const job = await db.pool.query<{ run_at: Date }>(
       `SELECT run_at FROM outbox WHERE run_at IS NOT NULL ORDER BY id DESC LIMIT 1`,
     );
-    expect(job.rows[0]!.run_at).toEqual(new Date(stored.getTime() + 2 * MINUTE - SECOND));
+    expect(job.rows[0]!.run_at).toEqual(
+      new Date(stored.getTime() + 2 * MINUTE - SECOND - 2 * SEND_MS_PER_MESSAGE),
+    );
   });
 });
 

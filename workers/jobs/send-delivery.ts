@@ -4,17 +4,15 @@
  * the worker host's LISTEN loop) — so the job itself only fails, and is retried by BullMQ, when the database
  * or Redis is unreachable.
  */
-import { z } from 'zod';
 import { alertDeps } from '../../services/alerts/alert-deps.js';
 import { sendDelivery } from '../../services/notify/send-delivery.js';
+import { sendDeliveryMessage } from '../../services/outbox/messages.js';
 import { defineJob } from '../define-job.js';
 
 export const sendDeliveryJob = defineJob({
-  name: 'send-delivery',
-  queue: 'deliveries',
-  schema: z.object({ deliveryId: z.number().int().positive() }),
+  ...sendDeliveryMessage,
   async handle(payload, ctx) {
-    const r = await sendDelivery(alertDeps(ctx), payload.deliveryId);
+    const r = await sendDelivery(alertDeps(ctx), payload.deliveryId, payload.startAt);
     return { outcome: r.outcome };
   },
 });
