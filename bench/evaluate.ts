@@ -39,6 +39,8 @@ const logger = createLogger({ level: process.env['BENCH_LOG'] ?? 'silent' });
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NEW_DAYS = ['2024-06-15', '2024-06-16', '2024-06-17'];
 const HISTORY_FROM = '2023-01-01';
+const ROLLUP_LIMIT_MS = 500;
+const VERDICTS_LIMIT_MS = 1000;
 
 interface Scale {
   name: string;
@@ -192,19 +194,24 @@ async function runScale(
     const [warm] = await time(() => sweepTargets(pool, { clock, logger }));
     const rollup: number[] = [];
     const queue: number[] = [];
+    const total: number[] = [];
+    // The baseline in the same run: writing the day's rows, which the rollup refresh reads back.
+    const write: number[] = [];
     let evaluations = 0;
     for (const day of NEW_DAYS) {
       clock.set(shanghaiInstant(addDays(day, 1), 6));
       const rows = newDayRows(s, day);
       const range = timeRangeOf(rows)!;
       await ensurePartitionsFor(pool, range.min, range.max);
-      await upsertMeasurements(pool, rows, { sourceId: 'bench', batchId: null });
+      const [, tw] = await time(() => upsertMeasurements(pool, rows, { sourceId: 'bench', batchId: null }));
+      write.push(tw);
       const [, tr] = await time(async () => {
         while ((await processRollupQueue(pool)).keys > 0);
       });
       const [r, te] = await time(() => evaluatePending(pool, { clock, logger }));
       rollup.push(tr);
       queue.push(te);
+      total.push(tr + te);
       evaluations = r.evaluations;
     }
     const sweeps: number[] = [];
@@ -219,6 +226,8 @@ async function runScale(
       warm: warm.evaluations,
       rollup: median(rollup),
       queue: median(queue),
+      total: median(total),
+      write: median(write),
       evaluations,
       sweep: median(sweeps),
       swept,
@@ -252,15 +261,22 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(' / ')}`,
   );
+  // Issue #20 item 6: new data → verdicts (rollups + re-evaluation) < 1 s, of which rollups < 500 ms; the
+  // re-evaluation and the full sweep keep their own limits (district 200 ms, city 1 s).
   console.log(
-    'scale     units  stations  rollups(new day)  re-evaluate after new day       full sweep (every target × unit)   limit',
+    'scale     units  stations  write(new day)  rollups (÷ write)  re-evaluate after new day      new data → verdicts  full sweep (every target × unit)  limits',
   );
   for (const r of results) {
-    const ok = Math.max(r.queue, r.sweep) <= r.s.limitMs ? 'OK' : 'OVER';
+    const ok =
+      r.rollup <= ROLLUP_LIMIT_MS && r.total <= VERDICTS_LIMIT_MS && Math.max(r.queue, r.sweep) <= r.s.limitMs
+        ? 'OK'
+        : 'OVER';
     console.log(
       `${r.s.name.padEnd(9)} ${String(r.s.areas.length).padStart(5)}  ${String(r.s.stations.length).padStart(8)}  ` +
-        `${ms(r.rollup).padStart(16)}  ${`${ms(r.queue)} (${r.evaluations} evaluations)`.padStart(30)}  ` +
-        `${`${ms(r.sweep)} (${r.swept} evaluations)`.padStart(34)}  < ${r.s.limitMs} ms ${ok}`,
+        `${ms(r.write).padStart(14)}  ${`${ms(r.rollup)} (${(r.rollup / r.write).toFixed(2)})`.padStart(17)}  ` +
+        `${`${ms(r.queue)} (${r.evaluations} evaluations)`.padStart(25)}  ${ms(r.total).padStart(23)}  ` +
+        `${`${ms(r.sweep)} (${r.swept} evaluations)`.padStart(32)}  ` +
+        `rollups < ${ROLLUP_LIMIT_MS}, total < ${VERDICTS_LIMIT_MS}, re-evaluate/sweep < ${r.s.limitMs} ms ${ok}`,
     );
   }
 }

@@ -53,6 +53,8 @@ export interface DemoSummary {
   devices: { loggers: { packets: number; acks: number }; byDevice: DeviceCounts[] };
   logFile: string;
   seconds: number;
+  /** Where the time went: the replay loop's phases (ms) and the workers' busy seconds per job name. */
+  phases: { replayMs: Record<string, number>; jobSeconds: Record<string, number> };
 }
 
 /** Jobs that failed for good, and jobs failing that are waiting for another attempt. */
@@ -69,7 +71,10 @@ export async function countFailedJobs(queues: Queues): Promise<{ failed: number;
 export async function collectSummary(
   db: Queryable,
   queues: Queues,
-  fixed: Pick<DemoSummary, 'seed' | 'period' | 'stations' | 'expected' | 'mail' | 'logFile' | 'seconds'> & {
+  fixed: Pick<
+    DemoSummary,
+    'seed' | 'period' | 'stations' | 'expected' | 'mail' | 'logFile' | 'seconds' | 'phases'
+  > & {
     reportsWhere: string;
     loggers: DemoSummary['devices']['loggers'];
   },

@@ -112,6 +112,17 @@ export function summaryLines(s: DemoSummary): string[] {
   }
   const rate = s.seconds > 0 ? Math.round(r.received / s.seconds) : 0;
   lines.push(`用时 Time taken       ${s.seconds.toFixed(1)} s（${num(rate)} 行/秒 rows/s）`);
+  const secs = (x: number) => `${x.toFixed(1)} s`;
+  lines.push(
+    `  回放各阶段 replay phases: ${Object.entries(s.phases.replayMs)
+      .map(([k, ms]) => `${k} ${secs(ms / 1000)}`)
+      .join(', ')}`,
+  );
+  lines.push(
+    `  任务耗时 job time (workers, overlapping): ${Object.entries(s.phases.jobSeconds)
+      .map(([k, x]) => `${k} ${secs(x)}`)
+      .join(', ')}`,
+  );
   return lines;
 }
 

@@ -29,6 +29,7 @@ import {
 } from './demo-setup.js';
 import { collectSummary, type DemoSummary } from './demo-summary.js';
 import { progressLegend, summaryLines } from './progress.js';
+import { PhaseTimer, jobSecondsByName } from './replay/phase-timer.js';
 import { replayYear } from './replay/replay-year.js';
 import { DemoDataset, stepClock, type DemoOptions } from './synthetic/dataset.js';
 import { worldFromReference } from './synthetic/world.js';
@@ -95,6 +96,7 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
     out('');
     out(progressLegend());
 
+    const phases = new PhaseTimer();
     const hj212 = { port: roles.hj212!.address.port, tally: { packets: 0, acks: 0 } };
     const expected = await replayYear(dataset, {
       ctx,
@@ -102,6 +104,7 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
       delivery: { enqueue: ctx.enqueue, dropDir: services.dropDir, feed: services.feed, hj212 },
       stepTimeoutMs: opts.stepTimeoutMs,
       out,
+      phases,
     });
     const summary = await collectSummary(
       ctx.db,
@@ -116,6 +119,7 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
         logFile: path.relative(PROJECT_ROOT, services.logFile),
         loggers: hj212.tally,
         seconds: (performance.now() - started) / 1000,
+        phases: { replayMs: phases.ms, jobSeconds: await jobSecondsByName() },
       },
       clock.now(),
     );

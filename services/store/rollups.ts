@@ -148,26 +148,39 @@ async function refreshScopeDaily(tx: Queryable): Promise<number> {
          JOIN scope_series ss ON ss.series_id = k.series_id
          JOIN metric m ON m.id = k.metric_id AND m.domain <> 'water'`,
   );
+  // The series of each touched scope, looked up once (a district has thousands), for index probes below.
+  await tx.query(
+    `CREATE TEMP TABLE rollup_scope_series ON COMMIT DROP AS
+       SELECT scope_id, array_agg(series_id) AS series
+         FROM scope_series WHERE scope_id IN (SELECT scope_id FROM rollup_scope_keys)
+        GROUP BY scope_id`,
+  );
+  // Temp tables have no statistics until analysed: unsized, the planner hash-joined measurement_daily to
+  // the keys on (metric, day) alone — every station's row of the day for each of 331 scopes, 662,000 rows
+  // where 4,000 were wanted — and seq-scanned scope_monthly to delete 331 rows.
+  await tx.query('ANALYZE rollup_scope_keys, rollup_scope_series');
   await tx.query(
     `DELETE FROM scope_daily sd USING rollup_scope_keys k
       WHERE sd.scope_id = k.scope_id AND sd.metric_id = k.metric_id AND sd.day = k.day`,
   );
+  // Per touched scope day, its series' daily rows by primary key (series, metric, that day's bucket).
   const { rowCount } = await tx.query(
     `INSERT INTO scope_daily (scope_id, metric_id, day, value, n_series, n_valid_series, valid, min_version)
-     SELECT k.scope_id, k.metric_id, k.day,
-            avg(d.mean_value) FILTER (WHERE d.n_values >= v.min_n),
-            count(*)::int,
-            count(*) FILTER (WHERE d.n_values >= v.min_n)::int,
-            count(*) FILTER (WHERE d.n_values >= v.min_n) > 0,
-            min(d.min_version)
+     SELECT k.scope_id, k.metric_id, k.day, a.value, a.n_series, a.n_valid_series, a.n_valid_series > 0,
+            a.min_version
        FROM rollup_scope_keys k
        JOIN metric m ON m.id = k.metric_id
        CROSS JOIN LATERAL (SELECT CASE m.resolution WHEN 'hour' THEN $1::int ELSE 1 END AS min_n) v
-       JOIN scope_series ss ON ss.scope_id = k.scope_id
-       JOIN measurement_daily d
-         ON d.series_id = ss.series_id AND d.metric_id = k.metric_id
-        AND d.bucket = k.day::timestamp AT TIME ZONE 'Asia/Shanghai'
-      GROUP BY k.scope_id, k.metric_id, k.day`,
+       JOIN rollup_scope_series ss ON ss.scope_id = k.scope_id
+       CROSS JOIN LATERAL (
+         SELECT avg(d.mean_value) FILTER (WHERE d.n_values >= v.min_n) AS value,
+                count(*)::int AS n_series,
+                count(*) FILTER (WHERE d.n_values >= v.min_n)::int AS n_valid_series,
+                min(d.min_version) AS min_version
+           FROM measurement_daily d
+          WHERE d.series_id = ANY (ss.series) AND d.metric_id = k.metric_id
+            AND d.bucket = k.day::timestamp AT TIME ZONE 'Asia/Shanghai') a
+      WHERE a.n_series > 0`,
     [MIN_HOURS_FOR_DAILY_MEAN],
   );
   return rowCount ?? 0;
@@ -182,27 +195,32 @@ async function refreshScopeMonthly(tx: Queryable): Promise<void> {
     `CREATE TEMP TABLE rollup_scope_months ON COMMIT DROP AS
        SELECT DISTINCT scope_id, metric_id, date_trunc('month', day)::date AS month FROM rollup_scope_keys`,
   );
+  await tx.query('ANALYZE rollup_scope_months');
   await tx.query(
     `DELETE FROM scope_monthly sm USING rollup_scope_months k
       WHERE sm.scope_id = k.scope_id AND sm.metric_id = k.metric_id AND sm.month = k.month`,
   );
+  // Per touched month, its days by primary key: a join let the planner hash all of scope_daily instead.
   await tx.query(
     `INSERT INTO scope_monthly (scope_id, metric_id, month, value, n_days, n_valid_days, valid, min_version)
      SELECT k.scope_id, k.metric_id, k.month,
-            CASE WHEN count(*) FILTER (WHERE sd.valid) >= r.min_days THEN avg(sd.value) FILTER (WHERE sd.valid) END,
-            count(*)::int,
-            count(*) FILTER (WHERE sd.valid)::int,
-            count(*) FILTER (WHERE sd.valid) >= r.min_days,
-            min(sd.min_version)
+            CASE WHEN a.n_valid_days >= r.min_days THEN a.valid_mean END,
+            a.n_days, a.n_valid_days, a.n_valid_days >= r.min_days, a.min_version
        FROM rollup_scope_months k
        JOIN metric m ON m.id = k.metric_id
        CROSS JOIN LATERAL (SELECT CASE
             WHEN m.resolution = 'hour' THEN CASE WHEN extract(month FROM k.month) = 2 THEN 25 ELSE 27 END
             WHEN m.resolution = 'day' THEN 5
             ELSE 1 END AS min_days) r
-       JOIN scope_daily sd ON sd.scope_id = k.scope_id AND sd.metric_id = k.metric_id
-        AND sd.day >= k.month AND sd.day < (k.month + INTERVAL '1 month')::date
-      GROUP BY k.scope_id, k.metric_id, k.month, r.min_days`,
+       CROSS JOIN LATERAL (
+         SELECT avg(sd.value) FILTER (WHERE sd.valid) AS valid_mean,
+                count(*)::int AS n_days,
+                count(*) FILTER (WHERE sd.valid)::int AS n_valid_days,
+                min(sd.min_version) AS min_version
+           FROM scope_daily sd
+          WHERE sd.scope_id = k.scope_id AND sd.metric_id = k.metric_id
+            AND sd.day >= k.month AND sd.day < (k.month + INTERVAL '1 month')::date) a
+      WHERE a.n_days > 0`,
   );
 }
 

@@ -34,6 +34,8 @@ export async function refreshScopeAqi(tx: Queryable): Promise<number> {
        SELECT DISTINCT scope_id, day FROM rollup_scope_keys WHERE metric_id = ANY ($1)`,
     [inputs],
   );
+  // Sized for the planner (see rollups.ts): unanalysed, the join below seq-scanned all of scope_daily.
+  await tx.query('ANALYZE rollup_aqi_days');
   const byDay = new Map<string, DayInput>();
   const entry = (scopeId: string, day: string) => {
     const key = `${scopeId}|${day}`;
@@ -41,14 +43,25 @@ export async function refreshScopeAqi(tx: Queryable): Promise<number> {
     if (!e) byDay.set(key, (e = { scopeId, day, conc: {} }));
     return e;
   };
-  const { rows: means } = await tx.query<{ scope_id: string; day: string; metric_id: string; value: number }>(
-    `SELECT sd.scope_id, sd.day::text AS day, sd.metric_id, sd.value
+  // Per touched scope day, its valid means by primary key (an aggregate, so that the planner cannot turn it
+  // into a hash join over all of scope_daily).
+  const { rows: means } = await tx.query<{
+    scope_id: string;
+    day: string;
+    metrics: string[];
+    values: number[];
+  }>(
+    `SELECT k.scope_id, k.day::text AS day, c.metrics, c.values
        FROM rollup_aqi_days k
-       JOIN scope_daily sd ON sd.scope_id = k.scope_id AND sd.day = k.day
-      WHERE sd.metric_id = ANY ($1) AND sd.valid`,
+       CROSS JOIN LATERAL (
+         SELECT array_agg(sd.metric_id) AS metrics, array_agg(sd.value) AS values
+           FROM scope_daily sd
+          WHERE sd.scope_id = k.scope_id AND sd.metric_id = ANY ($1) AND sd.day = k.day AND sd.valid) c
+      WHERE c.metrics IS NOT NULL`,
     [AQI_DAILY_METRICS],
   );
-  for (const r of means) entry(r.scope_id, r.day).conc[r.metric_id] = r.value;
+  for (const r of means)
+    r.metrics.forEach((metric, i) => (entry(r.scope_id, r.day).conc[metric] = r.values[i]!));
   for (const r of await readOzoneStats(tx)) {
     if (r.o3_8h !== null && (r.n_windows >= MIN_VALID_8H_WINDOWS || r.o3_8h > O3_8H_LIMIT))
       entry(r.scope_id, r.day).conc.o3_8h = r.o3_8h;

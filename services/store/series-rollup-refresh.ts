@@ -1,8 +1,8 @@
 /**
  * Layer-1 refresh (per-series daily and monthly rollups) for a set of claimed (series, metric, day) keys.
  *
- * Refreshes run once per run of consecutive claimed days (and months), so a late day from last year plus
- * today do not recompute every day in between.
+ * Under TimescaleDB, refreshes run once per run of consecutive claimed days (and months), so a late day from
+ * last year plus today do not recompute every day in between.
  *
  * TimescaleDB: `refresh_continuous_aggregate(..., force => true)` over whole Shanghai days/months. Forced,
  * because TimescaleDB (seen on 2.27.1–2.29.2) drops the last bucket of an invalidation range that ends
@@ -11,7 +11,8 @@
  * changed, so recomputing them is both correct and cheap. Refreshes are serialised with an advisory lock:
  * TimescaleDB refuses overlapping concurrent refreshes (SQLSTATE 55P03).
  *
- * Plain PostgreSQL: envwatch_refresh_series_rollups (migration 0003) recomputes the touched series.
+ * Plain PostgreSQL: envwatch_refresh_series_rollup_keys (migration 0126) recomputes exactly the claimed keys
+ * and the months they fall in.
  */
 import type pg from 'pg';
 import { withClient } from '../db/queryable.js';
@@ -43,9 +44,9 @@ export async function refreshSeriesRollups(
   mode: StorageMode,
   keys: readonly RollupKey[],
 ): Promise<void> {
-  const days = [...new Set(keys.map((k) => k.day))].sort();
-  const dayRuns = consecutiveRuns(days, (d) => addDays(d, 1));
   if (mode === 'timescale') {
+    const days = [...new Set(keys.map((k) => k.day))].sort();
+    const dayRuns = consecutiveRuns(days, (d) => addDays(d, 1));
     const months = [...new Set(days.map((d) => d.slice(0, 7)))].sort();
     const monthRuns = consecutiveRuns(months, (m) => addMonths(m, 1));
     await withClient(pool, async (client) => {
@@ -74,10 +75,11 @@ export async function refreshSeriesRollups(
     });
     return;
   }
-  for (const [from, to] of dayRuns) {
-    const inRun = keys.filter((k) => k.day >= from && k.day <= to);
-    const series = [...new Set(inRun.map((k) => k.series_id))];
-    const metrics = [...new Set(inRun.map((k) => k.metric_id))];
-    await pool.query('SELECT envwatch_refresh_series_rollups($1, $2, $3, $4)', [series, metrics, from, to]);
-  }
+  // One statement for every claimed key, each recomputed from its own rows (migration 0126): a city's new day
+  // is 2,000 keys, which per-run cross products of series × metrics × days would widen for nothing.
+  await pool.query('SELECT envwatch_refresh_series_rollup_keys($1, $2, $3)', [
+    keys.map((k) => k.series_id),
+    keys.map((k) => k.metric_id),
+    keys.map((k) => k.day),
+  ]);
 }

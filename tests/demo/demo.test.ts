@@ -143,6 +143,18 @@ test('the progress shows six months (three of history, three replayed) and the s
   expect(lines.some((l) => l.includes('演示摘要 Demo summary'))).toBe(true);
 });
 
+test("the summary says where the time went: replay phases within the total, workers' time per job", () => {
+  const { replayMs, jobSeconds } = demo.summary.phases;
+  const replaySeconds = Object.values(replayMs).reduce((a, b) => a + b, 0) / 1000;
+  expect(replaySeconds).toBeGreaterThan(0);
+  expect(replaySeconds).toBeLessThanOrEqual(demo.summary.seconds);
+  expect(replayMs.pipeline).toBeGreaterThan(0);
+  expect(Object.keys(jobSeconds)).toEqual(
+    expect.arrayContaining(['ingest-source', 'refresh-rollups', 'evaluate-targets', 'produce-report']),
+  );
+  expect(lines.some((l) => l.includes('回放各阶段 replay phases: generate'))).toBe(true);
+});
+
 test('the HJ 212 loggers sent over real TCP, every packet was acknowledged, and their hourly rows were stored', async () => {
   const { loggers, byDevice } = demo.summary.devices;
   const devices = await db.pool.query<{

@@ -16,6 +16,7 @@ import { readCounters } from '../summary-queries.js';
 import { WAVES, type DemoDataset } from '../synthetic/dataset.js';
 import { waitForIdle } from '../wait-idle.js';
 import { deliverWave, pendingDemoFiles, type DeliveryContext } from './deliver.js';
+import type { PhaseTimer } from './phase-timer.js';
 import { reportDemoMonth } from './progress-step.js';
 import { produceMonthlyReports } from './reports-step.js';
 
@@ -25,11 +26,12 @@ export interface ReplayDeps {
   delivery: DeliveryContext;
   stepTimeoutMs?: number;
   out: (line: string) => void;
+  phases: PhaseTimer;
 }
 
 /** Replays every step; returns what the generator planted, for the summary to compare with. */
 export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promise<ExpectedCounts> {
-  const { ctx, clock } = deps;
+  const { ctx, clock, phases } = deps;
   const expected: ExpectedCounts = { rows: 0, refusedByReason: {} };
   let sweeps = 0;
   const sweep = async () => {
@@ -37,13 +39,15 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
     for (const s of CORE_SCHEDULES)
       await ctx.enqueue(s.job, s.payload(clock.now()) as never, { jobId: jobId('demo-sweep', s.id, sweeps) });
   };
-  const waitIdle = () =>
-    waitForIdle(ctx.db, ctx.queues, {
-      timeoutMs: deps.stepTimeoutMs ?? 10 * MINUTE,
-      now: () => clock.now(),
-      sweep,
-      pendingFiles: () => pendingDemoFiles(deps.delivery),
-    });
+  const waitIdle = (phase: Parameters<PhaseTimer['time']>[0] = 'pipeline') =>
+    phases.time(phase, () =>
+      waitForIdle(ctx.db, ctx.queues, {
+        timeoutMs: deps.stepTimeoutMs ?? 10 * MINUTE,
+        now: () => clock.now(),
+        sweep,
+        pendingFiles: () => pendingDemoFiles(deps.delivery),
+      }),
+    );
   // What the alerts domain's minute tick does at the replayed moment: escalations due, the daily digest,
   // warnings issued or lifted.
   const alertSweep = async (at: Date) => {
@@ -52,11 +56,11 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
       { tick: at.toISOString() },
       { jobId: jobId('demo-alert-sweep', at.toISOString()) },
     );
-    await waitIdle();
+    await waitIdle('alert-sweep');
   };
   const plan = dataset.stepPlan();
   for (const [i, p] of plan.entries()) {
-    const step = dataset.buildStep(p);
+    const step = await phases.time('generate', () => dataset.buildStep(p));
     const before = await readCounters(ctx.db);
     const t = performance.now();
     const monthStart = shanghaiInstant(`${step.month}-01`);
@@ -64,7 +68,9 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
     const timed = step.deliveries.filter((d) => d.at).sort((a, b) => a.at!.getTime() - b.at!.getTime());
     for (const d of timed) {
       clock.set(d.at!);
-      await deliverWave(deps.delivery, [d], monthStart, `${step.phase}-${d.name}`);
+      await phases.time('deliver', () =>
+        deliverWave(deps.delivery, [d], monthStart, `${step.phase}-${d.name}`),
+      );
       await waitIdle();
       await alertSweep(d.at!);
     }
@@ -72,18 +78,20 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
     for (const wave of WAVES) {
       const deliveries = step.deliveries.filter((d) => d.wave === wave && !d.at);
       if (deliveries.length === 0) continue;
-      await deliverWave(deps.delivery, deliveries, monthStart, `${step.phase}-${step.month}-w${wave}`);
+      await phases.time('deliver', () =>
+        deliverWave(deps.delivery, deliveries, monthStart, `${step.phase}-${step.month}-w${wave}`),
+      );
       await waitIdle();
     }
     for (const d of step.deliveries) addExpected(expected, d.records, d.expectedRefusals);
     await alertSweep(step.clock);
     if (step.phase === 'replay') {
       // The units' monthly progress and manual indicators, reported as the month's data arrive.
-      await reportDemoMonth(ctx, step.month, step.clock);
-      await waitIdle();
+      await phases.time('tasks', () => reportDemoMonth(ctx, step.month, step.clock));
+      await waitIdle('tasks');
       const revised = step.deliveries.flatMap((d) => (d.revises ? [d.revises] : []));
-      await produceMonthlyReports(ctx, { month: step.month, revised });
-      await waitIdle();
+      await phases.time('reports', () => produceMonthlyReports(ctx, { month: step.month, revised }));
+      await waitIdle('reports');
     }
     deps.out(
       progressLine(i + 1, plan.length, step, before, await readCounters(ctx.db), performance.now() - t),
