@@ -137,8 +137,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Every case opens its own page first, so a session from saved cookies skips the landing page. */
 function session(user: TestUser, width: number): Promise<BrowserSession> {
-  return openSession(browser, { baseUrl: server.url, user, password: TEST_PASSWORD, width });
+  return openSession(browser, { baseUrl: server.url, user, password: TEST_PASSWORD, width, land: false });
 }
 
 /** Opens `url`, checks the status, no console error and no page-level sideways scroll; keeps a screenshot. */

@@ -38,7 +38,9 @@ const loggedIn = new WeakMap<Browser, Map<string, StorageState>>();
 
 /**
  * A fresh context at `width` (a phone below 600 px: 844 px tall, 2× pixels, touch), logged in as `user`, its
- * page on `home` (where the login lands). Console errors and page errors are collected into `errors`.
+ * page on `home` (where the login lands; a session started from saved cookies opens / and follows its
+ * redirect there). `land: false` skips that page for a caller whose first step is a page of its own.
+ * Console errors and page errors are collected into `errors`.
  */
 export async function openSession(
   browser: Browser,
@@ -48,6 +50,7 @@ export async function openSession(
     password: string;
     width: number;
     home?: RegExp | string;
+    land?: boolean;
   },
 ): Promise<BrowserSession> {
   const { baseUrl, user, password, width } = opts;
@@ -70,7 +73,13 @@ export async function openSession(
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
-  if (saved) return { context, page, errors };
+  if (saved) {
+    if (opts.land !== false) {
+      await page.goto(`${baseUrl}/`);
+      await page.waitForURL(home);
+    }
+    return { context, page, errors };
+  }
   await page.goto(`${baseUrl}/login`);
   await page.fill('#username', user.username);
   await page.fill('#password', password);
