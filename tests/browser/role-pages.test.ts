@@ -5,11 +5,15 @@
  * sideways, or on a serious or critical axe-core accessibility violation; screenshots go to tests/artifacts/
  * (gitignored).
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import type { Browser, Page } from 'playwright-core';
+import {
+  launchChromium,
+  openSession,
+  seriousA11yViolations,
+  type BrowserSession,
+} from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useApiServer } from '../api/harness.js';
 import {
@@ -133,28 +137,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function session(
-  user: TestUser,
-  width: number,
-): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const phone = width < 600;
-  const context = await browser.newContext({
-    viewport: { width, height: phone ? 844 : 900 },
-    deviceScaleFactor: phone ? 2 : 1,
-    isMobile: phone,
-    hasTouch: phone,
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/login`);
-  await page.fill('#username', user.username);
-  await page.fill('#password', TEST_PASSWORD);
-  await Promise.all([page.waitForURL(`${server.url}/`), page.click('button[type=submit]')]);
-  return { context, page, errors };
+/** Every case opens its own page first, so a session from saved cookies skips the landing page. */
+function session(user: TestUser, width: number): Promise<BrowserSession> {
+  return openSession(browser, { baseUrl: server.url, user, password: TEST_PASSWORD, width, land: false });
 }
 
 /** Opens `url`, checks the status, no console error and no page-level sideways scroll; keeps a screenshot. */
@@ -164,20 +149,22 @@ async function visit(page: Page, errors: string[], url: string, shot: string, wi
   expect(errors, url).toEqual([]);
   expect(await page.evaluate('document.documentElement.scrollWidth'), url).toBeLessThanOrEqual(width);
   await page.screenshot({ path: path.join(ARTIFACTS, `${shot}-${width}.png`), fullPage: true });
-  const scan = await new AxeBuilder({ page }).analyze();
-  const serious = scan.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id}: ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(' | ')}`,
-    );
+  const serious = await seriousA11yViolations(page);
   expect(serious, `${url} at ${width} px`).toEqual([]);
 }
 
 describe('role pages in Chromium', () => {
+  it('the accessibility scan reports a serious violation when a page has one', async () => {
+    const { context, page } = await session(bureau, 390);
+    // An image without a text alternative and a button without a name: both critical in axe-core.
+    await page.setContent(
+      '<!doctype html><html lang="zh-CN"><title>x</title><main><h1>x</h1><img src="data:,"><button></button></main></html>',
+    );
+    const found = await seriousA11yViolations(page);
+    expect(found.map((v) => v.split(':')[0]).sort()).toEqual(['button-name', 'image-alt']);
+    await context.close();
+  });
+
   for (const width of WIDTHS) {
     it(`district page /areas/tongzhou at ${width} px`, async () => {
       const { context, page, errors } = await session(bureau, width);

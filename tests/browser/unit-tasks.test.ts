@@ -6,12 +6,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { seedPlansAndTasks } from '../tasks/task-fixtures.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, TEST_PASSWORD, type TestUser } from '../api/factories.js';
 import { useApiServer } from '../api/harness.js';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, openSession, type BrowserSession } from '../helpers/browser.js';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
 const server = useApiServer();
@@ -43,25 +43,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function session(user: TestUser, width: number, home: RegExp) {
-  const phone = width < 600;
-  const context: BrowserContext = await browser.newContext({
-    viewport: { width, height: phone ? 844 : 900 },
-    deviceScaleFactor: phone ? 2 : 1,
-    isMobile: phone,
-    hasTouch: phone,
-  });
-  const page: Page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/login`);
-  await page.fill('#username', user.username);
-  await page.fill('#password', TEST_PASSWORD);
-  await Promise.all([page.waitForURL(home), page.click('button[type=submit]')]);
-  return { context, page, errors };
+function session(user: TestUser, width: number, home: RegExp): Promise<BrowserSession> {
+  return openSession(browser, { baseUrl: server.url, user, password: TEST_PASSWORD, width, home });
 }
 
 async function noSideScroll(page: Page, width: number, shot: string) {

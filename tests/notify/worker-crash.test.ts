@@ -33,32 +33,31 @@ interface Child {
   start(): Promise<void>;
 }
 
-/** Spawns a worker process; its modules load (slow under tsx) before it is told to start. */
+/**
+ * Spawns a worker process; its modules load (the compiled app when dist/ is current, else through tsx: slow)
+ * before it is told to start.
+ */
 function spawnChild(policy: Policy): Child {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.resolve(import.meta.dirname, 'fixtures/worker-child.ts')],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: h.prefix,
-        SMTP_URL: h.smtp.url,
-        ...h.smsEnv,
-        EMAIL_AMBIGUOUS_POLICY: policy,
-        SMS_AMBIGUOUS_POLICY: policy,
-        // Working hours all day: the crash test is about delivery, not about when SMS may go out.
-        ALERT_SMS_WORKING_HOURS: '00:00-23:59',
-        // One message per alert: the crash test counts each delivery (grouping has its own tests).
-        ALERT_GROUP_WAIT_SECONDS: '0',
-        // A job the dead worker had taken but not yet claimed is BullMQ's to hand on: quickly, here.
-        WORKER_LOCK_SECONDS: '2',
-        LOG_LEVEL: 'silent',
-        NODE_ENV: 'test',
-      },
-      stdio: ['pipe', 'pipe', 'inherit'],
+  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, 'fixtures/worker-child.mjs')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      QUEUE_PREFIX: h.prefix,
+      SMTP_URL: h.smtp.url,
+      ...h.smsEnv,
+      EMAIL_AMBIGUOUS_POLICY: policy,
+      SMS_AMBIGUOUS_POLICY: policy,
+      // Working hours all day: the crash test is about delivery, not about when SMS may go out.
+      ALERT_SMS_WORKING_HOURS: '00:00-23:59',
+      // One message per alert: the crash test counts each delivery (grouping has its own tests).
+      ALERT_GROUP_WAIT_SECONDS: '0',
+      // A job the dead worker had taken but not yet claimed is BullMQ's to hand on: quickly, here.
+      WORKER_LOCK_SECONDS: '2',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
     },
-  );
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   children.push(child);
   let output = '';
   const listeners: (() => void)[] = [];
@@ -209,7 +208,7 @@ async function killMidBatch(policy: Policy, phase: string[], t0: number): Promis
 }
 
 describe.each(['resend', 'hold'] as const)('a worker killed mid-batch, policy %s', (policy) => {
-  // Two worker processes load the whole app under tsx: seconds on a quiet machine, much more on a busy one.
+  // Two worker processes load the whole app: seconds on a quiet machine, much more on a busy one.
   it('counts duplicates and losses per channel at the servers', { timeout: 180_000 }, async () => {
     const t0 = Date.now();
     const phase: string[] = [];
