@@ -30,12 +30,13 @@ import {
 } from './pages/ops-pages.js';
 
 /**
- * Which Beijing districts of the outline package draw each district of ours. The 经济技术开发区 (BDA) is no
- * administrative district: it lies across 大兴区 and 通州区, so both are drawn (docs/decisions.md).
+ * Which Beijing districts of the outline package (by GB/T 2260 code) draw each district of ours, its own
+ * first. The 经济技术开发区 (BDA) is no administrative district: it lies across 大兴区 (110115) and 通州区
+ * (110112), so both are drawn (docs/decisions.md).
  */
 export const DISTRICT_OUTLINES: Record<string, readonly string[]> = {
-  tongzhou: ['通州区'],
-  bda: ['大兴区', '通州区'],
+  tongzhou: ['110112'],
+  bda: ['110115', '110112'],
 };
 
 const PAGE_SIZE = 50;
@@ -86,7 +87,7 @@ export const registerWebAdminRoutes: PageRouteGroup = async (web, ctx, pc) => {
           ...MAP_COLOURS[k],
         }));
       const svg = districtMap({
-        outline: DISTRICT_OUTLINES[districtId] ?? ['通州区'],
+        outline: DISTRICT_OUTLINES[districtId] ?? DISTRICT_OUTLINES.tongzhou!,
         groups,
         points: sites
           .filter((s) => s.latitude !== null && s.longitude !== null)
