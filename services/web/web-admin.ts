@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import { ForbiddenError } from '../errors.js';
-import { assertAdmin, assertScopeReadable, readableAreas, type Principal } from '../auth/principal.js';
+import {
+  assertAdmin,
+  assertScopeReadable,
+  readableAreas,
+  scopedDistricts,
+  type Principal,
+} from '../auth/principal.js';
 import { listAudit } from '../auth/audit-log.js';
 import { coverageGaps } from '../alerts/contact-coverage.js';
 import { listDeviceStats } from '../ingest/hj212/device-queries.js';
@@ -204,7 +210,7 @@ export const registerWebAdminRoutes: PageRouteGroup = async (web, ctx, pc) => {
         recipientId: q.person || null,
         channel: q.channel || null,
         failedOnly: q.failed === '1',
-        areaIds: readableAreas(p),
+        districtIds: scopedDistricts(p),
       };
       const [rows, totals] = await Promise.all([
         listDeliveryHistory(ctx.db, { ...filter, beforeId: q.before ?? null, limit: PAGE_SIZE }),
