@@ -12,7 +12,8 @@
  *   2. closed loop with BENCH_CONCURRENCY (default 16) requests in flight: the maximum requests/s,
  *      next to the same loop against /healthz (no database) as the ceiling of the machine it runs on.
  *   3. the server-rendered pages (issue 17): the district page, a street/town page and the alerts inbox, each
- *      in its own open loop at BENCH_PAGE_RATE requests/s (default 100) for BENCH_SECONDS.
+ *      in its own open loop at BENCH_PAGE_RATE requests/s (default 100) for BENCH_SECONDS, after the page
+ *      alone (one request in flight) against /healthz alone: slow by itself, or slow because of the load.
  * Targets: p99 under 100 ms at 200 requests/s (issue 7); each page p99 under 100 ms at 100 requests/s (issue 17).
  */
 import { cpus, loadavg } from 'node:os';
@@ -71,12 +72,17 @@ try {
   console.log(
     `seeded ${seeded.scopes} scopes, ${seeded.dailyRows} scope_daily rows (${FROM} .. ${TODAY}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
+  // The server as a user runs it: the pool at the server's default size (a DATABASE_POOL_SIZE left in the shell
+  // would change what is measured), and its log quiet — on an overloaded machine every pool wait that times out
+  // logged an error line (3,460 in one run), which cost the CPU being measured; the errors are counted below.
+  const { DATABASE_POOL_SIZE: _ignored, ...env } = process.env;
   const config = loadConfig({
-    ...process.env,
+    ...env,
     DATABASE_URL: db.url,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'fatal',
     QUEUE_PREFIX: `bench-api-${process.pid}`,
   });
+  console.log(`server pool: ${config.DATABASE_POOL_SIZE} connections (the default)`);
   const ctx = createAppContext(config, { clock: new ManualClock(shanghaiInstant(TODAY, 12)) });
   const app = await buildServer(ctx);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -120,6 +126,16 @@ try {
       await load({ ...target, mode: 'open', rate: RATE, seconds: SECONDS }),
     );
     console.log(`machine after the open loop: ${machine()}`);
+    // What one request costs with nothing else in flight, beside the machine's cheapest route measured the
+    // same way: a page slow by itself shows here; a page fast here but slow in the open loop is the load.
+    const alone = async (url: string, headers: Record<string, string>) => {
+      const r = await load({ url, headers, mode: 'closed', seconds: 3, concurrency: 1 });
+      return percentile(
+        [...r.latencies].sort((a, b) => a - b),
+        50,
+      );
+    };
+    const healthAlone = await alone(`${base}/healthz`, {});
     for (const page of PAGES) {
       const pageTarget = { ...target, url: `${base}${page}` };
       const first = await fetch(pageTarget.url, pageTarget);
@@ -127,6 +143,10 @@ try {
       if (first.status !== 200)
         throw new Error(`GET ${page} → ${first.status}: the bench needs the page to render`);
       await load({ ...pageTarget, mode: 'closed', seconds: 2, concurrency: 2 }); // warm-up
+      const pageAlone = await alone(pageTarget.url, pageTarget.headers);
+      console.log(
+        `page GET ${page} alone (1 in flight): p50 ${pageAlone.toFixed(1)} ms = ${(pageAlone / healthAlone).toFixed(1)}× GET /healthz alone (${healthAlone.toFixed(1)} ms)`,
+      );
       report(
         `page GET ${page}, open loop at ${PAGE_RATE} requests/s`,
         await load({ ...pageTarget, mode: 'open', rate: PAGE_RATE, seconds: SECONDS }),

@@ -139,6 +139,8 @@ export const userPatchSchema = z.object({
   locale: z.enum(['zh-CN', 'en']).optional(),
   disabled: z.boolean().optional(),
   password: z.string().min(MIN_PASSWORD_LENGTH).max(200).optional(),
+  /** A bureau's districts, replacing the ones it had; [] = every district (issue 17 item 8). */
+  districtIds: z.array(z.string().min(1)).max(50).optional(),
 });
 export type UserPatchInput = z.infer<typeof userPatchSchema>;
 
@@ -155,6 +157,7 @@ export async function changeUser(
     ...(input.locale !== undefined ? { locale: input.locale } : {}),
     ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
     ...(input.password !== undefined ? { passwordHash: await hashPassword(input.password) } : {}),
+    ...(input.districtIds !== undefined ? { districtIds: [...new Set(input.districtIds)] } : {}),
   };
   return withTransaction(pool, async (tx) => {
     const before = await findUserById(tx, id);
@@ -168,6 +171,10 @@ export async function changeUser(
     // Moving a user off the area role clears its area; the table's CHECK would refuse the mix otherwise.
     if (role !== 'area' && patch.areaId === undefined && before.area_id !== null) patch.areaId = null;
     await assertAreaForRole(tx, role, patch.areaId === undefined ? before.area_id : patch.areaId);
+    // Likewise a bureau moved to another role loses its district scope (CHECK of migration 0100).
+    if (role !== 'bureau' && patch.districtIds === undefined && before.district_ids.length > 0)
+      patch.districtIds = [];
+    await assertDistrictsForRole(tx, role, patch.districtIds ?? before.district_ids);
     const after = await updateUser(tx, id, patch);
     if (!after) throw new NotFoundError(`no user ${id}`);
     await writeAudit(tx, actor, {

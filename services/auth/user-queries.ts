@@ -122,6 +122,8 @@ export interface UserPatch {
   locale?: 'zh-CN' | 'en';
   disabled?: boolean;
   passwordHash?: string;
+  /** A bureau's districts; [] = every district (and the only value for other roles). */
+  districtIds?: readonly string[];
 }
 
 export async function updateUser(db: Queryable, id: number, p: UserPatch): Promise<UserRow | null> {
@@ -134,6 +136,7 @@ export async function updateUser(db: Queryable, id: number, p: UserPatch): Promi
         disabled_at = CASE WHEN $7::boolean IS NULL THEN disabled_at
                            WHEN $7 THEN coalesce(disabled_at, now()) ELSE NULL END,
         password_hash = coalesce($8, password_hash),
+        district_ids = CASE WHEN $9::boolean THEN $10::text[] ELSE district_ids END,
         updated_at = now()
       WHERE id = $1
       RETURNING ${USER_COLUMNS}`,
@@ -146,6 +149,8 @@ export async function updateUser(db: Queryable, id: number, p: UserPatch): Promi
       p.locale ?? null,
       p.disabled ?? null,
       p.passwordHash ?? null,
+      p.districtIds !== undefined,
+      p.districtIds ?? [],
     ],
   );
   return rows[0] ?? null;

@@ -15,13 +15,24 @@ export function lineChartSvg(
   id: string,
   labels: readonly string[],
   series: readonly LineSeries[],
-  opts: { limit?: number | null; limitLabel?: string; ariaLabel: string },
+  opts: {
+    limit?: number | null;
+    limitLabel?: string;
+    ariaLabel: string;
+    /**
+     * false: no legend inside the SVG — the caller writes it as HTML text beside the chart. Scaled down to a
+     * 390 px phone the SVG's 11-unit legend came out ~6 px, and it cannot grow in place (ECharts lays the
+     * items out for the size it was given); HTML text keeps the page's font size at any width.
+     */
+    legend?: boolean;
+  },
 ): ChartSvg {
+  const legend = opts.legend ?? true;
   return renderChartSvg(
     id,
     {
-      legend: { top: 2, textStyle: { fontSize: 11 } },
-      grid: { left: 44, right: 14, top: 30, bottom: 26 },
+      legend: legend ? { top: 2, textStyle: { fontSize: 11 } } : { show: false },
+      grid: { left: 44, right: 14, top: legend ? 30 : 14, bottom: 26 },
       xAxis: {
         type: 'category',
         data: [...labels],

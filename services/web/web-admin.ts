@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import { ForbiddenError } from '../errors.js';
-import { assertAdmin, assertScopeReadable, readableAreas, type Principal } from '../auth/principal.js';
+import {
+  assertAdmin,
+  assertScopeReadable,
+  readableAreas,
+  scopedDistricts,
+  type Principal,
+} from '../auth/principal.js';
 import { listAudit } from '../auth/audit-log.js';
 import { coverageGaps } from '../alerts/contact-coverage.js';
 import { listDeviceStats } from '../ingest/hj212/device-queries.js';
@@ -30,12 +36,13 @@ import {
 } from './pages/ops-pages.js';
 
 /**
- * Which Beijing districts of the outline package draw each district of ours. The 经济技术开发区 (BDA) is no
- * administrative district: it lies across 大兴区 and 通州区, so both are drawn (docs/decisions.md).
+ * Which Beijing districts of the outline package (by GB/T 2260 code) draw each district of ours, its own
+ * first. The 经济技术开发区 (BDA) is no administrative district: it lies across 大兴区 (110115) and 通州区
+ * (110112), so both are drawn (docs/decisions.md).
  */
 export const DISTRICT_OUTLINES: Record<string, readonly string[]> = {
-  tongzhou: ['通州区'],
-  bda: ['大兴区', '通州区'],
+  tongzhou: ['110112'],
+  bda: ['110115', '110112'],
 };
 
 const PAGE_SIZE = 50;
@@ -86,7 +93,7 @@ export const registerWebAdminRoutes: PageRouteGroup = async (web, ctx, pc) => {
           ...MAP_COLOURS[k],
         }));
       const svg = districtMap({
-        outline: DISTRICT_OUTLINES[districtId] ?? ['通州区'],
+        outline: DISTRICT_OUTLINES[districtId] ?? DISTRICT_OUTLINES.tongzhou!,
         groups,
         points: sites
           .filter((s) => s.latitude !== null && s.longitude !== null)
@@ -203,7 +210,7 @@ export const registerWebAdminRoutes: PageRouteGroup = async (web, ctx, pc) => {
         recipientId: q.person || null,
         channel: q.channel || null,
         failedOnly: q.failed === '1',
-        areaIds: readableAreas(p),
+        districtIds: scopedDistricts(p),
       };
       const [rows, totals] = await Promise.all([
         listDeliveryHistory(ctx.db, { ...filter, beforeId: q.before ?? null, limit: PAGE_SIZE }),

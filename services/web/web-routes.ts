@@ -30,7 +30,7 @@ import { listDistricts } from '../api/queries/reference-read.js';
 import { listAlerts } from '../api/queries/alert-read.js';
 import { listActiveWarnings, type ActiveWarning } from '../api/queries/warning-read.js';
 import { listAreas } from '../reference/reference-queries.js';
-import { canReadDistrict, confinedArea } from '../auth/principal.js';
+import { canReadDistrict, confinedArea, scopedDistricts } from '../auth/principal.js';
 import { overviewPage } from './pages/overview-page.js';
 import { areaPage } from './pages/area-page.js';
 import { districtPage } from './pages/district-page.js';
@@ -302,14 +302,15 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
             kind: null,
             areaId,
             targetId: null,
+            // A bureau scoped to its district(s) sees their alerts only (issue 17 item 8) — filtered in SQL,
+            // so the 200 shown are 200 of its own, not what is left of 200 after dropping the others'.
+            districtIds: scopedDistricts(p),
             beforeId: null,
             limit: 200,
           }),
           listAreas(ctx.db),
         ]);
         const page = pc(req, reply);
-        // A bureau scoped to its district(s) sees that district's alerts only (issue 17 item 8).
-        const visibleAlerts = alerts.filter((a) => canReadDistrict(p, a.district_id));
         const areaOptions = areas
           .filter((a) => (!own || a.id === own) && canReadDistrict(p, a.district_id))
           .map((a) => ({ id: a.id, label: page.locale === 'en' ? a.name_en : a.short_zh }));
@@ -318,7 +319,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
           reply,
           alertsPage(
             page,
-            visibleAlerts,
+            alerts,
             { state: q.state, severity: q.severity, area: q.area },
             areaOptions,
             notice,

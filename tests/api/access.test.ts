@@ -174,4 +174,38 @@ describe('roles', () => {
     );
     expect(rows).toEqual([{ action: 'user.create', role: 'area' }]);
   });
+
+  it("sets an existing bureau account's districts through the admin API, validated and audited", async () => {
+    const pool = server.db.pool;
+    const b = await createUser(pool, 'bureau');
+    const patch = (who: TestUser, id: number, body: unknown) =>
+      client(server, who.token).send('PATCH', `/api/users/${id}`, body);
+    // Unscoped, it reads a Tongzhou street.
+    expect((await client(server, b.token).get('/api/areas/zhongcang/summary?year=2024')).status).toBe(200);
+
+    expect((await patch(bureau, b.id, { districtIds: ['bda'] })).status).toBe(403);
+    const unknown = await patch(admin, b.id, { districtIds: ['mars'] });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('unknown district: mars');
+    const notBureau = await patch(admin, readonly.id, { districtIds: ['bda'] });
+    expect(notBureau.status).toBe(400);
+    expect(await notBureau.text()).toContain('only bureau accounts are scoped to districts');
+
+    const ok = await patch(admin, b.id, { districtIds: ['bda', 'bda'] });
+    expect(ok.status).toBe(200);
+    expect(await json(ok)).toMatchObject({ district_ids: ['bda'] });
+    // The next request already reads with the new scope.
+    expect((await client(server, b.token).get('/api/areas/zhongcang/summary?year=2024')).status).toBe(403);
+    const { rows } = await pool.query(
+      `SELECT before->'districtIds' AS before, after->'districtIds' AS after FROM audit_log
+        WHERE action = 'user.update' AND entity_id = $1 AND actor = $2`,
+      [String(b.id), admin.username],
+    );
+    expect(rows).toEqual([{ before: [], after: ['bda'] }]);
+
+    // Moved to readonly, it loses the scope instead of tripping the table's CHECK.
+    const moved = await patch(admin, b.id, { role: 'readonly' });
+    expect(moved.status).toBe(200);
+    expect(await json(moved)).toMatchObject({ role: 'readonly', district_ids: [] });
+  });
 });

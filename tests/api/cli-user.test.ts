@@ -84,4 +84,31 @@ describe('envwatch user', () => {
     await user('enable', '--username', 'street1');
     expect((await user('list')).lines.find((l) => l.includes('street1'))).not.toContain('disabled');
   });
+
+  it('sets a bureau account’s districts, refuses an unknown one or a non-bureau, and audits the change', async () => {
+    await seedDistricts(db.pool);
+    await user('add', '--username', 'bureau1', '--role', 'bureau');
+    expect((await user('districts', '--username', 'bureau1', '--district', 'bda')).lines).toEqual([
+      'bureau1 reads bda',
+    ]);
+    const scoped = await db.pool.query(`SELECT district_ids FROM app_user WHERE username = 'bureau1'`);
+    expect(scoped.rows).toEqual([{ district_ids: ['bda'] }]);
+    expect((await user('list')).lines.find((l) => l.includes('bureau1'))).toContain('bureau:bda');
+    const audit = await db.pool.query(
+      `SELECT before->'districtIds' AS before, after->'districtIds' AS after FROM audit_log
+        WHERE action = 'user.update' AND entity_id = (SELECT id::text FROM app_user WHERE username = 'bureau1')`,
+    );
+    expect(audit.rows).toEqual([{ before: [], after: ['bda'] }]);
+
+    await expect(user('districts', '--username', 'bureau1', '--district', 'mars')).rejects.toThrow(
+      /unknown district: mars/,
+    );
+    await expect(user('districts', '--username', 'street1', '--district', 'tongzhou')).rejects.toThrow(
+      /only bureau accounts are scoped to districts/,
+    );
+    await expect(user('districts', '--username', 'bureau1')).rejects.toThrow(/--all-districts/);
+    expect((await user('districts', '--username', 'bureau1', '--all-districts')).lines).toEqual([
+      'bureau1 reads every district',
+    ]);
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { client, useApiServer } from './harness.js';
-import { createUser, seedAlert, seedDistricts, seedTargets } from './factories.js';
+import { createUser, seedAlert, seedDistricts, seedEvaluation, seedTargets } from './factories.js';
 import { addUser } from '../../services/auth/accounts.js';
 import { SYSTEM_ACTOR } from '../../services/auth/audit-log.js';
 
@@ -43,6 +43,18 @@ beforeAll(async () => {
   }
   tzAlert = await seedAlert(pool, { scopeId: 'zhongcang', targetId: 'TZ24-AIR-05', title: '中仓预警' });
   bdaAlert = await seedAlert(pool, { scopeId: 'ronghua', targetId: 'TZ24-AIR-05', title: '荣华预警' });
+  // A delivery and a current status on each side, for the JSON lists below.
+  await pool.query(
+    `INSERT INTO contact (id, name_zh, role, email, mobile, year_from, is_district_leadership) VALUES ('scope-c1', '王五', '分管副区长', 'w@example.cn', '13900000009', 2024, true)`,
+  );
+  for (const [i, id] of [tzAlert, bdaAlert].entries())
+    await pool.query(
+      `INSERT INTO delivery (alert_id, recipient_id, recipient_role, channel, address, locale, step, idempotency_key, status)
+       VALUES ($1, 'scope-c1', 'leadership', 'sms', '13900000009', 'zh-CN', 'open:1', $2, 'sent')`,
+      [id, `scope-k${i}`],
+    );
+  for (const scopeId of ['zhongcang', 'ronghua', 'tongzhou', 'bda'])
+    await seedEvaluation(pool, { targetId: 'TZ24-AIR-05', scopeId, periodKey: '2024', status: 'breached' });
 });
 
 /** One row per path: the status for admin, bureau, bureauTz, bureauBda, area, readonly, unit. */
@@ -72,6 +84,9 @@ const TABLE: [string, [number, number, number, number, number, number, number]][
   ['/admin/devices', [200, 403, 403, 403, 403, 403, 403]],
   ['/api/areas/zhongcang/summary?year=2024', [200, 200, 200, 403, 200, 200, 403]],
   ['/api/alerts/{bda}', [200, 200, 403, 200, 403, 200, 403]],
+  ['/api/alerts', [200, 200, 200, 200, 200, 200, 403]],
+  ['/api/deliveries', [200, 200, 200, 200, 200, 200, 403]],
+  ['/api/status?period=2024', [200, 200, 200, 200, 200, 200, 403]],
   ['/api/audit', [200, 403, 403, 403, 403, 403, 403]],
 ];
 const WHO: Who[] = ['admin', 'bureau', 'bureauTz', 'bureauBda', 'area', 'readonly', 'unit'];
@@ -106,6 +121,36 @@ describe('every page for every role', () => {
     const all = await (await client(server, tokens.bureau).get('/alerts?state=')).text();
     expect(all).toContain(`data-alert-id="${bdaAlert}"`);
   });
+
+  // The JSON lists behind the pages: a scoped bureau gets its district's rows, never the other's — and the
+  // unscoped bureau both (so an empty list cannot pass for a filter).
+  const LISTS: [string, (body: never) => string[]][] = [
+    ['/api/alerts?state=firing', (b: { alerts: { id: number }[] }) => b.alerts.map((a) => `alert ${a.id}`)],
+    [
+      '/api/deliveries',
+      (b: { deliveries: { alert_id: number }[] }) => b.deliveries.map((d) => `alert ${d.alert_id}`),
+    ],
+    [
+      '/api/status?period=2024&limit=500',
+      (b: { statuses: { scope_id: string }[] }) => b.statuses.map((s) => s.scope_id),
+    ],
+  ];
+  for (const [path, rowsOf] of LISTS) {
+    it(`${path} for a scoped bureau lists its own district's rows only`, async () => {
+      const rows = async (who: Who) =>
+        rowsOf((await (await client(server, tokens[who]).get(path)).json()) as never);
+      const tzRows = [`alert ${tzAlert}`, 'zhongcang', 'tongzhou'];
+      const bdaRows = [`alert ${bdaAlert}`, 'ronghua', 'bda'];
+      const tz = await rows('bureauTz');
+      const bda = await rows('bureauBda');
+      const all = await rows('bureau');
+      expect(tz.some((r) => tzRows.includes(r))).toBe(true);
+      expect(tz.filter((r) => bdaRows.includes(r))).toEqual([]);
+      expect(bda.some((r) => bdaRows.includes(r))).toBe(true);
+      expect(bda.filter((r) => tzRows.includes(r))).toEqual([]);
+      expect(all.some((r) => bdaRows.includes(r)) && all.some((r) => tzRows.includes(r))).toBe(true);
+    });
+  }
 
   it('a district scope is refused for any role but bureau, and for an unknown district', async () => {
     await expect(

@@ -36,9 +36,12 @@ const ALERT_FROM = `alert a
   LEFT JOIN area sa ON sa.id = s.area_id
   LEFT JOIN district d ON d.id = a.scope_id`;
 
+/** The district an alert belongs to: its street/town's, its site's, the district scope itself, or its own. */
+const ALERT_DISTRICT = 'coalesce(ar.district_id, s.district_id, d.id, a.district_id)';
+
 const ALERT_COLUMNS = `a.id, a.kind, a.target_id, a.scope_id, coalesce(ar.id, s.area_id) AS area_id,
   coalesce(ar.short_zh, sa.short_zh) AS area_name_zh, coalesce(ar.name_en, sa.name_en) AS area_name_en,
-  coalesce(ar.district_id, s.district_id, d.id, a.district_id) AS district_id, a.period_key, a.state, a.severity, a.condition,
+  ${ALERT_DISTRICT} AS district_id, a.period_key, a.state, a.severity, a.condition,
   a.title_zh, a.title_en, a.body_zh, a.body_en, a.opened_at, a.updated_at, a.acknowledged_at, a.acknowledged_by,
   a.ack_comment, a.resolved_at, a.escalation_step`;
 
@@ -48,6 +51,8 @@ export interface AlertFilter {
   kind: string | null;
   areaId: string | null;
   targetId: string | null;
+  /** A scoped bureau's districts (null: every district); in SQL, so a page of 50 is 50 of its own rows. */
+  districtIds?: readonly string[] | null;
   beforeId: number | null;
   limit: number;
 }
@@ -58,8 +63,9 @@ export async function listAlerts(db: Queryable, f: AlertFilter): Promise<AlertRo
       WHERE ($1::text[] IS NULL OR a.state = ANY ($1)) AND ($2::text IS NULL OR a.severity = $2)
         AND ($3::text IS NULL OR a.kind = $3) AND ($4::text IS NULL OR coalesce(ar.id, s.area_id) = $4)
         AND ($5::text IS NULL OR a.target_id = $5) AND ($6::bigint IS NULL OR a.id < $6)
+        AND ($8::text[] IS NULL OR ${ALERT_DISTRICT} = ANY ($8))
       ORDER BY a.id DESC LIMIT $7`,
-    [f.states, f.severity, f.kind, f.areaId, f.targetId, f.beforeId, f.limit],
+    [f.states, f.severity, f.kind, f.areaId, f.targetId, f.beforeId, f.limit, f.districtIds ?? null],
   );
   return rows;
 }
@@ -118,6 +124,8 @@ export async function listDeliveries(
     areaId: string | null;
     status: string | null;
     channel: string | null;
+    /** A scoped bureau's districts (null: every district): deliveries of those districts' alerts. */
+    districtIds?: readonly string[] | null;
     beforeId: number | null;
     limit: number;
   },
@@ -131,11 +139,13 @@ export async function listDeliveries(
        LEFT JOIN alert a ON a.id = dl.alert_id
        LEFT JOIN area ar ON ar.id = a.scope_id
        LEFT JOIN site s ON s.id = a.scope_id
+       LEFT JOIN district d ON d.id = a.scope_id
       WHERE ($1::bigint IS NULL OR dl.alert_id = $1) AND ($2::text IS NULL OR coalesce(ar.id, s.area_id) = $2)
         AND ($3::text IS NULL OR dl.status = $3) AND ($4::text IS NULL OR dl.channel = $4)
         AND ($5::bigint IS NULL OR dl.id < $5)
+        AND ($7::text[] IS NULL OR ${ALERT_DISTRICT} = ANY ($7))
       ORDER BY dl.id DESC LIMIT $6`,
-    [f.alertId, f.areaId, f.status, f.channel, f.beforeId, f.limit],
+    [f.alertId, f.areaId, f.status, f.channel, f.beforeId, f.limit, f.districtIds ?? null],
   );
   return rows;
 }

@@ -46,8 +46,11 @@ export interface DeliveryFilter {
   recipientId: string | null;
   channel: string | null;
   failedOnly: boolean;
-  /** Only deliveries of alerts about these streets/towns (a scoped bureau); null = every delivery. */
-  areaIds: readonly string[] | null;
+  /**
+   * Only deliveries of alerts of these districts (a scoped bureau: its streets/towns' alerts and its district's
+   * own, as /api/deliveries); null = every delivery.
+   */
+  districtIds: readonly string[] | null;
   beforeId: number | null;
   limit: number;
 }
@@ -77,9 +80,10 @@ const DELIVERY_SCOPE = `
        LEFT JOIN alert a ON a.id = dl.alert_id
        LEFT JOIN area ar ON ar.id = a.scope_id
        LEFT JOIN site s ON s.id = a.scope_id
+       LEFT JOIN district d ON d.id = a.scope_id
       WHERE ($1::text IS NULL OR dl.recipient_id = $1) AND ($2::text IS NULL OR dl.channel = $2)
         AND (NOT $3 OR dl.status = 'failed' OR dl.receipt_status = 'failed')
-        AND ($4::text[] IS NULL OR coalesce(ar.id, s.area_id) = ANY($4))`;
+        AND ($4::text[] IS NULL OR coalesce(ar.district_id, s.district_id, d.id, a.district_id) = ANY($4))`;
 
 /** Newest first, paged by id; a failure is a failed delivery or a carrier receipt that says failed. */
 export async function listDeliveryHistory(db: Queryable, f: DeliveryFilter): Promise<DeliveryHistoryRow[]> {
@@ -88,7 +92,7 @@ export async function listDeliveryHistory(db: Queryable, f: DeliveryFilter): Pro
             dl.step, dl.status, dl.attempts, dl.last_error, dl.created_at, dl.sent_at, dl.receipt_status
      ${DELIVERY_SCOPE} AND ($5::bigint IS NULL OR dl.id < $5)
       ORDER BY dl.id DESC LIMIT $6`,
-    [f.recipientId, f.channel, f.failedOnly, f.areaIds, f.beforeId, f.limit],
+    [f.recipientId, f.channel, f.failedOnly, f.districtIds, f.beforeId, f.limit],
   );
   return rows;
 }
@@ -117,7 +121,7 @@ export async function readDeliveryTotals(
       GROUP BY dl.recipient_id, dl.channel
       ORDER BY failed DESC, total DESC, dl.recipient_id, dl.channel
       LIMIT 200`,
-    [f.recipientId, f.channel, f.failedOnly, f.areaIds],
+    [f.recipientId, f.channel, f.failedOnly, f.districtIds],
   );
   return rows;
 }

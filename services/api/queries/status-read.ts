@@ -31,6 +31,8 @@ export interface StatusFilter {
   period: string | null;
   targetId: string | null;
   status: string | null;
+  /** A scoped bureau's districts (null: every district): scopes that are those districts or lie in them. */
+  districtIds?: readonly string[] | null;
   limit: number;
 }
 
@@ -43,13 +45,16 @@ export async function listTargetStatuses(db: Queryable, f: StatusFilter): Promis
        FROM evaluation_current ec
        JOIN evaluation e ON e.id = ec.evaluation_id
        JOIN target t ON t.id = ec.target_id
+       LEFT JOIN area ar ON ar.id = ec.scope_id
+       LEFT JOIN site s ON s.id = ec.scope_id
       WHERE ($1::text[] IS NULL OR ec.scope_id = ANY ($1))
+        AND ($7::text[] IS NULL OR coalesce(ar.district_id, s.district_id, ec.scope_id) = ANY ($7))
         AND ($2::text IS NULL OR ec.period_key = $2 OR ($3 AND ec.period_key LIKE $2 || '-%'))
         AND ($4::text IS NULL OR ec.target_id = $4)
         AND ($5::text IS NULL OR ec.status = $5)
       ORDER BY ec.scope_id, ec.target_id, ec.period_key DESC
       LIMIT $6`,
-    [f.scopeIds, f.period, yearOnly, f.targetId, f.status, f.limit],
+    [f.scopeIds, f.period, yearOnly, f.targetId, f.status, f.limit, f.districtIds ?? null],
   );
   return rows;
 }

@@ -26,6 +26,7 @@ const user = z.object({
   display_name: z.string(),
   role: z.string(),
   area_id: z.string().nullable(),
+  district_ids: z.array(z.string()).describe("a bureau's districts; empty = every district"),
   locale: z.string(),
   disabled_at: z.date().nullable(),
   created_at: z.date(),
@@ -80,7 +81,8 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
   r.patch(
     '/api/users/:id',
     authedRoute(TAGS.admin, {
-      summary: 'Change role, area, name, language, password, or disable',
+      summary:
+        "Change role, area, a bureau's districts (districtIds; [] = every district), name, language, password, or disable",
       params: idParams,
       body: userPatchSchema,
       response: { 200: user },

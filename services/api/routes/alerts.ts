@@ -7,6 +7,7 @@ import {
   assertAreaReadable,
   canSeeContactDetails,
   confinedArea,
+  scopedDistricts,
   type Principal,
 } from '../../auth/principal.js';
 import {
@@ -131,6 +132,8 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
         kind: q.kind ?? null,
         areaId: areaFilter(p, q.area),
         targetId: q.target ?? null,
+        // A bureau scoped to its district(s) lists their alerts only, as its pages do (issue 17 item 8).
+        districtIds: scopedDistricts(p),
         ...pageOf(q),
       });
       return { alerts };
@@ -269,6 +272,7 @@ export async function registerAlertRoutes(app: FastifyInstance, ctx: AppContext)
         areaId: areaFilter(p, q.area),
         status: q.status ?? null,
         channel: q.channel ?? null,
+        districtIds: scopedDistricts(p),
         ...pageOf(q),
       });
       return { deliveries: rows.map((d) => redactDelivery(p, d)) };

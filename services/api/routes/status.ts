@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../runtime/app-context.js';
 import { NotFoundError } from '../../errors.js';
-import { assertScopeReadable } from '../../auth/principal.js';
+import { assertScopeReadable, scopedDistricts } from '../../auth/principal.js';
 import { principalOf } from '../auth-hooks.js';
 import { resolveScopeOwner } from '../queries/reference-read.js';
 import { listTargetStatuses } from '../queries/status-read.js';
@@ -84,6 +84,8 @@ export async function registerStatusRoutes(app: FastifyInstance, ctx: AppContext
         period: q.period ?? null,
         targetId: q.target ?? null,
         status: q.status ?? null,
+        // Without ?scope= a scoped bureau lists the scopes of its district(s), never another's.
+        districtIds: scopedDistricts(p),
         limit: q.limit,
       });
       return { statuses };

@@ -1,5 +1,5 @@
 /**
- * `envwatch user <add|list|token|tokens|revoke-token|password|disable|enable>`: accounts and API tokens from
+ * `envwatch user <add|list|districts|token|tokens|revoke-token|password|disable|enable>`: accounts and API tokens from
  * the console. The bootstrap administrator is `envwatch user add --username admin --role admin`, which prints
  * a generated password once. Every change is audited with the actor `cli:<os user>`.
  */
@@ -16,9 +16,12 @@ import { cliActor, type CommandRun } from '../command.js';
 import { checkPostgres } from '../dependency-check.js';
 
 const USAGE = `usage:
-  envwatch user add --username <name> --role <${ROLES.join('|')}> [--area <area id>] [--unit <unit id>] [--name <display name>] [--locale zh-CN|en]
-                    (prints a generated password; street/town accounts need --area, unit accounts --unit)
+  envwatch user add --username <name> --role <${ROLES.join('|')}> [--area <area id>] [--unit <unit id>] [--district <district id> …] [--name <display name>] [--locale zh-CN|en]
+                    (prints a generated password; street/town accounts need --area, unit accounts --unit;
+                    a bureau with --district reads only those districts, without it every district)
   envwatch user list
+  envwatch user districts --username <name> (--district <district id> … | --all-districts)
+                    (sets a bureau account's districts, replacing the ones it had)
   envwatch user token --username <name> --name <purpose> [--read-only] [--days <n> | --no-expiry]
                     (prints the token once; it is stored only as a SHA-256 digest)
   envwatch user tokens [--username <name>]
@@ -32,6 +35,8 @@ const OPTIONS = {
   role: { type: 'string' },
   area: { type: 'string' },
   unit: { type: 'string' },
+  district: { type: 'string', multiple: true },
+  'all-districts': { type: 'boolean', default: false },
   name: { type: 'string' },
   locale: { type: 'string' },
   'read-only': { type: 'boolean', default: false },
@@ -51,7 +56,8 @@ function describe(u: UserRow): string {
   const flags = [u.disabled_at ? 'disabled' : null, u.has_password ? null : 'no password']
     .filter(Boolean)
     .join(', ');
-  return `${u.id}\t${u.username}\t${u.role}${u.area_id ? `:${u.area_id}` : ''}\t${u.display_name}${flags ? `\t(${flags})` : ''}`;
+  const scope = u.area_id ? `:${u.area_id}` : u.district_ids.length > 0 ? `:${u.district_ids.join(',')}` : '';
+  return `${u.id}\t${u.username}\t${u.role}${scope}\t${u.display_name}${flags ? `\t(${flags})` : ''}`;
 }
 
 export const run: CommandRun = async ({ config, args, out }) => {
@@ -74,6 +80,7 @@ export const run: CommandRun = async ({ config, args, out }) => {
           role: v.role as Role,
           areaId: v.area ?? null,
           unitId: v.unit ?? null,
+          districtIds: v.district ?? [],
           displayName: v.name,
           locale: v.locale === 'en' ? 'en' : 'zh-CN',
         });
@@ -85,6 +92,20 @@ export const run: CommandRun = async ({ config, args, out }) => {
       case 'list':
         for (const u of await listUsers(pool)) out(describe(u));
         return 0;
+      case 'districts': {
+        const u = await userNamed(pool, v.username);
+        const districts = v.district ?? [];
+        // Both or neither would leave "every district" and "these districts" to a guess.
+        if (districts.length > 0 === v['all-districts'])
+          throw new ValidationError(
+            `give the districts (--district <id>, repeatable) or --all-districts, not both or neither\n${USAGE}`,
+          );
+        const after = await changeUser(pool, cliActor(), u.id, { districtIds: districts });
+        out(
+          `${after.username} reads ${after.district_ids.length > 0 ? after.district_ids.join(', ') : 'every district'}`,
+        );
+        return 0;
+      }
       case 'token': {
         const u = await userNamed(pool, v.username);
         if (!v.name)

@@ -13,7 +13,16 @@ function canAct(pc: PageContext, a: AlertRow): boolean {
   return p.role !== 'area' || a.area_id === p.areaId;
 }
 
-export function alertCard(pc: PageContext, a: AlertRow, returnTo: string): SafeHtml {
+/**
+ * One alert. `compact` (the street/town page, where a unit's alerts follow its matrix and charts) folds the
+ * explanation into a <details>: four alerts with their full text took a whole desktop screen.
+ */
+export function alertCard(
+  pc: PageContext,
+  a: AlertRow,
+  returnTo: string,
+  opts: { compact?: boolean } = {},
+): SafeHtml {
   const { t, locale } = pc;
   const title = locale === 'en' ? a.title_en : a.title_zh;
   const body = locale === 'en' ? a.body_en : a.body_zh;
@@ -31,7 +40,14 @@ export function alertCard(pc: PageContext, a: AlertRow, returnTo: string): SafeH
       #${a.id} · ${t('opened')}
       ${fmtTime(a.opened_at)}${a.area_id ? html` · <a href="/areas/${a.area_id}">${locale === 'en' ? (a.area_name_en ?? a.area_id) : (a.area_name_zh ?? a.area_id)}</a>` : ''}
     </div>
-    <p>${body}</p>
+    ${
+      opts.compact
+        ? html`<details class="alert-body">
+            <summary>${t('explanation')}</summary>
+            <p>${body}</p>
+          </details>`
+        : html`<p>${body}</p>`
+    }
     ${
       a.state === 'acknowledged' || a.acknowledged_at
         ? html`<div class="muted">

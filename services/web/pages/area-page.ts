@@ -47,33 +47,44 @@ export function areaPage(pc: PageContext, s: AreaSummary): SafeHtml {
     <h2>${t('targets')}</h2>
     ${targetMatrix(pc, s.year, s.targets)}
     <h2>${t('trend')}</h2>
-    <p class="muted">${t('monthly')}</p>
-    ${lineChart(
-      labels.map((l) => l.slice(5)),
-      [
-        { label: name, colour: '#1f5fa8', values: byMonth(s.trend.monthly.area) },
-        { label: t('district'), colour: '#8a94a3', values: byMonth(s.trend.monthly.district), dashed: true },
-      ],
-      { ariaLabel: `${t('trend')} ${t('monthly')}` },
-    )}
-    <p class="muted">${t('last30')}</p>
-    ${
-      dayLabels.length === 0
-        ? html`<p class="muted">${t('noData')}</p>`
-        : lineChart(
-            dayLabels.map((d) => d.slice(5)),
-            [
-              { label: name, colour: '#1f5fa8', values: byDay(s.trend.daily.area) },
-              {
-                label: t('district'),
-                colour: '#8a94a3',
-                values: byDay(s.trend.daily.district),
-                dashed: true,
-              },
-            ],
-            { ariaLabel: `${t('trend')} ${t('last30')}` },
-          )
-    }
+    <div class="chart-pair">
+      <div>
+        <p class="muted">${t('monthly')}</p>
+        ${lineChart(
+          labels.map((l) => l.slice(5)),
+          [
+            { label: name, colour: '#1f5fa8', values: byMonth(s.trend.monthly.area) },
+            {
+              label: t('district'),
+              colour: '#8a94a3',
+              values: byMonth(s.trend.monthly.district),
+              dashed: true,
+            },
+          ],
+          { ariaLabel: `${t('trend')} ${t('monthly')}` },
+        )}
+      </div>
+      <div>
+        <p class="muted">${t('last30')}</p>
+        ${
+          dayLabels.length === 0
+            ? html`<p class="muted">${t('noData')}</p>`
+            : lineChart(
+                dayLabels.map((d) => d.slice(5)),
+                [
+                  { label: name, colour: '#1f5fa8', values: byDay(s.trend.daily.area) },
+                  {
+                    label: t('district'),
+                    colour: '#8a94a3',
+                    values: byDay(s.trend.daily.district),
+                    dashed: true,
+                  },
+                ],
+                { ariaLabel: `${t('trend')} ${t('last30')}` },
+              )
+        }
+      </div>
+    </div>
     <h2>${t('ranks')}</h2>
     <div class="table-wrap" tabindex="0">
       <table id="ranks">
