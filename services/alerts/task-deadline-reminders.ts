@@ -15,7 +15,6 @@ import { addDays, toShanghaiDay } from '../time/shanghai.js';
 import { shiftWorkingDays, type WorkingCalendar } from '../time/working-days.js';
 import {
   bumpAlertRevision,
-  insertAlert,
   lockAlertKey,
   updateAlertCondition,
   type AlertRow,
@@ -23,7 +22,7 @@ import {
 import { planContext, type AlertSettings } from './alert-settings.js';
 import { targetRecipients } from './routing.js';
 import { resolveReminder } from './task-report-reminders.js';
-import { setAlertTask } from './task-overdue-queries.js';
+import { openTaskAlert } from './task-alert-open.js';
 import { settledDueSoonAlerts, tasksDueSoon, type DueSoonTaskRow } from './task-reminder-queries.js';
 import { dueSoonText } from './task-reminder-text.js';
 
@@ -54,31 +53,27 @@ const sentOf = (condition: string | null) =>
 async function remindTask(db: pg.Pool, t: DueSoonTaskRow, days: number, ctx: DeadlineReminderContext) {
   return withTransaction(db, async (tx) => {
     const dedupeKey = `task-due|${t.id}`;
-    await lockAlertKey(tx, dedupeKey);
     const year = Number(t.due_on.slice(0, 4));
     const text = dueSoonText(t, days);
     let alert: AlertRow;
     let revision: number;
     if (t.alert_id === null) {
-      alert = await insertAlert(
-        tx,
-        {
-          kind: 'task_due_soon',
-          dedupeKey,
-          periodKey: String(year),
-          districtId: t.district_id,
-          directoryYear: year,
-          severity: 'notice',
-          urgent: false,
-          condition: `remind_${days}`,
-          text,
-          at: ctx.now,
-        },
-        { kind: 'opened', detail: { condition: `remind_${days}`, task: t.id } },
-      );
-      await setAlertTask(tx, alert.id, t.id);
+      alert = await openTaskAlert(tx, {
+        kind: 'task_due_soon',
+        dedupeKey,
+        periodKey: String(year),
+        districtId: t.district_id,
+        year,
+        severity: 'notice',
+        condition: `remind_${days}`,
+        text,
+        at: ctx.now,
+        about: { taskId: t.id },
+        detail: { task: t.id },
+      });
       revision = alert.revision;
     } else {
+      await lockAlertKey(tx, dedupeKey);
       alert = await updateAlertCondition(
         tx,
         t.alert_id,
