@@ -87,6 +87,7 @@ beforeAll(async () => {
         settings,
         smsEnabled: true,
         workingDaysBefore: config.TASK_DEADLINE_REMINDER_WORKING_DAYS,
+        catchUpWorkingDays: config.TASK_DEADLINE_REMINDER_CATCH_UP_WORKING_DAYS,
       });
       if (run === 1) secondRuns.push(r.reminded + r.escalated + r.resolved + d.reminded + d.resolved);
       else {
