@@ -16,12 +16,7 @@ import { withTransaction } from '../db/queryable.js';
 import { planDeliveries } from '../notify/plan-deliveries.js';
 import { addDays, toShanghaiDay } from '../time/shanghai.js';
 import { shiftWorkingDays, type WorkingCalendar } from '../time/working-days.js';
-import {
-  bumpAlertRevision,
-  lockAlertKey,
-  updateAlertCondition,
-  type AlertRow,
-} from './alert-queries.js';
+import { bumpAlertRevision, lockAlertKey, updateAlertCondition, type AlertRow } from './alert-queries.js';
 import { planContext, type AlertSettings } from './alert-settings.js';
 import { targetRecipients } from './routing.js';
 import { resolveReminder } from './task-report-reminders.js';
@@ -55,7 +50,9 @@ export function dueReminder(
     if (shiftWorkingDays(cal, dueOn, -n) <= today) nearest = Math.min(nearest ?? n, n);
   if (nearest === null) return null;
   // Its last sending day: the reminder day shifted forward over working days (so a weekend does not count).
-  return today <= shiftWorkingDays(cal, shiftWorkingDays(cal, dueOn, -nearest), catchUpWorkingDays) ? nearest : null;
+  return today <= shiftWorkingDays(cal, shiftWorkingDays(cal, dueOn, -nearest), catchUpWorkingDays)
+    ? nearest
+    : null;
 }
 
 const sentOf = (condition: string | null) =>
