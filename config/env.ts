@@ -105,6 +105,9 @@ const schema = z.object({
     .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'working days before the due date, e.g. 30,7,1')
     .default('30,7,1')
     .transform((s) => [...new Set(splitList(s).map(Number))].sort((a, b) => b - a)),
+  // A deadline reminder still goes this many working days after its day (a scheduler down over a weekend),
+  // never later: a fresh deployment does not send every reminder whose day already passed (docs/decisions.md).
+  TASK_DEADLINE_REMINDER_CATCH_UP_WORKING_DAYS: z.coerce.number().int().min(0).max(30).default(2),
   // off | soft (soft-target notices) | soft_and_at_risk (also hard-target at-risk warnings)
   ALERT_DIGEST: z.enum(['off', 'soft', 'soft_and_at_risk']).default('soft'),
   ALERT_DIGEST_TIME: z

@@ -4,8 +4,11 @@
  * reminder never lands on a holiday — once each, and not at all once every main unit reported 已完成.
  * One alert of kind task_due_soon per task; each reminder is a new revision of it (its words say how many
  * working days are left) with its own delivery step remind:<days>:<revision>, so a reminder cannot be sent
- * twice and a reminder still held for working hours is superseded by the next. When the job starts late
- * (or the task is loaded late) only the nearest reminder whose day has come is sent, never a burst of all.
+ * twice and a reminder still held for working hours is superseded by the next. A reminder is sent on its
+ * day or up to TASK_DEADLINE_REMINDER_CATCH_UP_WORKING_DAYS working days later (a scheduler down over a
+ * weekend still sends it), and only the nearest one reached: on a fresh deployment — or a task loaded late —
+ * the reminders whose days passed long ago are history, not a first-run burst of every task due in the next
+ * two months (201 at once in a 2024 database); such a task is reminded at its next point.
  * The alert resolves on the due date (the overdue alert takes over) or when the task is reported done.
  */
 import type pg from 'pg';
@@ -13,17 +16,11 @@ import { withTransaction } from '../db/queryable.js';
 import { planDeliveries } from '../notify/plan-deliveries.js';
 import { addDays, toShanghaiDay } from '../time/shanghai.js';
 import { shiftWorkingDays, type WorkingCalendar } from '../time/working-days.js';
-import {
-  bumpAlertRevision,
-  insertAlert,
-  lockAlertKey,
-  updateAlertCondition,
-  type AlertRow,
-} from './alert-queries.js';
+import { bumpAlertRevision, lockAlertKey, updateAlertCondition, type AlertRow } from './alert-queries.js';
 import { planContext, type AlertSettings } from './alert-settings.js';
 import { targetRecipients } from './routing.js';
 import { resolveReminder } from './task-report-reminders.js';
-import { setAlertTask } from './task-overdue-queries.js';
+import { openTaskAlert } from './task-alert-open.js';
 import { settledDueSoonAlerts, tasksDueSoon, type DueSoonTaskRow } from './task-reminder-queries.js';
 import { dueSoonText } from './task-reminder-text.js';
 
@@ -33,19 +30,29 @@ export interface DeadlineReminderContext {
   smsEnabled: boolean;
   /** Working days before the due date, largest first (config parses and sorts them). */
   workingDaysBefore: readonly number[];
+  /** TASK_DEADLINE_REMINDER_CATCH_UP_WORKING_DAYS: how many working days late a reminder may still go. */
+  catchUpWorkingDays: number;
 }
 
-/** The reminder due today or earlier with the fewest working days left, or null (none reached yet). */
+/**
+ * The reminder with the fewest working days left whose day has come and is at most `catchUpWorkingDays`
+ * working days ago, or null (none reached yet, or the one reached is too old to send).
+ */
 export function dueReminder(
   cal: WorkingCalendar,
   today: string,
   dueOn: string,
   workingDaysBefore: readonly number[],
+  catchUpWorkingDays: number,
 ): number | null {
   let nearest: number | null = null;
   for (const n of workingDaysBefore)
     if (shiftWorkingDays(cal, dueOn, -n) <= today) nearest = Math.min(nearest ?? n, n);
-  return nearest;
+  if (nearest === null) return null;
+  // Its last sending day: the reminder day shifted forward over working days (so a weekend does not count).
+  return today <= shiftWorkingDays(cal, shiftWorkingDays(cal, dueOn, -nearest), catchUpWorkingDays)
+    ? nearest
+    : null;
 }
 
 const sentOf = (condition: string | null) =>
@@ -54,31 +61,27 @@ const sentOf = (condition: string | null) =>
 async function remindTask(db: pg.Pool, t: DueSoonTaskRow, days: number, ctx: DeadlineReminderContext) {
   return withTransaction(db, async (tx) => {
     const dedupeKey = `task-due|${t.id}`;
-    await lockAlertKey(tx, dedupeKey);
     const year = Number(t.due_on.slice(0, 4));
     const text = dueSoonText(t, days);
     let alert: AlertRow;
     let revision: number;
     if (t.alert_id === null) {
-      alert = await insertAlert(
-        tx,
-        {
-          kind: 'task_due_soon',
-          dedupeKey,
-          periodKey: String(year),
-          districtId: t.district_id,
-          directoryYear: year,
-          severity: 'notice',
-          urgent: false,
-          condition: `remind_${days}`,
-          text,
-          at: ctx.now,
-        },
-        { kind: 'opened', detail: { condition: `remind_${days}`, task: t.id } },
-      );
-      await setAlertTask(tx, alert.id, t.id);
+      alert = await openTaskAlert(tx, {
+        kind: 'task_due_soon',
+        dedupeKey,
+        periodKey: String(year),
+        districtId: t.district_id,
+        year,
+        severity: 'notice',
+        condition: `remind_${days}`,
+        text,
+        at: ctx.now,
+        about: { taskId: t.id },
+        detail: { task: t.id },
+      });
       revision = alert.revision;
     } else {
+      await lockAlertKey(tx, dedupeKey);
       alert = await updateAlertCondition(
         tx,
         t.alert_id,
@@ -132,7 +135,7 @@ export async function syncDeadlineReminders(
   const outboxIds: number[] = [];
   let reminded = 0;
   for (const t of await tasksDueSoon(db, today, horizon)) {
-    const days = dueReminder(cal, today, t.due_on, ctx.workingDaysBefore);
+    const days = dueReminder(cal, today, t.due_on, ctx.workingDaysBefore, ctx.catchUpWorkingDays);
     const sent = sentOf(t.alert_condition);
     if (days === null || (t.alert_id !== null && !(days < sent))) continue;
     outboxIds.push(...(await remindTask(db, t, days, ctx)));

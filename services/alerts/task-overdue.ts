@@ -9,10 +9,11 @@ import type pg from 'pg';
 import { withTransaction } from '../db/queryable.js';
 import { planDeliveries } from '../notify/plan-deliveries.js';
 import { addDays, shanghaiDayStart, toShanghaiDay } from '../time/shanghai.js';
-import { insertAlert, lockAlertKey, type AlertText } from './alert-queries.js';
+import type { AlertText } from './alert-queries.js';
 import type { AlertSettings } from './alert-settings.js';
 import { targetRecipients } from './routing.js';
-import { overdueTasksWithoutAlert, setAlertTask, type OverdueTaskRow } from './task-overdue-queries.js';
+import { openTaskAlert as openAlert } from './task-alert-open.js';
+import { overdueTasksWithoutAlert, type OverdueTaskRow } from './task-overdue-queries.js';
 
 export interface TaskOverdueContext {
   now: Date;
@@ -45,27 +46,21 @@ export function taskOverdueText(t: OverdueTaskRow): AlertText {
 
 async function openTaskAlert(db: pg.Pool, t: OverdueTaskRow, ctx: TaskOverdueContext) {
   return withTransaction(db, async (tx) => {
-    const dedupeKey = `task|${t.id}`;
-    await lockAlertKey(tx, dedupeKey);
     const year = Number(t.due_on.slice(0, 4));
-    const alert = await insertAlert(
-      tx,
-      {
-        kind: 'task_overdue',
-        dedupeKey,
-        periodKey: String(year),
-        districtId: t.district_id,
-        directoryYear: year,
-        severity: 'warning',
-        urgent: false,
-        condition: 'overdue',
-        text: taskOverdueText(t),
-        deadlineAt: shanghaiDayStart(addDays(t.due_on, 1)),
-        at: ctx.now,
-      },
-      { kind: 'opened', detail: { condition: 'overdue', task: t.id } },
-    );
-    await setAlertTask(tx, alert.id, t.id);
+    const alert = await openAlert(tx, {
+      kind: 'task_overdue',
+      dedupeKey: `task|${t.id}`,
+      periodKey: String(year),
+      districtId: t.district_id,
+      year,
+      severity: 'warning',
+      condition: 'overdue',
+      text: taskOverdueText(t),
+      deadlineAt: shanghaiDayStart(addDays(t.due_on, 1)),
+      at: ctx.now,
+      about: { taskId: t.id },
+      detail: { task: t.id },
+    });
     const recipients = await targetRecipients(
       tx,
       {

@@ -18,7 +18,6 @@ import { addMonths, monthKey, monthStartDay, toShanghaiDay } from '../time/shang
 import { nextWorkingDay, shiftWorkingDays, type WorkingCalendar } from '../time/working-days.js';
 import {
   bumpAlertRevision,
-  insertAlert,
   insertAlertEvent,
   lockAlertKey,
   markResolved,
@@ -27,9 +26,9 @@ import {
 } from './alert-queries.js';
 import { planContext, type AlertSettings } from './alert-settings.js';
 import { targetRecipients } from './routing.js';
+import { openTaskAlert } from './task-alert-open.js';
 import {
   reportAlertsOfMonth,
-  setAlertUnit,
   unreportedUnits,
   type ReportAlertRow,
   type UnreportedUnitRow,
@@ -64,6 +63,8 @@ export function reportSchedule(
 
 const SMS_ROLES = new Set(['main', 'lead']);
 
+const reportAlertKey = (unitId: string, month: string) => `task-report|${unitId}|${month}`;
+
 function routingOf(u: UnreportedUnitRow, year: number, day: string) {
   return {
     mainUnitIds: [u.unit_id],
@@ -97,26 +98,20 @@ async function notifyStep(
 
 async function remind(db: pg.Pool, u: UnreportedUnitRow, w: ReportReminderWhen, ctx: ReportReminderContext) {
   return withTransaction(db, async (tx) => {
-    const dedupeKey = `task-report|${u.unit_id}|${w.month}`;
-    await lockAlertKey(tx, dedupeKey);
     const year = Number(w.month.slice(0, 4));
-    const alert = await insertAlert(
-      tx,
-      {
-        kind: 'task_report_missing',
-        dedupeKey,
-        periodKey: w.month,
-        districtId: u.district_id,
-        directoryYear: year,
-        severity: 'notice',
-        urgent: false,
-        condition: 'reminded',
-        text: reportReminderText(u, w),
-        at: ctx.now,
-      },
-      { kind: 'opened', detail: { condition: 'reminded', unit: u.unit_id, month: w.month } },
-    );
-    await setAlertUnit(tx, alert.id, u.unit_id);
+    const alert = await openTaskAlert(tx, {
+      kind: 'task_report_missing',
+      dedupeKey: reportAlertKey(u.unit_id, w.month),
+      periodKey: w.month,
+      districtId: u.district_id,
+      year,
+      severity: 'notice',
+      condition: 'reminded',
+      text: reportReminderText(u, w),
+      at: ctx.now,
+      about: { unitId: u.unit_id },
+      detail: { unit: u.unit_id, month: w.month },
+    });
     return notifyStep(tx, alert.id, `remind:cutoff:${alert.revision}`, u, ['main'], year, ctx);
   });
 }
@@ -129,7 +124,7 @@ async function escalate(
   ctx: ReportReminderContext,
 ) {
   return withTransaction(db, async (tx) => {
-    await lockAlertKey(tx, `task-report|${u.unit_id}|${w.month}`);
+    await lockAlertKey(tx, reportAlertKey(u.unit_id, w.month));
     await updateAlertCondition(
       tx,
       a.id,

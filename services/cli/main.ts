@@ -68,6 +68,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'HJ 212 data loggers: add | update | list (MN, site, password, edition, SM4 key, factors)',
     load: () => import('./commands/device.js'),
   },
+  indicator: {
+    summary: 'manual-entry indicators: set --target --period --value [--scope] | list [--period]',
+    load: () => import('./commands/indicator.js'),
+  },
   demo: {
     summary: 'replay a synthetic year end to end and leave the dashboard running (npm run demo)',
     load: () => import('./commands/demo.js'),

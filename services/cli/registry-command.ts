@@ -1,7 +1,7 @@
 /**
- * The shape `envwatch site` and `envwatch device` share: usage on `help`, the subcommand's options parsed,
- * PostgreSQL checked, a small pool for the one command, and add | update | list dispatched — each registry
- * command gives only its options and what its subcommands do.
+ * The shape `envwatch site`, `envwatch device` and `envwatch indicator` share: usage on `help`, the
+ * subcommand's options parsed, PostgreSQL checked, a small pool for the one command, and its subcommands
+ * (add | update | list; set | list) dispatched — each command gives only its options and what they do.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type pg from 'pg';
@@ -30,10 +30,10 @@ export function givenFields(fields: Record<string, unknown>): Record<string, unk
   return Object.fromEntries(Object.entries(fields).filter(([, x]) => x !== undefined));
 }
 
-export function registryCommand<O extends Options>(
+export function registryCommand<O extends Options, S extends string = 'add' | 'update' | 'list'>(
   usage: string,
   options: O,
-  steps: Record<'add' | 'update' | 'list', (s: RegistryStep<O>) => Promise<void>>,
+  steps: Record<S, (s: RegistryStep<O>) => Promise<void>>,
 ): CommandRun {
   return async ({ config, args, out }) => {
     const [sub, ...rest] = args;
@@ -41,7 +41,7 @@ export function registryCommand<O extends Options>(
       out(usage);
       return sub ? 0 : 2;
     }
-    const step = steps[sub as keyof typeof steps];
+    const step = Object.hasOwn(steps, sub) ? steps[sub as S] : undefined;
     if (!step) throw new ValidationError(`unknown subcommand "${sub}"\n${usage}`);
     const { values: v, positionals } = parseArgs({ args: rest, options, allowPositionals: true });
     await checkPostgres(config);

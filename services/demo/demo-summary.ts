@@ -22,7 +22,9 @@ import {
   type DeliveryCount,
   type DeviceCounts,
   readDeviceCounts,
+  readTaskReminderCounts,
   type SourceRows,
+  type TaskReminderCounts,
 } from './summary-queries.js';
 
 export interface ExpectedCounts {
@@ -42,6 +44,7 @@ export interface DemoSummary {
   evaluationRuns: number;
   evaluationStatuses: Record<string, number>;
   alerts: AlertCount[];
+  taskReminders: TaskReminderCounts;
   deliveries: DeliveryCount[];
   /** Alert messages per person per Shanghai day (grouping keeps this small). */
   perRecipientDay: MessagesPerRecipientDay;
@@ -94,6 +97,7 @@ export async function collectSummary(
     reports,
     perRecipientDay,
     byDevice,
+    taskReminders,
   ] = await Promise.all([
     readCounters(db),
     readRowsBySource(db),
@@ -106,6 +110,7 @@ export async function collectSummary(
     readReportCounts(db),
     readMessagesPerRecipientDay(db),
     readDeviceCounts(db),
+    readTaskReminderCounts(db),
   ]);
   const { evaluations, alerts: _a, deliveriesSent: _d, reports: _r, ...rows } = counters;
   return {
@@ -117,6 +122,7 @@ export async function collectSummary(
     evaluationRuns: evaluations,
     evaluationStatuses,
     alerts,
+    taskReminders,
     deliveries,
     perRecipientDay,
     inputs,

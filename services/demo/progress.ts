@@ -66,6 +66,12 @@ export function summaryLines(s: DemoSummary): string[] {
   lines.push(`告警 Alerts           ${s.alerts.length === 0 ? '（无 none）' : ''}`);
   for (const a of s.alerts)
     lines.push(`  ${String(a.n).padStart(4)}  ${a.kind} · ${a.severity} · ${a.state}`);
+  const t = s.taskReminders;
+  lines.push(
+    `任务提醒 Task reminders 未按时上报 reports missing: 提醒 reminded ${t.reminded} 个单位·月 unit-months，` +
+      `督办 escalated ${t.escalated}，补报后解除 resolved by a late report ${t.resolvedByReport}；` +
+      `到期提醒 deadline reminders ${t.dueSoon}；逾期 overdue tasks ${t.overdue}`,
+  );
   lines.push(`投递 Deliveries       ${s.deliveries.length === 0 ? '（无 none）' : ''}`);
   for (const d of s.deliveries) {
     const due =

@@ -209,3 +209,28 @@ export async function readDeviceCounts(db: Queryable): Promise<DeviceCounts[]> {
   );
   return rows;
 }
+
+/** The task reminders: unit-months reminded, escalated and resolved by a late report; deadline reminders. */
+export interface TaskReminderCounts {
+  reminded: number;
+  escalated: number;
+  resolvedByReport: number;
+  dueSoon: number;
+  overdue: number;
+}
+
+export async function readTaskReminderCounts(db: Queryable): Promise<TaskReminderCounts> {
+  const { rows } = await db.query<TaskReminderCounts>(
+    `SELECT count(*) FILTER (WHERE a.kind = 'task_report_missing')::int AS reminded,
+            count(*) FILTER (WHERE a.kind = 'task_report_missing'
+                               AND EXISTS (SELECT 1 FROM alert_event e WHERE e.alert_id = a.id AND e.kind = 'escalated'))::int
+              AS escalated,
+            count(*) FILTER (WHERE a.kind = 'task_report_missing' AND a.resolved_reason = 'reported')::int
+              AS "resolvedByReport",
+            (SELECT count(*)::int FROM alert_event e JOIN alert d ON d.id = e.alert_id
+              WHERE d.kind = 'task_due_soon' AND e.kind IN ('opened', 'reminded')) AS "dueSoon",
+            count(*) FILTER (WHERE a.kind = 'task_overdue')::int AS overdue
+       FROM alert a`,
+  );
+  return rows[0]!;
+}

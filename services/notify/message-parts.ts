@@ -102,7 +102,7 @@ export function wordsFor(alert: MessageItem, role: string, kind: StepKind, en: b
  * An alert that is not about a target says what it asks of each role in its facts (introZh / introEn, and
  * leadIntroZh / leadIntroEn for the lead officials): the task reminders speak of reports and tasks.
  */
-function ownIntro(alert: MessageItem, role: string, en: boolean): string | null {
+export function ownIntro(alert: MessageItem, role: string, en: boolean): string | null {
   const f = alert.facts;
   const own = role === 'lead' ? (en ? f.leadIntroEn : f.leadIntroZh) : null;
   const any = own ?? (en ? f.introEn : f.introZh);

@@ -5,6 +5,7 @@
 import { ALERT_STATE_LABELS, labelOf } from '../labels/catalogue.js';
 import type { MessageItem } from './message.js';
 import { escapeHtml, footerOf, page } from './email-parts.js';
+import { ownIntro } from './message-parts.js';
 import type { EmailRenderInput, RenderedEmail } from './email-parts.js';
 
 function itemLines(a: MessageItem, i: number, link: string | null, en: boolean) {
@@ -40,13 +41,18 @@ export function renderGroupEmail(input: EmailRenderInput, en: boolean): Rendered
     : en
       ? `${items[0]?.titleEn ?? ''} and ${items.length - 1} more: ${items.length} alert(s) for you, ${firing} to acknowledge`
       : `${items[0]?.titleZh ?? ''} 等 ${items.length} 项${noun}（${firing} 项待确认）`;
-  const intro = only
-    ? en
-      ? 'This alert needs your attention; please check it and acknowledge it with the link:'
-      : '以下预警需您关注，请核实处置，并点击链接确认收到：'
-    : en
-      ? 'The alerts that became due for you in the last minutes, in one message; acknowledge each with its own link:'
-      : '以下为近期需您关注的预警，合并为一封邮件发送；请逐项核实处置，并点击各项的链接确认收到：';
+  // A group of one that says what it asks of its reader (a task reminder: "report your progress") says that,
+  // not "以下预警需您关注，请核实处置" — seen in the demo's cut-off reminder to 区园林绿化局.
+  const own = only ? ownIntro(only, input.delivery.recipient_role, en) : null;
+  const intro = own
+    ? own
+    : only
+      ? en
+        ? 'This alert needs your attention; please check it and acknowledge it with the link:'
+        : '以下预警需您关注，请核实处置，并点击链接确认收到：'
+      : en
+        ? 'The alerts that became due for you in the last minutes, in one message; acknowledge each with its own link:'
+        : '以下为近期需您关注的预警，合并为一封邮件发送；请逐项核实处置，并点击各项的链接确认收到：';
   const parts = items.map((a, i) => itemLines(a, i, a.state === 'firing' ? input.ackLink(a) : null, en));
   const footer = footerOf(en);
   const text = `${intro}\n\n${parts.map((p) => p.text).join('\n\n')}\n\n— ${footer}`;

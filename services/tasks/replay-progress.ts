@@ -17,11 +17,13 @@ export interface ReplayProgressPlan {
   onlyUnits: readonly string[] | null;
   /** Units that do not report this month. */
   skipUnits: readonly string[];
+  /** The replayed moment of the reports (the database's now() would be the wall clock, not the demo's). */
+  reportedAt: Date;
 }
 
 export async function writeReplayProgress(db: Queryable, plan: ReplayProgressPlan): Promise<number> {
   const { rowCount } = await db.query(
-    `INSERT INTO task_progress (task_id, unit_id, month, status, note, reported_by, reported_via)
+    `INSERT INTO task_progress (task_id, unit_id, month, status, note, reported_by, reported_via, reported_at)
      SELECT r.task_id, r.unit_id, $1::date,
             CASE WHEN t.due_on IS NOT NULL AND t.due_on <= ($1::date + interval '1 month - 1 day')::date
                  THEN CASE WHEN abs(hashtext(t.id)) % 4 = 0 THEN 'late' ELSE 'done' END
@@ -31,13 +33,13 @@ export async function writeReplayProgress(db: Queryable, plan: ReplayProgressPla
                  THEN CASE WHEN abs(hashtext(t.id)) % 4 = 0 THEN '受资金、手续影响进度滞后，已制定整改计划。'
                            ELSE '已按计划完成，相关材料已归档。' END
                  ELSE to_char($1::date, 'FMMM') || '月按计划推进：' || left(t.key_task_zh, 40) END,
-            'demo', 'demo'
+            'demo', 'demo', $6
        FROM task_reporting_unit r
        JOIN task t ON t.id = r.task_id AND t.enabled
        JOIN plan p ON p.id = t.plan_id AND p.year = $2 AND p.district_id = $3
       WHERE NOT (r.unit_id = ANY ($4::text[])) AND ($5::text[] IS NULL OR r.unit_id = ANY ($5))
      ON CONFLICT (task_id, unit_id, month) DO NOTHING`,
-    [plan.month, plan.year, plan.district, plan.skipUnits, plan.onlyUnits],
+    [plan.month, plan.year, plan.district, plan.skipUnits, plan.onlyUnits, plan.reportedAt],
   );
   return rowCount ?? 0;
 }

@@ -1,7 +1,7 @@
 /**
  * The calendar arithmetic of the task reminders, without a database: the cut-off moves forward to the next
  * working day (a 调休 Sunday counts), the escalation counts working days across a month end and a holiday,
- * a late run sends only the nearest deadline reminder reached, and a bad reminder list is refused at boot
+ * a late run sends only the nearest deadline reminder reached and only within its catch-up days, and a bad reminder list is refused at boot
  * naming the key and what was expected.
  */
 import { describe, expect, it } from 'vitest';
@@ -38,10 +38,19 @@ describe('task reminder days', () => {
   });
 
   it('gives the nearest reminder reached, so a late run never sends a burst', () => {
-    expect(dueReminder(cal, '2021-09-27', '2021-11-15', [30, 7, 1])).toBeNull();
-    expect(dueReminder(cal, '2021-09-28', '2021-11-15', [30, 7, 1])).toBe(30);
-    expect(dueReminder(cal, '2021-11-10', '2021-11-15', [30, 7, 1])).toBe(7);
-    expect(dueReminder(cal, '2021-11-14', '2021-11-15', [30, 7, 1])).toBe(1);
+    expect(dueReminder(cal, '2021-09-27', '2021-11-15', [30, 7, 1], 2)).toBeNull();
+    expect(dueReminder(cal, '2021-09-28', '2021-11-15', [30, 7, 1], 2)).toBe(30);
+    expect(dueReminder(cal, '2021-11-10', '2021-11-15', [30, 7, 1], 10)).toBe(7);
+    expect(dueReminder(cal, '2021-11-14', '2021-11-15', [30, 7, 1], 2)).toBe(1);
+  });
+
+  it('sends a reminder up to the catch-up working days after its day, never older', () => {
+    // The 7-day reminder of 11-15 is Thursday 11-04; two working days later is Monday 11-08.
+    expect(dueReminder(cal, '2021-11-06', '2021-11-15', [30, 7, 1], 2)).toBe(7); // Saturday
+    expect(dueReminder(cal, '2021-11-08', '2021-11-15', [30, 7, 1], 2)).toBe(7);
+    expect(dueReminder(cal, '2021-11-09', '2021-11-15', [30, 7, 1], 2)).toBeNull();
+    expect(dueReminder(cal, '2021-11-05', '2021-11-15', [30, 7, 1], 0)).toBeNull();
+    expect(dueReminder(cal, '2021-11-04', '2021-11-15', [30, 7, 1], 0)).toBe(7);
   });
 
   it('parses the reminder list largest first and refuses a bad one by name', () => {
@@ -54,6 +63,9 @@ describe('task reminder days', () => {
       /TASK_DEADLINE_REMINDER_WORKING_DAYS.*working days before the due date, e\.g\. 30,7,1/s,
     );
     expect(() => loadConfig({ ...base, TASK_REPORT_CUTOFF_DAY: '31' })).toThrow(/TASK_REPORT_CUTOFF_DAY/);
+    expect(() => loadConfig({ ...base, TASK_DEADLINE_REMINDER_CATCH_UP_WORKING_DAYS: '-1' })).toThrow(
+      /TASK_DEADLINE_REMINDER_CATCH_UP_WORKING_DAYS/,
+    );
   });
 
   it('the SMS of a task reminder is a task reminder, not an operations notice, and fits one message', () => {

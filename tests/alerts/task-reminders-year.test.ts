@@ -87,6 +87,7 @@ beforeAll(async () => {
         settings,
         smsEnabled: true,
         workingDaysBefore: config.TASK_DEADLINE_REMINDER_WORKING_DAYS,
+        catchUpWorkingDays: config.TASK_DEADLINE_REMINDER_CATCH_UP_WORKING_DAYS,
       });
       if (run === 1) secondRuns.push(r.reminded + r.escalated + r.resolved + d.reminded + d.resolved);
       else {
@@ -209,5 +210,22 @@ describe('task reminders over 2021', () => {
       '区生态环境局在截止日（9月26日）提醒后，截至9月29日仍有1项任务未上报2021年9月进展情况：TZ21-AIR-001。',
     );
     expect(mail.text).not.toContain('该目标');
+  });
+
+  it('a reminder sent as a group of one asks the unit to report, not to 核实处置 a 预警', async () => {
+    const { rows } = await db.pool.query<{ id: number }>(
+      `SELECT id FROM alert WHERE kind = 'task_report_missing' AND unit_id = 'eeb' AND period_key = '2021-09'`,
+    );
+    const alert = messageItem((await getAlert(db.pool, rows[0]!.id))!);
+    const mail = renderEmail({
+      delivery: { step: 'group:1', recipient_role: 'main', locale: 'zh-CN' },
+      alert: null,
+      items: [alert],
+      ackLink: () => 'https://envwatch.example/ack/x',
+      now: shanghaiInstant('2021-09-26', 9, 0),
+    });
+    // September's alert is escalated by now: the unit reads the 督办 words.
+    expect(mail.text).toMatch(/^贵单位月度任务进展已逾期未上报，已报牵头领导督办，请尽快上报。/);
+    expect(mail.text).not.toContain('预警');
   });
 });

@@ -138,6 +138,41 @@ test('each replayed month has its report for each district, archived under out/r
     await expect(readFile(path.join(outDir, p))).resolves.toBeInstanceOf(Buffer);
 });
 
+test('the never-reporting unit is reminded then escalated each month, the late ones only reminded, an on-time one never', async () => {
+  const { rows } = await db.pool.query<{
+    unit_id: string;
+    month: string;
+    escalated: boolean;
+    reason: string | null;
+  }>(
+    `SELECT a.unit_id, a.period_key AS month, a.resolved_reason AS reason,
+            EXISTS (SELECT 1 FROM alert_event e WHERE e.alert_id = a.id AND e.kind = 'escalated') AS escalated
+       FROM alert a WHERE a.kind = 'task_report_missing' ORDER BY a.unit_id, a.period_key`,
+  );
+  const months = ['2024-01', '2024-02', '2024-03'];
+  const of = (unit: string) => rows.filter((r) => r.unit_id === unit).map(({ unit_id: _u, ...r }) => r);
+  expect(of('greening')).toEqual(months.map((month) => ({ month, escalated: true, reason: null })));
+  for (const late of ['agriculture', 'transport'])
+    expect(of(late)).toEqual(months.map((month) => ({ month, escalated: false, reason: 'reported' })));
+  expect(of('water_bureau')).toEqual([]);
+  expect(rows).toHaveLength(9);
+  // The reminder reached the unit on the cut-off; the escalation reached it and its tasks' lead officials.
+  const { rows: mails } = await db.pool.query<{ step: string; recipient_id: string }>(
+    `SELECT DISTINCT split_part(d.step, ':', 1) AS step, d.recipient_id FROM delivery d JOIN alert a ON a.id = d.alert_id
+      WHERE a.kind = 'task_report_missing' AND a.unit_id = 'greening' AND a.period_key = '2024-02' AND d.channel = 'email'`,
+  );
+  expect(mails).toContainEqual({ step: 'remind', recipient_id: 'greening.duty' });
+  expect(mails).toContainEqual({ step: 'unreported', recipient_id: 'greening.duty' });
+  expect(
+    mails.filter((m) => m.step === 'unreported' && m.recipient_id.startsWith('official.')).length,
+  ).toBeGreaterThan(0);
+  expect(demo.summary.taskReminders).toMatchObject({ reminded: 9, escalated: 3, resolvedByReport: 6 });
+  expect(demo.summary.taskReminders.dueSoon).toBeGreaterThan(0);
+  expect(lines.some((l) => l.startsWith('任务提醒 Task reminders') && l.includes('督办 escalated 3'))).toBe(
+    true,
+  );
+});
+
 test('the progress shows six months (three of history, three replayed) and the summary follows', () => {
   expect(lines.filter((l) => /^\[\d\/6\] \d{4}-\d{2}/.test(l))).toHaveLength(6);
   expect(lines.some((l) => l.includes('演示摘要 Demo summary'))).toBe(true);

@@ -1,11 +1,17 @@
 /**
- * The demo's replayed progress (issue 16 item 6): for a replayed month most units report, the late units
- * report the month before instead, the never-reporting unit has nothing, a task due by then is 已完成 or (one
+ * The demo's replayed progress (issue 16 item 6): for a replayed month most units report on the 18th, the
+ * late units after the cut-off, the never-reporting unit has nothing, a task due by then is 已完成 or (one
  * in four) 滞后, and the manual indicators are reported — February's large-area spill breaking its 60 minutes.
  */
 import { seedPlansAndTasks } from '../tasks/task-fixtures.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LATE_UNITS, NEVER_UNIT, reportDemoMonth } from '../../services/demo/replay/progress-step.js';
+import {
+  LATE_UNITS,
+  NEVER_UNIT,
+  reportDemoMonth,
+  reportLateUnits,
+  reportOnTimeUnits,
+} from '../../services/demo/replay/progress-step.js';
 import { evaluatePending } from '../../services/targets/evaluate-pending.js';
 import { shanghaiInstant } from '../../services/time/shanghai.js';
 import { useApiServer } from '../api/harness.js';
@@ -15,21 +21,31 @@ const server = useApiServer();
 beforeAll(async () => {
   const pool = server.db.pool;
   await seedPlansAndTasks(pool);
-  await reportDemoMonth(server.ctx, '2024-01', shanghaiInstant('2024-02-05', 9));
-  await reportDemoMonth(server.ctx, '2024-02', shanghaiInstant('2024-03-05', 9));
-  await reportDemoMonth(server.ctx, '2024-03', shanghaiInstant('2024-04-05', 9));
+  for (const [month, next] of [
+    ['2024-01', '2024-02'],
+    ['2024-02', '2024-03'],
+    ['2024-03', '2024-04'],
+  ] as const) {
+    await reportOnTimeUnits(server.ctx, month, shanghaiInstant(`${month}-18`, 10));
+    await reportLateUnits(server.ctx, month, shanghaiInstant(`${month}-26`, 10));
+    await reportDemoMonth(server.ctx, month, shanghaiInstant(`${next}-05`, 9));
+  }
 });
 
 describe('the demo’s replayed progress', () => {
-  it('has most units on time, the late ones a month behind, and one never', async () => {
-    const { rows } = await server.db.pool.query<{ unit_id: string; months: string[] }>(
-      `SELECT unit_id, array_agg(DISTINCT to_char(month, 'YYYY-MM') ORDER BY to_char(month, 'YYYY-MM')) AS months
+  it('has most units on time, the late ones after the cut-off, and one never', async () => {
+    const { rows } = await server.db.pool.query<{ unit_id: string; months: string[]; days: string[] }>(
+      `SELECT unit_id, array_agg(DISTINCT to_char(month, 'YYYY-MM') ORDER BY to_char(month, 'YYYY-MM')) AS months,
+              array_agg(DISTINCT to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD')
+                        ORDER BY to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD')) AS days
          FROM task_progress GROUP BY unit_id`,
     );
-    const by = new Map(rows.map((r) => [r.unit_id, r.months]));
+    const by = new Map(rows.map((r) => [r.unit_id, r]));
     expect(by.has(NEVER_UNIT)).toBe(false);
-    for (const u of LATE_UNITS) expect(by.get(u)).toEqual(['2024-01', '2024-02']);
-    expect(by.get('water_bureau')).toEqual(['2024-01', '2024-02', '2024-03']);
+    const months = ['2024-01', '2024-02', '2024-03'];
+    for (const u of LATE_UNITS)
+      expect(by.get(u)).toMatchObject({ months, days: ['01-26', '02-26', '03-26'] });
+    expect(by.get('water_bureau')).toMatchObject({ months, days: ['01-18', '02-18', '03-18'] });
     expect(rows.length).toBeGreaterThan(50);
   });
 

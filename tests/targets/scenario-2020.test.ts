@@ -13,8 +13,21 @@ import {
   expectedMonths,
   expectedYear,
   loadPlan,
+  unreportedIndicators,
   type YearExpectations,
 } from './scenario-harness.js';
+
+// The 净土 manual-entry indicators (issue 16): the synthetic year has no reports, so no verdict but
+// insufficient data — never a 0.
+const INDICATORS = {
+  monthly: {},
+  yearly: Object.fromEntries(
+    ['TZ20-SOIL-01', 'TZ20-SOIL-02', 'TZ20-SOIL-03', 'TZ20-SOIL-04', 'TZ20-SOIL-05'].map((t) => [
+      t,
+      ['tongzhou'],
+    ]),
+  ),
+};
 
 const db = useTestDatabase();
 const PLAN = 'tongzhou-2020';
@@ -56,6 +69,7 @@ const YEAR: YearExpectations = {
 function expected(i: 0 | 1) {
   return {
     ...expectedYear(2020, i, YEAR),
+    ...unreportedIndicators(2020, i, INDICATORS),
     // Each month at most 6: April's 6.5 is the only breach.
     ...expectedMonths('TZ20-AIR-03m', ['tongzhou'], 2020, i, (_s, m) =>
       m === '2020-04' ? 'breached' : 'met',

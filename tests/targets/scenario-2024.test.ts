@@ -103,11 +103,12 @@ function expectedAt(checkpoint: Checkpoint): Record<string, S> {
   for (const scope of TONGZHOU_UNITS) {
     for (const m of months) out[`TZ24-AIR-09w|${scope}|${m}`] = m === '2024-03' ? 'insufficient_data' : 'met';
   }
-  // The manual-entry indicators (issue 16: spills, post-rain clean-up, black-odorous segments, soil safe use)
+  // The manual-entry indicators (issue 16: spills, post-rain clean-up, black-odorous segments, soil safe use,
+  // the farming rates)
   // are reported by the units, and the synthetic year has no reports: no report is "insufficient data", never 0.
   for (const t of ['TZ24-OPS-01a', 'TZ24-OPS-01b', 'TZ24-OPS-02', 'TZ24-OPS-03'])
     for (const m of months) out[`${t}|tongzhou|${m}`] = 'insufficient_data';
-  for (const t of ['TZ24-SOIL-01', 'TZ24-SOIL-02']) out[`${t}|tongzhou|2024`] = 'insufficient_data';
+  for (let n = 1; n <= 8; n++) out[`TZ24-SOIL-0${n}|tongzhou|2024`] = 'insufficient_data';
   return out;
 }
 

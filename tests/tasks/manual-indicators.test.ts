@@ -132,6 +132,46 @@ describe('manual-entry indicators', () => {
     expect(await verdict('TZ21-DUST-01', 'zhongcang', '2021-03')).toBeNull();
   });
 
+  it('has the 2020 soil safe-use rates and the 2024 farming rates as indicators of their units, with their floors', async () => {
+    const listed = async (unit: Client, month: string) =>
+      (
+        await json<{ indicators: (Listed['indicators'][number] & { min: number | null; source: string })[] }>(
+          await unit.get(`/api/tasks/indicators?month=${month}`),
+        )
+      ).indicators.map((i) => `${i.target_id} ≥${i.min} ${i.source}`);
+    expect(await listed(agriculture, '2024-05')).toEqual([
+      'TZ24-SOIL-02 ≥100 002:4194-4204',
+      'TZ24-SOIL-03 ≥98 002:4253-4265',
+      'TZ24-SOIL-04 ≥43 002:4253-4265',
+      'TZ24-SOIL-05 ≥45 002:4253-4265',
+      'TZ24-SOIL-06 ≥92 002:4253-4265',
+      'TZ24-SOIL-07 ≥98.5 002:4277-4283',
+      'TZ24-SOIL-08 ≥95 002:4277-4283',
+    ]);
+    expect(await listed(agriculture, '2020-05')).toEqual([
+      'TZ20-SOIL-02 ≥90 000:4320-4321, 000:4601-4605',
+      'TZ20-SOIL-03 ≥40 000:4332-4339',
+      'TZ20-SOIL-04 ≥45 000:4332-4339',
+      'TZ20-SOIL-05 ≥80 000:4332-4339',
+    ]);
+    const eeb = client(server, (await createUser(server.db.pool, 'unit', { unitId: 'eeb' })).token);
+    expect((await listed(eeb, '2020-05')).filter((l) => l.startsWith('TZ20'))).toEqual([
+      'TZ20-SOIL-01 ≥90 000:4320-4321, 000:4593-4600',
+    ]);
+    // 42.8 % is below the 2024 floor of 43 %: breached like any measured target; 98.5 % keeps the straw floor.
+    expect((await put(agriculture, 'TZ24-SOIL-04', 'agriculture', '2024-04', { value: 42.8 })).status).toBe(
+      200,
+    );
+    expect((await put(agriculture, 'TZ24-SOIL-07', 'agriculture', '2024-04', { value: 98.5 })).status).toBe(
+      200,
+    );
+    expect((await put(eeb, 'TZ20-SOIL-01', 'eeb', '2020-11', { value: 92 })).status).toBe(200);
+    await evaluatePending(server.db.pool, { clock: server.clock });
+    expect((await verdict('TZ24-SOIL-04', 'tongzhou', '2024'))?.status).toBe('breached');
+    expect((await verdict('TZ24-SOIL-07', 'tongzhou', '2024'))?.status).toBe('met');
+    expect((await verdict('TZ20-SOIL-01', 'tongzhou', '2020'))?.status).toBe('met');
+  });
+
   it('refuses another unit’s indicator (403), an implausible rate and a future month (400)', async () => {
     expect((await put(water, 'TZ24-SOIL-02', 'water_bureau', '2024-05', { value: 100 })).status).toBe(403);
     expect((await put(water, 'TZ24-SOIL-02', 'agriculture', '2024-05', { value: 100 })).status).toBe(403);

@@ -19,6 +19,7 @@ export const taskDeadlineRemindersJob = defineJob({
       settings: deps.settings,
       smsEnabled: deps.channels.sms.enabled,
       workingDaysBefore: ctx.config.TASK_DEADLINE_REMINDER_WORKING_DAYS,
+      catchUpWorkingDays: ctx.config.TASK_DEADLINE_REMINDER_CATCH_UP_WORKING_DAYS,
     });
     const relayed = await relayAll(ctx.db, ctx.queues, { ids: r.outboxIds });
     return { reminded: r.reminded, resolved: r.resolved, relayed };

@@ -4,7 +4,8 @@
  * the machine is. So for each month, at the replayed moment its data is due (the 5th of the next month,
  * 09:00), the demo runs what the ticks would have run: each source (`ingest-source`), the alert sweep
  * (escalations, digest, warnings) and the monthly reports — and waits until the pipeline has finished
- * with one before the next.
+ * with one before the next. Within the month, the units' progress and the daily task reminders run at their
+ * own replayed moments (task-moments.ts), in time order with the deliveries that have one.
  */
 import type { AppContext } from '../../runtime/app-context.js';
 import { MINUTE, shanghaiInstant, type ManualClock } from '../../time/shanghai.js';
@@ -19,6 +20,7 @@ import { deliverWave, pendingDemoFiles, type DeliveryContext } from './deliver.j
 import type { PhaseTimer } from './phase-timer.js';
 import { reportDemoMonth } from './progress-step.js';
 import { produceMonthlyReports } from './reports-step.js';
+import { taskMoments, type ReplayMoment } from './task-moments.js';
 
 export interface ReplayDeps {
   ctx: AppContext;
@@ -64,15 +66,31 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
     const before = await readCounters(ctx.db);
     const t = performance.now();
     const monthStart = shanghaiInstant(`${step.month}-01`);
-    // Deliveries with a moment of their own (a warning issued, lifted), in time order, each at its moment.
-    const timed = step.deliveries.filter((d) => d.at).sort((a, b) => a.at!.getTime() - b.at!.getTime());
-    for (const d of timed) {
-      clock.set(d.at!);
-      await phases.time('deliver', () =>
-        deliverWave(deps.delivery, [d], monthStart, `${step.phase}-${d.name}`),
+    // Deliveries with a moment of their own (a warning issued, lifted) and, in a replayed month, the units'
+    // progress and the task reminders around the cut-off: in time order, each at its moment.
+    const timed: ReplayMoment[] = step.deliveries
+      .filter((d) => d.at)
+      .map((d) => ({
+        at: d.at!,
+        sweep: true,
+        run: () =>
+          phases.time('deliver', () =>
+            deliverWave(deps.delivery, [d], monthStart, `${step.phase}-${d.name}`),
+          ),
+      }));
+    if (step.phase === 'replay')
+      timed.push(
+        ...(await taskMoments(ctx, step.month)).map((m) => ({
+          ...m,
+          run: () => phases.time('tasks', m.run),
+        })),
       );
+    timed.sort((a, b) => a.at.getTime() - b.at.getTime());
+    for (const m of timed) {
+      clock.set(m.at);
+      await m.run();
       await waitIdle();
-      await alertSweep(d.at!);
+      if (m.sweep) await alertSweep(m.at);
     }
     clock.set(step.clock);
     for (const wave of WAVES) {
@@ -86,7 +104,7 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
     for (const d of step.deliveries) addExpected(expected, d.records, d.expectedRefusals);
     await alertSweep(step.clock);
     if (step.phase === 'replay') {
-      // The units' monthly progress and manual indicators, reported as the month's data arrive.
+      // The month's manual indicators, reported as its data arrive, and the overdue check at that moment.
       await phases.time('tasks', () => reportDemoMonth(ctx, step.month, step.clock));
       await waitIdle('tasks');
       const revised = step.deliveries.flatMap((d) => (d.revises ? [d.revises] : []));
