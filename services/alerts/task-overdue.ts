@@ -10,7 +10,7 @@ import { withTransaction } from '../db/queryable.js';
 import { planDeliveries } from '../notify/plan-deliveries.js';
 import { addDays, shanghaiDayStart, toShanghaiDay } from '../time/shanghai.js';
 import type { AlertText } from './alert-queries.js';
-import type { AlertSettings } from './alert-settings.js';
+import { planContext, type AlertSettings } from './alert-settings.js';
 import { targetRecipients } from './routing.js';
 import { openTaskAlert as openAlert } from './task-alert-open.js';
 import { overdueTasksWithoutAlert, type OverdueTaskRow } from './task-overdue-queries.js';
@@ -77,7 +77,9 @@ async function openTaskAlert(db: pg.Pool, t: OverdueTaskRow, ctx: TaskOverdueCon
     const planned = await planDeliveries(
       tx,
       { alertId: alert.id, step: 'open:1', recipients, urgent: false, digest: false, smsRoles: SMS_ROLES },
-      { now: ctx.now, smsEnabled: ctx.smsEnabled, workingHours: ctx.settings.smsWorkingHours },
+      // Grouped per person like every other alert: a lead official of many tasks falling due together got one
+      // e-mail per task (71 on the demo's last day), and SMS keeps to working days.
+      planContext(ctx.now, ctx.smsEnabled, ctx.settings),
     );
     return planned.outboxIds;
   });
