@@ -57,7 +57,10 @@ export async function startRoles(
     );
   }
   if (roles.includes('scheduler') && ctx.config.SCHEDULER_ENABLED) {
-    scheduler = startScheduler(allSchedules(), ctx.enqueue, ctx.logger);
+    scheduler = startScheduler(allSchedules(), ctx.enqueue, ctx.logger, {
+      redis: ctx.redis,
+      prefix: ctx.config.QUEUE_PREFIX,
+    });
   }
   if (roles.includes('api')) {
     api = await buildServer(ctx);
