@@ -84,7 +84,9 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
     // The API serves during the replay too: the dashboard fills month by month.
     // The loggers' rows are refreshed with the month's feed (its ingest job asks for the refresh once the
     // month is in), not round by round.
-    roles = await startRoles(ctx, opts.serve ? ['workers', 'api'] : ['workers'], { hj212Refresh: false });
+    roles = await startRoles(ctx, opts.serve ? ['workers', 'api', 'hj212'] : ['workers', 'hj212'], {
+      hj212Refresh: false,
+    });
     const url = roles.apiUrl ? dashboardUrl(services, opts.year) : null;
     if (url) {
       out(`仪表盘 Dashboard: ${url}（回放中即可查看 watch it fill while the year replays）`);
@@ -143,7 +145,7 @@ async function serve(
   out: Out,
 ): Promise<DemoRun> {
   const ctx = createAppContext(services.config, { clock, logger: services.logger });
-  const roles = await startRoles(ctx, ['scheduler', 'workers', 'api']);
+  const roles = await startRoles(ctx, ['scheduler', 'workers', 'api', 'hj212']);
   out('');
   out(`仪表盘 Dashboard: ${url}  （按 Ctrl-C 退出 press Ctrl-C to stop）`);
   out(loginLine(services));
