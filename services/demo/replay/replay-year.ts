@@ -25,11 +25,20 @@ export interface ReplayDeps {
   delivery: DeliveryContext;
   stepTimeoutMs?: number;
   out: (line: string) => void;
+  /**
+   * Runs after each move of the clock, before anything happens at the new time: hands the replayed time to role
+   * processes outside this one (replay-clock.ts). Unset when every role runs in this process.
+   */
+  clockMoved?: (instant: Date) => Promise<void>;
 }
 
 /** Replays every step; returns what the generator planted, for the summary to compare with. */
 export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promise<ExpectedCounts> {
   const { ctx, clock } = deps;
+  const setClock = async (instant: Date) => {
+    clock.set(instant);
+    await deps.clockMoved?.(instant);
+  };
   const expected: ExpectedCounts = { rows: 0, refusedByReason: {} };
   let sweeps = 0;
   const sweep = async () => {
@@ -63,12 +72,12 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
     // Deliveries with a moment of their own (a warning issued, lifted), in time order, each at its moment.
     const timed = step.deliveries.filter((d) => d.at).sort((a, b) => a.at!.getTime() - b.at!.getTime());
     for (const d of timed) {
-      clock.set(d.at!);
+      await setClock(d.at!);
       await deliverWave(deps.delivery, [d], monthStart, `${step.phase}-${d.name}`);
       await waitIdle();
       await alertSweep(d.at!);
     }
-    clock.set(step.clock);
+    await setClock(step.clock);
     for (const wave of WAVES) {
       const deliveries = step.deliveries.filter((d) => d.wave === wave && !d.at);
       if (deliveries.length === 0) continue;
