@@ -312,7 +312,8 @@ export type Config = Omit<z.infer<typeof schema>, 'APP_SECRET' | 'COOKIE_SECURE'
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = schema.safeParse(stripEmpty(env));
+  const given = stripEmpty(env);
+  const parsed = schema.safeParse(given);
   const problems: string[] = parsed.success
     ? []
     : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
@@ -324,6 +325,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   if (parsed.success) problems.push(...smsProviderProblems(parsed.data));
+  if (parsed.success && parsed.data.ROLES.includes('hj212') && parsed.data.HJ212_PORT === undefined) {
+    problems.push('HJ212_PORT: required when ROLES includes hj212 (the port the receiver listens on)');
+  }
   if (parsed.success && !parsed.data.INITIAL_ADMIN_USERNAME !== !parsed.data.INITIAL_ADMIN_PASSWORD) {
     problems.push('INITIAL_ADMIN_USERNAME/INITIAL_ADMIN_PASSWORD: set both or neither');
   }
@@ -335,7 +339,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     APP_SECRET: parsed.data.APP_SECRET ?? DEV_SECRET,
     COOKIE_SECURE: parsed.data.COOKIE_SECURE ?? parsed.data.NODE_ENV === 'production',
     BUSINESS_TIME_ZONE: 'Asia/Shanghai',
+    ROLES: defaultRoles(parsed.data, given.ROLES !== undefined),
   };
+}
+
+/**
+ * A process runs exactly the roles ROLES names, so a worker or scheduler replica sharing the receiver's env
+ * file (HJ212_PORT set) does not open a second listener. Left unset, ROLES is the one-process shape: scheduler,
+ * workers and API, plus the HJ 212 receiver when HJ212_PORT is set (as `envwatch start` has always done).
+ */
+function defaultRoles(c: z.infer<typeof schema>, rolesGiven: boolean): z.infer<typeof schema>['ROLES'] {
+  if (rolesGiven || c.HJ212_PORT === undefined || c.ROLES.includes('hj212')) return c.ROLES;
+  return [...c.ROLES, 'hj212'];
 }
 
 /** A provider chosen by name must have what it needs to send (every environment: SMS would silently not go). */

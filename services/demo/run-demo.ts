@@ -30,6 +30,7 @@ import {
 import { collectSummary, type DemoSummary } from './demo-summary.js';
 import { progressLegend, summaryLines } from './progress.js';
 import { PhaseTimer, jobSecondsByName } from './replay/phase-timer.js';
+import { publishReplayTime } from './replay-clock.js';
 import { replayYear } from './replay/replay-year.js';
 import { DemoDataset, stepClock, type DemoOptions } from './synthetic/dataset.js';
 import { worldFromReference } from './synthetic/world.js';
@@ -44,6 +45,20 @@ export interface DemoRunOptions extends DemoOptions {
   smtpUrl?: string;
   /** Longest wait for the pipeline to finish one part of a month. */
   stepTimeoutMs?: number;
+  /**
+   * Scaled out: the workers and HJ 212 receivers run in processes this function starts (given the demo's
+   * configuration) instead of in this one, following the replayed time through Redis (replay-clock.ts). The
+   * replay still drives: it delivers, waits for the pipeline and moves the clock.
+   */
+  externalRoles?: (config: Config) => Promise<ExternalRoles>;
+}
+
+export interface ExternalRoles {
+  /** The receivers' ports: the loggers are spread over them. */
+  hj212Ports: readonly number[];
+  /** The processes following the replayed time (followReplayTime's `follower` names). */
+  followers: readonly string[];
+  stop(): Promise<void>;
 }
 
 export interface DemoRun {
@@ -79,13 +94,24 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
   });
   const clock = new ManualClock(stepClock(dataset.stepPlan()[0]!.month));
   let roles: RunningRoles | null = null;
+  let external: ExternalRoles | null = null;
   try {
     const ctx = createAppContext(services.config, { clock, logger: services.logger });
     if (reset) await clearQueuePrefix(ctx.redis, queuePrefix);
+    const clockMoved = async (instant: Date) => {
+      if (external) await publishReplayTime(ctx.redis, queuePrefix, instant, external.followers);
+    };
+    if (opts.externalRoles) {
+      // The followers start at the replay's first moment (they wait for it), then confirm it once up.
+      await publishReplayTime(ctx.redis, queuePrefix, clock.now(), []);
+      external = await opts.externalRoles(services.config);
+      await clockMoved(clock.now());
+    }
     // The API serves during the replay too: the dashboard fills month by month.
     // The loggers' rows are refreshed with the month's feed (its ingest job asks for the refresh once the
     // month is in), not round by round.
-    roles = await startRoles(ctx, opts.serve ? ['workers', 'api'] : ['workers'], { hj212Refresh: false });
+    const here: ('workers' | 'api' | 'hj212')[] = external ? [] : ['workers', 'hj212'];
+    roles = await startRoles(ctx, opts.serve ? [...here, 'api'] : here, { hj212Refresh: false });
     const url = roles.apiUrl ? dashboardUrl(services, opts.year) : null;
     if (url) {
       out(`仪表盘 Dashboard: ${url}（回放中即可查看 watch it fill while the year replays）`);
@@ -97,10 +123,12 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
     out(progressLegend());
 
     const phases = new PhaseTimer();
-    const hj212 = { port: roles.hj212!.address.port, tally: { packets: 0, acks: 0 } };
+    const ports = external ? external.hj212Ports : [roles.hj212!.address.port];
+    const hj212 = { ports, tally: { packets: 0, acks: 0 } };
     const expected = await replayYear(dataset, {
       ctx,
       clock,
+      clockMoved,
       delivery: { enqueue: ctx.enqueue, dropDir: services.dropDir, feed: services.feed, hj212 },
       stepTimeoutMs: opts.stepTimeoutMs,
       out,
@@ -124,6 +152,8 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
       clock.now(),
     );
     for (const line of summaryLines(summary)) out(line);
+    await external?.stop();
+    external = null;
     await roles.stop();
     roles = null;
     if (!opts.serve) {
@@ -132,6 +162,7 @@ export async function runDemo(base: Config, opts: DemoRunOptions, out: Out): Pro
     }
     return await serve(services, clock, summary, dashboardUrl(services, opts.year), out);
   } catch (err) {
+    await external?.stop().catch(() => undefined);
     await roles?.stop().catch(() => undefined);
     await services.close();
     throw err;
@@ -147,7 +178,7 @@ async function serve(
   out: Out,
 ): Promise<DemoRun> {
   const ctx = createAppContext(services.config, { clock, logger: services.logger });
-  const roles = await startRoles(ctx, ['scheduler', 'workers', 'api']);
+  const roles = await startRoles(ctx, ['scheduler', 'workers', 'api', 'hj212']);
   out('');
   out(`仪表盘 Dashboard: ${url}  （按 Ctrl-C 退出 press Ctrl-C to stop）`);
   out(loginLine(services));

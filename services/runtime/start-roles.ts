@@ -1,6 +1,7 @@
 /**
- * Starts the roles of one process — scheduler, workers, API — and stops them in order. `envwatch start`
- * runs all three; ROLES=workers (say) scales one role out on its own.
+ * Starts the roles of one process — scheduler, workers, API, HJ 212 receiver — and stops them in order.
+ * `envwatch start` runs those ROLES names; ROLES=workers (say) scales one role out on its own, and a process
+ * does only its roles' work (tests/runtime/roles.test.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './http-server.js';
@@ -57,15 +58,19 @@ export async function startRoles(
     );
   }
   if (roles.includes('scheduler') && ctx.config.SCHEDULER_ENABLED) {
-    scheduler = startScheduler(allSchedules(), ctx.enqueue, ctx.logger);
+    scheduler = startScheduler(allSchedules(), ctx.enqueue, ctx.logger, {
+      redis: ctx.redis,
+      prefix: ctx.config.QUEUE_PREFIX,
+    });
   }
   if (roles.includes('api')) {
     api = await buildServer(ctx);
     apiUrl = await api.listen({ host: ctx.config.HTTP_HOST, port: ctx.config.HTTP_PORT });
   }
-  // The HJ 212 receiver listens whenever a port is configured (ROLES=hj212 alone runs nothing else).
+  // The HJ 212 receiver listens only in a process whose roles name it (config/env.ts adds it to the default
+  // roles when HJ212_PORT is set); ROLES=hj212 alone runs nothing else.
   const hj212 =
-    ctx.config.HJ212_PORT !== undefined
+    roles.includes('hj212') && ctx.config.HJ212_PORT !== undefined
       ? await startHj212Receiver(receiverOptions(ctx.config), {
           db: ctx.db,
           clock: ctx.clock,

@@ -13,6 +13,12 @@ describe('loadConfig', () => {
     expect(c.ROLES).toEqual(['scheduler', 'workers', 'api']);
   });
 
+  it('runs the HJ 212 receiver only where ROLES names it; unset, wherever HJ212_PORT is set', () => {
+    expect(loadConfig({ HJ212_PORT: '18212' }).ROLES).toEqual(['scheduler', 'workers', 'api', 'hj212']);
+    expect(loadConfig({ HJ212_PORT: '18212', ROLES: 'workers' }).ROLES).toEqual(['workers']);
+    expect(() => loadConfig({ ROLES: 'hj212' })).toThrow(/HJ212_PORT: required when ROLES includes hj212/);
+  });
+
   it('reports every invalid key at once', () => {
     let error: unknown;
     try {

@@ -23,8 +23,11 @@ export interface DeliveryContext {
   /** DROP_DIR, absolute. */
   dropDir: string;
   feed: FeedServer;
-  /** The demo's HJ 212 receiver, and what its loggers sent and saw acknowledged so far. */
-  hj212: { port: number; tally: LoggerTally };
+  /**
+   * The demo's HJ 212 receivers (one, or several processes when the replay is scaled out: the loggers are spread
+   * over them as a TCP load balancer would), and what the loggers sent and saw acknowledged so far.
+   */
+  hj212: { ports: readonly number[]; tally: LoggerTally };
 }
 
 type FileDelivery = Extract<Delivery, { route: 'file_drop' }>;
@@ -64,7 +67,9 @@ export async function deliverWave(
     else await dropFile(dc, d);
     sources.add(d.sourceId);
   }
-  for (const d of devices) await sendMonth(dc.hj212.port, d.traffic, dc.hj212.tally);
+  const ports = dc.hj212.ports;
+  for (const [i, d] of devices.entries())
+    await sendMonth(ports[i % ports.length]!, d.traffic, dc.hj212.tally);
   for (const sourceId of sources) {
     await dc.enqueue('ingest-source', { sourceId, tick: null }, { jobId: jobId('demo', sourceId, tag) });
   }

@@ -29,11 +29,20 @@ export interface ReplayDeps {
   stepTimeoutMs?: number;
   out: (line: string) => void;
   phases: PhaseTimer;
+  /**
+   * Runs after each move of the clock, before anything happens at the new time: hands the replayed time to role
+   * processes outside this one (replay-clock.ts). Unset when every role runs in this process.
+   */
+  clockMoved?: (instant: Date) => Promise<void>;
 }
 
 /** Replays every step; returns what the generator planted, for the summary to compare with. */
 export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promise<ExpectedCounts> {
   const { ctx, clock, phases } = deps;
+  const setClock = async (instant: Date) => {
+    clock.set(instant);
+    await deps.clockMoved?.(instant);
+  };
   const expected: ExpectedCounts = { rows: 0, refusedByReason: {} };
   let sweeps = 0;
   const sweep = async () => {
@@ -87,12 +96,12 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
       );
     timed.sort((a, b) => a.at.getTime() - b.at.getTime());
     for (const m of timed) {
-      clock.set(m.at);
+      await setClock(m.at);
       await m.run();
       await waitIdle();
       if (m.sweep) await alertSweep(m.at);
     }
-    clock.set(step.clock);
+    await setClock(step.clock);
     for (const wave of WAVES) {
       const deliveries = step.deliveries.filter((d) => d.wave === wave && !d.at);
       if (deliveries.length === 0) continue;
