@@ -31,9 +31,6 @@ const config = loadConfig({
   DATABASE_URL: db.url,
   QUEUE_PREFIX: prefix,
   SMTP_URL: sink.url,
-  SMTP_MAX_CONNECTIONS: '16',
-  DATABASE_POOL_SIZE: '40',
-  EMAIL_RATE_PER_SECOND: '100000',
   ALERT_GROUP_WAIT_SECONDS: String(GROUP_WAIT_S),
   LOG_LEVEL: 'silent',
 });
