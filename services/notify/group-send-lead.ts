@@ -17,7 +17,7 @@ export const BASE_LEAD_MS = 1000;
 /**
  * The sender's time per message when many are due at once: bench:alerts' grouping storm sent 300 heads in
  * 3.7 s (from the 1 s lead before their window end to 2.7 s after it) at load 4, with 16 delivery workers and
- * 16 SMTP connections — 12 ms each.
+ * 16 SMTP connections — 12 ms each; with the defaults (8 connections, 100 e-mails/s) 300 went in 3.61 s (83/s).
  */
 export const SEND_MS_PER_MESSAGE = 12;
 export const MAX_LEAD_MS = 10_000;
