@@ -90,9 +90,11 @@ export function alertMessageSource(
     async compose(db, d, digestItemIds): Promise<Composed> {
       const alert = d.alert_id === null ? null : await getAlert(db, d.alert_id);
       if (!isStillRelevant(d, alert)) return { send: false, reason: `alert is ${alert?.state ?? 'gone'}` };
-      // Each recipient reads an item as it concerns them (a lead official: the tasks they lead).
+      // Each recipient reads an item as it concerns them (a lead official: the tasks they lead). One at a
+      // time: a group is composed on the client of its claiming transaction.
       const forRecipient = (a: AlertRow) => itemForRecipient(db, messageItem(a), d.recipient_id);
-      const items = await Promise.all((await digestAlerts(db, digestItemIds)).map(forRecipient));
+      const items: MessageItem[] = [];
+      for (const a of await digestAlerts(db, digestItemIds)) items.push(await forRecipient(a));
       const item = alert && (await forRecipient(alert));
       return { send: true, message: { item, items, ackLink, smsAckCode } };
     },

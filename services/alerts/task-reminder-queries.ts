@@ -27,7 +27,8 @@ export async function unreportedUnits(db: Queryable, month: string): Promise<Unr
         WHERE NOT EXISTS (SELECT 1 FROM task_progress p
                            WHERE p.task_id = o.task_id AND p.unit_id = o.unit_id AND p.month = $1::date)
      )
-     SELECT m.unit_id, u.name_zh AS unit_zh, u.name_en AS unit_en, coalesce(u.district_id, max(pl.district_id)) AS district_id,
+     SELECT m.unit_id, u.name_zh AS unit_zh, u.name_en AS unit_en,
+            coalesce(u.district_id, max(pl.district_id)) AS district_id,
             (SELECT count(*)::int FROM owed o WHERE o.unit_id = m.unit_id) AS owed,
             array_agg(m.task_id ORDER BY m.task_id) AS missing_task_ids,
             coalesce((SELECT array_agg(DISTINCT l ORDER BY l) FROM missing m2, unnest(m2.lead_official_ids) l

@@ -144,6 +144,20 @@ describe('the 督办 escalation of a unit that did not report', () => {
     expect(unit.text).toMatch(/^贵单位月度任务进展已逾期未上报，已报牵头领导督办，请尽快上报。/);
   });
 
+  it('in a grouped message the official reads the same, their tasks only', async () => {
+    const d = (await escalationDeliveries()).find(
+      (x) => x.recipient_id === 'official.ni' && x.channel === 'email',
+    )!;
+    const c = await alertMessageSource(settings).compose(db.pool, { ...d, alert_id: null, step: 'group:1' }, [
+      d.alert_id!,
+    ]);
+    if (!c.send) throw new Error(c.reason);
+    expect(c.message.items.map((i) => i.titleZh)).toEqual([
+      '【督办】区生态环境局2021年3月有2项您牵头的任务进展逾期未上报',
+    ]);
+    expect(c.message.items[0]!.bodyZh).not.toContain('TZ21-AIR-003');
+  });
+
   it("a lead official's SMS counts the tasks they lead", async () => {
     const d = (await escalationDeliveries()).find(
       (x) => x.recipient_id === 'official.lu' && x.channel === 'sms',
