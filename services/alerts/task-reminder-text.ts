@@ -113,7 +113,7 @@ export function leadEscalationText(
   const k = led.length;
   const others = f.missing - k;
   const m = Number(f.month.slice(5, 7));
-  const linesZh = led.map((t) => lineOf(t, `（完成时限：${t.deadline_zh}）`));
+  const linesZh = led.map((t) => lineOf(t, `（${t.deadline_zh}）`));
   const linesEn = led.map((t) => lineOf(t, ` (due: ${t.deadline_zh})`));
   // One line opens with the unit's count and the official's share; the tasks follow one per line.
   const shareZh = others > 0 ? `其中由您牵头的${k}项如下：` : '均由您牵头：';

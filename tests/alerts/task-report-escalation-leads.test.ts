@@ -117,15 +117,15 @@ describe('the 督办 escalation of a unit that did not report', () => {
     expect(ni.text).toContain('您是以下任务的牵头领导。责任单位逾期未上报月度任务进展，请督办。');
     expect(ni.text).toContain(
       '区生态环境局在截止日（3月25日）提醒后，截至3月30日仍有4项任务未上报2021年3月进展情况，其中由您牵头的2项如下：\n' +
-        'TZ21-AIR-001 调整能源结构（完成时限：年底前）\n' +
-        'TZ21-AIR-002 强化移动源污染防治（完成时限：年底前）\n',
+        'TZ21-AIR-001 调整能源结构（年底前）\n' +
+        'TZ21-AIR-002 强化移动源污染防治（年底前）\n',
     );
     expect(ni.text).not.toContain('TZ21-AIR-003');
     const lu = await mailTo('official.lu');
     expect(lu.text).toContain('TZ21-AIR-002 强化移动源污染防治');
     expect(lu.text).toContain('TZ21-AIR-003 加强扬尘污染管控');
     expect(lu.text).not.toContain('TZ21-AIR-001');
-    expect(lu.html).toContain('TZ21-AIR-003 加强扬尘污染管控（完成时限：年底前）');
+    expect(lu.html).toContain('TZ21-AIR-003 加强扬尘污染管控（年底前）');
   });
 
   it('an official reading English gets the same list', async () => {
