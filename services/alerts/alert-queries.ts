@@ -13,7 +13,9 @@ export type AlertState = 'firing' | 'acknowledged' | 'resolved' | 'closed';
 export type Severity = 'critical' | 'warning' | 'notice';
 
 export interface AlertFacts {
-  [key: string]: string | number | boolean | null | undefined;
+  // A map of id lists is the one nested shape: an escalated report reminder keeps which official leads which
+  // missing task (tasksByLead), so each lead official is told only theirs (task-report-lead-item.ts).
+  [key: string]: string | number | boolean | null | undefined | Readonly<Record<string, readonly string[]>>;
 }
 
 export interface AlertRow {

@@ -9,6 +9,7 @@ import { parseStep } from '../notify/message-parts.js';
 import { ackUrl, createAckToken, createShortAckToken } from './ack-token.js';
 import { getAlert, type AlertRow } from './alert-queries.js';
 import type { AlertSettings } from './alert-settings.js';
+import { itemForRecipient } from './task-report-lead-item.js';
 
 /** A message that no longer makes sense is not sent: the alert moved on since it was planned. */
 export function isStillRelevant(d: { step: string }, alert: AlertRow | null): boolean {
@@ -89,8 +90,13 @@ export function alertMessageSource(
     async compose(db, d, digestItemIds): Promise<Composed> {
       const alert = d.alert_id === null ? null : await getAlert(db, d.alert_id);
       if (!isStillRelevant(d, alert)) return { send: false, reason: `alert is ${alert?.state ?? 'gone'}` };
-      const items = (await digestAlerts(db, digestItemIds)).map(messageItem);
-      return { send: true, message: { item: alert && messageItem(alert), items, ackLink, smsAckCode } };
+      // Each recipient reads an item as it concerns them (a lead official: the tasks they lead). One at a
+      // time: a group is composed on the client of its claiming transaction.
+      const forRecipient = (a: AlertRow) => itemForRecipient(db, messageItem(a), d.recipient_id);
+      const items: MessageItem[] = [];
+      for (const a of await digestAlerts(db, digestItemIds)) items.push(await forRecipient(a));
+      const item = alert && (await forRecipient(alert));
+      return { send: true, message: { item, items, ackLink, smsAckCode } };
     },
   };
 }

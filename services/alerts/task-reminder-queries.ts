@@ -9,10 +9,13 @@ import type { OverdueTaskRow } from './task-overdue-queries.js';
 export interface UnreportedUnitRow {
   unit_id: string;
   unit_zh: string;
+  unit_en: string;
   district_id: string | null;
   owed: number;
   missing_task_ids: string[];
   lead_official_ids: string[];
+  /** official id → the unreported tasks that official leads (牵头领导), ids sorted. */
+  missing_by_lead: Record<string, string[]>;
 }
 
 /** Units with at least one owed task they have not reported on for the month (`month` = its first day). */
@@ -24,13 +27,18 @@ export async function unreportedUnits(db: Queryable, month: string): Promise<Unr
         WHERE NOT EXISTS (SELECT 1 FROM task_progress p
                            WHERE p.task_id = o.task_id AND p.unit_id = o.unit_id AND p.month = $1::date)
      )
-     SELECT m.unit_id, u.name_zh AS unit_zh, coalesce(u.district_id, max(pl.district_id)) AS district_id,
+     SELECT m.unit_id, u.name_zh AS unit_zh, u.name_en AS unit_en,
+            coalesce(u.district_id, max(pl.district_id)) AS district_id,
             (SELECT count(*)::int FROM owed o WHERE o.unit_id = m.unit_id) AS owed,
             array_agg(m.task_id ORDER BY m.task_id) AS missing_task_ids,
             coalesce((SELECT array_agg(DISTINCT l ORDER BY l) FROM missing m2, unnest(m2.lead_official_ids) l
-                       WHERE m2.unit_id = m.unit_id), '{}') AS lead_official_ids
+                       WHERE m2.unit_id = m.unit_id), '{}') AS lead_official_ids,
+            coalesce((SELECT jsonb_object_agg(l, ids) FROM (
+                        SELECT l, array_agg(m3.task_id ORDER BY m3.task_id) AS ids
+                          FROM missing m3, unnest(m3.lead_official_ids) l
+                         WHERE m3.unit_id = m.unit_id GROUP BY l) x), '{}'::jsonb) AS missing_by_lead
        FROM missing m JOIN unit u ON u.id = m.unit_id JOIN plan pl ON pl.id = m.plan_id
-      GROUP BY m.unit_id, u.name_zh, u.district_id
+      GROUP BY m.unit_id, u.name_zh, u.name_en, u.district_id
       ORDER BY m.unit_id`,
     [month],
   );
@@ -102,6 +110,22 @@ export async function settledDueSoonAlerts(
         AND (t.due_on <= $1::date
              OR NOT EXISTS (SELECT 1 FROM task_pending_main_unit pm WHERE pm.task_id = t.id))`,
     [today],
+  );
+  return rows;
+}
+
+export interface TaskHeadlineRow {
+  id: string;
+  key_task_zh: string;
+  deadline_zh: string;
+}
+
+/** What a task is called in a message: its 重点任务 and 完成时限 as printed, in id order. */
+export async function taskHeadlines(db: Queryable, ids: readonly string[]): Promise<TaskHeadlineRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<TaskHeadlineRow>(
+    'SELECT id, key_task_zh, deadline_zh FROM task WHERE id = ANY ($1::text[]) ORDER BY id',
+    [ids],
   );
   return rows;
 }

@@ -5,7 +5,7 @@
  */
 import { parseDay } from '../time/shanghai.js';
 import type { AlertText } from './alert-queries.js';
-import type { DueSoonTaskRow, UnreportedUnitRow } from './task-reminder-queries.js';
+import type { DueSoonTaskRow, TaskHeadlineRow, UnreportedUnitRow } from './task-reminder-queries.js';
 
 /** How many task ids a message lists before "等N项" (an SMS and a subject line stay short). */
 const LIST_MAX = 8;
@@ -31,12 +31,12 @@ export function reportReminderText(u: UnreportedUnitRow, w: ReportReminderWhen):
   const n = u.missing_task_ids.length;
   return {
     titleZh: `【进展上报提醒】${u.unit_zh}${monthZh(w.month)}任务进展未上报（${n}项）`,
-    titleEn: `[Progress report due] ${u.unit_id}: ${n} task(s) not reported for ${w.month}`,
+    titleEn: `[Progress report due] ${u.unit_en}: ${n} task(s) not reported for ${w.month}`,
     bodyZh:
       `${u.unit_zh}尚有${n}项任务未上报${monthZh(w.month)}进展情况：${listTasks(u.missing_task_ids)}。` +
       `本月上报截止日为${dayZh(w.cutoff)}；${dayZh(w.escalateOn)}仍未上报的，将报牵头领导督办。`,
     bodyEn:
-      `${u.unit_id} has not reported ${w.month} progress on ${n} task(s): ${listTasks(u.missing_task_ids)}. ` +
+      `${u.unit_en} has not reported ${w.month} progress on ${n} task(s): ${listTasks(u.missing_task_ids)}. ` +
       `The cut-off is ${w.cutoff}; still missing on ${w.escalateOn}, the lead officials are told.`,
     facts: {
       unit: u.unit_id,
@@ -44,7 +44,7 @@ export function reportReminderText(u: UnreportedUnitRow, w: ReportReminderWhen):
       missing: n,
       cutoff: w.cutoff,
       whatZh: `${u.unit_zh}${Number(w.month.slice(5, 7))}月有${n}项任务进展未上报，截止${dayZh(w.cutoff)}`,
-      whatEn: `${u.unit_id}: ${n} task report(s) for ${w.month} missing (cut-off ${w.cutoff})`,
+      whatEn: `${u.unit_en}: ${n} task report(s) for ${w.month} missing (cut-off ${w.cutoff})`,
       introZh:
         '请尽快通过envwatch（任务进展页面、接口或台账导入）上报以下任务的本月进展情况，并点击下方链接确认收到。',
       introEn:
@@ -57,20 +57,26 @@ export function reportEscalationText(u: UnreportedUnitRow, w: ReportReminderWhen
   const n = u.missing_task_ids.length;
   return {
     titleZh: `【督办】${u.unit_zh}${monthZh(w.month)}任务进展逾期未上报（${n}项）`,
-    titleEn: `[Follow-up] ${u.unit_id}: ${w.month} progress still not reported (${n} task(s))`,
+    titleEn: `[Follow-up] ${u.unit_en}: ${w.month} progress still not reported (${n} task(s))`,
     bodyZh:
       `${u.unit_zh}在截止日（${dayZh(w.cutoff)}）提醒后，截至${dayZh(w.escalateOn)}仍有${n}项任务未上报` +
       `${monthZh(w.month)}进展情况：${listTasks(u.missing_task_ids)}。`,
     bodyEn:
-      `Reminded on the cut-off (${w.cutoff}), ${u.unit_id} still had not reported ${w.month} progress on ` +
+      `Reminded on the cut-off (${w.cutoff}), ${u.unit_en} still had not reported ${w.month} progress on ` +
       `${n} task(s) by ${w.escalateOn}: ${listTasks(u.missing_task_ids)}.`,
     facts: {
       unit: u.unit_id,
       month: w.month,
       missing: n,
       cutoff: w.cutoff,
+      unitZh: u.unit_zh,
+      unitEn: u.unit_en,
+      escalateOn: w.escalateOn,
+      // Who leads which of the missing tasks, as escalated: each lead official's message names only theirs
+      // (leadEscalationText, composed per recipient in delivery-messages.ts).
+      tasksByLead: u.missing_by_lead,
       whatZh: `${u.unit_zh}${Number(w.month.slice(5, 7))}月${n}项任务进展逾期未报，已报牵头领导`,
-      whatEn: `${u.unit_id}: ${n} task report(s) for ${w.month} overdue`,
+      whatEn: `${u.unit_en}: ${n} task report(s) for ${w.month} overdue`,
       introZh: '贵单位月度任务进展已逾期未上报，已报牵头领导督办，请尽快上报。',
       introEn:
         'Your monthly progress reports are overdue and the lead officials have been told: please report now.',
@@ -78,6 +84,55 @@ export function reportEscalationText(u: UnreportedUnitRow, w: ReportReminderWhen
       leadIntroEn:
         'You lead these tasks. The unit has not reported its monthly progress after the cut-off: please follow up.',
     },
+  };
+}
+
+const lineOf = (t: TaskHeadlineRow, due: string) =>
+  t.key_task_zh === '' ? t.id : `${t.id} ${t.key_task_zh}${t.deadline_zh === '' ? '' : due}`;
+
+/** The words of a 督办 escalation as one lead official receives it (replacing the unit's whole list). */
+export interface LeadEscalationWords {
+  titleZh: string;
+  titleEn: string;
+  bodyZh: string;
+  bodyEn: string;
+  whatZh: string;
+  whatEn: string;
+}
+
+/**
+ * The escalation told to one lead official: the unit's unreported tasks that official leads, each by its id,
+ * 重点任务 and 完成时限 (an id alone means nothing to an official), all of them — the official follows up on
+ * every one, and has no task page of the unit to look them up — after one line with the unit's count.
+ * `f` are the escalation's facts (reportEscalationText).
+ */
+export function leadEscalationText(
+  f: { unitZh: string; unitEn: string; month: string; cutoff: string; escalateOn: string; missing: number },
+  led: readonly TaskHeadlineRow[],
+): LeadEscalationWords {
+  const k = led.length;
+  const others = f.missing - k;
+  const m = Number(f.month.slice(5, 7));
+  const linesZh = led.map((t) => lineOf(t, `（${t.deadline_zh}）`));
+  const linesEn = led.map((t) => lineOf(t, ` (due: ${t.deadline_zh})`));
+  // One line opens with the unit's count and the official's share; the tasks follow one per line.
+  const shareZh = others > 0 ? `其中由您牵头的${k}项如下：` : '均由您牵头：';
+  const shareEn = others > 0 ? `you lead ${k} of them:` : 'you lead them all:';
+  return {
+    titleZh: `【督办】${f.unitZh}${monthZh(f.month)}有${k}项您牵头的任务进展逾期未上报`,
+    titleEn: `[Follow-up] ${f.unitEn}: ${k} task(s) you lead not reported for ${f.month}`,
+    bodyZh: [
+      `${f.unitZh}在截止日（${dayZh(f.cutoff)}）提醒后，截至${dayZh(f.escalateOn)}仍有${f.missing}项任务未上报` +
+        `${monthZh(f.month)}进展情况，${shareZh}`,
+      ...linesZh,
+    ].join('\n'),
+    bodyEn: [
+      `Reminded on the cut-off (${f.cutoff}), the ${f.unitEn} still had not reported ${f.month} progress on ` +
+        `${f.missing} task(s) by ${f.escalateOn}; ${shareEn}`,
+      ...linesEn,
+    ].join('\n'),
+    whatZh: `${f.unitZh}${m}月有${k}项您牵头的任务进展逾期未报`,
+    whatEn: `${f.unitEn}: ${k} task report(s) you lead for ${f.month} overdue`,
   };
 }
 

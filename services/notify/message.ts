@@ -42,11 +42,12 @@ export type Composed = { send: true; message: Message } | { send: false; reason:
 export interface MessageSource {
   /**
    * The message a delivery carries as of now, or why it is no longer worth sending. `digestItemIds` are
-   * the ids of the items a digest gathered (empty for a single-item delivery).
+   * the ids of the items a digest gathered (empty for a single-item delivery). The recipient is given
+   * because an item may read differently to each (a lead official is told only the tasks they lead).
    */
   compose(
     db: Queryable,
-    d: Pick<DeliveryRow, 'alert_id' | 'step'>,
+    d: Pick<DeliveryRow, 'alert_id' | 'step' | 'recipient_id'>,
     digestItemIds: readonly number[],
   ): Promise<Composed>;
 }

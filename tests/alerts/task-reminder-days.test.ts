@@ -73,10 +73,12 @@ describe('task reminder days', () => {
       {
         unit_id: 'eeb',
         unit_zh: '区生态环境局',
+        unit_en: 'Ecology and Environment Bureau',
         district_id: 'tongzhou',
         owed: 3,
         missing_task_ids: ['TZ24-AIR-001', 'TZ24-AIR-014'],
         lead_official_ids: ['yao_weilong'],
+        missing_by_lead: { yao_weilong: ['TZ24-AIR-001'] },
       },
       { month: '2024-11', cutoff: '2024-11-25', escalateOn: '2024-11-28' },
     );

@@ -7,15 +7,17 @@
  *  - 潞邑街道 reports on the 20th, except June when it reports after the reminder: reminded once, resolved, never
  *    escalated; its task reported 已完成 in April is never reminded of its deadline;
  *  - a task due 11月15日 reminds its units 30, 7 and 1 working days before (9月28日, 11月4日, 11月12日);
- *  - running each job twice a day (a stalled job run again, two replicas) sends nothing twice.
+ *  - running each job twice a day (a stalled job run again, two replicas) sends nothing twice;
+ *  - the escalation's e-mail to the lead official names the task he leads (the unit's whole list is the unit's).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
 import { getAlert } from '../../services/alerts/alert-queries.js';
 import { alertSettings } from '../../services/alerts/alert-settings.js';
-import { messageItem } from '../../services/alerts/delivery-messages.js';
+import { alertMessageSource, messageItem } from '../../services/alerts/delivery-messages.js';
 import { syncDeadlineReminders } from '../../services/alerts/task-deadline-reminders.js';
 import { syncReportReminders } from '../../services/alerts/task-report-reminders.js';
+import type { DeliveryRow } from '../../services/notify/delivery-queries.js';
 import { renderEmail } from '../../services/notify/render-email.js';
 import { addDays, shanghaiInstant } from '../../services/time/shanghai.js';
 import { useTestDatabase } from '../helpers/test-db.js';
@@ -194,20 +196,26 @@ describe('task reminders over 2021', () => {
   });
 
   it('the lead official reads what is asked of them, in the words of tasks, not of targets', async () => {
-    const { rows } = await db.pool.query<{ id: number }>(
-      `SELECT id FROM alert WHERE kind = 'task_report_missing' AND unit_id = 'eeb' AND period_key = '2021-09'`,
+    // Composed for the official's own delivery, as send-delivery does: the tasks they lead, by name.
+    const { rows } = await db.pool.query<DeliveryRow>(
+      `SELECT d.* FROM delivery d JOIN alert a ON a.id = d.alert_id
+        WHERE a.kind = 'task_report_missing' AND a.unit_id = 'eeb' AND a.period_key = '2021-09'
+          AND d.recipient_id = 'official.ni' AND d.channel = 'email'`,
     );
-    const alert = messageItem((await getAlert(db.pool, rows[0]!.id))!);
+    const d = rows[0]!;
+    const composed = await alertMessageSource(settings).compose(db.pool, d, []);
+    if (!composed.send) throw new Error(composed.reason);
     const mail = renderEmail({
-      delivery: { step: 'unreported:lead:2', recipient_role: 'lead', locale: 'zh-CN' },
-      alert,
+      delivery: d,
+      alert: composed.message.item,
       ackLink: () => 'https://envwatch.example/ack/x',
       now: shanghaiInstant('2021-09-29', 9, 0),
     });
-    expect(mail.subject).toBe('【督办】区生态环境局2021年9月任务进展逾期未上报（1项）');
+    expect(mail.subject).toBe('【督办】区生态环境局2021年9月有1项您牵头的任务进展逾期未上报');
     expect(mail.text).toContain('您是以下任务的牵头领导。责任单位逾期未上报月度任务进展，请督办。');
     expect(mail.text).toContain(
-      '区生态环境局在截止日（9月26日）提醒后，截至9月29日仍有1项任务未上报2021年9月进展情况：TZ21-AIR-001。',
+      '区生态环境局在截止日（9月26日）提醒后，截至9月29日仍有1项任务未上报2021年9月进展情况，均由您牵头：\n' +
+        'TZ21-AIR-001 TZ21-AIR-001 重点任务（11月15日前）',
     );
     expect(mail.text).not.toContain('该目标');
   });

@@ -17,15 +17,14 @@ import {
   type YearExpectations,
 } from './scenario-harness.js';
 
-// The 净土 manual-entry indicators (issue 16): the synthetic year has no reports, so no verdict but
+// The 净土 and 碧水 (畜禽粪污) manual-entry indicators (issue 16): the synthetic year has no reports, so no verdict but
 // insufficient data — never a 0.
 const INDICATORS = {
   monthly: {},
   yearly: Object.fromEntries(
-    ['TZ20-SOIL-01', 'TZ20-SOIL-02', 'TZ20-SOIL-03', 'TZ20-SOIL-04', 'TZ20-SOIL-05'].map((t) => [
-      t,
-      ['tongzhou'],
-    ]),
+    ['TZ20-SOIL-01', 'TZ20-SOIL-02', 'TZ20-SOIL-03', 'TZ20-SOIL-04', 'TZ20-SOIL-05', 'TZ20-WAT-02'].map(
+      (t) => [t, ['tongzhou']],
+    ),
   ),
 };
 

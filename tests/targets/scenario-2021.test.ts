@@ -20,7 +20,12 @@ import {
 
 const INDICATORS = {
   monthly: { 'TZ21-DUST-01': TONGZHOU_UNITS },
-  yearly: { 'TZ21-SOIL-01': ['tongzhou'], 'TZ21-SOIL-02': ['tongzhou'] },
+  yearly: Object.fromEntries(
+    ['TZ21-SOIL-01', 'TZ21-SOIL-02', 'TZ21-WAT-05', 'TZ21-WAT-06', 'TZ21-WAT-07', 'TZ21-WAT-08'].map((t) => [
+      t,
+      ['tongzhou'],
+    ]),
+  ),
 };
 
 const db = useTestDatabase();

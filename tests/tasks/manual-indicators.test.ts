@@ -153,6 +153,7 @@ describe('manual-entry indicators', () => {
       'TZ20-SOIL-03 ≥40 000:4332-4339',
       'TZ20-SOIL-04 ≥45 000:4332-4339',
       'TZ20-SOIL-05 ≥80 000:4332-4339',
+      'TZ20-WAT-02 ≥90 000:3701-3708',
     ]);
     const eeb = client(server, (await createUser(server.db.pool, 'unit', { unitId: 'eeb' })).token);
     expect((await listed(eeb, '2020-05')).filter((l) => l.startsWith('TZ20'))).toEqual([
@@ -170,6 +171,31 @@ describe('manual-entry indicators', () => {
     expect((await verdict('TZ24-SOIL-04', 'tongzhou', '2024'))?.status).toBe('breached');
     expect((await verdict('TZ24-SOIL-07', 'tongzhou', '2024'))?.status).toBe('met');
     expect((await verdict('TZ20-SOIL-01', 'tongzhou', '2020'))?.status).toBe('met');
+  });
+
+  it('has the livestock-manure figures of the 碧水 sections (2020 (二十二), 2021 row 22) as the agriculture bureau’s', async () => {
+    const listed = async (month: string) =>
+      (
+        await json<{ indicators: (Listed['indicators'][number] & { min: number | null; source: string })[] }>(
+          await agriculture.get(`/api/tasks/indicators?month=${month}`),
+        )
+      ).indicators
+        .filter((i) => i.target_id.includes('-WAT-'))
+        .map((i) => `${i.target_id} ≥${i.min} ${i.source}`);
+    expect(await listed('2021-05')).toEqual([
+      'TZ21-WAT-05 ≥100 001:835',
+      'TZ21-WAT-06 ≥100 001:835',
+      'TZ21-WAT-07 ≥90 001:835',
+      'TZ21-WAT-08 ≥75 001:835',
+    ]);
+    // 不低于75% keeps 75.0; 还田利用率 89.9 % is below 90 %.
+    expect((await put(agriculture, 'TZ21-WAT-08', 'agriculture', '2021-06', { value: 75 })).status).toBe(200);
+    expect((await put(agriculture, 'TZ21-WAT-07', 'agriculture', '2021-06', { value: 89.9 })).status).toBe(
+      200,
+    );
+    await evaluatePending(server.db.pool, { clock: server.clock });
+    expect((await verdict('TZ21-WAT-08', 'tongzhou', '2021'))?.status).toBe('met');
+    expect((await verdict('TZ21-WAT-07', 'tongzhou', '2021'))?.status).toBe('breached');
   });
 
   it('refuses another unit’s indicator (403), an implausible rate and a future month (400)', async () => {
