@@ -18,10 +18,12 @@ import { FrameSplitter, type FrameEvent, type FramingLimits } from './framing.js
 import { PacketFormatError } from './packet.js';
 import { judgePacket, type Judgement } from './packet-rules.js';
 import { rawPacketOf } from './packet-kind.js';
-import { hj212Metrics as m } from './receiver-metrics.js';
+import { hj212Metrics as m, type MetricTally } from './receiver-metrics.js';
 import type { SplitTracker } from './split-tracker.js';
 import { areaToRows, type OffResolution } from './to-rows.js';
 import { refuse, type RefusalCode } from '../refusal-reasons.js';
+import { ingestLimits } from '../limits.js';
+import { isSafe } from '../safe-text.js';
 
 export interface SessionLimits {
   framing: FramingLimits;
@@ -39,6 +41,8 @@ export interface SessionDeps {
   devices: DeviceCache;
   rounds: CommitRounds;
   splits: SplitTracker;
+  /** Per-device counters, flushed to /metrics by each commit round. */
+  tally: MetricTally;
   resolutionOf: (metric: string) => Resolution | undefined;
   clock: Clock;
   logger: Logger;
@@ -109,8 +113,7 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
     variant: string | null,
   ) => {
     refusedInRow += 1;
-    m.refusals.inc({ mn: mn ?? 'unknown', reason: code });
-    m.packets.inc({ mn: mn ?? 'unknown', outcome: 'refused' });
+    deps.tally.refused(mn, code);
     const r = refuse(code, detail);
     submit(
       {
@@ -123,6 +126,7 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
         crcVariant: variant,
         dataAt: null,
         acked: false,
+        textChecked: false,
       },
       null,
       performance.now(),
@@ -134,8 +138,7 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
     refusedInRow = 0;
     garbageMark = splitter.garbageBytes;
     const mn = j.device.mn;
-    m.crcVariants.inc({ mn, variant: j.variant });
-    m.lastSeen.set({ mn, version: j.version }, deps.clock.now().getTime() / 1000);
+    deps.tally.accepted(mn, j.version, j.variant, deps.clock.now().getTime() / 1000);
     if (j.notes.length > 0) logger.info({ peer, mn, notes: j.notes }, 'HJ 212 packet accepted with remarks');
     const base: Base = {
       mn,
@@ -146,9 +149,10 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
       crcVariant: j.variant,
       dataAt: null,
       acked: false,
+      textChecked: false,
     };
     if (j.kind === 'other') {
-      m.packets.inc({ mn, outcome: 'other' });
+      deps.tally.packet(mn, 'other');
       if (j.reply) socket.write(j.reply);
       submit({ ...base, acked: j.reply !== null }, null, receivedAt); // counted in the device's stats
       return;
@@ -160,8 +164,7 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
       if (!(err instanceof PacketFormatError)) throw err;
       return keepRefusal('HJ212_MALFORMED', `${mn}: ${err.message}`, raw, mn, j.variant);
     }
-    m.packets.inc({ mn, outcome: 'data' });
-    m.rows.inc({ mn }, area.rows.length);
+    deps.tally.packet(mn, 'data', area.rows.length);
     if (area.unmapped.length > 0) m.notStored.inc({ reason: 'unmapped' }, area.unmapped.length);
     if (area.offResolution > 0) m.notStored.inc({ reason: 'resolution' }, area.offResolution);
     const h = j.header;
@@ -171,8 +174,11 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
     }
     const now = deps.clock.now().getTime();
     const history = h.rf === '1' || area.dataAt.getTime() < now - limits.historyAfterMs;
+    // The rows' text is the data area's (values, flags) and the registry's (site, metric, unit: PostgreSQL
+    // text already): one check of the area spares the steady path's walk over every field of every row.
+    const textChecked = isSafe(j.area) && j.area.length <= ingestLimits().maxFieldChars;
     submit(
-      { ...base, rows: area.rows, history, dataAt: area.dataAt, acked: j.ack !== null },
+      { ...base, rows: area.rows, history, dataAt: area.dataAt, acked: j.ack !== null, textChecked },
       j.ack,
       receivedAt,
     );
