@@ -72,9 +72,11 @@ export class CommitRounds {
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
   private readonly idle: (() => void)[] = [];
-  private readonly kind: RoundKind = roundKind(PREPARED_TTL_MS);
+  private readonly kind: RoundKind;
 
-  constructor(private readonly opts: CommitRoundsOptions) {}
+  constructor(private readonly opts: CommitRoundsOptions) {
+    this.kind = roundKind(PREPARED_TTL_MS, opts.db);
+  }
 
   /** The device registry or the reference data changed: validate the next round against them afresh. */
   invalidate(): void {
