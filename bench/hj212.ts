@@ -1,8 +1,9 @@
 /**
  * `npm run bench:hj212 [D] [SECONDS]`: the HJ 212 receiver under D concurrent device connections (default
  * 2,000), each a water auto-station sending minute data (CN=2051) for four factors, through the real receiver
- * (its own process, bench/hj212-receiver-child.ts) into PostgreSQL, in a fresh database cloned from the
- * migrated template. Water parameters are per-sample metrics, so every minute value is stored.
+ * (its own process, bench/hj212-receiver-child.mjs: the compiled dist/ when current, as `envwatch start` runs
+ * it) into PostgreSQL, in a fresh database cloned from the migrated template. Water parameters are per-sample
+ * metrics, so every minute value is stored.
  *   1. capacity: every device sends its next packet as soon as the previous one is acknowledged, for SECONDS
  *      (default 15): sustained packets/s and rows/s;
  *   2. latency: every device sends at a steady pace that adds up to half that capacity, for SECONDS: p50/p99
@@ -181,9 +182,7 @@ async function main(): Promise<void> {
       [
         // e.g. BENCH_RECEIVER_NODE_ARGS=--cpu-prof to profile the receiver alone (NODE_OPTIONS refuses --cpu-prof).
         ...(process.env.BENCH_RECEIVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-        '--import',
-        'tsx',
-        path.join(ROOT, 'bench/hj212-receiver-child.ts'),
+        path.join(ROOT, 'bench/hj212-receiver-child.mjs'),
         db.url,
         NOW.toISOString(),
       ],
@@ -193,7 +192,15 @@ async function main(): Promise<void> {
       },
     );
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-    const { port } = JSON.parse((await lines.next()).value as string) as { port: number };
+    const { port, compiled } = JSON.parse((await lines.next()).value as string) as {
+      port: number;
+      compiled: boolean;
+    };
+    if (!compiled) {
+      console.log(
+        'receiver through tsx: dist/ is not current (npm run build measures the compiled receiver that envwatch start runs; tsx adds ~45 MB RSS)',
+      );
+    }
     const loggers = await connectAll(port);
     console.log(`${D} device connections open; capacity phase ${SECONDS}s …`);
 
@@ -250,7 +257,7 @@ async function main(): Promise<void> {
       `  ack latency:   p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms at ${f(pps / 2)} packets/s (${f(lat.length)} packets)`,
     );
     console.log(
-      `  peak RSS:      ${rss.peakMb.toFixed(0)} MB (receiver process; ${rss.startMb.toFixed(0)} MB at start; at the peak JS heap ${rss.heapMb.toFixed(0)} MB, Buffers ${rss.externalMb.toFixed(0)} MB)`,
+      `  peak RSS:      ${rss.peakMb.toFixed(0)} MB (receiver process, ${compiled ? 'compiled dist/' : 'through tsx'}; ${rss.startMb.toFixed(0)} MB at start; at the peak JS heap ${rss.heapMb.toFixed(0)} MB, Buffers ${rss.externalMb.toFixed(0)} MB)`,
     );
     console.log(
       `  CPU:           receiver ${rss.cpuSeconds.toFixed(1)} s, simulated loggers ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s over ${wall.toFixed(1)} s (2 cores shared)`,

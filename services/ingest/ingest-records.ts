@@ -156,16 +156,18 @@ export async function ingestRecords<Raw, Row>(
       counts.received += 1;
       if (rec.retryOf !== undefined) chunk.retried.push(rec.retryOf);
       const retryOf = rec.retryOf ?? null;
-      // Checked before validation, for every kind: text PostgreSQL cannot keep, or too long to keep whole.
-      const unsafe = findUnsafeText(rec.raw);
-      const oversized = unsafe ? null : findOversizedText(rec.raw, ingestLimits().maxFieldChars);
+      // Checked before validation, for every kind: text PostgreSQL cannot keep, or too long to keep whole
+      // (unless the adapter checked the text the record was cut from: the HJ 212 receiver's data area).
+      const unsafe = rec.textChecked ? null : findUnsafeText(rec.raw);
+      const oversized =
+        unsafe || rec.textChecked ? null : findOversizedText(rec.raw, ingestLimits().maxFieldChars);
       const v =
         rec.refusal ??
         (unsafe
           ? refuse('UNSAFE_TEXT', unsafe)
           : oversized
             ? refuse('FIELD_TOO_LONG', oversized)
-            : validate(rec.raw, now));
+            : validate(rec.raw, now, true));
       const refusal = !v.ok ? v : seen.has(v.key) ? refuse('DUPLICATE_IN_BATCH', v.key) : null;
       if (refusal) {
         chunk.bad.push({

@@ -47,8 +47,12 @@ export interface RecordKind<Raw, Row> {
   readonly id: RecordKindId;
   /** The raw record as stored in refused_row.raw, read back for re-processing. */
   readonly rawSchema: z.ZodType<Raw>;
-  /** Loads what validation needs (reference data) once per batch and returns the validator. */
-  prepare(db: Queryable): Promise<(raw: Raw, now: Date) => Validated<Row>>;
+  /**
+   * Loads what validation needs (reference data) once per batch and returns the validator. `textChecked`:
+   * the caller has already refused text PostgreSQL cannot keep (ingestRecords does, for every record), so
+   * the validator need not walk the record again.
+   */
+  prepare(db: Queryable): Promise<(raw: Raw, now: Date, textChecked?: boolean) => Validated<Row>>;
   /**
    * The write changes the store in one statement (a read may follow), so a chunk without refused rows to keep
    * needs no transaction of its own.
@@ -67,4 +71,10 @@ export interface SourceRecord<Raw> {
   retryOf?: number;
   /** Refused by the reader before validation (a line past a bound): kept with this reason, never validated. */
   refusal?: Refusal;
+  /**
+   * The adapter has already checked all the text the record carries (every string in it is safe and within
+   * the field bound, e.g. cut from one checked HJ 212 data area or taken from the registry): the per-field
+   * walk is skipped. Set only where that is true; anything else is checked field by field.
+   */
+  textChecked?: boolean;
 }

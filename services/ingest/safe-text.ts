@@ -11,7 +11,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 // eslint-disable-next-line no-control-regex -- finding the NUL is the point
 const UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function isSafe(s: string): boolean {
+/** True when PostgreSQL can keep the string as it is (no NUL, no lone surrogate). */
+export function isSafe(s: string): boolean {
   return !UNSAFE.test(s);
 }
 

@@ -136,13 +136,15 @@ export function validateMeasurement(
   ref: ReferenceIndex,
   now: Date,
   limits: ValidationLimits = NO_LIMITS,
+  /** The caller refused unsafe text already (ingestRecords): not walked a second time. */
+  textChecked = false,
 ): ValidationOutcome {
   if (isBlank(raw.time) || isBlank(raw.series) || isBlank(raw.metric) || isBlank(raw.value)) {
     const missing = (['time', 'series', 'metric', 'value'] as const).filter((k) => isBlank(raw[k]));
     return refuse('MISSING_FIELD', missing.join(', '));
   }
   // The bulk path validates here without ingestRecords: a NUL would break its COPY, a refusal would not.
-  const unsafe = findUnsafeText(raw);
+  const unsafe = textChecked ? null : findUnsafeText(raw);
   if (unsafe) return refuse('UNSAFE_TEXT', unsafe);
   const memo = memoOf(ref);
   const time = String(raw.time).trim();

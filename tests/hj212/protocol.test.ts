@@ -6,6 +6,8 @@ import { parseDataArea, parseSegment } from '../../services/ingest/hj212/packet.
 import { dataAck, notificationAck, requestAck } from '../../services/ingest/hj212/replies.js';
 import { decryptArea, encryptArea, parseSm4Key } from '../../services/ingest/hj212/sm4.js';
 import { readFlag } from '../../services/ingest/hj212/versions.js';
+import { areaToRows } from '../../services/ingest/hj212/to-rows.js';
+import type { Device } from '../../services/ingest/hj212/device-cache.js';
 import { ACK, MN, V, wire } from './vectors.js';
 
 const seg = (packet: string) => Buffer.from(packet.slice(6, -4), 'utf8');
@@ -168,6 +170,37 @@ describe('parsing and flags', () => {
     const v13 = parseDataArea(parseSegment(seg(V.V13).toString()).area);
     expect(v13.unknown).toEqual(['LA-td']);
     expect(v13.factors.get('a34004')!.get('Rtd')).toBe('207');
+  });
+});
+
+describe('data area to rows', () => {
+  const device: Device = {
+    mn: MN,
+    siteId: 'site_1',
+    password: '123456',
+    version: '2017',
+    crcMode: 'standard',
+    replyFormat: 'standard',
+    key: null,
+    factors: new Map(),
+    expectedIntervalMs: 3600_000,
+    zone: '+08:00',
+    lengthLenient: false,
+    enabled: true,
+  };
+
+  it('keeps -Flag and -EFlag as flags, and marks every letter but N invalid', () => {
+    const area =
+      'DataTime=20260110120000;a34004-Avg=35,a34004-Flag=N;a34002-Avg=70,a34002-Flag=F,a34002-EFlag=E3;' +
+      'a21026-Avg=9,a21026-EFlag=E1;a21004-Avg=30,a21004-Flag=N,a21004-EFlag=E2;a21005-Avg=0.8';
+    const { rows } = areaToRows(area, '2061', device, () => 'hour');
+    expect(Object.fromEntries(rows.map((r) => [r.metric, r.flags]))).toEqual({
+      pm25: 'hj212:N',
+      pm10: 'hj212:F;hj212e:E3;invalid',
+      so2: 'hj212e:E1',
+      no2: 'hj212:N;hj212e:E2',
+      co: null,
+    });
   });
 });
 

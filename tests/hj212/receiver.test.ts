@@ -235,6 +235,33 @@ describe('valid packets (hj212.md §7.1)', () => {
   });
 });
 
+describe('text from the device', () => {
+  it('a NUL in a value flag refuses that value as UNSAFE_TEXT; the packet is acknowledged, the round not failed', async () => {
+    // The receiver spares the steady path its per-field text walk only for a data area it checked itself:
+    // a NUL reaching the flags array would fail the whole round's INSERT and no device in it would get a 9014.
+    const c = await connect();
+    await c.send(
+      upload({
+        mn: MN,
+        cn: '2061',
+        flag: 5,
+        qn: '20260105030000123',
+        dataTime: '20260105030000',
+        values: { a34004: { value: '31', flag: 'N\u0000' }, a34002: { value: '62' } },
+      }),
+    );
+    expect(await c.waitForReplies(1)).toHaveLength(1);
+    c.close();
+    const { rows } = await db.pool.query<{ reason_code: string; metric: string }>(
+      `SELECT reason_code, raw->>'metric' AS metric FROM refused_row
+        WHERE record_kind = 'measurement' AND raw->>'time' LIKE '2026-01-05T03:00:00%'`,
+    );
+    expect(rows).toEqual([{ reason_code: 'UNSAFE_TEXT', metric: 'pm25' }]);
+    const pm10 = await values('beiyuan_s1', 'pm10');
+    expect(pm10.some((r) => r.ts.toISOString() === '2026-01-04T19:00:00.000Z' && r.value === 62)).toBe(true);
+  });
+});
+
 describe('requests and request results from a logger (hj212.md §2.4, §4.1, §4.2)', () => {
   const segment = (cn: string, flag: number, qn: string, cp: string) =>
     frameSegment(`QN=${qn};ST=22;CN=${cn};PW=123456;MN=probe-1;Flag=${flag};CP=&&${cp}&&`);

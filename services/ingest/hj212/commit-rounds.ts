@@ -39,6 +39,8 @@ export interface PendingPacket {
   crcVariant: string | null;
   dataAt: Date | null;
   acked: boolean;
+  /** The rows' text was checked where they were cut from (SourceRecord.textChecked). */
+  textChecked: boolean;
   committed(): void;
   failed(err: unknown): void;
 }
@@ -54,6 +56,8 @@ export interface CommitRoundsOptions {
   onIngested?: (result: IngestResult) => Promise<void>;
   onIngestedFailed?: (err: unknown) => void;
   onRoundFailed?: (err: unknown, packets: number) => void;
+  /** As a round starts (the receiver flushes its per-device metric tally). */
+  beforeRound?: () => void;
 }
 
 const keyOf = (r: RawMeasurement) => `${r.series}|${r.metric}|${r.time}`;
@@ -68,9 +72,11 @@ export class CommitRounds {
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
   private readonly idle: (() => void)[] = [];
-  private readonly kind: RoundKind = roundKind(PREPARED_TTL_MS);
+  private readonly kind: RoundKind;
 
-  constructor(private readonly opts: CommitRoundsOptions) {}
+  constructor(private readonly opts: CommitRoundsOptions) {
+    this.kind = roundKind(PREPARED_TTL_MS, opts.db);
+  }
 
   /** The device registry or the reference data changed: validate the next round against them afresh. */
   invalidate(): void {
@@ -107,6 +113,7 @@ export class CommitRounds {
     this.waiting = [];
     this.waitingRows = 0;
     this.inFlight += 1;
+    this.opts.beforeRound?.();
     void this.runRound(packets)
       .then(
         async (results) => {
@@ -151,7 +158,8 @@ export class CommitRounds {
         const key = keyOf(raw);
         if (seen.has(key)) continue;
         seen.add(key);
-        (p.history ? history : live).push({ row: live.length + history.length + 1, raw });
+        const row = live.length + history.length + 1;
+        (p.history ? history : live).push({ row, raw, textChecked: p.textChecked });
       }
     }
     const client = await this.opts.db.connect();

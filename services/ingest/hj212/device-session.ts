@@ -14,14 +14,16 @@ import type { Resolution } from '../reference-index.js';
 import type { Clock } from '../../time/shanghai.js';
 import type { CommitRounds, PendingPacket } from './commit-rounds.js';
 import type { DeviceCache } from './device-cache.js';
-import { FrameSplitter, type FrameEvent, type FramingLimits } from './framing.js';
+import { FrameSplitter, type Frame, type FrameEvent, type FramingLimits } from './framing.js';
 import { PacketFormatError } from './packet.js';
 import { judgePacket, type Judgement } from './packet-rules.js';
 import { rawPacketOf } from './packet-kind.js';
-import { hj212Metrics as m } from './receiver-metrics.js';
+import { hj212Metrics as m, type MetricTally } from './receiver-metrics.js';
 import type { SplitTracker } from './split-tracker.js';
 import { areaToRows, type OffResolution } from './to-rows.js';
 import { refuse, type RefusalCode } from '../refusal-reasons.js';
+import { ingestLimits } from '../limits.js';
+import { isSafe } from '../safe-text.js';
 
 export interface SessionLimits {
   framing: FramingLimits;
@@ -39,6 +41,8 @@ export interface SessionDeps {
   devices: DeviceCache;
   rounds: CommitRounds;
   splits: SplitTracker;
+  /** Per-device counters, flushed to /metrics by each commit round. */
+  tally: MetricTally;
   resolutionOf: (metric: string) => Resolution | undefined;
   clock: Clock;
   logger: Logger;
@@ -56,7 +60,6 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
   let garbageMark = 0;
   let pending = 0;
   let closed = false;
-  let chain: Promise<void> = Promise.resolve();
   let halfTimer: NodeJS.Timeout | null = null;
 
   const close = (reason: string) => {
@@ -109,8 +112,7 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
     variant: string | null,
   ) => {
     refusedInRow += 1;
-    m.refusals.inc({ mn: mn ?? 'unknown', reason: code });
-    m.packets.inc({ mn: mn ?? 'unknown', outcome: 'refused' });
+    deps.tally.refused(mn, code);
     const r = refuse(code, detail);
     submit(
       {
@@ -123,6 +125,7 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
         crcVariant: variant,
         dataAt: null,
         acked: false,
+        textChecked: false,
       },
       null,
       performance.now(),
@@ -134,8 +137,7 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
     refusedInRow = 0;
     garbageMark = splitter.garbageBytes;
     const mn = j.device.mn;
-    m.crcVariants.inc({ mn, variant: j.variant });
-    m.lastSeen.set({ mn, version: j.version }, deps.clock.now().getTime() / 1000);
+    deps.tally.accepted(mn, j.version, j.variant, deps.clock.now().getTime() / 1000);
     if (j.notes.length > 0) logger.info({ peer, mn, notes: j.notes }, 'HJ 212 packet accepted with remarks');
     const base: Base = {
       mn,
@@ -146,9 +148,10 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
       crcVariant: j.variant,
       dataAt: null,
       acked: false,
+      textChecked: false,
     };
     if (j.kind === 'other') {
-      m.packets.inc({ mn, outcome: 'other' });
+      deps.tally.packet(mn, 'other');
       if (j.reply) socket.write(j.reply);
       submit({ ...base, acked: j.reply !== null }, null, receivedAt); // counted in the device's stats
       return;
@@ -160,8 +163,7 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
       if (!(err instanceof PacketFormatError)) throw err;
       return keepRefusal('HJ212_MALFORMED', `${mn}: ${err.message}`, raw, mn, j.variant);
     }
-    m.packets.inc({ mn, outcome: 'data' });
-    m.rows.inc({ mn }, area.rows.length);
+    deps.tally.packet(mn, 'data', area.rows.length);
     if (area.unmapped.length > 0) m.notStored.inc({ reason: 'unmapped' }, area.unmapped.length);
     if (area.offResolution > 0) m.notStored.inc({ reason: 'resolution' }, area.offResolution);
     const h = j.header;
@@ -171,27 +173,64 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
     }
     const now = deps.clock.now().getTime();
     const history = h.rf === '1' || area.dataAt.getTime() < now - limits.historyAfterMs;
+    // The rows' text is the data area's (values, flags) and the registry's (site, metric, unit: PostgreSQL
+    // text already): one check of the area spares the steady path's walk over every field of every row.
+    const textChecked = isSafe(j.area) && j.area.length <= ingestLimits().maxFieldChars;
     submit(
-      { ...base, rows: area.rows, history, dataAt: area.dataAt, acked: j.ack !== null },
+      { ...base, rows: area.rows, history, dataAt: area.dataAt, acked: j.ack !== null, textChecked },
       j.ack,
       receivedAt,
     );
   };
 
-  const handle = async (ev: FrameEvent) => {
+  const lookup = (mn: string) => deps.devices.get(mn);
+  const conclude = (j: Judgement, frame: Frame, receivedAt: number) => {
+    if (j.kind === 'refused') return keepRefusal(j.code, j.detail, frame.raw, j.mn, j.variant);
+    accept(j, frame.raw, receivedAt);
+  };
+
+  /** Judges one frame; returns a promise only when it must wait (an unknown MN: the registry is re-read). */
+  const handle = (ev: FrameEvent): Promise<void> | undefined => {
     if (ev.kind === 'oversize') {
-      return keepRefusal('HJ212_OVERSIZE', `declared ${ev.declaredLength} bytes`, ev.head, null, null);
+      keepRefusal('HJ212_OVERSIZE', `declared ${ev.declaredLength} bytes`, ev.head, null, null);
+      return undefined;
     }
-    if (ev.kind === 'unterminated') return keepRefusal('HJ212_UNTERMINATED', '', ev.head, null, null);
+    if (ev.kind === 'unterminated') {
+      keepRefusal('HJ212_UNTERMINATED', '', ev.head, null, null);
+      return undefined;
+    }
     const receivedAt = performance.now();
-    const lookup = (mn: string) => deps.devices.get(mn);
-    let j = judgePacket(ev.frame, lookup);
+    const frame = ev.frame;
+    const j = judgePacket(frame, lookup);
     if (j.kind === 'refused' && j.code === 'HJ212_UNKNOWN_MN') {
-      await deps.devices.refresh(1_000); // a device added a moment ago
-      j = judgePacket(ev.frame, lookup);
+      // A device added a moment ago: judged again once the registry is re-read.
+      return deps.devices.refresh(1_000).then(() => conclude(judgePacket(frame, lookup), frame, receivedAt));
     }
-    if (j.kind === 'refused') return keepRefusal(j.code, j.detail, ev.frame.raw, j.mn, j.variant);
-    accept(j, ev.frame.raw, receivedAt);
+    conclude(j, frame, receivedAt);
+    return undefined;
+  };
+
+  // Frames are judged in arrival order, at once; only a frame that waits for the registry holds back the ones
+  // behind it. (A promise chained per frame cost three promises and a microtask hop per packet.)
+  const queue: FrameEvent[] = [];
+  let waiting = false;
+  const failed = (err: unknown) => logger.error({ peer, err: String(err) }, 'HJ 212 packet handling failed');
+  const judgeQueued = () => {
+    while (!waiting && !closed && queue.length > 0) {
+      const ev = queue.shift()!;
+      try {
+        const pending = handle(ev);
+        if (pending) {
+          waiting = true;
+          pending.catch(failed).finally(() => {
+            waiting = false;
+            judgeQueued();
+          });
+        }
+      } catch (err) {
+        failed(err);
+      }
+    }
   };
 
   socket.on('data', (chunk: Buffer) => {
@@ -205,15 +244,11 @@ export function attachSession(socket: net.Socket, deps: SessionDeps): void {
       splitter.pending > 0
         ? setTimeout(() => m.garbageBytes.inc(splitter.reset()), limits.halfPacketMs).unref()
         : null;
-    for (const ev of events) {
-      chain = chain
-        .then(() => (closed ? undefined : handle(ev)))
-        .catch((err: unknown) => {
-          logger.error({ peer, err: String(err) }, 'HJ 212 packet handling failed');
-        });
-    }
     if (overflow) return close('overflow');
     // More garbage since the last good packet than a buffer holds: a flood, not line noise.
     if (garbage > limits.framing.maxBuffer) return close('flood');
+    // After those checks, as before: a connection closed for this chunk does not judge its frames.
+    queue.push(...events);
+    judgeQueued();
   });
 }

@@ -14,7 +14,7 @@ import { CommitRounds } from './commit-rounds.js';
 import { DeviceCache } from './device-cache.js';
 import { attachSession, type SessionLimits } from './device-session.js';
 import { checkDeviceSilence } from './device-silence.js';
-import { hj212Metrics } from './receiver-metrics.js';
+import { hj212Metrics, MetricTally } from './receiver-metrics.js';
 import { assertSm4Available } from './sm4.js';
 import { SplitTracker } from './split-tracker.js';
 
@@ -57,12 +57,14 @@ export async function startHj212Receiver(
 ): Promise<RunningReceiver> {
   assertSm4Available();
   const logger = deps.logger.child({ role: 'hj212' });
+  const tally = new MetricTally();
   const rounds = new CommitRounds({
     db: deps.db,
     clock: deps.clock,
     sourceId: opts.sourceId,
     ...opts.commit,
     onIngested: deps.onIngested,
+    beforeRound: () => tally.flush(),
     onIngestedFailed: (err) =>
       logger.warn(
         { err: String(err) },
@@ -108,6 +110,7 @@ export async function startHj212Receiver(
       devices,
       rounds,
       splits,
+      tally,
       resolutionOf: (metric) => ref.metrics.get(metric)?.resolution,
       clock: deps.clock,
       logger,

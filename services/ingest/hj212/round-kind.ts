@@ -31,7 +31,15 @@ const monthOf = (ms: number) => {
   return d.getUTCFullYear() * 12 + d.getUTCMonth();
 };
 
-export function roundKind(ttlMs: number, now: () => number = Date.now): RoundKind {
+/**
+ * `referenceDb`: the receiver's pool. The reference index is cached per Queryable it was read through
+ * (reference-index.ts); a round prepares on whichever pooled client it holds, so reading through that client
+ * kept one copy of the whole index (and of its validation memo) per client — up to DATABASE_POOL_SIZE copies;
+ * a heap snapshot under bench:hj212 held several. Read through the pool there is one, shared with
+ * the receiver's own (receiver.ts) — the same data, read outside the round's transaction as it was before the
+ * rounds became transactions.
+ */
+export function roundKind(ttlMs: number, referenceDb: Queryable, now: () => number = Date.now): RoundKind {
   let cached: { at: number; validate: Validate } | null = null;
   const months = new Set<number>();
   const known = (min: Date, max: Date) => {
@@ -43,9 +51,9 @@ export function roundKind(ttlMs: number, now: () => number = Date.now): RoundKin
     invalidate() {
       cached = null;
     },
-    async prepare(db) {
+    async prepare() {
       if (!cached || now() - cached.at > ttlMs) {
-        cached = { at: now(), validate: await measurementKind.prepare(db) };
+        cached = { at: now(), validate: await measurementKind.prepare(referenceDb) };
       }
       return cached.validate;
     },

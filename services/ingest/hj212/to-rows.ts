@@ -32,6 +32,7 @@ export interface AreaRows {
 /** What becomes of a value whose command's period is not its metric's resolution. */
 export type OffResolution = 'skip' | 'refuse';
 
+const FLAG_N = 'hj212:N';
 const DATA_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 
 function fits(cn: DataCommand, resolution: Resolution): boolean {
@@ -80,15 +81,17 @@ export function areaToRows(
     }
     const flag = fields.get('Flag');
     const eflag = fields.get('EFlag');
-    const flags = [flag ? `hj212:${flag}` : null, eflag ? `hj212e:${eflag}` : null];
-    if (flag && flag !== 'N') flags.push('invalid');
+    // One string, built without an array per value: hj212:<Flag>;hj212e:<EFlag>;invalid (each when present).
+    let flags = flag === 'N' ? FLAG_N : flag ? `hj212:${flag}` : '';
+    if (eflag) flags += `${flags ? ';' : ''}hj212e:${eflag}`;
+    if (flag && flag !== 'N') flags += ';invalid';
     out.rows.push({
       time: iso,
       series: device.siteId,
       metric: mapping.metric,
       value,
       unit: mapping.unit,
-      flags: flags.filter((f) => f !== null).join(';') || null,
+      flags: flags || null,
       version: 'provisional',
     });
   }

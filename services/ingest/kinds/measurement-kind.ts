@@ -38,8 +38,8 @@ export const measurementKind: RecordKind<RawMeasurement, MeasurementRow> = {
   async prepare(db) {
     const ref = await loadReferenceIndex(db);
     const limits = await loadValidationLimits(db);
-    return (raw, now) => {
-      const v = validateMeasurement(raw, ref, now, limits);
+    return (raw, now, textChecked) => {
+      const v = validateMeasurement(raw, ref, now, limits, textChecked);
       return v.ok ? { ok: true, row: v.row, key: measurementKey(v.row), dataAt: v.row.ts } : v;
     };
   },

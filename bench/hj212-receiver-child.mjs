@@ -1,26 +1,35 @@
 /**
  * The receiver of `npm run bench:hj212`, in a process of its own so that its peak RSS is the receiver's alone.
- *   node --import tsx bench/hj212-receiver-child.ts <database-url> <now-iso>
- * Prints {"port":…} once listening; on a line "report" on stdin prints {"peakMb":…,"startMb":…} and exits.
+ *   node bench/hj212-receiver-child.mjs <database-url> <now-iso>
+ * Prints {"port":…,"compiled":…} once listening; on a line "report" on stdin prints {"peakMb":…,"startMb":…}
+ * and exits.
  *
  * The receiver as `envwatch start` with ROLES=hj212 runs it (start-roles.ts): the configuration's defaults,
  * a pool of DATABASE_POOL_SIZE, and after each commit round the rollup refresh asked for on the queue (a
  * deduplicated BullMQ add, one Redis round trip per round). It does not load the whole application context:
  * that imports every job and the web layer (~180 MB more RSS at start under tsx) which is not the receiver's.
  * Its queue prefix is its own and emptied on exit, so no job outlives the bench's dropped database.
+ *
+ * Plain JavaScript, so that it loads the app as bin/envwatch.mjs does (tests/helpers/app-modules.mjs): the
+ * compiled dist/ when it is current (`npm run build`; `npm start` and the Docker image run that), else the
+ * TypeScript through tsx — whose loader thread and transpiled sources add ~45 MB of RSS that a deployed
+ * receiver does not have (the same imports: 147 MB through tsx, 99 MB compiled, JS heap 33 MB in both).
  */
+import { clearInterval, setInterval } from 'node:timers';
 import { Queue } from 'bullmq';
-import { loadConfig } from '../config/env.js';
-import { createPool } from '../services/db/pool.js';
-import { receiverOptions } from '../services/ingest/hj212/receiver-config.js';
-import { startHj212Receiver } from '../services/ingest/hj212/receiver.js';
-import { createLogger } from '../services/logging.js';
-import { refreshRollupsMessage, refreshRollupsRequest } from '../services/outbox/messages.js';
-import { createRedis } from '../services/runtime/redis.js';
-import { ManualClock } from '../services/time/shanghai.js';
+import { compiled, importApp } from '../tests/helpers/app-modules.mjs';
+
+const { loadConfig } = await importApp('config/env');
+const { createPool } = await importApp('services/db/pool');
+const { receiverOptions } = await importApp('services/ingest/hj212/receiver-config');
+const { startHj212Receiver } = await importApp('services/ingest/hj212/receiver');
+const { createLogger } = await importApp('services/logging');
+const { refreshRollupsMessage, refreshRollupsRequest } = await importApp('services/outbox/messages');
+const { createRedis } = await importApp('services/runtime/redis');
+const { ManualClock } = await importApp('services/time/shanghai');
 
 const [url, nowIso] = process.argv.slice(2);
-if (!url || !nowIso) throw new Error('usage: hj212-receiver-child.ts <database-url> <now-iso>');
+if (!url || !nowIso) throw new Error('usage: hj212-receiver-child.mjs <database-url> <now-iso>');
 
 const config = loadConfig({ ...process.env, DATABASE_URL: url });
 const pool = createPool({
@@ -48,6 +57,7 @@ const receiver = await startHj212Receiver(receiverOptions(config, 0), {
   db: pool,
   clock: new ManualClock(new Date(nowIso)),
   logger: createLogger({ level: 'warn' }),
+  /** @param {{ batchId: number }} result */
   onIngested: async (result) => {
     await rollups.add(
       name,
@@ -56,9 +66,9 @@ const receiver = await startHj212Receiver(receiverOptions(config, 0), {
     );
   },
 });
-process.stdout.write(`${JSON.stringify({ port: receiver.address.port })}\n`);
+process.stdout.write(`${JSON.stringify({ port: receiver.address.port, compiled })}\n`);
 process.stdin.setEncoding('utf8');
-process.stdin.on('data', (s: string) => {
+process.stdin.on('data', (s) => {
   if (!s.includes('report')) return;
   clearInterval(timer);
   const cpu = process.cpuUsage();
