@@ -97,6 +97,20 @@ describe('dashboard pages', () => {
     expect((await page('/areas/beiyuan', cookie)).status).toBe(200);
   });
 
+  it("puts a past year's ranks beside the monthly chart and each alert's explanation and acknowledgement on one row", async () => {
+    // Issue 17 item 2 (a street/town page in a screen and a half): a year with no last-30-days series gives
+    // that half of the chart row to the ranks, and a compact alert card is one row shorter.
+    const { cookie } = await session(area);
+    const res = await page('/areas/beiyuan?year=2020', cookie);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/class="chart-pair">[\s\S]*data-testid="last30-empty"[\s\S]*id="ranks"/);
+    expect(html.match(/id="ranks"/g)).toHaveLength(1);
+    expect(html).toMatch(
+      /class="alert-row">\s*<details class="alert-body">[\s\S]*?<\/details>\s*<form method="post" action="\/alerts\/\d+\/ack"/,
+    );
+  });
+
   it('discards a refused row from the ingestion page with the CSRF token, and not without it', async () => {
     const { cookie, csrf } = await session(bureau);
     expect((await form(`/ingest/refused/${refusedId}/discard`, cookie, { reason: 'x' })).status).toBe(403);

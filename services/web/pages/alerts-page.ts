@@ -28,6 +28,27 @@ export function alertCard(
   const body = locale === 'en' ? a.body_en : a.body_zh;
   const sevColour =
     a.severity === 'critical' ? 's-breached' : a.severity === 'warning' ? 's-at_risk' : 's-none';
+  const ackedLine =
+    a.state === 'acknowledged' || a.acknowledged_at
+      ? html`<div class="muted">
+          ${t('ackBy', { who: (a.acknowledged_by ?? '').replace(/^(user|contact):/, ''), at: fmtTime(a.acknowledged_at) })}${a.ack_comment ? html` — ${a.ack_comment}` : ''}
+        </div>`
+      : '';
+  const ackForm =
+    a.state === 'firing' && canAct(pc, a)
+      ? html`<form method="post" action="/alerts/${a.id}/ack">
+          ${csrfField(pc)}<input type="hidden" name="return" value="${returnTo}" />
+          <input
+            type="text"
+            class="grow"
+            name="comment"
+            maxlength="2000"
+            placeholder="${t('comment')}"
+            aria-label="${t('comment')}"
+          />
+          <button type="submit">${t('acknowledge')}</button>
+        </form>`
+      : '';
   return html`<article class="alert sev-${a.severity}" data-alert-id="${a.id}" data-state="${a.state}">
     <div class="title"><a href="/alerts/${a.id}">${title}</a></div>
     <div class="muted">
@@ -40,36 +61,19 @@ export function alertCard(
       #${a.id} · ${t('opened')}
       ${fmtTime(a.opened_at)}${a.area_id ? html` · <a href="/areas/${a.area_id}">${locale === 'en' ? (a.area_name_en ?? a.area_id) : (a.area_name_zh ?? a.area_id)}</a>` : ''}
     </div>
+    ${opts.compact ? '' : html`<p>${body}</p>`} ${ackedLine}
     ${
+      // Compact (the street/town page): the folded explanation and the acknowledge form share one row, which
+      // took three rows a card; opening the explanation gives it the full width (app.css .alert-row).
       opts.compact
-        ? html`<details class="alert-body">
-            <summary>${t('explanation')}</summary>
-            <p>${body}</p>
-          </details>`
-        : html`<p>${body}</p>`
-    }
-    ${
-      a.state === 'acknowledged' || a.acknowledged_at
-        ? html`<div class="muted">
-            ${t('ackBy', { who: (a.acknowledged_by ?? '').replace(/^(user|contact):/, ''), at: fmtTime(a.acknowledged_at) })}${a.ack_comment ? html` — ${a.ack_comment}` : ''}
+        ? html`<div class="alert-row">
+            <details class="alert-body">
+              <summary>${t('explanation')}</summary>
+              <p>${body}</p>
+            </details>
+            ${ackForm}
           </div>`
-        : ''
-    }
-    ${
-      a.state === 'firing' && canAct(pc, a)
-        ? html`<form method="post" action="/alerts/${a.id}/ack">
-            ${csrfField(pc)}<input type="hidden" name="return" value="${returnTo}" />
-            <input
-              type="text"
-              class="grow"
-              name="comment"
-              maxlength="2000"
-              placeholder="${t('comment')}"
-              aria-label="${t('comment')}"
-            />
-            <button type="submit">${t('acknowledge')}</button>
-          </form>`
-        : ''
+        : ackForm
     }
   </article>`;
 }
