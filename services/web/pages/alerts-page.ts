@@ -3,6 +3,7 @@ import type { AlertRow } from '../../api/queries/alert-read.js';
 import { html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n.js';
 import { csrfField, fmtTime, layout, type PageContext } from '../layout.js';
+import { opsWords } from './ops-words.js';
 
 const STATES = ['firing', 'acknowledged', 'resolved', 'closed'] as const;
 const SEVERITIES = ['critical', 'warning', 'notice'] as const;
@@ -82,6 +83,8 @@ export interface AlertsPageFilter {
   state: string;
   severity: string;
   area: string;
+  /** Show alerts older than this id (the "older →" link). */
+  before?: number | undefined;
 }
 
 export function alertsPage(
@@ -90,11 +93,16 @@ export function alertsPage(
   f: AlertsPageFilter,
   areas: { id: string; label: string }[],
   notice: string | null,
+  hasOlder = false,
 ): SafeHtml {
   const { t } = pc;
   const opt = (value: string, label: string, current: string) =>
     html`<option value="${value}" ${value === current ? 'selected' : ''}>${label}</option>`;
-  const returnTo = `/alerts?state=${encodeURIComponent(f.state)}&severity=${encodeURIComponent(f.severity)}&area=${encodeURIComponent(f.area)}`;
+  // The filter written out in full, an empty state (all) included: the route reads a missing state as open.
+  const filterQuery = `state=${encodeURIComponent(f.state)}&severity=${encodeURIComponent(f.severity)}&area=${encodeURIComponent(f.area)}`;
+  const returnTo = `/alerts?${filterQuery}${f.before ? `&before=${f.before}` : ''}`;
+  const w = opsWords(pc.locale);
+  const last = alerts[alerts.length - 1];
   const body = html` ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
     <form class="filters" method="get" action="/alerts">
       <label
@@ -120,6 +128,10 @@ export function alertsPage(
     </form>
     <div class="alert-list" id="alerts">
       ${alerts.length === 0 ? html`<p class="muted">${t('noAlerts')}</p>` : alerts.map((a) => alertCard(pc, a, returnTo))}
-    </div>`;
+    </div>
+    <nav class="pager" aria-label="pages">
+      ${f.before ? html`<a href="/alerts?${filterQuery}">${w('newest')}</a>` : ''}
+      ${hasOlder && last ? html`<a rel="next" href="/alerts?${filterQuery}&before=${last.id}">${w('older')}</a>` : ''}
+    </nav>`;
   return layout(pc, t('alerts'), body, 'alerts');
 }
