@@ -19,6 +19,24 @@ export function formatShanghai(instant: Date, pattern = 'yyyy-MM-dd HH:mm'): str
   return format(new TZDate(instant.getTime(), BUSINESS_TZ), pattern);
 }
 
+/**
+ * China has kept UTC+8 without daylight saving since 1991-09-15 (01:00 local, 17:00 UTC the day before): from
+ * then on a Shanghai wall-clock minute is the UTC one plus eight hours, no zone lookup needed. The dashboard
+ * formats every alert's and delivery's times: through date-fns/tz each call cost ~20 µs (a TZDate and its
+ * offset), two thirds of rendering the alerts inbox (a CPU profile of 400 requests of /alerts on the demo).
+ */
+const FIXED_UTC8_FROM = Date.UTC(1991, 8, 14, 17);
+/** Past this, toISOString() writes a six-digit year. */
+const ISO_LAST = Date.UTC(9999, 11, 31, 15, 59);
+
+/** `YYYY-MM-DD HH:mm` in Shanghai; the same text as formatShanghai(instant), computed without a zone lookup. */
+export function formatShanghaiMinute(instant: Date): string {
+  const ms = instant.getTime();
+  if (!(ms >= FIXED_UTC8_FROM && ms <= ISO_LAST)) return formatShanghai(instant, 'yyyy-MM-dd HH:mm');
+  const iso = new Date(ms + 8 * 3_600_000).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
 export function parseDay(day: string): { year: number; month: number; dayOfMonth: number } {
   const m = DAY_RE.exec(day);
   if (!m) throw new RangeError(`not a YYYY-MM-DD day: ${day}`);

@@ -1,7 +1,7 @@
 /** The page shell (navigation, language switch, logout) and formatting helpers shared by the pages. */
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/principal.js';
-import { formatShanghai } from '../time/shanghai.js';
+import { formatShanghaiMinute } from '../time/shanghai.js';
 import { html, type SafeHtml } from './html.js';
 import { translator, type Locale, type Translate } from './i18n.js';
 import type { ActiveWarning } from '../api/queries/warning-read.js';
@@ -120,7 +120,7 @@ export function fmtPct(v: number | null | undefined): string {
 }
 
 export function fmtTime(d: Date | null | undefined): string {
-  return d ? formatShanghai(d, 'yyyy-MM-dd HH:mm') : '—';
+  return d ? formatShanghaiMinute(d) : '—';
 }
 
 export function statusBadge(pc: PageContext, status: string): SafeHtml {

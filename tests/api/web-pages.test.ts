@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { INBOX_PAGE } from '../../services/web/web-routes.js';
 import { useApiServer } from './harness.js';
 import { createUser, seedAlert, seedDistricts, TEST_PASSWORD, type TestUser } from './factories.js';
 
@@ -95,6 +96,39 @@ describe('dashboard pages', () => {
     expect((await page('/ingest', cookie)).status).toBe(403);
     expect((await page('/areas/zhongcang', cookie)).status).toBe(403);
     expect((await page('/areas/beiyuan', cookie)).status).toBe(200);
+  });
+
+  it("puts a past year's ranks beside the monthly chart and each alert's explanation and acknowledgement on one row", async () => {
+    // Issue 17 item 2 (a street/town page in a screen and a half): a year with no last-30-days series gives
+    // that half of the chart row to the ranks, and a compact alert card is one row shorter.
+    const { cookie } = await session(area);
+    const res = await page('/areas/beiyuan?year=2020', cookie);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/class="chart-pair">[\s\S]*data-testid="last30-empty"[\s\S]*id="ranks"/);
+    expect(html.match(/id="ranks"/g)).toHaveLength(1);
+    expect(html).toMatch(
+      /class="alert-row">\s*<details class="alert-body">[\s\S]*?<\/details>\s*<form method="post" action="\/alerts\/\d+\/ack"/,
+    );
+  });
+
+  it('pages the alerts inbox at 50, newest first, with an older link that keeps the filter', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < INBOX_PAGE + 5; i++)
+      ids.push(await seedAlert(server.db.pool, { scopeId: 'zhongcang', state: 'resolved' }));
+    const newestFirst = ids.reverse();
+    const { cookie } = await session(bureau);
+    const first = await (await page('/alerts?state=resolved&severity=&area=zhongcang', cookie)).text();
+    const shown = (h: string) => [...h.matchAll(/data-alert-id="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(shown(first)).toEqual(newestFirst.slice(0, INBOX_PAGE));
+    const older = /<a rel="next" href="([^"]+)"/.exec(first)?.[1]?.replaceAll('&amp;', '&');
+    expect(older).toBe(
+      `/alerts?state=resolved&severity=&area=zhongcang&before=${newestFirst[INBOX_PAGE - 1]}`,
+    );
+    const second = await (await page(older!, cookie)).text();
+    expect(shown(second)).toEqual(newestFirst.slice(INBOX_PAGE));
+    expect(second).not.toContain('rel="next"');
+    expect(second).toContain('href="/alerts?state=resolved&amp;severity=&amp;area=zhongcang"');
   });
 
   it('discards a refused row from the ingestion page with the CSRF token, and not without it', async () => {

@@ -3,6 +3,7 @@ import type { AlertRow } from '../../api/queries/alert-read.js';
 import { html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n.js';
 import { csrfField, fmtTime, layout, type PageContext } from '../layout.js';
+import { opsWords } from './ops-words.js';
 
 const STATES = ['firing', 'acknowledged', 'resolved', 'closed'] as const;
 const SEVERITIES = ['critical', 'warning', 'notice'] as const;
@@ -28,6 +29,27 @@ export function alertCard(
   const body = locale === 'en' ? a.body_en : a.body_zh;
   const sevColour =
     a.severity === 'critical' ? 's-breached' : a.severity === 'warning' ? 's-at_risk' : 's-none';
+  const ackedLine =
+    a.state === 'acknowledged' || a.acknowledged_at
+      ? html`<div class="muted">
+          ${t('ackBy', { who: (a.acknowledged_by ?? '').replace(/^(user|contact):/, ''), at: fmtTime(a.acknowledged_at) })}${a.ack_comment ? html` — ${a.ack_comment}` : ''}
+        </div>`
+      : '';
+  const ackForm =
+    a.state === 'firing' && canAct(pc, a)
+      ? html`<form method="post" action="/alerts/${a.id}/ack">
+          ${csrfField(pc)}<input type="hidden" name="return" value="${returnTo}" />
+          <input
+            type="text"
+            class="grow"
+            name="comment"
+            maxlength="2000"
+            placeholder="${t('comment')}"
+            aria-label="${t('comment')}"
+          />
+          <button type="submit">${t('acknowledge')}</button>
+        </form>`
+      : '';
   return html`<article class="alert sev-${a.severity}" data-alert-id="${a.id}" data-state="${a.state}">
     <div class="title"><a href="/alerts/${a.id}">${title}</a></div>
     <div class="muted">
@@ -40,36 +62,19 @@ export function alertCard(
       #${a.id} · ${t('opened')}
       ${fmtTime(a.opened_at)}${a.area_id ? html` · <a href="/areas/${a.area_id}">${locale === 'en' ? (a.area_name_en ?? a.area_id) : (a.area_name_zh ?? a.area_id)}</a>` : ''}
     </div>
+    ${opts.compact ? '' : html`<p>${body}</p>`} ${ackedLine}
     ${
+      // Compact (the street/town page): the folded explanation and the acknowledge form share one row, which
+      // took three rows a card; opening the explanation gives it the full width (app.css .alert-row).
       opts.compact
-        ? html`<details class="alert-body">
-            <summary>${t('explanation')}</summary>
-            <p>${body}</p>
-          </details>`
-        : html`<p>${body}</p>`
-    }
-    ${
-      a.state === 'acknowledged' || a.acknowledged_at
-        ? html`<div class="muted">
-            ${t('ackBy', { who: (a.acknowledged_by ?? '').replace(/^(user|contact):/, ''), at: fmtTime(a.acknowledged_at) })}${a.ack_comment ? html` — ${a.ack_comment}` : ''}
+        ? html`<div class="alert-row">
+            <details class="alert-body">
+              <summary>${t('explanation')}</summary>
+              <p>${body}</p>
+            </details>
+            ${ackForm}
           </div>`
-        : ''
-    }
-    ${
-      a.state === 'firing' && canAct(pc, a)
-        ? html`<form method="post" action="/alerts/${a.id}/ack">
-            ${csrfField(pc)}<input type="hidden" name="return" value="${returnTo}" />
-            <input
-              type="text"
-              class="grow"
-              name="comment"
-              maxlength="2000"
-              placeholder="${t('comment')}"
-              aria-label="${t('comment')}"
-            />
-            <button type="submit">${t('acknowledge')}</button>
-          </form>`
-        : ''
+        : ackForm
     }
   </article>`;
 }
@@ -78,6 +83,8 @@ export interface AlertsPageFilter {
   state: string;
   severity: string;
   area: string;
+  /** Show alerts older than this id (the "older →" link). */
+  before?: number | undefined;
 }
 
 export function alertsPage(
@@ -86,11 +93,16 @@ export function alertsPage(
   f: AlertsPageFilter,
   areas: { id: string; label: string }[],
   notice: string | null,
+  hasOlder = false,
 ): SafeHtml {
   const { t } = pc;
   const opt = (value: string, label: string, current: string) =>
     html`<option value="${value}" ${value === current ? 'selected' : ''}>${label}</option>`;
-  const returnTo = `/alerts?state=${encodeURIComponent(f.state)}&severity=${encodeURIComponent(f.severity)}&area=${encodeURIComponent(f.area)}`;
+  // The filter written out in full, an empty state (all) included: the route reads a missing state as open.
+  const filterQuery = `state=${encodeURIComponent(f.state)}&severity=${encodeURIComponent(f.severity)}&area=${encodeURIComponent(f.area)}`;
+  const returnTo = `/alerts?${filterQuery}${f.before ? `&before=${f.before}` : ''}`;
+  const w = opsWords(pc.locale);
+  const last = alerts[alerts.length - 1];
   const body = html` ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
     <form class="filters" method="get" action="/alerts">
       <label
@@ -116,6 +128,10 @@ export function alertsPage(
     </form>
     <div class="alert-list" id="alerts">
       ${alerts.length === 0 ? html`<p class="muted">${t('noAlerts')}</p>` : alerts.map((a) => alertCard(pc, a, returnTo))}
-    </div>`;
+    </div>
+    <nav class="pager" aria-label="pages">
+      ${f.before ? html`<a href="/alerts?${filterQuery}">${w('newest')}</a>` : ''}
+      ${hasOlder && last ? html`<a rel="next" href="/alerts?${filterQuery}&before=${last.id}">${w('older')}</a>` : ''}
+    </nav>`;
   return layout(pc, t('alerts'), body, 'alerts');
 }
