@@ -44,6 +44,9 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
     await deps.clockMoved?.(instant);
   };
   const expected: ExpectedCounts = { rows: 0, refusedByReason: {} };
+  // A group message goes group_wait after its first item (plus the sweep's minute); 0 turns grouping off.
+  const groupWindowMs =
+    ctx.config.ALERT_GROUP_WAIT_SECONDS > 0 ? (ctx.config.ALERT_GROUP_WAIT_SECONDS + 60) * 1000 : 0;
   let sweeps = 0;
   const sweep = async () => {
     sweeps += 1;
@@ -95,11 +98,20 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
         })),
       );
     timed.sort((a, b) => a.at.getTime() - b.at.getTime());
-    for (const m of timed) {
+    for (const [i, m] of timed.entries()) {
       await setClock(m.at);
       await m.run();
       await waitIdle();
       if (m.sweep) await alertSweep(m.at);
+      // Let the group windows this moment opened close at their own time, as the minute tick would: without it
+      // they stayed open until the replay's next sweep, and a warning's 已解除 notice of 1月12日 went out in one
+      // mail with the 1月25日 progress reminder (read in the quarter demo's mail). Never past the next moment.
+      const next = timed[i + 1]?.at ?? step.clock;
+      const flushAt = new Date(Math.min(m.at.getTime() + groupWindowMs, next.getTime()));
+      if (groupWindowMs > 0 && flushAt.getTime() > m.at.getTime()) {
+        await setClock(flushAt);
+        await alertSweep(flushAt);
+      }
     }
     await setClock(step.clock);
     for (const wave of WAVES) {
