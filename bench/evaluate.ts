@@ -32,6 +32,7 @@ import { ManualClock, addDays, shanghaiInstant } from '../services/time/shanghai
 import { createTestDatabase, type TestDatabase } from '../tests/helpers/test-db.js';
 import type pg from 'pg';
 import { createLogger } from '../services/logging.js';
+import { stationDayRows } from './station-day-rows.js';
 
 // BENCH_LOG=debug prints per-target timings.
 const logger = createLogger({ level: process.env['BENCH_LOG'] ?? 'silent' });
@@ -157,15 +158,7 @@ async function loadHistory(pool: pg.Pool, s: Scale, until: string): Promise<void
 }
 
 function newDayRows(s: Scale, day: string): MeasurementRow[] {
-  return s.stations.flatMap((seriesId, k) =>
-    Array.from({ length: 24 }, (_, h) => ({
-      ts: shanghaiInstant(day, h),
-      seriesId,
-      metricId: 'pm25',
-      value: 20 + ((k * 7 + h * 3) % 40),
-      dataVersion: 0 as const,
-    })),
-  );
+  return stationDayRows(s.stations, day);
 }
 
 async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {

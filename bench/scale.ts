@@ -30,7 +30,7 @@ import {
 } from '../services/store/measurement-queries.js';
 import { loadPlanFiles } from '../services/targets/load-targets.js';
 import { upsertPlanFile } from '../services/targets/target-queries.js';
-import { MINUTE, shanghaiInstant } from '../services/time/shanghai.js';
+import { MINUTE } from '../services/time/shanghai.js';
 import { CORE_SCHEDULES } from '../workers/schedules/core.js';
 import { closeQueues, createEnqueue, createQueues } from '../workers/enqueue.js';
 import { QUEUE_NAMES, jobId } from '../workers/queue-names.js';
@@ -39,6 +39,7 @@ import { createTestDatabase } from '../tests/helpers/test-db.js';
 import { spawnRole, type RoleProcess } from '../tests/helpers/role-process.js';
 import { createTestRedis, deleteKeysWithPrefix, uniqueQueuePrefix } from '../tests/helpers/test-redis.js';
 import { commitBreaches, seedBench, startSmtpSink } from './alerts-support.js';
+import { stationDayRows } from './station-day-rows.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const STATIONS = 100;
@@ -163,17 +164,7 @@ async function benchStations(pool: import('pg').Pool): Promise<string[]> {
 }
 
 function newDays(stations: readonly string[]): MeasurementRow[] {
-  return DAYS.flatMap((day) =>
-    stations.flatMap((seriesId, k) =>
-      Array.from({ length: 24 }, (_, h) => ({
-        ts: shanghaiInstant(day, h),
-        seriesId,
-        metricId: 'pm25',
-        value: 20 + ((k * 7 + h * 3) % 40),
-        dataVersion: 0 as const,
-      })),
-    ),
-  );
+  return DAYS.flatMap((day) => stationDayRows(stations, day));
 }
 
 function line(r: RunResult, base: RunResult | null): string {
