@@ -12,8 +12,8 @@ import Fastify from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
 import { registerMeasurementPushRoute } from '../../services/api/routes/measurement-push-route.js';
-import type { Principal } from '../../services/auth/principal.js';
 import { SYSTEM_ACTOR } from '../../services/auth/audit-log.js';
+import { cliPrincipal } from '../../services/cli/command.js';
 import { run as runIngestCommand } from '../../services/cli/commands/ingest.js';
 import { fileDropAdapter } from '../../services/ingest/adapters/file-drop.js';
 import { parseSources } from '../../services/ingest/sources/load-sources.js';
@@ -138,18 +138,7 @@ describe('an empty file is refused the same way at every door', () => {
     const ws = wb.addWorksheet('台账');
     for (const r of rows) ws.addRow(r);
     const bytes = Buffer.from(await wb.xlsx.writeBuffer());
-    const admin: Principal = {
-      userId: 1,
-      username: 'admin',
-      displayName: 'admin',
-      role: 'admin',
-      areaId: null,
-      districtId: null,
-      unitId: null,
-      locale: 'zh-CN',
-      via: 'token',
-      readOnly: false,
-    };
+    const admin = cliPrincipal(SYSTEM_ACTOR);
     await expect(
       importLedger(db.pool, SYSTEM_ACTOR, admin, { name: '6月台账.xlsx', bytes, today: '2024-06-01' }),
     ).rejects.toThrow(EMPTY);
