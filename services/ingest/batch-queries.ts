@@ -84,6 +84,22 @@ export async function failRunningBatch(db: Queryable, batchId: number, error: st
   return (rowCount ?? 0) > 0;
 }
 
+/** Fails the batches still running for one file of a source, opened no later than `openedBy`. */
+export async function failRunningBatchesOfFile(
+  db: Queryable,
+  sourceId: string,
+  origin: string,
+  openedBy: Date,
+  error: string,
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE ingest_batch SET status = 'failed', error = $4, finished_at = now()
+      WHERE source_id = $1 AND origin = $2 AND status = 'running' AND started_at <= $3`,
+    [sourceId, origin, openedBy, error],
+  );
+  return rowCount ?? 0;
+}
+
 export interface BatchRow extends BatchCounts {
   id: number;
   source_id: string;

@@ -8,6 +8,7 @@ import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fileDropAdapter } from '../../services/ingest/adapters/file-drop.js';
+import { openBatch } from '../../services/ingest/batch-queries.js';
 import { ManualClock } from '../../services/time/shanghai.js';
 import { killWhenOpened } from '../helpers/kill-mid-work.js';
 import { useTestDatabase } from '../helpers/test-db.js';
@@ -63,6 +64,44 @@ describe('a file-drop worker killed mid-file', () => {
     expect(stored.rows[0]!.n).toBe(ROWS);
     expect((await readdir(path.join(dir, '.processing'))).filter((n) => !n.startsWith('.'))).toEqual([]);
   }, 120_000);
+});
+
+describe('a worker killed after opening its batch, before noting it beside the claim', () => {
+  it('has that batch failed all the same, and no batch of another file', async () => {
+    const dir = path.join(tempDir(), 'crash_drop');
+    await mkdir(path.join(dir, '.processing'), { recursive: true });
+    const claimed = path.join(dir, '.processing', 'small.csv');
+    await writeFile(claimed, csv(8));
+    const dead = await openBatch(db.pool, {
+      sourceId: 'crash_drop',
+      adapter: 'file_drop',
+      origin: 'small.csv',
+    });
+    const other = await openBatch(db.pool, {
+      sourceId: 'crash_drop',
+      adapter: 'file_drop',
+      origin: 'other.csv',
+    });
+    // Claimed two minutes ago, the batch opened a second later, and never renewed since.
+    const past = new Date(Date.now() - 120_000);
+    await utimes(claimed, past, past);
+    await db.pool.query(`UPDATE ingest_batch SET started_at = $2 WHERE id = ANY($1::bigint[])`, [
+      [dead, other],
+      new Date(past.getTime() + 1000),
+    ]);
+
+    const r = await fileDropAdapter.run(
+      crashSource(),
+      adapterCtx(db.pool, clock, { dropDir: tempDir(), claimStaleMs: 60_000 }),
+    );
+    expect(r.batches.map((b) => b.received)).toEqual([8]);
+    const { rows } = await db.pool.query<{ id: string; status: string; error: string | null }>(
+      `SELECT id, status, error FROM ingest_batch WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      [[dead, other]],
+    );
+    expect(rows.map((b) => b.status)).toEqual(['failed', 'running']);
+    expect(rows[0]!.error).toMatch(/worker stopped mid-file/);
+  });
 });
 
 describe('files the drop does not read', () => {

@@ -9,7 +9,7 @@
 import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
-import { failRunningBatch } from '../batch-queries.js';
+import { failRunningBatch, failRunningBatchesOfFile } from '../batch-queries.js';
 
 const NOTES = '.claims';
 /** The heartbeat never waits longer than this, whatever the stale timeout. */
@@ -29,15 +29,16 @@ export async function dropClaimNote(processing: string, name: string): Promise<v
   await rm(noteOf(processing, name), { force: true });
 }
 
+function renewEveryMs(staleMs: number): number {
+  return Math.min(MAX_RENEW_MS, Math.max(1000, Math.floor(staleMs / 4)));
+}
+
 /** Renews the claim while the file is read; the returned function stops it. */
 export function renewClaimWhileReading(claimed: string, staleMs: number): () => void {
-  const timer = setInterval(
-    () => {
-      const now = new Date();
-      utimes(claimed, now, now).catch(() => undefined); // moved meanwhile: the run is ending anyway
-    },
-    Math.min(MAX_RENEW_MS, Math.max(1000, Math.floor(staleMs / 4))),
-  );
+  const timer = setInterval(() => {
+    const now = new Date();
+    utimes(claimed, now, now).catch(() => undefined); // moved meanwhile: the run is ending anyway
+  }, renewEveryMs(staleMs));
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -48,6 +49,7 @@ export function renewClaimWhileReading(claimed: string, staleMs: number): () => 
  */
 export async function releaseStaleClaims(
   db: pg.Pool,
+  sourceId: string,
   dir: string,
   processing: string,
   staleMs: number,
@@ -66,14 +68,18 @@ export async function releaseStaleClaims(
     released.push(name);
     const note = await readFile(noteOf(processing, name), 'utf8').catch(() => null);
     const batchId = note ? (JSON.parse(note) as { batchId?: unknown }).batchId : undefined;
-    if (typeof batchId === 'number') {
-      await failRunningBatch(
-        db,
-        batchId,
-        `文件处理中断：处理它的进程已停止（${Math.round(staleMs / 1000)} 秒未续期），文件已放回目录，作为新批次重新读取 ` +
-          `(the worker stopped mid-file; its claim was not renewed for ${Math.round(staleMs / 1000)} s, ` +
-          `so the file was returned and is read again as a new batch)`,
-      );
+    const secs = Math.round(staleMs / 1000);
+    const reason =
+      `文件处理中断：处理它的进程已停止（${secs} 秒未续期），文件已放回目录，作为新批次重新读取 ` +
+      `(the worker stopped mid-file; its claim was not renewed for ${secs} s, ` +
+      `so the file was returned and is read again as a new batch)`;
+    if (typeof batchId === 'number') await failRunningBatch(db, batchId, reason);
+    else {
+      // Killed between opening its batch and writing the note: the batch is the one still running for this
+      // file, opened before the worker's last renewal could have fallen due (it would have renewed otherwise).
+      // A worker claiming a file of the same name later opens its batch after now, past this bound.
+      const openedBy = new Date(Math.min(Date.now(), s.mtimeMs + renewEveryMs(staleMs)));
+      await failRunningBatchesOfFile(db, sourceId, name, openedBy, reason);
     }
     await dropClaimNote(processing, name);
   }

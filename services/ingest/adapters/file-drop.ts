@@ -132,7 +132,7 @@ export const fileDropAdapter: SourceAdapter<FileDropSource> = {
     const processing = path.join(dir, '.processing');
     await mkdir(processing, { recursive: true });
     const staleMs = ctx.claimStaleMs ?? DEFAULT_CLAIM_STALE_MS;
-    await releaseStaleClaims(ctx.db, dir, processing, staleMs);
+    await releaseStaleClaims(ctx.db, source.id, dir, processing, staleMs);
     const files = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
     const names = files.filter(isComplete).sort();
     const result: SourceRunResult = { sourceId: source.id, batches: [], rejected: [] };
