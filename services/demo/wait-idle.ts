@@ -6,17 +6,29 @@
  * job that just finished may be about to enqueue the next stage. The replay moves on only then, so months
  * are processed in order — and the summary is never read with data still on its way (a quarter once ended
  * 66 rows short: one district's monthly workbook not yet counted).
+ *
+ * The wait is on the replay's critical path some 400 times a year (issue #20: the year must take < 180 s), so it
+ * polls often while work moves and confirms idle quickly, and it does not sit out a debounce nobody needs: once
+ * nothing upstream of a debounced job can add to it (no file, batch, ingest job or rollup key left, no job
+ * running), the job is promoted — the burst it waits to gather has arrived.
  */
 import type { Queryable } from '../db/queryable.js';
 import { EnvwatchError } from '../errors.js';
 import type { Queues } from '../../workers/enqueue.js';
+import { evaluateTargetsMessage } from '../outbox/messages.js';
 
 export class PipelineTimeoutError extends EnvwatchError {
   readonly code = 'DEMO_PIPELINE_TIMEOUT';
 }
 
 const BUSY_STATES = ['active', 'waiting', 'prioritized', 'waiting-children'] as const;
-const POLL_MS = 150;
+/** The first poll after work was seen waits this long; the wait doubles while busy, up to POLL_MAX_MS. */
+const POLL_MIN_MS = 20;
+const POLL_MAX_MS = 100;
+/** Idle seen once is confirmed this much later (a job that just finished may be enqueueing the next stage). */
+const CONFIRM_MS = 30;
+/** Jobs whose delay is a debounce, gathering the keys of a burst (workers/jobs/evaluate-targets.ts). */
+const DEBOUNCED_JOBS: ReadonlySet<string> = new Set([evaluateTargetsMessage.name]);
 /**
  * A delayed job due within this horizon (a retry with a short backoff) is work in progress; one due later —
  * an escalation hours away, an SMS held until working hours, a job failing again and again with an
@@ -25,7 +37,10 @@ const POLL_MS = 150;
 const DELAYED_HORIZON_MS = 30_000;
 
 export interface Backlog {
+  /** Jobs active or waiting to run now. */
   jobs: number;
+  /** When none is: delayed jobs due within DELAYED_HORIZON_MS (a retry's short backoff, a debounce). */
+  delayedSoon: number;
   /**
    * Ingest jobs waiting for a retry, however far off: the data they carry belongs to the month being
    * replayed (and the feed retires a month's records when the next is published).
@@ -61,11 +76,11 @@ export async function readBacklog(
 ): Promise<Backlog> {
   const all = Object.values(queues);
   const counts = await Promise.all(all.map((q) => q.getJobCounts(...BUSY_STATES)));
-  let jobs = counts.reduce((a, c) => a + Object.values(c).reduce((x, y) => x + y, 0), 0);
-  if (jobs === 0) jobs = (await Promise.all(all.map(dueSoon))).reduce((a, b) => a + b, 0);
+  const jobs = counts.reduce((a, c) => a + Object.values(c).reduce((x, y) => x + y, 0), 0);
+  const delayedSoon = jobs > 0 ? 0 : (await Promise.all(all.map(dueSoon))).reduce((a, b) => a + b, 0);
   const ingestRetries = (await queues.ingest.getJobCounts('delayed')).delayed ?? 0;
   const files = await pendingFiles();
-  const { rows } = await db.query<Omit<Backlog, 'jobs' | 'ingestRetries' | 'files'>>(
+  const { rows } = await db.query<Omit<Backlog, 'jobs' | 'delayedSoon' | 'ingestRetries' | 'files'>>(
     `SELECT (SELECT count(*) FROM ingest_batch WHERE status = 'running')::int AS "runningBatches",
             (SELECT count(*) FROM rollup_queue)::int AS "rollupKeys",
             (SELECT count(*) FROM evaluation_queue)::int AS "evaluationKeys",
@@ -75,7 +90,7 @@ export async function readBacklog(
               AS deliveries`,
     [now],
   );
-  return { jobs, ingestRetries, files, ...rows[0]! };
+  return { jobs, delayedSoon, ingestRetries, files, ...rows[0]! };
 }
 
 function idle(b: Backlog): boolean {
@@ -84,7 +99,30 @@ function idle(b: Backlog): boolean {
 
 /** Only the hand-over tables hold work: a sweep moves it on (a job would have otherwise). */
 function stranded(b: Backlog): boolean {
-  return b.jobs + b.ingestRetries + b.files + b.runningBatches === 0 && !idle(b);
+  return b.jobs + b.delayedSoon + b.ingestRetries + b.files + b.runningBatches === 0 && !idle(b);
+}
+
+/** Nothing running or queued could still add a key to a debounced job: only the debounce is left to wait. */
+function onlyDebounceLeft(b: Backlog): boolean {
+  return b.delayedSoon > 0 && b.jobs + b.ingestRetries + b.files + b.runningBatches + b.rollupKeys === 0;
+}
+
+/** Runs the debounced jobs now; returns how many were promoted. */
+async function promoteDebounced(queues: Queues): Promise<number> {
+  let n = 0;
+  for (const q of Object.values(queues))
+    for (const j of await q.getDelayed(0, 200)) {
+      if (!DEBOUNCED_JOBS.has(j.name)) continue;
+      // Started or removed meanwhile: nothing to promote.
+      if (
+        await j.promote().then(
+          () => true,
+          () => false,
+        )
+      )
+        n++;
+    }
+  return n;
 }
 
 export async function waitForIdle(
@@ -108,6 +146,7 @@ export async function waitForIdle(
   let idleInARow = 0;
   let strandedInARow = 0;
   let last: Backlog | null = null;
+  let pollMs = POLL_MIN_MS;
   while (idleInARow < 2) {
     if (opts.signal?.aborted) return;
     if (Date.now() > deadline) {
@@ -123,6 +162,10 @@ export async function waitForIdle(
       await opts.sweep();
       strandedInARow = 0;
     }
-    if (idleInARow < 2) await new Promise((r) => setTimeout(r, POLL_MS));
+    if (onlyDebounceLeft(last) && (await promoteDebounced(queues)) > 0) pollMs = POLL_MIN_MS;
+    if (idleInARow === 0) {
+      await new Promise((r) => setTimeout(r, pollMs));
+      pollMs = Math.min(POLL_MAX_MS, pollMs * 2);
+    } else if (idleInARow < 2) await new Promise((r) => setTimeout(r, CONFIRM_MS));
   }
 }
