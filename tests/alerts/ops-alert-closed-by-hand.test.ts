@@ -5,7 +5,8 @@
  * it) and the new one. Same for the SMS provider-account alert.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAlert } from '../../services/alerts/lifecycle.js';
+import { closeAlertAs } from '../../services/api/alert-actions.js';
+import { cliActor, cliPrincipal } from '../../services/cli/command.js';
 import { shanghaiInstant } from '../../services/time/shanghai.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { insertTarget, recordTestEvaluation, seedDirectory } from './fixtures.js';
@@ -63,9 +64,11 @@ async function history(key: string) {
 const opsMailsAbout = (words: string) =>
   h.smtp.messages.filter((m) => OPS.includes(m.to[0]!) && (m.parsed.subject ?? '').includes(words)).length;
 
+/** As POST /api/alerts/:id/close does it (the API's verb: lock, close, audit), by an administrator. */
 async function closeByHand(key: string): Promise<void> {
   const [live] = (await history(key)).filter((a) => a.state !== 'closed');
-  await closeAlert(db.pool, { alertId: live!.id, actor: 'user:ops', comment: 'checked', at: h.clock.now() });
+  const actor = cliActor();
+  await closeAlertAs(db.pool, cliPrincipal(actor), actor, live!.id, 'checked', h.clock);
 }
 
 describe('a refused mailbox whose operational alert was closed by hand', () => {
@@ -79,10 +82,18 @@ describe('a refused mailbox whose operational alert was closed by hand', () => {
     await breach('T-MB-02', 'beiyuan'); // two more refusals, one per contact sharing the mailbox
     const after = await history(MAIL_KEY);
     expect(after).toMatchObject([
-      { state: 'closed', closed_by: 'user:ops' },
+      { state: 'closed', closed_by: `user:${cliActor().name}` },
       { state: 'firing', closed_by: null },
     ]);
     expect(opsMailsAbout(MAILBOX)).toBe(4);
+    // Each alert's own history: the first opened, refreshed by the second refusal, closed by the operator.
+    const events = await db.pool.query<{ alert_id: number; kind: string }>(
+      `SELECT alert_id, kind FROM alert_event WHERE alert_id = ANY($1::bigint[]) ORDER BY id`,
+      [after.map((a) => a.id)],
+    );
+    const kindsOf = (id: number) => events.rows.filter((e) => e.alert_id === id).map((e) => e.kind);
+    expect(kindsOf(after[0]!.id)).toEqual(['opened', 'updated', 'closed']);
+    expect(kindsOf(after[1]!.id)).toEqual(['opened', 'updated']);
 
     await breach('T-MB-03', 'beiyuan'); // still refused: refreshed, not re-sent
     expect(await history(MAIL_KEY)).toEqual(after);
@@ -102,7 +113,7 @@ describe('a provider-account alert closed by hand', () => {
     await breach('T-AC-02', 'yongshun');
     const after = await history(ACCOUNT_KEY);
     expect(after).toMatchObject([
-      { state: 'closed', closed_by: 'user:ops' },
+      { state: 'closed', closed_by: `user:${cliActor().name}` },
       { state: 'firing', closed_by: null },
     ]);
 
