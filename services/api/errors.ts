@@ -114,18 +114,24 @@ export function errorBody(err: unknown, status: number): ApiErrorBody {
   };
 }
 
+/**
+ * A 503's log line and Retry-After, for the API's answer and the dashboard's page alike. The two PostgreSQL
+ * outages log different lines (and a `postgres` field) so that they can be counted apart.
+ */
+export function noteUnavailable(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
+  const o = outageAnswer(err);
+  req.log.warn(
+    { err: (err as Error).message, reqId: req.id, ...(o ? { postgres: o.reason } : {}) },
+    o?.log ?? 'request refused: a dependency is unreachable',
+  );
+  const retryAfter =
+    err instanceof ServiceUnavailableError ? err.retryAfterSeconds : (o?.retryAfterSeconds ?? 30);
+  void reply.header('retry-after', String(retryAfter));
+}
+
 export function sendApiError(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const status = statusOf(err);
-  if (status === 503) {
-    // The two PostgreSQL outages log different lines (and a `postgres` field) so a dashboard can count them.
-    const o = outageAnswer(err);
-    req.log.warn(
-      { err: (err as Error).message, reqId: req.id, ...(o ? { postgres: o.reason } : {}) },
-      o?.log ?? 'request refused: a dependency is unreachable',
-    );
-    const retryAfter =
-      err instanceof ServiceUnavailableError ? err.retryAfterSeconds : (o?.retryAfterSeconds ?? 30);
-    void reply.header('retry-after', String(retryAfter));
-  } else if (status >= 500) req.log.error({ err, reqId: req.id }, 'request failed');
+  if (status === 503) noteUnavailable(err, req, reply);
+  else if (status >= 500) req.log.error({ err, reqId: req.id }, 'request failed');
   return reply.code(status).type('application/json; charset=utf-8').send(errorBody(err, status));
 }

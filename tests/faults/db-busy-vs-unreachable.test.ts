@@ -15,7 +15,7 @@ import { loadConfig } from '../../config/env.js';
 import { createAppContext, type AppContext } from '../../services/runtime/app-context.js';
 import { buildServer } from '../../services/runtime/http-server.js';
 import { ManualClock } from '../../services/time/shanghai.js';
-import { createUser } from '../api/factories.js';
+import { createUser, TEST_PASSWORD } from '../api/factories.js';
 import { useTestDatabase } from '../helpers/test-db.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { createTestRedis, deleteKeysWithPrefix, uniqueQueuePrefix } from '../helpers/test-redis.js';
@@ -96,6 +96,29 @@ async function readyz(): Promise<{ status: number; postgres: string }> {
 }
 
 describe('PostgreSQL busy', () => {
+  it('shows a dashboard page 503 "busy" (Chinese first) with Retry-After, not a bare request id', async () => {
+    const admin = await createUser(db.pool, 'admin');
+    const login = await fetch(`${url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: admin.username, password: TEST_PASSWORD }),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const held = await ctx.db.connect();
+    try {
+      const res = await fetch(`${url}/alerts`, {
+        headers: { cookie, accept: 'text/html' },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(15_000),
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(await res.text()).toContain('数据库繁忙');
+    } finally {
+      held.release();
+    }
+  }, 60_000);
+
   it('answers a push 503 "busy" with a short Retry-After while every pool connection is held', async () => {
     const held = await ctx.db.connect();
     try {
