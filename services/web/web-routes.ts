@@ -12,7 +12,7 @@ import { UnauthorizedError } from '../errors.js';
 import { login, logout } from '../auth/sessions.js';
 import { acknowledgeAlertAs, commentOnAlertAs } from '../api/alert-actions.js';
 import { SESSION_COOKIE, sessionSettings, setSessionCookie } from '../api/auth-hooks.js';
-import { statusOf } from '../api/errors.js';
+import { errorBody, noteUnavailable, statusOf } from '../api/errors.js';
 import { actor, defaultYear, today, typed } from '../api/route-kit.js';
 import { registerWebOperationsRoutes } from './web-operations.js';
 import { registerWebTaskRoutes } from './web-tasks.js';
@@ -116,8 +116,17 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     web.setErrorHandler((err, req, reply) => {
       const status = statusOf(err);
       if (status === 401) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
-      if (status >= 500) req.log.error({ err, reqId: req.id }, 'page failed');
-      const message = status >= 500 ? `request ${req.id}` : err instanceof Error ? err.message : String(err);
+      // A 503 tells the reader whether the database is busy or unreachable (and when to try again), as the API does.
+      if (status === 503) noteUnavailable(err, req, reply);
+      else if (status >= 500) req.log.error({ err, reqId: req.id }, 'page failed');
+      const message =
+        status === 503
+          ? errorBody(err, status).error.message
+          : status >= 500
+            ? `request ${req.id}`
+            : err instanceof Error
+              ? err.message
+              : String(err);
       return sendPage(reply, errorPage(pc(req, reply), status, message), status);
     });
     const r = typed(web);

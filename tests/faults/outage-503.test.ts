@@ -129,4 +129,23 @@ describe('PostgreSQL and Redis unreachable', () => {
     pgProxy.restore();
     expect((await timed('/api/alerts')).res.status).toBe(200);
   }, 60_000);
+
+  it('says /readyz "busy", within its bound, while every pool connection is held and the database answers', async () => {
+    // Default timeouts: the check gives the pool 2 s, less than the pool's own 3 s wait, so /readyz asks a
+    // connection of its own whether the server answers.
+    const held = await Promise.all(
+      Array.from({ length: ctx.config.DATABASE_POOL_SIZE }, () => ctx.db.connect()),
+    );
+    try {
+      const ready = await timed('/readyz');
+      expect(ready.res.status).toBe(503);
+      expect(ready.ms).toBeLessThan(5_000);
+      expect(ready.body).toMatchObject({
+        checks: { postgres: expect.stringMatching(/^busy: all \d+ pool connections in use/) as unknown },
+      });
+    } finally {
+      for (const c of held) c.release();
+    }
+    expect((await timed('/readyz')).res.status).toBe(200);
+  }, 60_000);
 });

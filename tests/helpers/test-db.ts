@@ -14,7 +14,17 @@ import { migrate } from '../../services/migrate/migrator.js';
 import { readStorageMode } from '../../services/store/storage-mode.js';
 
 const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../migrations');
-const TEST_DB_PREFIX = 'envwatch_t_';
+
+/**
+ * Test databases are named after DATABASE_URL's database (`envwatch` → `envwatch_t_…`, `envwatch_tpl_…`):
+ * engineers sharing one server each set their own DATABASE_URL and then create, and drop as stale, only
+ * databases under their own name — the stale sweep below never reaches another worktree's kept database.
+ */
+const BASE_NAME = new URL(loadConfig().DATABASE_URL).pathname.slice(1) || 'envwatch';
+const TEST_DB_PREFIX = `${BASE_NAME}_t_`;
+const TEMPLATE_PREFIX = `${BASE_NAME}_tpl_`;
+/** LIKE pattern for names starting with `prefix` (`_` is a wildcard in LIKE). */
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 function adminUrl(database = 'postgres'): string {
   const url = new URL(loadConfig().DATABASE_URL);
@@ -39,7 +49,7 @@ async function templateName(): Promise<string> {
     hash.update(name).update(await readFile(path.join(MIGRATIONS_DIR, name)));
   }
   hash.update(loadConfig().STORAGE_MODE);
-  return `envwatch_tpl_${hash.digest('hex').slice(0, 12)}`;
+  return `${TEMPLATE_PREFIX}${hash.digest('hex').slice(0, 12)}`;
 }
 
 export async function ensureTemplateDatabase(): Promise<string> {
@@ -107,7 +117,8 @@ export async function dropStaleTestDatabases(): Promise<void> {
   await withAdmin(async (c) => {
     const { rows } = await c.query<{ datname: string; note: string | null }>(
       `SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database
-        WHERE datname LIKE 'envwatch\\_t\\_%' OR datname LIKE 'envwatch\\_tpl\\_%'`,
+        WHERE datname LIKE $1 OR datname LIKE $2`,
+      [likePrefix(TEST_DB_PREFIX), likePrefix(TEMPLATE_PREFIX)],
     );
     const current = await templateName();
     for (const { datname, note } of rows) {

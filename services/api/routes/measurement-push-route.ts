@@ -69,7 +69,10 @@ export function registerMeasurementPushRoute(app: FastifyInstance, deps: Measure
         if (deps.queueReady && !deps.queueReady()) {
           // Stored data whose rollups could not be asked for would wait for the next sweep; the client
           // retries instead (its batch_ref keeps that idempotent), and never waits on a hung queue.
-          throw new ServiceUnavailableError('the job queue (Redis) is unreachable; retry later', 30);
+          throw new ServiceUnavailableError(
+            '无法连接任务队列（Redis），本批未保存，请稍后重试 (the job queue (Redis) is unreachable; nothing was stored; retry later)',
+            30,
+          );
         }
         const push = { sourceId, clientRef: clientRef ?? null, origin: req.ip, measurements };
         const { answer, ingested } = await ingestPushedBatch(deps.db, deps.clock, push);

@@ -34,7 +34,7 @@ export function errorPage(pc: PageContext, status: number, message: string): Saf
     pc,
     `${status} · ${t('errorTitle')}`,
     html`<p class="error">${text}</p>
-      <p class="muted">${message}</p>
+      ${text === message ? '' : html`<p class="muted">${message}</p>`}
       <p><a href="/">${t('back')}</a></p>`,
   );
 }
