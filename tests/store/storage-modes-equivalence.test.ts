@@ -386,6 +386,25 @@ describe.runIf(Boolean(TIMESCALE_URL))('plain and TimescaleDB storage give the s
     expect(snap.rollup_queue).toHaveLength(0);
   });
 
+  step(
+    'a day written but not yet rolled up shows in neither layer 1 until the queue is processed',
+    async () => {
+      // Plain mode's tables hold what the service refreshed; a real-time continuous aggregate also showed raw
+      // rows above its watermark, and every read of it scanned the raw chunks for them (issue #20, migration 0145).
+      const next = dayRows('st_by_1', 'pm25', '2026-07-03', 0);
+      for (const db of both()) {
+        await feed(db, next, 9);
+        expect(await daily(db, 'st_by_1', 'pm25', '2026-07-03')).toBeUndefined();
+      }
+      await expectEquivalent(plain.pool, tsPool);
+      for (const db of both()) {
+        await processRollupQueue(db);
+        expect(await daily(db, 'st_by_1', 'pm25', '2026-07-03')).toMatchObject({ n_values: 24 });
+      }
+      await expectEquivalent(plain.pool, tsPool);
+    },
+  );
+
   step('an audited revision replaces the provisional value; the old one is kept in both', async () => {
     const audited = 123.456;
     for (const db of both()) {
