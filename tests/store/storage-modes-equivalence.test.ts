@@ -14,12 +14,17 @@
  * Then the TimescaleDB chunks are compressed and an audited revision lands in a compressed chunk. Last, the
  * last two days of every month of 2025 and the first of the next, delivered month by month as a daily feed
  * would, so that every one of the twelve month ends is compared in measurement_monthly (plain mode once
- * dropped 30–31 March and the 31st of five other months: issue #19, migration 0060).
+ * dropped 30–31 March and the 31st of five other months: issue #19, migration 0060). Then every chunk is
+ * compressed again and the two bulk paths of ingest write into compressed chunks: the staged move (an audited
+ * re-delivery of a whole station-day, new hours, and a provisional duplicate in the same delivery that the move
+ * must refuse) and the direct COPY of new keys (issue #20).
  */
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../services/db/pool.js';
+import { withClient } from '../../services/db/queryable.js';
 import { migrate } from '../../services/migrate/migrator.js';
 import {
   ensurePartitionsFor,
@@ -27,6 +32,19 @@ import {
   writeMeasurements,
   type MeasurementRow,
 } from '../../services/store/measurement-queries.js';
+import {
+  copyIntoMeasurement,
+  measurementCopyLine,
+  measurementCopyTail,
+} from '../../services/store/measurement-copy.js';
+import {
+  copyIntoStage,
+  createStage,
+  moveStageIntoMeasurement,
+  refuseSupersededInStage,
+  stageValidLine,
+} from '../../services/store/measurement-stage.js';
+import { queueRollupKeysOfBatch } from '../../services/store/rollup-queue-writes.js';
 import { processRollupQueue } from '../../services/store/rollups.js';
 import { readStorageMode } from '../../services/store/storage-mode.js';
 import { addDays, monthEndDay } from '../../services/time/shanghai.js';
@@ -158,6 +176,72 @@ async function feed(db: pg.Pool, rows: MeasurementRow[], batchId: number): Promi
   for (let i = 0; i < rows.length; i += 1000) {
     await writeMeasurements(db, rows.slice(i, i + 1000), { sourceId: 'equivalence-test', batchId });
   }
+}
+
+function timeBounds(rows: readonly MeasurementRow[]): [Date, Date] {
+  const times = rows.map((r) => r.ts.getTime());
+  return [new Date(Math.min(...times)), new Date(Math.max(...times))];
+}
+
+/** As ingest/bulk-load.ts does: COPY into the stage, then one set-based move (and its refusals), one transaction. */
+async function bulkStaged(
+  db: pg.Pool,
+  rows: MeasurementRow[],
+  batchId: number,
+): Promise<{ inserted: number; updated: number; duplicates: number; superseded: number }> {
+  const [from, to] = timeBounds(rows);
+  await ensurePartitionsFor(db, from, to);
+  return withClient(db, async (client) => {
+    await client.query('BEGIN');
+    await createStage(client);
+    const day = (t: Date) => new Date(t.getTime() + 8 * HOUR).toISOString().slice(0, 10);
+    await copyIntoStage(
+      client,
+      Readable.from([rows.map((r, i) => stageValidLine(i + 1, i + 1, r, day(r.ts))).join('')]),
+    );
+    const meta = { sourceId: 'equivalence-test', batchId };
+    const moved = await moveStageIntoMeasurement(client, meta, from, to, null);
+    const superseded = await refuseSupersededInStage(client);
+    await client.query('COMMIT');
+    return { ...moved, superseded };
+  });
+}
+
+/** As ingest/bulk-direct.ts does for new keys only: COPY straight into measurement, then the batch's keys. */
+async function bulkDirect(db: pg.Pool, rows: MeasurementRow[], batchId: number): Promise<number> {
+  const [from, to] = timeBounds(rows);
+  await ensurePartitionsFor(db, from, to);
+  return withClient(db, async (client) => {
+    await client.query('BEGIN');
+    const tail = measurementCopyTail({ sourceId: 'equivalence-test', batchId });
+    const n = await copyIntoMeasurement(
+      client,
+      Readable.from([rows.map((r) => measurementCopyLine(r, tail)).join('')]),
+    );
+    await queueRollupKeysOfBatch(client, batchId, from, to);
+    await client.query('COMMIT');
+    return n;
+  });
+}
+
+/** Hourly rows of one series and metric over one Shanghai day. */
+function dayRows(
+  series: string,
+  metric: string,
+  day: string,
+  dataVersion: 0 | 1,
+  shift = 0,
+): MeasurementRow[] {
+  return Array.from({ length: 24 }, (_, h) => {
+    const ts = shanghai(day, h);
+    return {
+      ts,
+      seriesId: series,
+      metricId: metric,
+      value: baseValue(series, metric, ts) + shift,
+      dataVersion,
+    };
+  });
 }
 
 // Every derived table, in a stable order, without the bookkeeping columns (updated_at, ids, times of writing).
@@ -302,6 +386,25 @@ describe.runIf(Boolean(TIMESCALE_URL))('plain and TimescaleDB storage give the s
     expect(snap.rollup_queue).toHaveLength(0);
   });
 
+  step(
+    'a day written but not yet rolled up shows in neither layer 1 until the queue is processed',
+    async () => {
+      // Plain mode's tables hold what the service refreshed; a real-time continuous aggregate also showed raw
+      // rows above its watermark, and every read of it scanned the raw chunks for them (issue #20, migration 0145).
+      const next = dayRows('st_by_1', 'pm25', '2026-07-03', 0);
+      for (const db of both()) {
+        await feed(db, next, 9);
+        expect(await daily(db, 'st_by_1', 'pm25', '2026-07-03')).toBeUndefined();
+      }
+      await expectEquivalent(plain.pool, tsPool);
+      for (const db of both()) {
+        await processRollupQueue(db);
+        expect(await daily(db, 'st_by_1', 'pm25', '2026-07-03')).toMatchObject({ n_values: 24 });
+      }
+      await expectEquivalent(plain.pool, tsPool);
+    },
+  );
+
   step('an audited revision replaces the provisional value; the old one is kept in both', async () => {
     const audited = 123.456;
     for (const db of both()) {
@@ -428,5 +531,40 @@ describe.runIf(Boolean(TIMESCALE_URL))('plain and TimescaleDB storage give the s
       const start = shanghai(`${month}-01`, 0).toISOString();
       expect(months).toContainEqual([start, 3]);
     }
+  });
+
+  step('bulk loads into compressed chunks: the staged move and the direct COPY', async () => {
+    await tsPool.query(
+      `SELECT count(compress_chunk(c, if_not_compressed => true)) FROM show_chunks('measurement') c`,
+    );
+    const { rows: open } = await tsPool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM timescaledb_information.chunks
+        WHERE hypertable_name = 'measurement' AND NOT is_compressed`,
+    );
+    expect(open[0]!.n).toBe(0);
+    // An audited re-delivery of a stored station-day, the new hours of the day before the feed began (its
+    // chunk holds 1–3 June), and a provisional duplicate of one audited hour, which the move refuses.
+    const audited = dayRows('st_ly_1', 'pm25', '2026-06-05', 1, 0.5);
+    const fresh = dayRows('st_ly_1', 'pm10', '2026-05-31', 0);
+    const staged = [...audited, ...fresh, { ...audited[7]!, value: 1, dataVersion: 0 as const }];
+    // New keys only, in a compressed chunk of 2025: the direct path's case.
+    const direct = dayRows('st_by_1', 'pm10', '2025-03-30', 0);
+    for (const db of both()) {
+      expect(await bulkStaged(db, staged, 7)).toEqual({
+        inserted: 24,
+        updated: 24,
+        duplicates: 1,
+        superseded: 0,
+      });
+      expect(await bulkDirect(db, direct, 8)).toBe(24);
+      await processRollupQueue(db);
+      expect(await daily(db, 'st_ly_1', 'pm25', '2026-06-05')).toMatchObject({
+        n_values: 24,
+        min_version: 1,
+      });
+      expect(await daily(db, 'st_ly_1', 'pm10', '2026-05-31')).toMatchObject({ n_values: 24 });
+      expect(await daily(db, 'st_by_1', 'pm10', '2025-03-30')).toMatchObject({ n_values: 24 });
+    }
+    await expectEquivalent(plain.pool, tsPool);
   });
 });
