@@ -63,14 +63,23 @@ export async function processRollupQueue(
   }
 }
 
-/** Committed at once, so a crash leaves the keys claimable again after CLAIM_TIMEOUT. */
+/**
+ * Committed at once, so a crash leaves the keys claimable again after CLAIM_TIMEOUT.
+ *
+ * The picked rows are addressed by ctid (`= ANY(ARRAY(...))`, a TID scan) rather than joined back on the key:
+ * a queue table's statistics are whatever ANALYZE last saw — autovacuum's, taken when the queue was empty or
+ * all claimed — and with "1 row" there the planner joined the whole queue against the pick row by row. 30,000
+ * keys took minutes to claim (a demo month stalled on it); by ctid the statement is linear whatever the
+ * statistics say (tests/store/queue-claims-stale-stats.test.ts). The rows are locked by the subquery, so their
+ * ctids cannot change before the UPDATE reads them.
+ */
 async function claimKeys(db: Queryable, token: string, limit: number): Promise<ClaimedKey[]> {
   const { rows } = await db.query<ClaimedKey>(
     `UPDATE rollup_queue q SET claim = $1, claimed_at = now()
-       FROM (SELECT series_id, metric_id, day FROM rollup_queue
-              WHERE claim IS NULL OR claimed_at < now() - $3::interval
-              ORDER BY day, series_id, metric_id LIMIT $2 FOR UPDATE SKIP LOCKED) pick
-      WHERE q.series_id = pick.series_id AND q.metric_id = pick.metric_id AND q.day = pick.day
+      WHERE q.ctid = ANY (ARRAY(
+              SELECT ctid FROM rollup_queue
+               WHERE claim IS NULL OR claimed_at < now() - $3::interval
+               ORDER BY day, series_id, metric_id LIMIT $2 FOR UPDATE SKIP LOCKED))
       RETURNING q.series_id, q.metric_id, q.day::text AS day`,
     [token, limit, CLAIM_TIMEOUT],
   );
@@ -106,10 +115,10 @@ async function refreshDerived(tx: TxClient, token: string): Promise<Omit<RollupR
  */
 async function deleteClaimedKeys(tx: Queryable, token: string): Promise<void> {
   await tx.query(
-    `DELETE FROM rollup_queue q USING (
-       SELECT series_id, metric_id, day FROM rollup_queue WHERE claim = $1
-        ORDER BY series_id, metric_id, day FOR UPDATE SKIP LOCKED) mine
-      WHERE q.series_id = mine.series_id AND q.metric_id = mine.metric_id AND q.day = mine.day`,
+    `DELETE FROM rollup_queue q
+      WHERE q.ctid = ANY (ARRAY(
+              SELECT ctid FROM rollup_queue WHERE claim = $1
+               ORDER BY series_id, metric_id, day FOR UPDATE SKIP LOCKED))`,
     [token],
   );
 }
@@ -117,10 +126,10 @@ async function deleteClaimedKeys(tx: Queryable, token: string): Promise<void> {
 /** Gives the keys back after a failed run (skipping, as above, any that a writer is re-queuing anyway). */
 async function releaseClaims(db: Queryable, token: string): Promise<void> {
   await db.query(
-    `UPDATE rollup_queue q SET claim = NULL, claimed_at = NULL FROM (
-       SELECT series_id, metric_id, day FROM rollup_queue WHERE claim = $1
-        ORDER BY series_id, metric_id, day FOR UPDATE SKIP LOCKED) mine
-      WHERE q.series_id = mine.series_id AND q.metric_id = mine.metric_id AND q.day = mine.day`,
+    `UPDATE rollup_queue q SET claim = NULL, claimed_at = NULL
+      WHERE q.ctid = ANY (ARRAY(
+              SELECT ctid FROM rollup_queue WHERE claim = $1
+               ORDER BY series_id, metric_id, day FOR UPDATE SKIP LOCKED))`,
     [token],
   );
 }

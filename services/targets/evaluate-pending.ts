@@ -31,9 +31,10 @@ export async function evaluatePending(pool: pg.Pool, opts: EvaluateOptions = {})
   return withTransaction(pool, async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
     const { rows: keys } = await tx.query<QueueKey>(
-      `DELETE FROM evaluation_queue q USING (
-         SELECT scope_id, metric_id, day FROM evaluation_queue ORDER BY day LIMIT $1 FOR UPDATE SKIP LOCKED) pick
-       WHERE q.scope_id = pick.scope_id AND q.metric_id = pick.metric_id AND q.day = pick.day
+      // By ctid, not joined back on the key: linear whatever the queue's statistics say (store/rollups.ts).
+      `DELETE FROM evaluation_queue q
+        WHERE q.ctid = ANY (ARRAY(
+                SELECT ctid FROM evaluation_queue ORDER BY day LIMIT $1 FOR UPDATE SKIP LOCKED))
        RETURNING q.scope_id, q.metric_id, q.day::text AS day`,
       [opts.limit ?? 50_000],
     );
