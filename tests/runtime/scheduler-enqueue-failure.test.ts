@@ -1,0 +1,201 @@
+/**
+ * A cron slot whose enqueue fails (a Redis blip, a BullMQ error) after the scheduler has claimed it: the slot's
+ * job must still be enqueued, exactly once. The claim is taken before the enqueue, so a failure used to leave
+ * the slot claimed and its work lost — for a daily schedule (task reminders, the monthly reports) a whole day.
+ * Real Redis and real BullMQ queues; only the enqueue is made to fail, the way a wrapper around it sees a blip.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { metrics } from '../../services/metrics/metrics.js';
+import {
+  createQueues,
+  closeQueues,
+  createEnqueue,
+  type Enqueue,
+  type Queues,
+} from '../../workers/enqueue.js';
+import { registry } from '../../workers/registry.js';
+import { defineSchedule } from '../../workers/define-schedule.js';
+import { startScheduler, type Scheduler } from '../../workers/scheduler.js';
+import { redisSlotClaims, slotClaimKey } from '../../workers/slot-claim.js';
+import { createTestRedis, deleteKeysWithPrefix, uniqueQueuePrefix } from '../helpers/test-redis.js';
+
+const prefix = uniqueQueuePrefix();
+const opened: { redis: Redis; queues: Queues }[] = [];
+const running: Scheduler[] = [];
+
+function replica(): { redis: Redis; queues: Queues; enqueue: Enqueue } {
+  const redis = createTestRedis();
+  const queues = createQueues(redis, prefix);
+  opened.push({ redis, queues });
+  return { redis, queues, enqueue: createEnqueue(queues, registry) };
+}
+
+/** The scheduler's log lines, parsed, so a test reads what an operator would. */
+function capturedLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()));
+});
+
+afterAll(async () => {
+  for (const { redis, queues } of opened) {
+    await closeQueues(queues);
+    await deleteKeysWithPrefix(redis, prefix);
+    redis.disconnect();
+  }
+});
+
+/** A per-second schedule (so a test sees several slots in a few seconds) of a real job, one id per test. */
+function everySecond(id: string) {
+  return defineSchedule({ id, cron: '* * * * * *', job: 'relay-outbox', payload: () => ({}) });
+}
+
+const outboxQueue = (queues: Queues): Queue => queues[registry['relay-outbox'].queue];
+
+/** Job ids of one schedule in the queue (nobody consumes them here), with how many jobs carry each. */
+async function jobsOf(queues: Queues, scheduleId: string): Promise<Map<string, number>> {
+  const jobs = await outboxQueue(queues).getJobs(['waiting', 'delayed', 'active', 'completed']);
+  const counts = new Map<string, number>();
+  for (const j of jobs.filter((j) => j.id?.startsWith(`cron__${scheduleId}__`))) {
+    counts.set(j.id!, (counts.get(j.id!) ?? 0) + 1);
+  }
+  return counts;
+}
+
+async function until(done: () => Promise<boolean> | boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('a scheduler whose enqueue fails', () => {
+  it('lets a claim go only while it is still its own (compare-and-delete)', async () => {
+    const { redis } = replica();
+    const slot = new Date('2026-01-31T16:00:00Z');
+    const mine = redisSlotClaims(redis, prefix, 60_000, 'mine');
+    const theirs = redisSlotClaims(redis, prefix, 60_000, 'theirs');
+    expect(await mine.claim('daily', slot)).toBe(true);
+    expect(await mine.claim('daily', slot)).toBe(true); // a claim whose reply was lost is still ours
+    expect(await theirs.claim('daily', slot)).toBe(false);
+    // Our claim expired and another scheduler took the slot: letting go must not delete theirs.
+    await redis.set(slotClaimKey(prefix, 'daily', slot), 'theirs', 'PX', 60_000);
+    expect(await mine.release('daily', slot)).toBe(false);
+    expect(await redis.get(slotClaimKey(prefix, 'daily', slot))).toBe('theirs');
+    expect(await theirs.release('daily', slot)).toBe(true);
+    expect(await redis.exists(slotClaimKey(prefix, 'daily', slot))).toBe(0);
+  });
+
+  it('retries within the slot: an enqueue that throws twice still yields the slot its one job', async () => {
+    const r = replica();
+    const schedule = everySecond('flaky-twice');
+    let firstId: string | undefined;
+    let thrown = 0;
+    const flaky: Enqueue = async (name, payload, opts) => {
+      firstId ??= opts!.jobId!;
+      if (opts!.jobId === firstId && thrown < 2) {
+        thrown += 1;
+        throw new Error('Connection is closed.');
+      }
+      await r.enqueue(name, payload, opts);
+    };
+    const { logger } = capturedLogger();
+    running.push(startScheduler([schedule], flaky, logger, { redis: r.redis, prefix }));
+    await until(async () => (await jobsOf(r.queues, schedule.id)).size >= 3, 15_000);
+    await running.pop()!.stop();
+
+    const jobs = await jobsOf(r.queues, schedule.id);
+    expect(thrown).toBe(2);
+    expect(jobs.get(firstId!)).toBe(1);
+    expect([...jobs.values()].filter((n) => n !== 1)).toEqual([]);
+    // Enqueued: the claim stays, so a late scheduler cannot run the slot again.
+    expect(await r.redis.exists(claimKey(schedule.id, firstId!))).toBe(1);
+  }, 30_000);
+
+  it('gives a slot up before the next one fires, releases its claim, and enqueues it at the next slot, once', async () => {
+    const r = replica();
+    const schedule = everySecond('flaky-slot');
+    let firstId: string | undefined;
+    let failing = true;
+    const flaky: Enqueue = async (name, payload, opts) => {
+      firstId ??= opts!.jobId!;
+      // The first slot fails for the whole of its second; it works again once another slot has been enqueued.
+      if (opts!.jobId === firstId && failing) throw new Error('BullMQ: Missing lock for job');
+      if (opts!.jobId !== firstId) failing = false;
+      await r.enqueue(name, payload, opts);
+    };
+    const { logger, lines } = capturedLogger();
+    const before = await metricValue('flaky-slot', 'carried');
+    running.push(startScheduler([schedule], flaky, logger, { redis: r.redis, prefix }));
+    await until(() => lines.some((l) => l.msg === 'schedule slot not enqueued before the next slot'), 10_000);
+    // The claim was let go when the slot was given up (before the next slot re-claims it).
+    const released = await r.redis.exists(claimKey(schedule.id, firstId!));
+    await until(async () => (await jobsOf(r.queues, schedule.id)).has(firstId!), 10_000);
+    await until(async () => (await jobsOf(r.queues, schedule.id)).size >= 3, 10_000);
+    await running.pop()!.stop();
+
+    const jobs = await jobsOf(r.queues, schedule.id);
+    expect(jobs.get(firstId!)).toBe(1);
+    expect([...jobs.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(released).toBe(0);
+    const given = lines.find((l) => l.msg === 'schedule slot not enqueued before the next slot')!;
+    expect(given).toMatchObject({
+      schedule: 'flaky-slot',
+      slot: isoOf(firstId!),
+      err: 'BullMQ: Missing lock for job',
+    });
+    expect(await metricValue('flaky-slot', 'carried')).toBe(before + 1);
+  }, 30_000);
+
+  it('with two schedulers, one unable to enqueue at all, the other enqueues every slot the first let go, once', async () => {
+    const broken = replica();
+    const healthy = replica();
+    const schedule = everySecond('one-broken');
+    const failing: Enqueue = async () => {
+      throw new Error('ERR max number of clients reached');
+    };
+    const { logger } = capturedLogger();
+    const a = startScheduler([schedule], failing, logger, { redis: broken.redis, prefix });
+    const b = startScheduler([schedule], healthy.enqueue, logger, { redis: healthy.redis, prefix });
+    const start = Date.now();
+    await new Promise((r) => setTimeout(r, 5_000));
+    // The broken one stops (as a replica whose Redis connection is bad would be restarted); every slot it had
+    // claimed was let go, and the healthy one's next ticks take them.
+    await a.stop();
+    const stoppedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 2_500));
+    await b.stop();
+
+    const jobs = await jobsOf(healthy.queues, schedule.id);
+    expect([...jobs.values()].filter((n) => n !== 1)).toEqual([]);
+    const slots = new Set([...jobs.keys()].map((id) => Date.parse(isoOf(id))));
+    // From the second whole second on (both are surely ticking by then) to the broken one's stop, no gap.
+    const expected: number[] = [];
+    for (let t = Math.ceil(start / 1000) * 1000 + 1000; t < stoppedAt - 1000; t += 1000) expected.push(t);
+    expect(expected.length).toBeGreaterThan(2);
+    expect(expected.filter((t) => !slots.has(t)).map((t) => new Date(t).toISOString())).toEqual([]);
+  }, 30_000);
+});
+
+/** '2026-12-07T21:30:05' from the job id (BullMQ refuses ':' in ids, so jobId() turned them into '-'). */
+function isoOf(jobId: string): string {
+  const m = /(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)-(\d\d)$/.exec(jobId)!;
+  return `${m[1]}T${m[2]}:${m[3]}:${m[4]}.000Z`;
+}
+
+function claimKey(scheduleId: string, jobId: string): string {
+  return slotClaimKey(prefix, scheduleId, new Date(isoOf(jobId)));
+}
+
+async function metricValue(schedule: string, outcome: string): Promise<number> {
+  const m = await metrics.scheduleSlots.get();
+  return m.values.find((v) => v.labels.schedule === schedule && v.labels.outcome === outcome)?.value ?? 0;
+}
