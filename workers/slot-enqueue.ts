@@ -50,8 +50,13 @@ interface Pending {
   err?: unknown;
 }
 
-/** A bound on each Redis round trip made while letting a slot go (it may be what is failing). */
-const LET_GO_WAIT = 2 * SECOND;
+/**
+ * A bound on each Redis round trip made while letting a slot go (Redis may be what is failing): until just
+ * before the next slot, and never less than this. Unanswered, the release and the orphan still run when the
+ * connection comes back (the slot is also remembered in the process), and the claim, if it stays, is ours.
+ */
+const LET_GO_MIN_WAIT = 100;
+const letGoUntil = (nextSlot: Date) => Math.max(Date.now() + LET_GO_MIN_WAIT, nextSlot.getTime() - 50);
 
 /**
  * Enqueues `slots` (oldest first; earlier slots carried from previous ticks, then the tick's own) and returns
@@ -123,7 +128,9 @@ async function attempt(
     );
   }
   if (carried) {
-    await settleBy(ctx.claims.removeOrphan(s.id, p.slot), Date.now() + LET_GO_WAIT).catch((err) =>
+    // Left in place, the orphan is enqueued again by a later tick under the same job id, which BullMQ collapses.
+    const until = Math.max(p.until, Date.now() + LET_GO_MIN_WAIT);
+    await settleBy(ctx.claims.removeOrphan(s.id, p.slot), until).catch((err: unknown) =>
       ctx.logger.warn(
         { schedule: s.id, slot: p.slot.toISOString(), err: errorMessage(err) },
         'orphan not removed',
@@ -146,7 +153,7 @@ async function letGo(ctx: TickContext, p: Pending, nextSlot: Date, left: Date[])
     err: errorMessage(p.err),
   };
   try {
-    await settleBy(claims.release(s.id, p.slot), Date.now() + LET_GO_WAIT);
+    await settleBy(claims.release(s.id, p.slot), letGoUntil(nextSlot));
   } catch (err) {
     // The key stays with our token until it expires: our own next tick may still claim it (it is ours).
     logger.warn({ ...fields, releaseErr: errorMessage(err) }, 'schedule slot claim not released');
@@ -154,7 +161,7 @@ async function letGo(ctx: TickContext, p: Pending, nextSlot: Date, left: Date[])
   let carry = !isPermanent(p.err) && p.slot.getTime() + ctx.retry.claimTtlMs > nextSlot.getTime();
   if (carry) {
     try {
-      await settleBy(claims.addOrphan(s.id, p.slot), Date.now() + LET_GO_WAIT);
+      await settleBy(claims.addOrphan(s.id, p.slot), letGoUntil(nextSlot));
     } catch (err) {
       // Only this process remembers the slot now; stopping, it forgets it.
       logger.warn({ ...fields, orphanErr: errorMessage(err) }, 'schedule slot not recorded as an orphan');

@@ -5,9 +5,10 @@
  * Real Redis and real BullMQ queues; only the enqueue is made to fail, the way a wrapper around it sees a blip.
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/env.js';
 import { metrics } from '../../services/metrics/metrics.js';
 import {
   createQueues,
@@ -20,6 +21,7 @@ import { registry } from '../../workers/registry.js';
 import { defineSchedule } from '../../workers/define-schedule.js';
 import { startScheduler, type Scheduler } from '../../workers/scheduler.js';
 import { redisSlotClaims, slotClaimKey } from '../../workers/slot-claim.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { createTestRedis, deleteKeysWithPrefix, uniqueQueuePrefix } from '../helpers/test-redis.js';
 
 const prefix = uniqueQueuePrefix();
@@ -183,6 +185,50 @@ describe('a scheduler whose enqueue fails', () => {
     expect(expected.length).toBeGreaterThan(2);
     expect(expected.filter((t) => !slots.has(t)).map((t) => new Date(t).toISOString())).toEqual([]);
   }, 30_000);
+
+  it('loses no slot to a Redis outage of seconds (connection cut, then back), and runs none twice', async () => {
+    const url = new URL(loadConfig().REDIS_URL);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 6379) });
+    // The scheduler's own connection (its claims and its queues) goes through the proxy; the test reads directly.
+    const viaProxy = new Redis({
+      host: '127.0.0.1',
+      port: proxy.port,
+      db: Number(url.pathname.slice(1) || 0),
+      maxRetriesPerRequest: null,
+    });
+    const queues = createQueues(viaProxy, prefix);
+    const direct = replica();
+    const schedule = everySecond('redis-cut');
+    try {
+      const s = startScheduler([schedule], createEnqueue(queues, registry), capturedLogger().logger, {
+        redis: viaProxy,
+        prefix,
+      });
+      running.push(s);
+      const start = Date.now();
+      await new Promise((r) => setTimeout(r, 2_000));
+      const cutAt = Date.now();
+      proxy.cut();
+      await new Promise((r) => setTimeout(r, 2_500));
+      proxy.restore();
+      // Back: the slots of the outage are taken up at the next ticks (ioredis reconnects within ~2 s).
+      await until(async () => {
+        const slots = new Set(
+          [...(await jobsOf(direct.queues, schedule.id)).keys()].map((id) => Date.parse(isoOf(id))),
+        );
+        for (let t = Math.ceil(start / 1000) * 1000 + 1000; t < cutAt + 3_000; t += 1000)
+          if (!slots.has(t)) return false;
+        return true;
+      }, 15_000);
+      await running.pop()!.stop();
+      const jobs = await jobsOf(direct.queues, schedule.id);
+      expect([...jobs.values()].filter((n) => n !== 1)).toEqual([]);
+    } finally {
+      await closeQueues(queues);
+      viaProxy.disconnect();
+      await proxy.close();
+    }
+  }, 40_000);
 });
 
 /** '2026-12-07T21:30:05' from the job id (BullMQ refuses ':' in ids, so jobId() turned them into '-'). */
