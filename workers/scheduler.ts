@@ -97,7 +97,9 @@ export function startScheduler(
 
 async function tick(ctx: TickContext, carried: Map<number, Date>, tc: TaskContext): Promise<void> {
   const slot = tc.date;
-  const nextSlot = tc.task?.getNextRun() ?? new Date(slot.getTime() + MINUTE);
+  // node-cron's next match after now, i.e. after this slot (a minute on if it cannot say: the task stopping).
+  const next = tc.task?.getNextRun();
+  const nextSlot = next && next > slot ? next : new Date(slot.getTime() + MINUTE);
   const earlier = await earlierSlots(ctx, carried, slot, nextSlot);
   const left = await enqueueSlots(ctx, [...earlier, slot], nextSlot);
   for (const s of earlier) carried.delete(s.getTime());
@@ -121,8 +123,8 @@ async function earlierSlots(
     carried.delete(t);
     metrics.scheduleSlots.inc({ schedule: s.id, outcome: 'dropped' });
     logger.error(
-      { schedule: s.id, slot: d.toISOString() },
-      'schedule slot dropped: not enqueued within its claim',
+      { schedule: s.id, slot: d.toISOString(), why: "its claim's hour is over" },
+      'schedule slot dropped',
     );
   }
   const all = new Map(carried);

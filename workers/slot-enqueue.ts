@@ -158,7 +158,8 @@ async function letGo(ctx: TickContext, p: Pending, nextSlot: Date, left: Date[])
     // The key stays with our token until it expires: our own next tick may still claim it (it is ours).
     logger.warn({ ...fields, releaseErr: errorMessage(err) }, 'schedule slot claim not released');
   }
-  let carry = !isPermanent(p.err) && p.slot.getTime() + ctx.retry.claimTtlMs > nextSlot.getTime();
+  const permanent = isPermanent(p.err);
+  let carry = !permanent && p.slot.getTime() + ctx.retry.claimTtlMs > nextSlot.getTime();
   if (carry) {
     try {
       await settleBy(claims.addOrphan(s.id, p.slot), letGoUntil(nextSlot));
@@ -174,7 +175,12 @@ async function letGo(ctx: TickContext, p: Pending, nextSlot: Date, left: Date[])
     logger.error(fields, 'schedule slot not enqueued before the next slot');
   } else {
     metrics.scheduleSlots.inc({ schedule: s.id, outcome: 'dropped' });
-    logger.error(fields, 'schedule slot dropped: not enqueued within its claim');
+    const why = permanent
+      ? 'refused (a permanent error: retrying cannot change it)'
+      : ctx.stopping.aborted
+        ? 'the scheduler stopped and Redis did not record it'
+        : "its claim's hour is over before the next slot";
+    logger.error({ ...fields, why }, 'schedule slot dropped');
   }
 }
 

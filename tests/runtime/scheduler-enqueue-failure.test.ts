@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
+import { ValidationError } from '../../services/errors.js';
 import { metrics } from '../../services/metrics/metrics.js';
 import {
   createQueues,
@@ -184,6 +185,48 @@ describe('a scheduler whose enqueue fails', () => {
     for (let t = Math.ceil(start / 1000) * 1000 + 1000; t < stoppedAt - 1000; t += 1000) expected.push(t);
     expect(expected.length).toBeGreaterThan(2);
     expect(expected.filter((t) => !slots.has(t)).map((t) => new Date(t).toISOString())).toEqual([]);
+  }, 30_000);
+
+  it("drops a slot past its claim's life, and at once one refused as invalid, logged and counted", async () => {
+    const r = replica();
+    const late = everySecond('claim-over');
+    const invalid = everySecond('invalid');
+    const firstIds = new Map<string, string>();
+    const calls = new Map<string, number>();
+    const enqueue: Enqueue = async (name, payload, opts) => {
+      const id = opts!.jobId!;
+      const schedule = id.split('__')[1]!;
+      if (!firstIds.has(schedule)) firstIds.set(schedule, id);
+      calls.set(id, (calls.get(id) ?? 0) + 1);
+      if (id === firstIds.get('claim-over')) throw new Error('Connection is closed.');
+      if (id === firstIds.get('invalid')) throw new ValidationError('invalid payload for job relay-outbox');
+      await r.enqueue(name, payload, opts);
+    };
+    const { logger, lines } = capturedLogger();
+    const before = await metricValue('claim-over', 'dropped');
+    const beforeInvalid = await metricValue('invalid', 'dropped');
+    // A claim of 1.5 s: the first slot is carried once (1.5 s > the next slot's 1 s), then dropped.
+    running.push(
+      startScheduler([late, invalid], enqueue, logger, { redis: r.redis, prefix }, { claimTtlMs: 1_500 }),
+    );
+    const dropped = (schedule: string) =>
+      lines.find((l) => l.msg === 'schedule slot dropped' && l.schedule === schedule);
+    await until(() => Boolean(dropped('claim-over') && dropped('invalid')), 10_000);
+    await until(async () => (await jobsOf(r.queues, late.id)).size >= 2, 10_000);
+    await running.pop()!.stop();
+
+    const first = firstIds.get('claim-over')!;
+    expect((await jobsOf(r.queues, late.id)).has(first)).toBe(false);
+    expect(await r.redis.exists(claimKey(late.id, first))).toBe(0);
+    expect(dropped('claim-over')).toMatchObject({
+      slot: isoOf(first),
+      why: "its claim's hour is over before the next slot",
+    });
+    expect(await metricValue('claim-over', 'dropped')).toBe(before + 1);
+    // Refused as invalid: tried once, never retried nor carried.
+    expect(calls.get(firstIds.get('invalid')!)).toBe(1);
+    expect(dropped('invalid')).toMatchObject({ slot: isoOf(firstIds.get('invalid')!) });
+    expect(await metricValue('invalid', 'dropped')).toBe(beforeInvalid + 1);
   }, 30_000);
 
   it('loses no slot to a Redis outage of seconds (connection cut, then back), and runs none twice', async () => {
