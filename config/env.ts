@@ -3,6 +3,7 @@
  * `loadConfig()` is called by the entry points (CLI, tests' harness) and the typed result is passed down.
  * Every invalid key is reported at once, so an operator fixes a broken `.env` in one round.
  */
+import cron from 'node-cron';
 import { z } from 'zod';
 import { ConfigError } from '../services/errors.js';
 
@@ -202,6 +203,11 @@ const schema = z.object({
     .transform((s) => s.split(',').map((r) => r.trim()))
     .pipe(z.array(z.enum(['scheduler', 'workers', 'api', 'hj212'])).min(1)),
   SCHEDULER_ENABLED: bool.default(true),
+  // Moves schedules without a release: `<schedule id>=<cron expression>` pairs separated by ';' (Asia/Shanghai;
+  // a six-field expression counts seconds), e.g. `reports-daily=0 10 * * *`. The ids are checked against the
+  // schedule list at start (services/runtime/start-roles.ts). tests/runtime/roles.test.ts fires rollups-sweep
+  // every second with it instead of waiting up to a minute for a slot.
+  SCHEDULE_CRON: z.string().default('').transform(parseScheduleCron),
   // ---- targets engine (services/targets) ----
   // The daily sweep re-evaluates periods that ended up to this many days ago (audited data revise them).
   TARGETS_SWEEP_GRACE_DAYS: z.coerce.number().int().min(0).max(400).default(45),
@@ -341,6 +347,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     BUSINESS_TIME_ZONE: 'Asia/Shanghai',
     ROLES: defaultRoles(parsed.data, given.ROLES !== undefined),
   };
+}
+
+/** `id=cron;id=cron` → { id: cron }; every malformed pair and invalid expression is reported, by id. */
+function parseScheduleCron(value: string, ctx: z.RefinementCtx): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of value
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z0-9-]+)\s*=\s*(.+)$/.exec(pair);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `"${pair}": expected <schedule id>=<cron expression>` });
+    } else if (m[1]! in out) {
+      ctx.addIssue({ code: 'custom', message: `${m[1]}: given twice` });
+    } else if (!cron.validate(m[2]!.trim())) {
+      ctx.addIssue({ code: 'custom', message: `${m[1]}: "${m[2]!.trim()}" is not a cron expression` });
+    } else {
+      out[m[1]!] = m[2]!.trim();
+    }
+  }
+  return out;
 }
 
 /**

@@ -67,6 +67,11 @@ export const metrics = {
     ['channel', 'outcome'],
     'Delivery attempts made by this process, by channel and outcome (sent, temporary_failure, permanent_failure)',
   ),
+  scheduleSlots: counter(
+    'envwatch_schedule_slots_total',
+    ['schedule', 'outcome'],
+    "Cron slots whose enqueue failed at first, by what became of them in this process: recovered (enqueued after a retry or at a later tick), carried (let go for the next tick), dropped (not enqueued within its claim's hour, or refused as invalid)",
+  ),
   httpSeconds: histogram(
     'envwatch_http_request_duration_seconds',
     ['method', 'route', 'status'],

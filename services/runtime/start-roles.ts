@@ -8,7 +8,7 @@ import { buildServer } from './http-server.js';
 import { errorMessage } from '../errors.js';
 import { metrics } from '../metrics/metrics.js';
 import { startScheduler, type Scheduler } from '../../workers/scheduler.js';
-import { allSchedules } from '../../workers/schedules/index.js';
+import { allSchedules, withCronOverrides } from '../../workers/schedules/index.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { QUEUE_NAMES } from '../../workers/queue-names.js';
 import type { AppContext } from './app-context.js';
@@ -32,6 +32,8 @@ export async function startRoles(
    */
   opts: { hj212Refresh?: boolean } = {},
 ): Promise<RunningRoles> {
+  // Checked in every role, so a misspelt override fails the deployment's first process, not only the scheduler.
+  const schedules = withCronOverrides(allSchedules(), ctx.config.SCHEDULE_CRON);
   let scheduler: Scheduler | null = null;
   let workers: WorkerHost | null = null;
   let api: FastifyInstance | null = null;
@@ -58,7 +60,7 @@ export async function startRoles(
     );
   }
   if (roles.includes('scheduler') && ctx.config.SCHEDULER_ENABLED) {
-    scheduler = startScheduler(allSchedules(), ctx.enqueue, ctx.logger, {
+    scheduler = startScheduler(schedules, ctx.enqueue, ctx.logger, {
       redis: ctx.redis,
       prefix: ctx.config.QUEUE_PREFIX,
     });

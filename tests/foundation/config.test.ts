@@ -36,6 +36,26 @@ describe('loadConfig', () => {
     for (const key of ['DATABASE_URL', 'HTTP_PORT', 'STORAGE_MODE', 'ROLES']) expect(problems).toContain(key);
   });
 
+  it('reads SCHEDULE_CRON as schedule id → cron expression, reporting every bad pair', () => {
+    expect(loadConfig({}).SCHEDULE_CRON).toEqual({});
+    expect(
+      loadConfig({ SCHEDULE_CRON: 'reports-daily=0 10 * * *; rollups-sweep = * * * * * *' }).SCHEDULE_CRON,
+    ).toEqual({ 'reports-daily': '0 10 * * *', 'rollups-sweep': '* * * * * *' });
+    let error: unknown;
+    try {
+      loadConfig({
+        SCHEDULE_CRON: 'alert-sweep=61 * * * *;reports-daily;task-overdue=5 0 * * *;task-overdue=6 0 * * *',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'SCHEDULE_CRON: alert-sweep: "61 * * * *" is not a cron expression',
+      'SCHEDULE_CRON: "reports-daily": expected <schedule id>=<cron expression>',
+      'SCHEDULE_CRON: task-overdue: given twice',
+    ]);
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ HTTP_PORT: '' }).HTTP_PORT).toBe(8080);
   });

@@ -33,6 +33,9 @@ function role(roles: string, port: number, extra: Record<string, string> = {}): 
     ROLES: roles,
     HJ212_PORT: String(port),
     HTTP_PORT: '0',
+    // The rollups sweep every second instead of every minute (the key moves a schedule; config/env.ts), so the
+    // scheduler's first slot comes within a second of its start instead of up to a minute later.
+    SCHEDULE_CRON: 'rollups-sweep=* * * * * *',
     ...extra,
   });
   started.push(p);
@@ -71,8 +74,8 @@ describe('roles as separate processes', () => {
     expect(receiver.output()).not.toMatch(/envwatch is running/);
     expect(await workerCount()).toBe(0);
 
-    // The scheduler's next minute slot: enqueued, and left waiting — nobody here consumes.
-    await until(async () => (await cronJobs('waiting')).length > 0, 75_000);
+    // The scheduler's next slot: enqueued, and left waiting — nobody here consumes.
+    await until(async () => (await cronJobs('waiting')).length > 0, 15_000);
     expect(await workerCount()).toBe(0);
 
     // A workers-only process (given HJ212_PORT too) consumes what the scheduler enqueued, and listens nowhere.
@@ -84,7 +87,7 @@ describe('roles as separate processes', () => {
     expect(workers.output()).not.toMatch(/envwatch is running|HJ 212 receiver listening/);
 
     for (const p of [scheduler, api, receiver, workers]) expect(await p.stop()).toBe(0);
-  }, 150_000);
+  }, 90_000);
 });
 
 async function until(done: () => Promise<boolean>, ms: number): Promise<void> {

@@ -2,6 +2,7 @@
  * Every cron schedule the scheduler role runs (Asia/Shanghai), one slice per domain. The slices build their
  * entries with defineSchedule (../define-schedule.ts) and do not import this file.
  */
+import { ConfigError } from '../../services/errors.js';
 import type { ScheduleDefinition } from '../define-schedule.js';
 import { alertsSchedules } from './alerts.js';
 import { CORE_SCHEDULES } from './core.js';
@@ -19,4 +20,22 @@ export function allSchedules(): ScheduleDefinition[] {
     ...reportsSchedules,
     ...maintenanceSchedules,
   ];
+}
+
+/**
+ * The schedules with the cron expressions SCHEDULE_CRON gives some of them (config/env.ts has checked the
+ * expressions). An id no schedule has is refused at start: a misspelt override would otherwise move nothing.
+ */
+export function withCronOverrides(
+  schedules: readonly ScheduleDefinition[],
+  overrides: Readonly<Record<string, string>>,
+): ScheduleDefinition[] {
+  const ids = new Set(schedules.map((s) => s.id));
+  const unknown = Object.keys(overrides).filter((id) => !ids.has(id));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      unknown.map((id) => `SCHEDULE_CRON: no schedule "${id}" (schedules: ${[...ids].join(', ')})`),
+    );
+  }
+  return schedules.map((s) => ({ ...s, cron: overrides[s.id] ?? s.cron }));
 }
