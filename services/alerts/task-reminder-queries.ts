@@ -14,7 +14,7 @@ export interface UnreportedUnitRow {
   owed: number;
   missing_task_ids: string[];
   lead_official_ids: string[];
-  /** official id → the unreported tasks that official leads (牵头领导), ids sorted. */
+  /** official id → the unreported tasks that official leads (牵头领导), in the plan's order. */
   missing_by_lead: Record<string, string[]>;
 }
 
@@ -23,18 +23,18 @@ export async function unreportedUnits(db: Queryable, month: string): Promise<Unr
   const { rows } = await db.query<UnreportedUnitRow>(
     `WITH owed AS (SELECT * FROM envwatch_owed_tasks($1::date)),
      missing AS (
-       SELECT o.* FROM owed o
+       SELECT o.*, t.plan_ord FROM owed o JOIN task t ON t.id = o.task_id
         WHERE NOT EXISTS (SELECT 1 FROM task_progress p
                            WHERE p.task_id = o.task_id AND p.unit_id = o.unit_id AND p.month = $1::date)
      )
      SELECT m.unit_id, u.name_zh AS unit_zh, u.name_en AS unit_en,
             coalesce(u.district_id, max(pl.district_id)) AS district_id,
             (SELECT count(*)::int FROM owed o WHERE o.unit_id = m.unit_id) AS owed,
-            array_agg(m.task_id ORDER BY m.task_id) AS missing_task_ids,
+            array_agg(m.task_id ORDER BY m.plan_id, m.plan_ord NULLS LAST, m.task_id) AS missing_task_ids,
             coalesce((SELECT array_agg(DISTINCT l ORDER BY l) FROM missing m2, unnest(m2.lead_official_ids) l
                        WHERE m2.unit_id = m.unit_id), '{}') AS lead_official_ids,
             coalesce((SELECT jsonb_object_agg(l, ids) FROM (
-                        SELECT l, array_agg(m3.task_id ORDER BY m3.task_id) AS ids
+                        SELECT l, array_agg(m3.task_id ORDER BY m3.plan_id, m3.plan_ord NULLS LAST, m3.task_id) AS ids
                           FROM missing m3, unnest(m3.lead_official_ids) l
                          WHERE m3.unit_id = m.unit_id GROUP BY l) x), '{}'::jsonb) AS missing_by_lead
        FROM missing m JOIN unit u ON u.id = m.unit_id JOIN plan pl ON pl.id = m.plan_id
@@ -120,11 +120,11 @@ export interface TaskHeadlineRow {
   deadline_zh: string;
 }
 
-/** What a task is called in a message: its 重点任务 and 完成时限 as printed, in id order. */
+/** What a task is called in a message: its 重点任务 and 完成时限 as printed, in the plan's order. */
 export async function taskHeadlines(db: Queryable, ids: readonly string[]): Promise<TaskHeadlineRow[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<TaskHeadlineRow>(
-    'SELECT id, key_task_zh, deadline_zh FROM task WHERE id = ANY ($1::text[]) ORDER BY id',
+    'SELECT id, key_task_zh, deadline_zh FROM task WHERE id = ANY ($1::text[]) ORDER BY plan_id, plan_ord NULLS LAST, id',
     [ids],
   );
   return rows;
