@@ -111,7 +111,7 @@ export function alertCard(
       #${a.id} · ${t('opened')}
       <time datetime="${a.opened_at.toISOString()}" title="${fmtTime(a.opened_at)}"
         >${toShanghaiDay(a.opened_at)}</time
-      >${a.area_id ? html` · <a href="/areas/${a.area_id}">${locale === 'en' ? (a.area_name_en ?? a.area_id) : (a.area_name_zh ?? a.area_id)}</a>` : ''}
+      >${a.area_id ? html` · <a class="nowrap" href="/areas/${a.area_id}">${locale === 'en' ? (a.area_name_en ?? a.area_id) : (a.area_name_zh ?? a.area_id)}</a>` : ''}
     </div>
     ${
       key.figure || key.due
