@@ -1,10 +1,13 @@
 /** The statements behind task-overdue alerts (services/alerts/task-overdue.ts). */
 import type { Queryable } from '../db/queryable.js';
+import { taskNameSql } from './task-names.js';
 
 export interface OverdueTaskRow {
   id: string;
   plan_id: string;
   key_task_zh: string;
+  /** task-names.ts: the 重点任务, or what stands for it. */
+  name_zh: string;
   deadline_zh: string;
   due_on: string;
   lead_official_ids: string[];
@@ -38,7 +41,7 @@ export async function overdueTasksWithoutAlert(
         WHERE r.role = 'main' AND l.status IS DISTINCT FROM 'done'
         GROUP BY r.task_id
      )
-     SELECT t.id, t.plan_id, t.key_task_zh, t.deadline_zh, t.due_on::text AS due_on, t.lead_official_ids,
+     SELECT t.id, t.plan_id, t.key_task_zh, ${taskNameSql('t')} AS name_zh, t.deadline_zh, t.due_on::text AS due_on, t.lead_official_ids,
             coalesce((SELECT array_agg(u.unit_id ORDER BY u.ord) FROM task_unit u
                        WHERE u.task_id = t.id AND u.role = 'main' AND u.unit_id IS NOT NULL), '{}') AS main_unit_ids,
             coalesce((SELECT array_agg(u.unit_id ORDER BY u.ord) FROM task_unit u

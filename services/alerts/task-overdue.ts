@@ -13,6 +13,7 @@ import type { AlertText } from './alert-queries.js';
 import { planContext, type AlertSettings } from './alert-settings.js';
 import { targetRecipients } from './routing.js';
 import { openTaskAlert as openAlert } from './task-alert-open.js';
+import { smsTaskWhat, taskLabel, taskLabelEn } from './task-names.js';
 import { overdueTasksWithoutAlert, type OverdueTaskRow } from './task-overdue-queries.js';
 
 export interface TaskOverdueContext {
@@ -27,19 +28,22 @@ const SMS_ROLES = new Set(['main', 'lead']);
 
 export function taskOverdueText(t: OverdueTaskRow): AlertText {
   // Names, not ids: an official reads "区生态环境局", not "eeb" (seen in the demo's overdue e-mail).
+  // And the task by its name as the plan writes it, the id in brackets: 加强新污染物治理（TZ24-SOIL-032）.
   const pending = t.pending_units_zh.join('、');
+  const name = t.name_zh.trim();
   return {
-    titleZh: `任务逾期未完成：${t.id} ${t.key_task_zh}`,
-    titleEn: `Task overdue: ${t.id}`,
-    bodyZh: `任务 ${t.id}「${t.key_task_zh}」完成时限为「${t.deadline_zh}」（${t.due_on}），已逾期，尚未上报已完成。未完成单位：${pending}。`,
-    bodyEn: `Task ${t.id} was due ${t.due_on} ("${t.deadline_zh}") and is not reported done. Units not done: ${pending}.`,
+    titleZh: `任务逾期未完成：${taskLabel(t)}`,
+    titleEn: `Task overdue: ${taskLabelEn(t)}`,
+    bodyZh: `任务${name === '' ? '' : `「${name}」`}（${t.id}）完成时限为「${t.deadline_zh}」（${t.due_on}），已逾期，尚未上报已完成。未完成单位：${pending}。`,
+    bodyEn: `Task ${name === '' ? '' : `“${name}” `}(${t.id}) was due ${t.due_on} ("${t.deadline_zh}") and is not reported done. Units not done: ${pending}.`,
     // whatZh/whatEn: the SMS of an alert that is not a target's uses the operational template (render-sms.ts).
     facts: {
       task: t.id,
       due: t.due_on,
       units: pending,
-      whatZh: `任务${t.id}逾期未完成（时限${t.due_on}）`,
-      whatEn: `task ${t.id} overdue (due ${t.due_on})`,
+      // The SMS: the name shortened so that the id still fits; the due day is in the e-mail.
+      whatZh: smsTaskWhat(t, '逾期未完成'),
+      whatEn: smsTaskWhat(t, ' overdue', true),
     },
   };
 }

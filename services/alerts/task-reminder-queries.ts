@@ -5,6 +5,7 @@
  */
 import type { Queryable } from '../db/queryable.js';
 import type { OverdueTaskRow } from './task-overdue-queries.js';
+import { taskNameSql } from './task-names.js';
 
 export interface UnreportedUnitRow {
   unit_id: string;
@@ -13,8 +14,10 @@ export interface UnreportedUnitRow {
   district_id: string | null;
   owed: number;
   missing_task_ids: string[];
+  /** Their names (task-names.ts), in the same order. */
+  missing_task_names: string[];
   lead_official_ids: string[];
-  /** official id → the unreported tasks that official leads (牵头领导), ids sorted. */
+  /** official id → the unreported tasks that official leads (牵头领导), in the plan's order. */
   missing_by_lead: Record<string, string[]>;
 }
 
@@ -23,18 +26,19 @@ export async function unreportedUnits(db: Queryable, month: string): Promise<Unr
   const { rows } = await db.query<UnreportedUnitRow>(
     `WITH owed AS (SELECT * FROM envwatch_owed_tasks($1::date)),
      missing AS (
-       SELECT o.* FROM owed o
+       SELECT o.*, t.plan_ord, ${taskNameSql('t')} AS name_zh FROM owed o JOIN task t ON t.id = o.task_id
         WHERE NOT EXISTS (SELECT 1 FROM task_progress p
                            WHERE p.task_id = o.task_id AND p.unit_id = o.unit_id AND p.month = $1::date)
      )
      SELECT m.unit_id, u.name_zh AS unit_zh, u.name_en AS unit_en,
             coalesce(u.district_id, max(pl.district_id)) AS district_id,
             (SELECT count(*)::int FROM owed o WHERE o.unit_id = m.unit_id) AS owed,
-            array_agg(m.task_id ORDER BY m.task_id) AS missing_task_ids,
+            array_agg(m.task_id ORDER BY m.plan_id, m.plan_ord NULLS LAST, m.task_id) AS missing_task_ids,
+            array_agg(m.name_zh ORDER BY m.plan_id, m.plan_ord NULLS LAST, m.task_id) AS missing_task_names,
             coalesce((SELECT array_agg(DISTINCT l ORDER BY l) FROM missing m2, unnest(m2.lead_official_ids) l
                        WHERE m2.unit_id = m.unit_id), '{}') AS lead_official_ids,
             coalesce((SELECT jsonb_object_agg(l, ids) FROM (
-                        SELECT l, array_agg(m3.task_id ORDER BY m3.task_id) AS ids
+                        SELECT l, array_agg(m3.task_id ORDER BY m3.plan_id, m3.plan_ord NULLS LAST, m3.task_id) AS ids
                           FROM missing m3, unnest(m3.lead_official_ids) l
                          WHERE m3.unit_id = m.unit_id GROUP BY l) x), '{}'::jsonb) AS missing_by_lead
        FROM missing m JOIN unit u ON u.id = m.unit_id JOIN plan pl ON pl.id = m.plan_id
@@ -84,7 +88,7 @@ export async function tasksDueSoon(db: Queryable, today: string, until: string):
          FROM task_pending_main_unit pm JOIN unit u ON u.id = pm.unit_id
         GROUP BY pm.task_id
      )
-     SELECT t.id, t.key_task_zh, t.deadline_zh, t.due_on::text AS due_on, t.lead_official_ids,
+     SELECT t.id, t.key_task_zh, ${taskNameSql('t')} AS name_zh, t.deadline_zh, t.due_on::text AS due_on, t.lead_official_ids,
             ti.main_unit_ids, ti.assist_unit_ids, pe.units_zh AS pending_units_zh, pl.district_id,
             a.id AS alert_id, a.condition AS alert_condition
        FROM task t JOIN pending pe ON pe.task_id = t.id JOIN task_unit_ids ti ON ti.task_id = t.id
@@ -117,14 +121,17 @@ export async function settledDueSoonAlerts(
 export interface TaskHeadlineRow {
   id: string;
   key_task_zh: string;
+  /** task-names.ts: the 重点任务, or what stands for it. */
+  name_zh: string;
   deadline_zh: string;
 }
 
-/** What a task is called in a message: its 重点任务 and 完成时限 as printed, in id order. */
+/** What a task is called in a message: its 重点任务 and 完成时限 as printed, in the plan's order. */
 export async function taskHeadlines(db: Queryable, ids: readonly string[]): Promise<TaskHeadlineRow[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<TaskHeadlineRow>(
-    'SELECT id, key_task_zh, deadline_zh FROM task WHERE id = ANY ($1::text[]) ORDER BY id',
+    `SELECT t.id, t.key_task_zh, ${taskNameSql('t')} AS name_zh, t.deadline_zh FROM task t
+      WHERE t.id = ANY ($1::text[]) ORDER BY t.plan_id, t.plan_ord NULLS LAST, t.id`,
     [ids],
   );
   return rows;

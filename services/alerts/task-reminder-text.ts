@@ -6,9 +6,12 @@
 import { parseDay } from '../time/shanghai.js';
 import type { AlertText } from './alert-queries.js';
 import type { DueSoonTaskRow, TaskHeadlineRow, UnreportedUnitRow } from './task-reminder-queries.js';
+import { NAME_MAX, smsTaskWhat, taskLabel, taskLabelEn, type NamedTask } from './task-names.js';
 
-/** How many task ids a message lists before "等N项" (an SMS and a subject line stay short). */
+/** How many tasks a message lists before "等N项" (the list stays a paragraph). */
 const LIST_MAX = 8;
+/** A name in a list of several: enough to recognise it, the id finds the rest. */
+const LIST_NAME_MAX = 20;
 
 export const monthZh = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
 const dayZh = (day: string) => {
@@ -16,9 +19,19 @@ const dayZh = (day: string) => {
   return `${d.month}月${d.dayOfMonth}日`;
 };
 
-function listTasks(ids: readonly string[]): string {
-  const shown = ids.slice(0, LIST_MAX).join('、');
-  return ids.length > LIST_MAX ? `${shown}等${ids.length}项` : shown;
+/** The unit's tasks by name with their ids: 调整能源结构（TZ21-AIR-001）、…等N项. */
+function listTasks(u: UnreportedUnitRow, en = false): string {
+  const named: NamedTask[] = u.missing_task_ids.map((id, i) => ({
+    id,
+    name_zh: u.missing_task_names[i] ?? '',
+  }));
+  const label = en ? taskLabelEn : taskLabel;
+  const shown = named
+    .slice(0, LIST_MAX)
+    .map((t) => label(t, LIST_NAME_MAX))
+    .join(en ? '; ' : '、');
+  if (named.length <= LIST_MAX) return shown;
+  return en ? `${shown} and ${named.length - LIST_MAX} more` : `${shown}等${named.length}项`;
 }
 
 export interface ReportReminderWhen {
@@ -33,10 +46,10 @@ export function reportReminderText(u: UnreportedUnitRow, w: ReportReminderWhen):
     titleZh: `【进展上报提醒】${u.unit_zh}${monthZh(w.month)}任务进展未上报（${n}项）`,
     titleEn: `[Progress report due] ${u.unit_en}: ${n} task(s) not reported for ${w.month}`,
     bodyZh:
-      `${u.unit_zh}尚有${n}项任务未上报${monthZh(w.month)}进展情况：${listTasks(u.missing_task_ids)}。` +
+      `${u.unit_zh}尚有${n}项任务未上报${monthZh(w.month)}进展情况：${listTasks(u)}。` +
       `本月上报截止日为${dayZh(w.cutoff)}；${dayZh(w.escalateOn)}仍未上报的，将报牵头领导督办。`,
     bodyEn:
-      `${u.unit_en} has not reported ${w.month} progress on ${n} task(s): ${listTasks(u.missing_task_ids)}. ` +
+      `${u.unit_en} has not reported ${w.month} progress on ${n} task(s): ${listTasks(u, true)}. ` +
       `The cut-off is ${w.cutoff}; still missing on ${w.escalateOn}, the lead officials are told.`,
     facts: {
       unit: u.unit_id,
@@ -60,10 +73,10 @@ export function reportEscalationText(u: UnreportedUnitRow, w: ReportReminderWhen
     titleEn: `[Follow-up] ${u.unit_en}: ${w.month} progress still not reported (${n} task(s))`,
     bodyZh:
       `${u.unit_zh}在截止日（${dayZh(w.cutoff)}）提醒后，截至${dayZh(w.escalateOn)}仍有${n}项任务未上报` +
-      `${monthZh(w.month)}进展情况：${listTasks(u.missing_task_ids)}。`,
+      `${monthZh(w.month)}进展情况：${listTasks(u)}。`,
     bodyEn:
       `Reminded on the cut-off (${w.cutoff}), ${u.unit_en} still had not reported ${w.month} progress on ` +
-      `${n} task(s) by ${w.escalateOn}: ${listTasks(u.missing_task_ids)}.`,
+      `${n} task(s) by ${w.escalateOn}: ${listTasks(u, true)}.`,
     facts: {
       unit: u.unit_id,
       month: w.month,
@@ -87,8 +100,12 @@ export function reportEscalationText(u: UnreportedUnitRow, w: ReportReminderWhen
   };
 }
 
-const lineOf = (t: TaskHeadlineRow, due: string) =>
-  t.key_task_zh === '' ? t.id : `${t.id} ${t.key_task_zh}${t.deadline_zh === '' ? '' : due}`;
+/** One line of a lead official's list: 名称（ID），时限：年底前. */
+const lineOf = (t: TaskHeadlineRow, en: boolean) => {
+  const label = en ? taskLabelEn(t, NAME_MAX) : taskLabel(t, NAME_MAX);
+  if (t.deadline_zh === '') return label;
+  return en ? `${label}, due: ${t.deadline_zh}` : `${label}，时限：${t.deadline_zh}`;
+};
 
 /** The words of a 督办 escalation as one lead official receives it (replacing the unit's whole list). */
 export interface LeadEscalationWords {
@@ -101,8 +118,8 @@ export interface LeadEscalationWords {
 }
 
 /**
- * The escalation told to one lead official: the unit's unreported tasks that official leads, each by its id,
- * 重点任务 and 完成时限 (an id alone means nothing to an official), all of them — the official follows up on
+ * The escalation told to one lead official: the unit's unreported tasks that official leads, each by its
+ * 重点任务 with its id in brackets, and its 完成时限 (an id alone means nothing to an official), all of them — the official follows up on
  * every one, and has no task page of the unit to look them up — after one line with the unit's count.
  * `f` are the escalation's facts (reportEscalationText).
  */
@@ -113,8 +130,8 @@ export function leadEscalationText(
   const k = led.length;
   const others = f.missing - k;
   const m = Number(f.month.slice(5, 7));
-  const linesZh = led.map((t) => lineOf(t, `（${t.deadline_zh}）`));
-  const linesEn = led.map((t) => lineOf(t, ` (due: ${t.deadline_zh})`));
+  const linesZh = led.map((t) => lineOf(t, false));
+  const linesEn = led.map((t) => lineOf(t, true));
   // One line opens with the unit's count and the official's share; the tasks follow one per line.
   const shareZh = others > 0 ? `其中由您牵头的${k}项如下：` : '均由您牵头：';
   const shareEn = others > 0 ? `you lead ${k} of them:` : 'you lead them all:';
@@ -138,19 +155,23 @@ export function leadEscalationText(
 
 export function dueSoonText(t: DueSoonTaskRow, workingDays: number): AlertText {
   const pending = t.pending_units_zh.join('、');
+  const name = t.name_zh.trim();
   return {
-    titleZh: `【任务到期提醒】${t.id} 距完成时限还有${workingDays}个工作日`,
-    titleEn: `[Task due soon] ${t.id}: due in ${workingDays} working day(s)`,
+    titleZh: `【任务到期提醒】${taskLabel(t)}距完成时限还有${workingDays}个工作日`,
+    titleEn: `[Task due soon] ${taskLabelEn(t)}: due in ${workingDays} working day(s)`,
     bodyZh:
-      `任务 ${t.id}「${t.key_task_zh}」完成时限为「${t.deadline_zh}」（${t.due_on}），还有${workingDays}个工作日到期。` +
+      `任务${name === '' ? '' : `「${name}」`}（${t.id}）完成时限为「${t.deadline_zh}」（${t.due_on}），还有${workingDays}个工作日到期。` +
       `尚未上报已完成的主责单位：${pending}。`,
-    bodyEn: `Task ${t.id} is due ${t.due_on} ("${t.deadline_zh}"), in ${workingDays} working day(s). Main units not done: ${pending}.`,
+    bodyEn:
+      `Task ${name === '' ? '' : `“${name}” `}(${t.id}) is due ${t.due_on} ("${t.deadline_zh}"), in ${workingDays} working day(s). ` +
+      `Main units not done: ${pending}.`,
     facts: {
       task: t.id,
       due: t.due_on,
       workingDays,
-      whatZh: `${t.id}须于${dayZh(t.due_on)}前完成，剩${workingDays}个工作日`,
-      whatEn: `task ${t.id} due in ${workingDays} working day(s) (${t.due_on})`,
+      // The SMS: the name shortened to what the id and the days leave of 35 characters.
+      whatZh: smsTaskWhat(t, `剩${workingDays}个工作日到期`),
+      whatEn: smsTaskWhat(t, ` due in ${workingDays} working day${workingDays === 1 ? '' : 's'}`, true),
       introZh: '贵单位为该任务的责任单位，请抓紧推进，完成后在envwatch上报“已完成”。',
       introEn:
         'Your unit answers for this task: please push it forward and report it done in envwatch when it is.',

@@ -44,7 +44,7 @@ export async function itemForRecipient(
   if (!ids || ids.length === 0) return item;
   const byId = new Map((await taskHeadlines(db, ids)).map((t) => [t.id, t]));
   // A task removed from the config since keeps its id in the list rather than vanishing from it.
-  const led = ids.map((id) => byId.get(id) ?? { id, key_task_zh: '', deadline_zh: '' });
+  const led = ids.map((id) => byId.get(id) ?? { id, key_task_zh: '', name_zh: '', deadline_zh: '' });
   const words = leadEscalationText(f, led);
   return {
     ...item,

@@ -45,9 +45,12 @@ export function renderSmsFor(input: SmsRenderInput): RenderedSms {
   if (kind === 'group') {
     const first = input.items?.[0];
     const title = first ? (en ? first.titleEn : first.titleZh) : '';
+    // A plan task's SMS words (whatZh) are sized to keep its id; its title, cut to fit from the end, loses the
+    // id after a long task name (任务逾期未完成：…（TZ24-SOIL-0…).
+    const taskWhat = first?.kind.startsWith('task_') ? str(en ? first.facts.whatEn : first.facts.whatZh) : '';
     return done('group', {
       count: String(input.items?.length ?? 0),
-      first: title.replace(/^【[^】]*】/, ''),
+      first: taskWhat || title.replace(/^【[^】]*】/, ''),
     });
   }
   const a = input.alert;

@@ -33,7 +33,7 @@ export async function listLedgerRows(
           WHERE task_id = t.id AND unit_id = r.unit_id AND month <= $3 ORDER BY month DESC LIMIT 1
        ) p ON true
       WHERE t.enabled AND ($1::text IS NULL OR t.plan_id = $1) AND ($2::text IS NULL OR r.unit_id = $2)
-      ORDER BY t.plan_id, t.id, r.role DESC, r.unit_id`,
+      ORDER BY t.plan_id, t.plan_ord NULLS LAST, t.id, r.role DESC, r.unit_id`,
     [q.planId, q.unitId, q.month],
   );
   return rows;

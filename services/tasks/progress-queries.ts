@@ -19,7 +19,7 @@ export interface TaskListRow {
   role: 'main' | 'assist' | null;
 }
 
-/** Enabled tasks, optionally of one plan, optionally only those `unitId` reports on. */
+/** Enabled tasks in the plan's order (migration 0140), optionally of one plan, optionally only those `unitId` reports on. */
 export async function listTasks(
   db: Queryable,
   f: { planId: string | null; unitId: string | null },
@@ -30,7 +30,7 @@ export async function listTasks(
        FROM task t
        LEFT JOIN task_reporting_unit r ON r.task_id = t.id AND r.unit_id = $2
       WHERE t.enabled AND ($1::text IS NULL OR t.plan_id = $1) AND ($2::text IS NULL OR r.unit_id IS NOT NULL)
-      ORDER BY t.plan_id, t.id`,
+      ORDER BY t.plan_id, t.plan_ord NULLS LAST, t.id`,
     [f.planId, f.unitId],
   );
   return rows;

@@ -28,8 +28,10 @@ export async function assertPlanExists(db: Queryable, planId: string): Promise<v
  * Returns how many rows were inserted or changed.
  */
 export async function upsertTasks(db: Queryable, file: TaskFile): Promise<number> {
-  const rows = file.tasks.map((t) => ({
+  // plan_ord: the row's place in the file, which is the plan's order (migration 0140); lists for a unit sort by it.
+  const rows = file.tasks.map((t, i) => ({
     id: t.id,
+    plan_ord: i + 1,
     section: t.section,
     heading: t.heading,
     seq: t.seq,
@@ -45,19 +47,20 @@ export async function upsertTasks(db: Queryable, file: TaskFile): Promise<number
   }));
   const { rowCount } = await db.query(
     `INSERT INTO task (id, plan_id, section, heading, seq, key_task_zh, measures_zh, deadline_zh, deadline_kind, due_on,
-       recurrence, lead_official_ids, target_ids, source, enabled, definition)
+       recurrence, lead_official_ids, target_ids, source, enabled, definition, plan_ord)
      SELECT r.id, $1, r.section, r.heading, r.seq, r.key_task_zh, r.measures_zh, r.deadline_zh, r.deadline_kind, r.due_on,
-            r.recurrence, r.lead_official_ids, r.target_ids, r.source, true, r.definition
+            r.recurrence, r.lead_official_ids, r.target_ids, r.source, true, r.definition, r.plan_ord
        FROM jsonb_to_recordset($2::jsonb) AS r(id text, section text, heading text, seq text, key_task_zh text,
             measures_zh text[], deadline_zh text, deadline_kind text, due_on date, recurrence text,
-            lead_official_ids text[], target_ids text[], source text, definition jsonb)
+            lead_official_ids text[], target_ids text[], source text, definition jsonb, plan_ord int)
      ON CONFLICT (id) DO UPDATE SET plan_id = EXCLUDED.plan_id, section = EXCLUDED.section, heading = EXCLUDED.heading,
        seq = EXCLUDED.seq, key_task_zh = EXCLUDED.key_task_zh, measures_zh = EXCLUDED.measures_zh,
        deadline_zh = EXCLUDED.deadline_zh, deadline_kind = EXCLUDED.deadline_kind, due_on = EXCLUDED.due_on,
        recurrence = EXCLUDED.recurrence, lead_official_ids = EXCLUDED.lead_official_ids,
        target_ids = EXCLUDED.target_ids, source = EXCLUDED.source, enabled = true, definition = EXCLUDED.definition,
-       loaded_at = now()
-     WHERE (task.definition, task.enabled, task.plan_id) IS DISTINCT FROM (EXCLUDED.definition, true, EXCLUDED.plan_id)`,
+       plan_ord = EXCLUDED.plan_ord, loaded_at = now()
+     WHERE (task.definition, task.enabled, task.plan_id, task.plan_ord)
+           IS DISTINCT FROM (EXCLUDED.definition, true, EXCLUDED.plan_id, EXCLUDED.plan_ord)`,
     [file.plan.id, JSON.stringify(rows)],
   );
   return rowCount ?? 0;

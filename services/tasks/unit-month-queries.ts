@@ -6,7 +6,7 @@
 import type { Queryable } from '../db/queryable.js';
 import type { TaskListRow } from './progress-queries.js';
 
-/** The enabled tasks `unitId` reports on, of the plans of `year` (the month's plans). */
+/** The enabled tasks `unitId` reports on, of the plans of `year` (the month's plans), in the plan's order. */
 export async function listUnitTasksOfYear(
   db: Queryable,
   unitId: string,
@@ -19,7 +19,7 @@ export async function listUnitTasksOfYear(
        JOIN plan p ON p.id = t.plan_id
        JOIN task_reporting_unit r ON r.task_id = t.id AND r.unit_id = $1
       WHERE t.enabled AND p.year = $2
-      ORDER BY t.plan_id, t.id`,
+      ORDER BY t.plan_id, t.plan_ord NULLS LAST, t.id`,
     [unitId, year],
   );
   return rows;

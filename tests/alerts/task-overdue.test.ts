@@ -72,8 +72,9 @@ describe('task overdue alerts', () => {
         dedupe_key: 'task|TZ21-AIR-001',
         condition: 'overdue',
         state: 'acknowledged',
-        title_zh: '任务逾期未完成：TZ21-AIR-001 TZ21-AIR-001 重点任务',
-        what_zh: '任务TZ21-AIR-001逾期未完成（时限2021-11-15）',
+        // The task by its name (here the fixture's), the id in brackets; the SMS words shorten the name.
+        title_zh: '任务逾期未完成：TZ21-AIR-001 重点任务（TZ21-AIR-001）',
+        what_zh: 'TZ21-AIR-001 重点…（TZ21-AIR-001）逾期未完成',
       },
     ]);
   });

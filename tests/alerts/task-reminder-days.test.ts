@@ -77,6 +77,7 @@ describe('task reminder days', () => {
         district_id: 'tongzhou',
         owed: 3,
         missing_task_ids: ['TZ24-AIR-001', 'TZ24-AIR-014'],
+        missing_task_names: ['空气质量目标', '强化扬尘污染治理'],
         lead_official_ids: ['yao_weilong'],
         missing_by_lead: { yao_weilong: ['TZ24-AIR-001'] },
       },

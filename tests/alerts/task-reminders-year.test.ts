@@ -215,7 +215,7 @@ describe('task reminders over 2021', () => {
     expect(mail.text).toContain('您是以下任务的牵头领导。责任单位逾期未上报月度任务进展，请督办。');
     expect(mail.text).toContain(
       '区生态环境局在截止日（9月26日）提醒后，截至9月29日仍有1项任务未上报2021年9月进展情况，均由您牵头：\n' +
-        'TZ21-AIR-001 TZ21-AIR-001 重点任务（11月15日前）',
+        'TZ21-AIR-001 重点任务（TZ21-AIR-001），时限：11月15日前',
     );
     expect(mail.text).not.toContain('该目标');
   });

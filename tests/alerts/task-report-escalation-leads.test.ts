@@ -117,21 +117,21 @@ describe('the 督办 escalation of a unit that did not report', () => {
     expect(ni.text).toContain('您是以下任务的牵头领导。责任单位逾期未上报月度任务进展，请督办。');
     expect(ni.text).toContain(
       '区生态环境局在截止日（3月25日）提醒后，截至3月30日仍有4项任务未上报2021年3月进展情况，其中由您牵头的2项如下：\n' +
-        'TZ21-AIR-001 调整能源结构（年底前）\n' +
-        'TZ21-AIR-002 强化移动源污染防治（年底前）\n',
+        '调整能源结构（TZ21-AIR-001），时限：年底前\n' +
+        '强化移动源污染防治（TZ21-AIR-002），时限：年底前\n',
     );
     expect(ni.text).not.toContain('TZ21-AIR-003');
     const lu = await mailTo('official.lu');
-    expect(lu.text).toContain('TZ21-AIR-002 强化移动源污染防治');
-    expect(lu.text).toContain('TZ21-AIR-003 加强扬尘污染管控');
+    expect(lu.text).toContain('强化移动源污染防治（TZ21-AIR-002）');
+    expect(lu.text).toContain('加强扬尘污染管控（TZ21-AIR-003）');
     expect(lu.text).not.toContain('TZ21-AIR-001');
-    expect(lu.html).toContain('TZ21-AIR-003 加强扬尘污染管控（年底前）');
+    expect(lu.html).toContain('加强扬尘污染管控（TZ21-AIR-003），时限：年底前');
   });
 
   it('an official reading English gets the same list', async () => {
     const ni = await mailTo('official.ni', 'en');
     expect(ni.subject).toBe('[Follow-up] EEB: 2 task(s) you lead not reported for 2021-03');
-    expect(ni.text).toContain('TZ21-AIR-001 调整能源结构 (due: 年底前)');
+    expect(ni.text).toContain('调整能源结构 (TZ21-AIR-001), due: 年底前');
     expect(ni.text).toContain(
       'the EEB still had not reported 2021-03 progress on 4 task(s) by 2021-03-30; you lead 2 of them:',
     );
@@ -140,7 +140,9 @@ describe('the 督办 escalation of a unit that did not report', () => {
   it("the unit itself still reads its whole list, and the alert keeps the unit's text", async () => {
     const unit = await mailTo('eeb.duty');
     expect(unit.subject).toBe('【督办】区生态环境局2021年3月任务进展逾期未上报（4项）');
-    expect(unit.text).toContain('TZ21-AIR-001、TZ21-AIR-002、TZ21-AIR-003、TZ21-AIR-005');
+    expect(unit.text).toContain(
+      '调整能源结构（TZ21-AIR-001）、强化移动源污染防治（TZ21-AIR-002）、加强扬尘污染管控（TZ21-AIR-003）、完善监测体系（TZ21-AIR-005）',
+    );
     expect(unit.text).toMatch(/^贵单位月度任务进展已逾期未上报，已报牵头领导督办，请尽快上报。/);
   });
 

@@ -49,13 +49,13 @@ const put = (c: Client, task: string, unit: string, month: string, body: unknown
   c.send('PUT', `/api/tasks/${task}/progress/${unit}/${month}`, body);
 
 describe('a unit account', () => {
-  it('lists exactly the tasks its unit answers for, with its role on each', async () => {
+  it('lists exactly the tasks its unit answers for, in the plan’s order, with its role on each', async () => {
     const res = await water.get('/api/tasks?plan=tongzhou-2024');
     expect(res.status).toBe(200);
     const body = await json<TaskList>(res);
     const { rows } = await server.db.pool.query<{ task_id: string }>(
       `SELECT r.task_id FROM task_reporting_unit r JOIN task t ON t.id = r.task_id
-        WHERE r.unit_id = 'water_bureau' AND t.plan_id = 'tongzhou-2024' ORDER BY r.task_id`,
+        WHERE r.unit_id = 'water_bureau' AND t.plan_id = 'tongzhou-2024' ORDER BY t.plan_ord`,
     );
     expect(body.unit_id).toBe('water_bureau');
     expect(body.tasks.map((t) => t.id)).toEqual(rows.map((r) => r.task_id));

@@ -28,13 +28,21 @@ export interface AlertRow {
   ack_comment: string | null;
   resolved_at: Date | null;
   escalation_step: number;
+  /**
+   * The short values the messages quote (value, threshold, unit, deadline, due day, …), for the inbox card's
+   * key figure; an escalation's official → tasks map is left out (only its deliveries read it).
+   */
+  facts: Record<string, unknown>;
+  /** The rule kind of a target alert (what its value counts: a mean, a class, times ranked last, days). */
+  rule_kind: string | null;
 }
 
 const ALERT_FROM = `alert a
   LEFT JOIN area ar ON ar.id = a.scope_id
   LEFT JOIN site s ON s.id = a.scope_id
   LEFT JOIN area sa ON sa.id = s.area_id
-  LEFT JOIN district d ON d.id = a.scope_id`;
+  LEFT JOIN district d ON d.id = a.scope_id
+  LEFT JOIN target tg ON tg.id = a.target_id`;
 
 /** The district an alert belongs to: its street/town's, its site's, the district scope itself, or its own. */
 const ALERT_DISTRICT = 'coalesce(ar.district_id, s.district_id, d.id, a.district_id)';
@@ -43,7 +51,8 @@ const ALERT_COLUMNS = `a.id, a.kind, a.target_id, a.scope_id, coalesce(ar.id, s.
   coalesce(ar.short_zh, sa.short_zh) AS area_name_zh, coalesce(ar.name_en, sa.name_en) AS area_name_en,
   ${ALERT_DISTRICT} AS district_id, a.period_key, a.state, a.severity, a.condition,
   a.title_zh, a.title_en, a.body_zh, a.body_en, a.opened_at, a.updated_at, a.acknowledged_at, a.acknowledged_by,
-  a.ack_comment, a.resolved_at, a.escalation_step`;
+  a.ack_comment, a.resolved_at, a.escalation_step, a.facts - 'tasksByLead' AS facts,
+  tg.rule_kind`;
 
 export interface AlertFilter {
   states: readonly string[] | null;

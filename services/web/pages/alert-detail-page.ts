@@ -30,7 +30,7 @@ export function alertDetailPage(pc: PageContext, d: AlertDetail, notice: string 
     !pc.principal.readOnly &&
     (pc.principal.role !== 'area' || a.area_id === pc.principal.areaId);
   const body = html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
-    ${alertCard(pc, a, `/alerts/${a.id}`)}
+    ${alertCard(pc, a, `/alerts/${a.id}`, { fullText: true })}
     ${
       canComment
         ? html`<form method="post" action="/alerts/${a.id}/comment" class="filters" id="comment-form">

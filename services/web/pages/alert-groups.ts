@@ -29,7 +29,7 @@ export function groupedAlerts(pc: PageContext, alerts: readonly AlertRow[], retu
         (g) =>
           html`<section class="alert-group" data-group="${g.key ?? ''}">
             <h3>${g.key ?? w('other')} <span class="muted">(${g.alerts.length})</span></h3>
-            ${g.alerts.map((a) => alertCard(pc, a, returnTo, { compact: true }))}
+            ${g.alerts.map((a) => alertCard(pc, a, returnTo))}
           </section>`,
       )}
     </div>`;
