@@ -14,7 +14,7 @@ import type { Config } from '../../config/env.js';
 import { withTransaction } from '../db/queryable.js';
 import { loadContacts } from '../reference/load-contacts.js';
 import type { ReferenceSet } from '../reference/reference-schema.js';
-import { seedContacts, seedReference } from '../reference/seed-reference.js';
+import { analyzeSeeded, seedContacts, seedReference } from '../reference/seed-reference.js';
 import { loadPlanFiles } from '../targets/load-targets.js';
 import { upsertPlanFile } from '../targets/target-queries.js';
 import { seedTasks } from '../tasks/seed-tasks.js';
@@ -106,6 +106,7 @@ export async function seedDemo(pool: pg.Pool, reference: ReferenceSet): Promise<
   if (plans.length > 0) await seedTasks(pool, TASKS_DIR, reference, plans);
   const contacts = await loadContacts(DEMO_CONTACTS_FILE, reference);
   await seedContacts(pool, contacts);
+  await analyzeSeeded(pool);
   return {
     sites: counts.site.inserted + counts.site.updated,
     targets,

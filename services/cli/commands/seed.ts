@@ -8,7 +8,12 @@ import { createPool } from '../../db/pool.js';
 import { withTransaction } from '../../db/queryable.js';
 import { loadContacts } from '../../reference/load-contacts.js';
 import { loadReferenceSet } from '../../reference/load-reference.js';
-import { seedContacts, seedReference, type TableCounts } from '../../reference/seed-reference.js';
+import {
+  analyzeSeeded,
+  seedContacts,
+  seedReference,
+  type TableCounts,
+} from '../../reference/seed-reference.js';
 import { loadPlanFiles } from '../../targets/load-targets.js';
 import { seedTasks } from '../../tasks/seed-tasks.js';
 import { upsertPlanFile } from '../../targets/target-queries.js';
@@ -46,6 +51,7 @@ export async function runSeed(config: Config, out: (line: string) => void): Prom
       const c = await seedContacts(pool, contacts);
       out(`contacts: ${contacts.length} in ${contactsFile} (${tally(c)})`);
     }
+    await analyzeSeeded(pool);
     // No silent drops: whoever the plans make responsible but nobody in the directory can reach this year.
     const year = Number(toShanghaiDay(new Date()).slice(0, 4));
     const gaps = await coverageGaps(pool, year);
