@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openBatch, finishBatch } from '../../services/ingest/batch-queries.js';
@@ -87,4 +88,29 @@ test('an ingest job waiting for a retry is work pending however far off it is du
   // A delayed job of another queue due later than the horizon is not waited for.
   await queues.alerts.add('alert-sweep', { tick: new Date().toISOString() }, { delay: 120_000 });
   await wait(5_000);
+});
+
+test('the evaluation debounce is not sat out once nothing upstream is left; a retry backoff is', async () => {
+  const ran: string[] = [];
+  const worker = new Worker(
+    'evaluate',
+    async (job) => {
+      ran.push(job.name);
+    },
+    { connection: redis, prefix },
+  );
+  try {
+    // Debounced by 20 s (the product's is 2 s): promoted, run by the worker, idle well before its delay.
+    await queues.evaluate.add('evaluate-targets', { reason: 'test', sweep: false }, { delay: 20_000 });
+    const t0 = Date.now();
+    await wait(10_000);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(ran).toEqual(['evaluate-targets']);
+    // A job whose delay is not a debounce (a rollup refresh's retry backoff) is waited for, not promoted.
+    await queues.rollups.add('refresh-rollups', { reason: 'test' }, { jobId: 'backoff', delay: 20_000 });
+    await expectBusyWith('delayedSoon');
+    await queues.rollups.remove('backoff');
+  } finally {
+    await worker.close();
+  }
 });
