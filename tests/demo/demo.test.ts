@@ -175,11 +175,11 @@ test('the never-reporting unit is reminded then escalated each month, the late o
 
 test('the progress shows the history import as one step, then each replayed month, and the summary follows', () => {
   const steps = lines.filter((l) => /^\[\d\/4\] \d{4}-\d{2}/.test(l));
-  expect(steps.map((l) => l.slice(0, 21))).toEqual([
-    '[1/4] 2023-01..03 历史',
-    '[2/4] 2024-01 回放 rep',
-    '[3/4] 2024-02 回放 rep',
-    '[4/4] 2024-03 回放 rep',
+  expect(steps.map((l) => l.split('│')[0]!.trim())).toEqual([
+    '[1/4] 2023-01..03 历史 history',
+    '[2/4] 2024-01 回放 replay',
+    '[3/4] 2024-02 回放 replay',
+    '[4/4] 2024-03 回放 replay',
   ]);
   // The history step counts every row of its three months.
   expect(steps[0]).toMatch(/入库 454,311 /);
