@@ -100,6 +100,17 @@ describe('the unit’s task page, grouped by the plan’s sections', () => {
     expect(eco.summary).toBe(`生态保护 ${inSection('生态保护').length} 项 · 本月已填报 ${eco.ids.length}`);
   });
 
+  it('names the sections in Chinese, with English after it on the English page', async () => {
+    const names = sectionsOf(await page('&lang=en')).map((s) => s.name);
+    expect(names).toEqual([
+      '蓝天 · Blue sky',
+      '碧水 · Clear water',
+      '净土 · Clean soil',
+      '应对气候变化 · Climate change',
+      '生态保护 · Ecological protection',
+    ]);
+  });
+
   it('opens only the sections with something still to report', async () => {
     const sections = sectionsOf(await page(''));
     expect(sections.map((s) => [s.name, s.open])).toEqual([

@@ -122,4 +122,21 @@ const en: Record<TaskWord, string> = {
 
 export type TaskTranslate = WordTranslate<TaskWord>;
 
+/** The plans' section names in English, shown after the Chinese on the English page (the data is Chinese). */
+const SECTION_EN: Record<string, string> = {
+  蓝天: 'Blue sky',
+  碧水: 'Clear water',
+  净土: 'Clean soil',
+  应对气候变化: 'Climate change',
+  生态保护: 'Ecological protection',
+  大气: 'Air',
+  水: 'Water',
+  土壤: 'Soil',
+};
+
+export function sectionName(locale: string, section: string): string {
+  const en = SECTION_EN[section];
+  return locale === 'en' && en !== undefined ? `${section} · ${en}` : section;
+}
+
 export const taskWords = wordBook<TaskWord>(zh, en);

@@ -17,7 +17,7 @@ import {
 import type { UnitTasksView } from '../../api/views/unit-tasks.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, fmtTime, layout, statusBadge, type PageContext } from '../layout.js';
-import { taskWords, type TaskTranslate } from './task-words.js';
+import { sectionName, taskWords, type TaskTranslate } from './task-words.js';
 import { hidden, monthLabel, taskRow, type ListView, type UnitPageView } from './unit-task-row.js';
 
 function requirement(pc: PageContext, w: TaskTranslate, i: UnitIndicator): string {
@@ -122,7 +122,7 @@ function sectionBlock(
   const plan = new Set(v.tasks.map((t) => t.plan_id)).size > 1 ? `${s.planId} · ` : '';
   return html`<details class="task-section" ${s.open ? 'open' : ''}>
     <summary>
-      <h3>${plan}${s.section}</h3>
+      <h3>${plan}${sectionName(pc.locale, s.section)}</h3>
       <span class="muted">${w('sectionCounts', { total: s.total, reported: s.reported })}</span>
       ${s.unreported > 0 ? html`<span class="owed">${w('sectionOwed', { n: s.unreported })}</span>` : ''}
     </summary>
