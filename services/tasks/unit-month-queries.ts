@@ -6,15 +6,27 @@
 import type { Queryable } from '../db/queryable.js';
 import type { TaskListRow } from './progress-queries.js';
 
+export interface UnitTaskListRow extends TaskListRow {
+  /**
+   * What the page calls the task and searches: its 重点任务, else its heading without the number, else its
+   * first measure — the rule of the task messages (services/alerts/task-names.ts, which this layer may not
+   * import): 96 of the 699 rows lost their 重点任务 cell in the seed and would show no name at all.
+   */
+  name_zh: string;
+}
+
 /** The enabled tasks `unitId` reports on, of the plans of `year` (the month's plans), in the plan's order. */
 export async function listUnitTasksOfYear(
   db: Queryable,
   unitId: string,
   year: number,
-): Promise<TaskListRow[]> {
-  const { rows } = await db.query<TaskListRow>(
+): Promise<UnitTaskListRow[]> {
+  const { rows } = await db.query<UnitTaskListRow>(
     `SELECT t.id, t.plan_id, t.section, t.seq, t.key_task_zh, t.deadline_zh, t.deadline_kind, t.due_on, t.source,
-            r.role
+            r.role,
+            coalesce(nullif(t.key_task_zh, ''),
+                     nullif(regexp_replace(coalesce(t.heading, ''), '^\\s*[一二三四五六七八九十百]+\\s*[、.．]\\s*', ''), ''),
+                     t.measures_zh[1], '') AS name_zh
        FROM task t
        JOIN plan p ON p.id = t.plan_id
        JOIN task_reporting_unit r ON r.task_id = t.id AND r.unit_id = $1
@@ -23,6 +35,18 @@ export async function listUnitTasksOfYear(
     [unitId, year],
   );
   return rows;
+}
+
+/**
+ * The tasks `unitId` owes a report on for the month starting `month` (envwatch_owed_tasks, migration 0075):
+ * the same set the cut-off reminders and the 调度 report count, so the page's 未上报 agrees with them.
+ */
+export async function listOwedTaskIds(db: Queryable, unitId: string, month: string): Promise<string[]> {
+  const { rows } = await db.query<{ task_id: string }>(
+    `SELECT task_id FROM envwatch_owed_tasks($2::date) WHERE unit_id = $1`,
+    [unitId, month],
+  );
+  return rows.map((r) => r.task_id);
 }
 
 export interface UnitMonthCount {

@@ -7,6 +7,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { progressAttachment, reportIndicatorFromPage, reportProgressFromPage } from '../api/task-actions.js';
+import { TASK_FILTERS } from '../api/views/unit-task-sections.js';
 import { buildUnitTasks } from '../api/views/unit-tasks.js';
 import { actor, today, typed } from '../api/route-kit.js';
 import { secretsEqual } from '../auth/secrets.js';
@@ -20,6 +21,12 @@ import { unitTasksPage } from './pages/unit-tasks-page.js';
 /** The verb keeps at most 5 MiB (MAX_ATTACHMENT_BYTES, task_progress's CHECK); the form may add a little. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
+/** The list's filter and search (issue #16/#17 leftover), kept through a save so the official returns to them. */
+const listView = z.object({
+  filter: z.enum(TASK_FILTERS).default('all'),
+  q: z.string().trim().max(100).default(''),
+});
+type ListQuery = z.infer<typeof listView>;
 
 interface ProgressForm {
   fields: Record<string, string>;
@@ -49,9 +56,18 @@ function assertCsrf(req: FastifyRequest, sent: string | undefined): void {
     throw new ForbiddenError('missing or wrong CSRF token; reload the page and try again');
 }
 
-function backTo(unit: string, m: string, anchor: string, saved: string, principalIsUnit: boolean): string {
+function backTo(
+  unit: string,
+  m: string,
+  anchor: string,
+  saved: string,
+  principalIsUnit: boolean,
+  list: ListQuery = { filter: 'all', q: '' },
+): string {
   const q = new URLSearchParams({ month: m, saved });
   if (!principalIsUnit) q.set('unit', unit);
+  if (list.filter !== 'all') q.set('filter', list.filter);
+  if (list.q !== '') q.set('q', list.q);
   return `/tasks?${q.toString()}#${anchor}`;
 }
 
@@ -65,7 +81,7 @@ export const registerWebTaskRoutes: PageRouteGroup = async (web, ctx, pc) => {
       config,
       schema: {
         hide: true,
-        querystring: z.object({
+        querystring: listView.extend({
           month: month.optional(),
           unit: z.string().max(100).optional(),
           saved: z.string().max(200).optional(),
@@ -78,7 +94,8 @@ export const registerWebTaskRoutes: PageRouteGroup = async (web, ctx, pc) => {
       const m = req.query.month ?? monthKey(today(ctx));
       const view = await buildUnitTasks(ctx.db, req.principal!, { unit: req.query.unit ?? null, month: m });
       const notice = req.query.saved ? taskWords(page.locale)('saved', { what: req.query.saved }) : null;
-      return sendPage(reply, unitTasksPage(page, view, notice, req.query.saved ?? null));
+      const list = { filter: req.query.filter, q: req.query.q };
+      return sendPage(reply, unitTasksPage(page, view, notice, req.query.saved ?? null, list));
     },
   );
 
@@ -128,6 +145,8 @@ export const registerWebTaskRoutes: PageRouteGroup = async (web, ctx, pc) => {
         if (!task || !unit || !mm || !month.safeParse(mm).success)
           throw new ValidationError('the form lacks its task, unit or month (YYYY-MM)');
         if (!status) throw new ValidationError('choose a status (未启动/推进中/已完成/滞后/不适用)');
+        // The list the form was posted from; a stale or hand-made value falls back to the whole list.
+        const list = listView.safeParse({ filter: form.fields.filter, q: form.fields.q });
         await reportProgressFromPage(
           ctx.db,
           actor(req),
@@ -135,7 +154,10 @@ export const registerWebTaskRoutes: PageRouteGroup = async (web, ctx, pc) => {
           { taskId: task, unitId: unit, month: mm, status, note: note ?? '', file: form.file },
           today(ctx),
         );
-        return reply.redirect(backTo(unit, mm, `task-${task}`, task, req.principal!.role === 'unit'), 303);
+        return reply.redirect(
+          backTo(unit, mm, `task-${task}`, task, req.principal!.role === 'unit', list.data),
+          303,
+        );
       },
     );
   });

@@ -11,7 +11,12 @@ import { seedPlansAndTasks } from '../tasks/task-fixtures.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, TEST_PASSWORD, type TestUser } from '../api/factories.js';
 import { useApiServer } from '../api/harness.js';
-import { launchChromium, openSession, type BrowserSession } from '../helpers/browser.js';
+import {
+  launchChromium,
+  openSession,
+  seriousA11yViolations,
+  type BrowserSession,
+} from '../helpers/browser.js';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
 const server = useApiServer();
@@ -47,8 +52,10 @@ function session(user: TestUser, width: number, home: RegExp): Promise<BrowserSe
   return openSession(browser, { baseUrl: server.url, user, password: TEST_PASSWORD, width, home });
 }
 
+/** No sideways scroll and no serious or critical axe-core violation; screenshots of the page and its top. */
 async function noSideScroll(page: Page, width: number, shot: string) {
   expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+  expect(await seriousA11yViolations(page), `${shot} at ${width} px`).toEqual([]);
   await page.screenshot({ path: path.join(ARTIFACTS, `${shot}-${width}.png`), fullPage: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${shot}-${width}-top.png`) });
 }
@@ -95,6 +102,19 @@ describe('the unit’s task page in Chromium', { timeout: 180_000 }, () => {
       '6月台账.pdf',
     );
     await noSideScroll(page, 390, 'unit-tasks-saved');
+
+    // The filter and the search work without script: 未上报 no longer lists the task just reported (but for
+    // the ✓ of the save, which keeps it in view), and a search by id finds the task in its section.
+    await Promise.all([page.waitForURL(/filter=unreported/), page.locator('.chips a').nth(1).click()]);
+    expect(await page.locator('#task-TZ24-WAT-001').count()).toBe(0);
+    expect(await page.locator('article[id^="task-"]').count()).toBe(waterTasks.length - 1);
+    await page.locator('input[name=q]').fill('wat-001');
+    await Promise.all([page.waitForURL(/q=wat-001/), page.locator('form[role=search] button').click()]);
+    expect(await page.locator('article[id^="task-"]').count()).toBe(0); // reported: not under 未上报
+    await page.goto(`${server.url}/tasks?q=wat-001`);
+    expect(await page.locator('article[id^="task-"]').allInnerTexts()).toHaveLength(1);
+    expect(await page.locator('details.task-section[open] #task-TZ24-WAT-001').count()).toBe(1);
+    await noSideScroll(page, 390, 'unit-tasks-search');
 
     // Another unit's page and file: 403. A file that is not what it claims: refused with what is accepted.
     expect((await page.goto(`${server.url}/tasks?unit=eeb`))?.status()).toBe(403);

@@ -7,23 +7,23 @@
 import type { Queryable } from '../../db/queryable.js';
 import type { Principal } from '../../auth/principal.js';
 import { NotFoundError } from '../../errors.js';
-import {
-  readProgressWithPrevious,
-  type ProgressRow,
-  type TaskListRow,
-} from '../../tasks/progress-queries.js';
+import { readProgressWithPrevious, type ProgressRow } from '../../tasks/progress-queries.js';
 import { assertUnitVisible, confinedUnit } from '../../tasks/task-access.js';
 import {
   findUnitName,
   listUnitsWithTasks,
+  listOwedTaskIds,
   listUnitTasksOfYear,
   type UnitMonthCount,
+  type UnitTaskListRow,
 } from '../../tasks/unit-month-queries.js';
 import { monthKey, monthStartDay } from '../../time/shanghai.js';
 import { buildUnitIndicators, type UnitIndicator } from './unit-indicators.js';
 
-export interface UnitTask extends TaskListRow {
+export interface UnitTask extends UnitTaskListRow {
   progress: (ProgressRow & { prefilled: boolean }) | null;
+  /** The unit owes the month a report on it (not closed by an earlier 已完成 or 不适用). */
+  owed: boolean;
 }
 
 export type UnitTasksView =
@@ -60,6 +60,7 @@ export async function buildUnitTasks(
     month: monthDay,
   });
   const byTask = new Map(reports.map((r) => [r.task_id, r]));
+  const owed = new Set(await listOwedTaskIds(db, unitId, monthDay));
   return {
     kind: 'unit',
     month: q.month,
@@ -68,7 +69,8 @@ export async function buildUnitTasks(
     canWrite: !(p.readOnly || p.role === 'readonly'),
     tasks: tasks.map((t) => {
       const r = byTask.get(t.id);
-      return { ...t, progress: r === undefined ? null : { ...r, prefilled: monthKey(r.month) !== q.month } };
+      const progress = r === undefined ? null : { ...r, prefilled: monthKey(r.month) !== q.month };
+      return { ...t, progress, owed: owed.has(t.id) };
     }),
     indicators: await buildUnitIndicators(db, { unitId, month: q.month }),
   };

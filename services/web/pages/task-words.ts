@@ -28,10 +28,10 @@ const zh = {
   save: '保存',
   savedShort: '已保存',
   report: '填报本月进展',
-  prefilledTask: '本月尚未填报；上次（{month}）为「{status}」，填报时已预填。',
   edit: '修改本月进展',
   saved: '已保存：{what}',
   prefilled: '尚未填报本月，以下为 {month} 的填报内容，请核对后保存。',
+  prefilledForm: '表单已按 {month} 的填报预填，请核对后保存。',
   reportedBy: '{who} 于 {at} 填报',
   notReported: '尚未填报',
   verdict: '判定',
@@ -41,6 +41,22 @@ const zh = {
   open: '进入',
   readOnly: '只读账号：仅可查看。',
   source: '出处',
+  sectionCounts: '{total} 项 · 本月已填报 {reported}',
+  sectionOwed: '待填报 {n}',
+  filterLabel: '筛选',
+  filter_all: '全部',
+  filter_unreported: '未上报',
+  filter_late: '滞后',
+  filter_done: '已完成',
+  search: '搜索任务名称或编号',
+  matches: '找到 {n} 项任务。',
+  noMatches: '没有符合条件的任务。',
+  clear: '清除筛选',
+  owedNote: '本月还有 {n} 项未上报。',
+  thisMonth: '本月：{status}',
+  unreportedShort: '本月未上报',
+  lastTime: '上次（{month}）为「{status}」',
+  closed: '{month}已报「{status}」，本月无需填报',
 };
 
 export type TaskWord = keyof typeof zh;
@@ -73,10 +89,10 @@ const en: Record<TaskWord, string> = {
   save: 'Save',
   savedShort: 'saved',
   report: 'Report this month',
-  prefilledTask: 'Not reported this month; last time ({month}): {status}, pre-filled in the form.',
   edit: 'Change this month’s report',
   saved: 'Saved: {what}',
   prefilled: 'Not reported for this month yet: below is the report of {month}; check it and save.',
+  prefilledForm: 'The form holds the report of {month}; check it and save.',
   reportedBy: 'reported by {who} at {at}',
   notReported: 'not reported',
   verdict: 'Verdict',
@@ -86,8 +102,41 @@ const en: Record<TaskWord, string> = {
   open: 'Open',
   readOnly: 'Read-only account: view only.',
   source: 'Source',
+  sectionCounts: '{total} tasks · {reported} reported this month',
+  sectionOwed: '{n} to report',
+  filterLabel: 'Filter',
+  filter_all: 'All',
+  filter_unreported: 'Not reported',
+  filter_late: 'Late',
+  filter_done: 'Done',
+  search: 'Search task name or id',
+  matches: '{n} tasks found.',
+  noMatches: 'No task matches.',
+  clear: 'Clear',
+  owedNote: '{n} still to report this month.',
+  thisMonth: 'This month: {status}',
+  unreportedShort: 'not reported this month',
+  lastTime: 'last time ({month}): {status}',
+  closed: '{status} reported in {month}: nothing owed this month',
 };
 
 export type TaskTranslate = WordTranslate<TaskWord>;
+
+/** The plans' section names in English, shown after the Chinese on the English page (the data is Chinese). */
+const SECTION_EN: Record<string, string> = {
+  蓝天: 'Blue sky',
+  碧水: 'Clear water',
+  净土: 'Clean soil',
+  应对气候变化: 'Climate change',
+  生态保护: 'Ecological protection',
+  大气: 'Air',
+  水: 'Water',
+  土壤: 'Soil',
+};
+
+export function sectionName(locale: string, section: string): string {
+  const en = SECTION_EN[section];
+  return locale === 'en' && en !== undefined ? `${section} · ${en}` : section;
+}
 
 export const taskWords = wordBook<TaskWord>(zh, en);

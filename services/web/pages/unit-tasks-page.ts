@@ -1,43 +1,31 @@
 /**
  * The unit's monthly task page (issue 16 item 2): its manual indicators (value, note, the target's verdict)
- * and its tasks, each a small form pre-filled with the month's report or last month's (status, progress text,
- * an optional file). One form per task so that saving one never loses what was typed in another; forms post
- * back and redirect to the task (no script). A bureau without ?unit= gets the list of units and their counts.
+ * and its tasks grouped by the plan's sections (issue #16/#17 leftover: 159 cards were 37 phone screens) —
+ * each section a <details> counted and open by itself where something is still owed, a filter and a search
+ * as query parameters, each task a compact row (unit-task-row.ts) whose form opens on demand. One form per
+ * task so that saving one never loses what was typed in another; forms post back and redirect to the task
+ * (no script). A bureau without ?unit= gets the list of units and their counts.
  */
 import type { UnitIndicator } from '../../api/views/unit-indicators.js';
-import type { UnitTask, UnitTasksView } from '../../api/views/unit-tasks.js';
-import { labelOf, TASK_PROGRESS_LABELS } from '../../labels/catalogue.js';
+import {
+  countByFilter,
+  groupTaskSections,
+  TASK_FILTERS,
+  type TaskFilter,
+  type TaskSection,
+} from '../../api/views/unit-task-sections.js';
+import type { UnitTasksView } from '../../api/views/unit-tasks.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, fmtTime, layout, statusBadge, type PageContext } from '../layout.js';
-import { taskWords, type TaskTranslate } from './task-words.js';
-
-const STATUSES = ['not_started', 'in_progress', 'done', 'late', 'not_applicable'] as const;
-const ACCEPT = '.pdf,.png,.jpg,.jpeg,.xlsx,.xls,.docx,.doc';
-
-function monthLabel(pc: PageContext, month: string): string {
-  return pc.locale === 'en' ? month : `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
-}
-
-function statusWord(pc: PageContext, status: string): string {
-  const l = labelOf(TASK_PROGRESS_LABELS, status);
-  return pc.locale === 'en' ? l.en : l.zh;
-}
-
-function hidden(fields: Record<string, string>): SafeHtml[] {
-  return Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`);
-}
+import { sectionName, taskWords, type TaskTranslate } from './task-words.js';
+import { hidden, monthLabel, taskRow, type ListView, type UnitPageView } from './unit-task-row.js';
 
 function requirement(pc: PageContext, w: TaskTranslate, i: UnitIndicator): string {
   const unit = i.unit === '%' ? '%' : pc.locale === 'en' ? ` ${i.unit}` : i.unit_zh;
   return i.min !== null ? w('atLeast', { x: i.min, unit }) : w('atMost', { x: i.max ?? '—', unit });
 }
 
-function indicatorCard(
-  pc: PageContext,
-  w: TaskTranslate,
-  v: Extract<UnitTasksView, { kind: 'unit' }>,
-  i: UnitIndicator,
-): SafeHtml {
+function indicatorCard(pc: PageContext, w: TaskTranslate, v: UnitPageView, i: UnitIndicator): SafeHtml {
   const r = i.reported;
   const current = r !== null && !r.prefilled;
   return html`<article class="task-card" id="ind-${i.target_id}-${i.scope_id}">
@@ -82,75 +70,6 @@ function indicatorCard(
   </article>`;
 }
 
-function taskCard(
-  pc: PageContext,
-  w: TaskTranslate,
-  v: Extract<UnitTasksView, { kind: 'unit' }>,
-  t: UnitTask,
-  open: boolean,
-): SafeHtml {
-  const p = t.progress;
-  const chosen = p?.status ?? null;
-  const q = `${encodeURIComponent(t.id)}/${encodeURIComponent(v.unitId)}/${v.month}`;
-  return html`<article class="task-card" id="task-${t.id}">
-    <header>
-      <span class="tid">${t.id}</span>
-      <span class="badge role-${t.role ?? 'assist'}">${t.role === 'main' ? w('main') : w('assist')}</span>
-      ${p && !p.prefilled ? html`<span class="badge st-${p.status}">${statusWord(pc, p.status)}</span>` : ''}
-      ${open && p && !p.prefilled ? html`<span class="saved" role="status">✓ ${w('savedShort')}</span>` : ''}
-    </header>
-    <p class="key">${t.section} ${t.seq} · ${t.key_task_zh}</p>
-    <p class="muted">${w('deadline')}: ${t.deadline_zh || '—'} · ${w('source')} ${t.source}</p>
-    ${
-      p === null
-        ? html`<p class="muted">${w('notReported')}</p>`
-        : p.prefilled
-          ? html`<p class="prefill">
-              ${w('prefilledTask', { month: monthLabel(pc, p.month.slice(0, 7)), status: statusWord(pc, p.status) })}
-            </p>`
-          : html`<p class="muted">${w('reportedBy', { who: p.reported_by, at: fmtTime(p.reported_at) })}</p>`
-    }
-    ${p?.note ? html`<p class="note">${p.note}</p>` : ''}
-    ${
-      p && !p.prefilled && p.attachment_name
-        ? html`<p>${w('currentFile')}: <a href="/tasks/attachment/${q}">${p.attachment_name}</a></p>`
-        : ''
-    }
-    ${
-      v.canWrite
-        ? html`<details class="task-edit" ${open ? 'open' : ''}>
-            <summary>${p !== null && !p.prefilled ? w('edit') : w('report')}</summary>
-            <form method="post" action="/tasks/progress" enctype="multipart/form-data" class="task-form">
-              ${csrfField(pc)} ${hidden({ task: t.id, unit: v.unitId, month: v.month })}
-              <fieldset class="statuses">
-                ${STATUSES.map(
-                  (s) =>
-                    html`<label class="status-choice"
-                      ><input
-                        type="radio"
-                        name="status"
-                        value="${s}"
-                        required
-                        ${chosen === s ? 'checked' : ''}
-                      />
-                      ${statusWord(pc, s)}</label
-                    >`,
-                )}
-              </fieldset>
-              <label
-                >${w('note')}
-                <textarea name="note" rows="3" maxlength="2000" placeholder="${w('notePlaceholder')}">
-${p?.note ?? ''}</textarea>
-              </label>
-              <label>${w('file')} <input type="file" name="file" accept="${ACCEPT}" /></label>
-              <button type="submit">${w('save')}</button>
-            </form>
-          </details>`
-        : ''
-    }
-  </article>`;
-}
-
 function monthPicker(pc: PageContext, w: TaskTranslate, month: string, unit: string | null): SafeHtml {
   return html`<form method="get" action="/tasks" class="filters">
     ${unit !== null && pc.principal?.role !== 'unit' ? hidden({ unit }) : ''}
@@ -159,12 +78,87 @@ function monthPicker(pc: PageContext, w: TaskTranslate, month: string, unit: str
   </form>`;
 }
 
+/** The page's own address with the month, the unit (bureaus only), a filter and a search. */
+function tasksHref(pc: PageContext, v: UnitPageView, lv: ListView): string {
+  const q = new URLSearchParams({ month: v.month });
+  if (pc.principal?.role !== 'unit') q.set('unit', v.unitId);
+  if (lv.filter !== 'all') q.set('filter', lv.filter);
+  if (lv.q !== '') q.set('q', lv.q);
+  return `/tasks?${q.toString()}`;
+}
+
+/** Month, search and the filter kept as it is: one GET form, so it works without script. */
+function listControls(pc: PageContext, w: TaskTranslate, v: UnitPageView, lv: ListView): SafeHtml {
+  const counts = countByFilter(v.tasks);
+  const link = (f: TaskFilter) =>
+    html`<a
+      href="${tasksHref(pc, v, { ...lv, filter: f })}"
+      class="chip ${f === lv.filter ? 'active' : ''}"
+      ${f === lv.filter ? html`aria-current="page"` : ''}
+      >${w(`filter_${f}`)} <span class="n">${counts[f]}</span></a
+    >`;
+  const keep: Record<string, string> = {};
+  if (pc.principal?.role !== 'unit') keep.unit = v.unitId;
+  if (lv.filter !== 'all') keep.filter = lv.filter;
+  return html`<form method="get" action="/tasks" class="filters task-search" role="search">
+      ${hidden(keep)}
+      <label>${w('month')} <input type="month" name="month" value="${v.month}" required /></label>
+      <label class="grow"
+        >${w('search')} <input type="search" name="q" value="${lv.q}" maxlength="100" enterkeyhint="search"
+      /></label>
+      <button type="submit" class="secondary">${w('show')}</button>
+    </form>
+    <div class="chips" role="group" aria-label="${w('filterLabel')}">${TASK_FILTERS.map(link)}</div>`;
+}
+
+function sectionBlock(
+  pc: PageContext,
+  w: TaskTranslate,
+  v: UnitPageView,
+  s: TaskSection,
+  lv: ListView,
+  openTask: string | null,
+): SafeHtml {
+  const plan = new Set(v.tasks.map((t) => t.plan_id)).size > 1 ? `${s.planId} · ` : '';
+  return html`<details class="task-section" ${s.open ? 'open' : ''}>
+    <summary>
+      <h3>${plan}${sectionName(pc.locale, s.section)}</h3>
+      <span class="muted">${w('sectionCounts', { total: s.total, reported: s.reported })}</span>
+      ${s.unreported > 0 ? html`<span class="owed">${w('sectionOwed', { n: s.unreported })}</span>` : ''}
+    </summary>
+    <div class="task-list">${s.tasks.map((t) => taskRow(pc, w, v, t, lv, t.id === openTask))}</div>
+  </details>`;
+}
+
+function taskSections(
+  pc: PageContext,
+  w: TaskTranslate,
+  v: UnitPageView,
+  lv: ListView,
+  openTask: string | null,
+): SafeHtml {
+  if (v.tasks.length === 0) return html`<p class="muted">${w('noTasks')}</p>`;
+  const sections = groupTaskSections(v.tasks, { ...lv, keep: openTask });
+  const narrowed = lv.filter !== 'all' || lv.q !== '';
+  const shown = sections.reduce((n, s) => n + s.tasks.length, 0);
+  return html`${
+    narrowed
+      ? html`<p class="muted" role="status">
+          ${shown === 0 ? w('noMatches') : w('matches', { n: shown })}
+          <a href="${tasksHref(pc, v, { filter: 'all', q: '' })}">${w('clear')}</a>
+        </p>`
+      : ''
+  }
+  ${sections.map((s) => sectionBlock(pc, w, v, s, lv, openTask))}`;
+}
+
 /** `openTask`: the task whose form is shown open (the one just saved or refused); the rest are folded. */
 export function unitTasksPage(
   pc: PageContext,
   v: UnitTasksView,
   notice: string | null,
   openTask: string | null = null,
+  list: ListView = { filter: 'all', q: '' },
 ): SafeHtml {
   const w = taskWords(pc.locale);
   const noticeHtml = notice ? html`<p class="notice" role="status">${notice}</p>` : '';
@@ -197,16 +191,24 @@ export function unitTasksPage(
       </div>`;
     return layout(pc, w('unitsTitle', { month: monthLabel(pc, v.month) }), body, 'tasks');
   }
+  const counts = countByFilter(v.tasks);
   const reported = v.tasks.filter((t) => t.progress !== null && !t.progress.prefilled).length;
   const body = html`${noticeHtml}
     <p class="muted">
       ${w('summary', { tasks: v.tasks.length, reported, indicators: v.indicators.length })}
+      ${
+        counts.unreported > 0
+          ? html`<a href="${tasksHref(pc, v, { filter: 'unreported', q: '' })}" class="owed"
+              >${w('owedNote', { n: counts.unreported })}</a
+            >`
+          : ''
+      }
       <a
         href="/api/tasks/ledger.xlsx?month=${v.month}${pc.principal?.role === 'unit' ? '' : `&unit=${v.unitId}`}"
         >${w('ledger')}</a
       >
     </p>
-    ${v.canWrite ? '' : html`<p class="muted">${w('readOnly')}</p>`} ${monthPicker(pc, w, v.month, v.unitId)}
+    ${v.canWrite ? '' : html`<p class="muted">${w('readOnly')}</p>`}
     ${
       v.indicators.length > 0
         ? html`<h2>${w('indicators')}</h2>
@@ -214,11 +216,7 @@ export function unitTasksPage(
             <div class="task-list">${v.indicators.map((i) => indicatorCard(pc, w, v, i))}</div>`
         : ''
     }
-    <h2>${w('tasks')}</h2>
-    ${
-      v.tasks.length === 0
-        ? html`<p class="muted">${w('noTasks')}</p>`
-        : html`<div class="task-list">${v.tasks.map((t) => taskCard(pc, w, v, t, t.id === openTask))}</div>`
-    }`;
+    <h2 id="tasks">${w('tasks')}</h2>
+    ${listControls(pc, w, v, list)} ${taskSections(pc, w, v, list, openTask)}`;
   return layout(pc, w('title', { unit: v.unitName, month: monthLabel(pc, v.month) }), body, 'tasks');
 }
