@@ -105,6 +105,14 @@ export class ServiceUnavailableError extends EnvwatchError {
   }
 }
 
+/**
+ * The chart rasteriser's worker thread could not answer: it died (a crash, out of memory, terminated) or its
+ * queue was full. Temporary: the next call starts a new worker, so the report's next run can draw the images.
+ */
+export class ChartRasterError extends EnvwatchError {
+  readonly code = 'CHART_RASTER';
+}
+
 /** The database schema is newer than this code, or a released migration was edited. */
 export class SchemaMismatchError extends PermanentError {
   readonly code = 'SCHEMA_MISMATCH';

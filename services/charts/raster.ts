@@ -1,110 +1,167 @@
 /**
- * Chart PNGs for e-mail (Outlook and Gmail show no inline SVG), drawn without a browser: the text of the
- * ECharts SVG is turned into glyph outlines with fontkit (from the same Noto Sans SC the PDF embeds), then
- * resvg rasterises shapes only. Letting resvg load the 10 MB font itself cost 0.4–3 s per chart (it parses
- * the whole font for every image); outlines from the already-open font cost a few milliseconds.
+ * Chart PNGs for e-mail (Outlook and Gmail show no inline SVG), drawn without a browser and off the main
+ * thread. Outlining the text, drawing and PNG-encoding a monthly report's charts held the main thread ~400 ms
+ * (CPU profile of the demo, issue #20), and one process serves the API, ingest and the reports; so the whole
+ * per-chart work (chart-png.ts) runs in one long-lived worker thread per process, started by the first call.
+ *
+ * The worker never keeps the process alive when idle: it is unref'd, and ref'd only while a request is
+ * outstanding — as the thread-pool work it replaced was — so a CLI run still waits for its images. A worker
+ * that dies rejects what it held with a ChartRasterError (the report records an 'email-images' failure) and
+ * the next call starts a new one.
  */
-import { renderAsync } from '@resvg/resvg-js';
+import { Worker } from 'node:worker_threads';
+import { ChartRasterError, errorMessage } from '../errors.js';
 import type { ChartSvg } from './echarts-svg.js';
-import { fontFiles, openFont } from './fonts.js';
+import type { RasterReply, RasterRequest } from './raster-protocol.js';
 
-/** 2× for sharp images on high-density screens, where most officials read their mail. */
-export const CHART_PNG_SCALE = 2;
+export { CHART_PNG_SCALE } from './chart-png.js';
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/**
+ * Requests (one per e-mail: a locale's 7–8 charts) a worker may hold at once. Reports run one job at a time
+ * (workers/worker-host.ts) with at most two locales, so only a runaway caller reaches this; it is refused
+ * rather than queued without end.
+ */
+export const MAX_PENDING_REQUESTS = 16;
 
-function decode(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] === '#')
-      return String.fromCodePoint(
-        e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)),
+interface Pending {
+  resolve(pngs: Map<string, Buffer>): void;
+  reject(err: Error): void;
+}
+
+/** A running worker and the requests it holds; a new worker gets a new slot. */
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+export interface RasteriserOptions {
+  /** The worker's module; by default raster-worker beside this file (.js when compiled, .ts from sources). */
+  workerUrl?: URL;
+  maxPending?: number;
+}
+
+const WORKER_NAME = 'envwatch chart rasteriser';
+
+/**
+ * A worker running `url`, in the three ways this code runs. Compiled (dist/): raster-worker.js, plain node.
+ * From the sources — through tsx (bin/envwatch.mjs without a current build, npm run bench:*) or under vitest —
+ * the module is .ts and the worker needs tsx of its own: a loader registered in code (bin/envwatch.mjs) is not
+ * inherited, and vitest transforms only its own module graph. `--import tsx` in the worker's execArgv is what
+ * one would write, but Node 20 (our engine) does not apply module hooks given there (nodejs/node#47747:
+ * ERR_UNKNOWN_FILE_EXTENSION), so a two-line bootstrap registers tsx in the worker, then loads the module.
+ * tsx is resolved here to a file URL, so the worker finds it whatever the working directory.
+ */
+function startWorker(url: URL): Worker {
+  // No node options from the parent: they are for its entry point, not this one (`node --input-type=module
+  // -e …` made the worker refuse its own file: ERR_INPUT_TYPE_NOT_ALLOWED).
+  const options = { name: WORKER_NAME, execArgv: [] };
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+export class ChartRasteriser {
+  private slot: Slot | null = null;
+  private nextId = 1;
+  private readonly workerUrl: URL;
+  private readonly maxPending: number;
+
+  constructor(opts: RasteriserOptions = {}) {
+    const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+    this.workerUrl = opts.workerUrl ?? new URL(`./raster-worker.${ext}`, import.meta.url);
+    this.maxPending = opts.maxPending ?? MAX_PENDING_REQUESTS;
+  }
+
+  /** PNG of each chart at CHART_PNG_SCALE×, on white, keyed by chart id. */
+  render(charts: readonly ChartSvg[]): Promise<Map<string, Buffer>> {
+    if (charts.length === 0) return Promise.resolve(new Map());
+    const slot = this.slot ?? this.start();
+    if (slot.pending.size >= this.maxPending) {
+      return Promise.reject(
+        new ChartRasterError(
+          `图表图片渲染队列已满（${slot.pending.size} 个请求未完成） (chart rasteriser queue full: ${slot.pending.size} requests outstanding)`,
+        ),
       );
-    return ENTITIES[e] ?? m;
-  });
-}
+    }
+    const id = this.nextId++;
+    const request: RasterRequest = { id, charts: charts.map((c) => ({ id: c.id, svg: c.svg })) };
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      if (slot.pending.size === 1) slot.worker.ref();
+      slot.worker.postMessage(request);
+    });
+  }
 
-function attr(attrs: string, name: string): string | null {
-  return new RegExp(`(?:^|\\s)${name}="([^"]*)"`).exec(attrs)?.[1] ?? null;
-}
+  /** Ends the worker (on shutdown); what it still held is rejected. A later call starts a new one. */
+  async close(): Promise<void> {
+    const slot = this.slot;
+    if (!slot) return;
+    this.retire(slot, new ChartRasterError('图表图片渲染线程已关闭 (chart rasteriser closed)'));
+    await slot.worker.terminate();
+  }
 
-function style(attrs: string, name: string): string | null {
-  return new RegExp(`${name}:\\s*([^;"]+)`).exec(attr(attrs, 'style') ?? '')?.[1]?.trim() ?? null;
-}
+  private start(): Slot {
+    const worker = startWorker(this.workerUrl);
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (reply: RasterReply) => this.settle(slot, reply));
+    worker.on('error', (err) => {
+      this.retire(
+        slot,
+        new ChartRasterError(
+          `图表图片渲染线程崩溃：${errorMessage(err)} (chart rasteriser worker crashed: ${errorMessage(err)})`,
+          { cause: err },
+        ),
+      );
+    });
+    // A reply that cannot be deserialised names no request: end the worker, which rejects them all.
+    worker.on('messageerror', () => void worker.terminate());
+    worker.on('exit', (code) => {
+      this.retire(
+        slot,
+        new ChartRasterError(
+          `图表图片渲染线程意外退出（退出码 ${code}） (chart rasteriser worker exited with code ${code})`,
+        ),
+      );
+    });
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
+    this.slot = slot;
+    return slot;
+  }
 
-/** How far below the y of a <text> its baseline lies, as a fraction of the font size. */
-function baselineShift(baseline: string | null): number {
-  switch (baseline) {
-    case 'central':
-    case 'middle':
-      return 0.36;
-    case 'hanging':
-    case 'text-before-edge':
-      return 0.88;
-    case 'text-after-edge':
-    case 'ideographic':
-    case 'bottom':
-      return -0.12;
-    default:
-      return 0;
+  private settle(slot: Slot, reply: RasterReply): void {
+    const p = slot.pending.get(reply.id);
+    if (!p) return;
+    slot.pending.delete(reply.id);
+    if (slot.pending.size === 0) slot.worker.unref();
+    if ('error' in reply) {
+      p.reject(new Error(reply.error));
+      return;
+    }
+    const pngs = reply.pngs.map(
+      ({ id, png }) => [id, Buffer.from(png.buffer, png.byteOffset, png.byteLength)] as const,
+    );
+    p.resolve(new Map(pngs));
+  }
+
+  /** The worker is gone or going: later calls start a new one, and its requests fail with `err`. */
+  private retire(slot: Slot, err: ChartRasterError): void {
+    if (this.slot === slot) this.slot = null;
+    for (const p of slot.pending.values()) p.reject(err);
+    slot.pending.clear();
   }
 }
 
-/** One <text> element as a <path> of its glyph outlines, in the same place, colour and transform. */
-function textToPath(attrs: string, content: string, bold: boolean): string {
-  const { regular, boldFile } = fontsForText();
-  const font = openFont(bold ? boldFile : regular);
-  const text = decode(content);
-  const size = parseFloat(style(attrs, 'font-size') ?? attr(attrs, 'font-size') ?? '12');
-  const run = font.layout(text);
-  const width = run.glyphs.reduce((w, _g, i) => w + run.positions[i]!.xAdvance, 0);
-  const anchor = attr(attrs, 'text-anchor') ?? 'start';
-  const shiftX = anchor === 'middle' ? -width / 2 : anchor === 'end' ? -width : 0;
-  let x = shiftX;
-  const d: string[] = [];
-  run.glyphs.forEach((g, i) => {
-    const p = run.positions[i]!;
-    d.push(g.path.translate(x + p.xOffset, p.yOffset).toSVG());
-    x += p.xAdvance;
-  });
-  const s = size / font.unitsPerEm;
-  const dx = parseFloat(attr(attrs, 'x') ?? '0');
-  const dy = parseFloat(attr(attrs, 'y') ?? '0') + baselineShift(attr(attrs, 'dominant-baseline')) * size;
-  const outer = attr(attrs, 'transform') ?? '';
-  const fill = attr(attrs, 'fill') ?? style(attrs, 'fill') ?? '#000';
-  const opacity = attr(attrs, 'fill-opacity') ?? attr(attrs, 'opacity');
-  return `<path transform="${outer} translate(${dx} ${dy}) scale(${s} ${-s})" fill="${fill}"${opacity ? ` fill-opacity="${opacity}"` : ''} d="${d.join('')}"/>`;
+let shared: ChartRasteriser | null = null;
+
+/** PNG of each chart, drawn by this process's rasteriser worker (started by the first call). */
+export function chartPngs(charts: readonly ChartSvg[]): Promise<Map<string, Buffer>> {
+  shared ??= new ChartRasteriser();
+  return shared.render(charts);
 }
 
-let files: { regular: string; boldFile: string } | null = null;
-function fontsForText(): { regular: string; boldFile: string } {
-  if (!files) throw new Error('chart fonts not loaded: call chartPngs(), which loads them first');
-  return files;
-}
-
-/** The SVG with every <text> replaced by its outlines: what resvg then draws needs no font at all. */
-export function outlineText(svg: string): string {
-  return svg.replace(/<text([^>]*)>([^<]*)<\/text>/g, (_m, attrs: string, content: string) => {
-    const weight = style(attrs, 'font-weight') ?? attr(attrs, 'font-weight');
-    return textToPath(attrs, content, weight === 'bold' || Number(weight) >= 600);
-  });
-}
-
-/**
- * PNG of each chart at CHART_PNG_SCALE×, on white, keyed by chart id. resvg draws on libuv's thread pool
- * (renderAsync), so the e-mail images are made while the main thread lays out the PDF.
- */
-export async function chartPngs(charts: readonly ChartSvg[]): Promise<Map<string, Buffer>> {
-  const f = await fontFiles();
-  files = { regular: f.regular, boldFile: f.bold };
-  const pngs = await Promise.all(
-    charts.map(async (c) => {
-      const image = await renderAsync(outlineText(c.svg), {
-        fitTo: { mode: 'zoom', value: CHART_PNG_SCALE },
-        background: '#ffffff',
-        font: { loadSystemFonts: false },
-      });
-      return [c.id, Buffer.from(image.asPng())] as const;
-    }),
-  );
-  return new Map(pngs);
+/** Ends this process's rasteriser worker, if one runs (runtime's ordered shutdown). */
+export async function closeChartRasteriser(): Promise<void> {
+  await shared?.close();
 }

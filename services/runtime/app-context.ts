@@ -1,12 +1,14 @@
 /**
  * Wiring, in one place: the pool, Redis connections, queues, channels and logger that the roles (scheduler,
  * workers, API) share. Shutdown is ordered: stop cron → close workers → close queues → end the pool →
- * quit Redis, under a timeout, so no job is cut off mid-transaction by a closed pool.
+ * quit Redis, under a timeout, so no job is cut off mid-transaction by a closed pool. The chart rasteriser's
+ * worker thread (charts/raster.ts) is ended after the queues, when no job can be drawing e-mail images.
  */
 import { configureIngestLimits } from '../ingest/limits.js';
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/env.js';
+import { closeChartRasteriser } from '../charts/raster.js';
 import { createPool } from '../db/pool.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createNotifyChannels, type NotifyChannels } from '../notify/channels.js';
@@ -61,6 +63,7 @@ export function createAppContext(config: Config, opts: { clock?: Clock; logger?:
       await closeQueues(queues);
       channels.email.close();
       channels.sms.close();
+      await closeChartRasteriser(); // after the workers: no report is drawing its e-mail images any more
       await db.end();
       await redis.quit();
     },

@@ -58,7 +58,8 @@ const ALLOWED: Record<string, string[]> = {
     'time',
   ],
   web: ['alerts', 'api', 'auth', 'charts', 'ingest', 'labels', 'outbox', 'reference', 'time'],
-  runtime: ['api', 'auth', 'db', 'ingest', 'metrics', 'notify', 'outbox', 'time', 'web'],
+  // runtime → charts: the shutdown ends the chart rasteriser's worker thread.
+  runtime: ['api', 'auth', 'charts', 'db', 'ingest', 'metrics', 'notify', 'outbox', 'time', 'web'],
 };
 
 /**

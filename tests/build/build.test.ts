@@ -5,12 +5,16 @@
  * bin/envwatch.mjs decides between dist/ and tsx (bin/build-lib.mjs).
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderChartPng } from '../../services/charts/chart-png.js';
+import { fontFiles } from '../../services/charts/fonts.js';
+import { rankingBarChart } from '../../services/charts/report-charts.js';
 import { createEmptyDatabase, type TestDatabase } from '../helpers/test-db.js';
 
 const run = promisify(execFile);
@@ -68,6 +72,23 @@ describe('the compiled build', () => {
     await compiled('migrate');
     const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM envwatch_migration`);
     expect(rows[0]!.n).toBeGreaterThan(10);
+  });
+
+  it('draws the e-mail chart PNGs in a worker thread (raster-worker.js) with node alone, same bytes', async () => {
+    const bars = [{ label: '漷县镇', value: 52.1, rank: 1, mark: 'worst' as const }];
+    const opts = { title: 'PM2.5排名', unit: 'µg/m³', decimals: 1 };
+    const url = (f: string) => JSON.stringify(pathToFileURL(path.join(OUT, f)).href);
+    const script = `
+      const { chartPngs } = await import(${url('services/charts/raster.js')});
+      const { rankingBarChart } = await import(${url('services/charts/report-charts.js')});
+      const pngs = await chartPngs([rankingBarChart('rank', ${JSON.stringify(bars)}, ${JSON.stringify(opts)})]);
+      console.log((await import('node:crypto')).createHash('sha256').update(pngs.get('rank')).digest('hex'));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: os.tmpdir(),
+      timeout: 60_000,
+    });
+    const inThread = await renderChartPng(rankingBarChart('rank', bars, opts).svg, await fontFiles());
+    expect(stdout.trim()).toBe(createHash('sha256').update(inThread).digest('hex'));
   });
 });
 
