@@ -23,9 +23,17 @@ export { CHART_PNG_SCALE } from './chart-png.js';
  */
 export const MAX_PENDING_REQUESTS = 16;
 
+/**
+ * A request unanswered this long means a worker stuck in a loop, not a slow one (a monthly report's charts take
+ * 0.2–0.7 s): the worker is ended, what it held fails (the report records 'email-images'), the next call
+ * starts a new one. Without it a hung worker stalled its report's e-mail for good.
+ */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
 interface Pending {
   resolve(pngs: Map<string, Buffer>): void;
   reject(err: Error): void;
+  timer: NodeJS.Timeout;
 }
 
 /** A running worker and the requests it holds; a new worker gets a new slot. */
@@ -38,6 +46,7 @@ export interface RasteriserOptions {
   /** The worker's module; by default raster-worker beside this file (.js when compiled, .ts from sources). */
   workerUrl?: URL;
   maxPending?: number;
+  timeoutMs?: number;
 }
 
 const WORKER_NAME = 'envwatch chart rasteriser';
@@ -66,11 +75,13 @@ export class ChartRasteriser {
   private nextId = 1;
   private readonly workerUrl: URL;
   private readonly maxPending: number;
+  private readonly timeoutMs: number;
 
   constructor(opts: RasteriserOptions = {}) {
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
     this.workerUrl = opts.workerUrl ?? new URL(`./raster-worker.${ext}`, import.meta.url);
     this.maxPending = opts.maxPending ?? MAX_PENDING_REQUESTS;
+    this.timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
   }
 
   /** PNG of each chart at CHART_PNG_SCALE×, on white, keyed by chart id. */
@@ -87,7 +98,18 @@ export class ChartRasteriser {
     const id = this.nextId++;
     const request: RasterRequest = { id, charts: charts.map((c) => ({ id: c.id, svg: c.svg })) };
     return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        const secs = Math.round(this.timeoutMs / 1000);
+        this.retire(
+          slot,
+          new ChartRasterError(
+            `图表图片渲染线程 ${secs} 秒未应答，已重启 (chart rasteriser did not answer within ${secs} s; ended)`,
+          ),
+        );
+        void slot.worker.terminate();
+      }, this.timeoutMs);
+      timer.unref();
+      slot.pending.set(id, { resolve, reject, timer });
       if (slot.pending.size === 1) slot.worker.ref();
       slot.worker.postMessage(request);
     });
@@ -133,6 +155,7 @@ export class ChartRasteriser {
   private settle(slot: Slot, reply: RasterReply): void {
     const p = slot.pending.get(reply.id);
     if (!p) return;
+    clearTimeout(p.timer);
     slot.pending.delete(reply.id);
     if (slot.pending.size === 0) slot.worker.unref();
     if ('error' in reply) {
@@ -148,7 +171,10 @@ export class ChartRasteriser {
   /** The worker is gone or going: later calls start a new one, and its requests fail with `err`. */
   private retire(slot: Slot, err: ChartRasterError): void {
     if (this.slot === slot) this.slot = null;
-    for (const p of slot.pending.values()) p.reject(err);
+    for (const p of slot.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
     slot.pending.clear();
   }
 }

@@ -96,6 +96,13 @@ describe('chart PNGs drawn in a worker thread', () => {
     await closed;
   });
 
+  it('a worker that does not answer in time is ended, fails what it held, and the next call gets a new one', async () => {
+    const r = new ChartRasteriser({ workerUrl: FAILING_WORKER, timeoutMs: 500 });
+    await expect(r.render([cue('hold')])).rejects.toThrow(/图表图片渲染线程 1 秒未应答/);
+    expect((await r.render([rank()])).size).toBe(1);
+    await r.close();
+  });
+
   it('loads from the sources through tsx outside vitest, and lets the process end by itself', async () => {
     const raster = new URL('../../services/charts/raster.ts', import.meta.url).href;
     const charts = new URL('../../services/charts/report-charts.ts', import.meta.url).href;
