@@ -13,10 +13,14 @@
  *
  * Plain PostgreSQL: envwatch_refresh_series_rollup_keys (migration 0126) recomputes exactly the claimed keys
  * and the months they fall in.
+ *
+ * Both modes then analyse the partitions the refresh covered that were never analysed (rollup-statistics.ts),
+ * before layer 2 reads them.
  */
 import type pg from 'pg';
 import { withClient } from '../db/queryable.js';
 import { addDays, addMonths } from '../time/shanghai.js';
+import { analyzeNewRollupPartitions } from './rollup-statistics.js';
 import type { StorageMode } from './storage-mode.js';
 
 // Shared by every envwatch process: the key of the continuous-aggregate refresh lock.
@@ -44,11 +48,11 @@ export async function refreshSeriesRollups(
   mode: StorageMode,
   keys: readonly RollupKey[],
 ): Promise<void> {
+  const days = [...new Set(keys.map((k) => k.day))].sort();
+  const dayRuns = consecutiveRuns(days, (d) => addDays(d, 1));
+  const months = [...new Set(days.map((d) => d.slice(0, 7)))].sort();
+  const monthRuns = consecutiveRuns(months, (m) => addMonths(m, 1));
   if (mode === 'timescale') {
-    const days = [...new Set(keys.map((k) => k.day))].sort();
-    const dayRuns = consecutiveRuns(days, (d) => addDays(d, 1));
-    const months = [...new Set(days.map((d) => d.slice(0, 7)))].sort();
-    const monthRuns = consecutiveRuns(months, (m) => addMonths(m, 1));
     await withClient(pool, async (client) => {
       await client.query('SELECT pg_advisory_lock($1)', [CAGG_REFRESH_LOCK]);
       try {
@@ -73,13 +77,15 @@ export async function refreshSeriesRollups(
         await client.query('SELECT pg_advisory_unlock($1)', [CAGG_REFRESH_LOCK]);
       }
     });
-    return;
+  } else {
+    // One statement for every claimed key, each recomputed from its own rows (migration 0126): a city's new
+    // day is 2,000 keys, which per-run cross products of series × metrics × days would widen for nothing.
+    await pool.query('SELECT envwatch_refresh_series_rollup_keys($1, $2, $3)', [
+      keys.map((k) => k.series_id),
+      keys.map((k) => k.metric_id),
+      keys.map((k) => k.day),
+    ]);
   }
-  // One statement for every claimed key, each recomputed from its own rows (migration 0126): a city's new day
-  // is 2,000 keys, which per-run cross products of series × metrics × days would widen for nothing.
-  await pool.query('SELECT envwatch_refresh_series_rollup_keys($1, $2, $3)', [
-    keys.map((k) => k.series_id),
-    keys.map((k) => k.metric_id),
-    keys.map((k) => k.day),
-  ]);
+  // Before layer 2 reads what was just written: a partition never analysed plans with default selectivities.
+  await analyzeNewRollupPartitions(pool, mode, { days: dayRuns, months: monthRuns });
 }
