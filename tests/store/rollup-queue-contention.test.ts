@@ -4,7 +4,7 @@
  * refresh chosen as a deadlock victim. The interleavings are forced with table locks and by watching
  * pg_stat_activity, so each test runs the same way every time.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensurePartitionsFor,
@@ -158,9 +158,19 @@ describe('rollup queue under contention', () => {
   it('a refresh chosen as a deadlock victim runs again and completes', async () => {
     await write(db.pool, DAYS);
     const other = await connect();
+    // Which session is the victim is whose deadlock check runs first with the cycle in place: the refresh's
+    // (deadlock_timeout after its wait began) must come after the other's lock request, however loaded the
+    // machine — at 1 s the request sometimes came later (CI at load ~10) and the other session was the victim
+    // — and the other's must never come first.
+    await other.query(`SET deadlock_timeout = '60s'`);
+    const refreshPool = new pg.Pool({
+      connectionString: db.url,
+      max: 4,
+      options: '-c timezone=UTC -c deadlock_timeout=3s',
+    });
     await other.query('BEGIN');
     await other.query('LOCK TABLE evaluation_queue IN EXCLUSIVE MODE');
-    const refresh = track(processRollupQueue(db.pool));
+    const refresh = track(processRollupQueue(refreshPool));
     // The refresh holds scope_daily (written before evaluations are queued) and waits for evaluation_queue;
     // the other transaction now wants scope_daily: a cycle. The refresh waited first, so PostgreSQL's
     // deadlock check (deadlock_timeout after the wait began) fires in the refresh's session: it is the victim.
@@ -172,7 +182,9 @@ describe('rollup queue under contention', () => {
     expect(otherError).toBeUndefined();
     await other.query('COMMIT');
 
+    await other.query('RESET deadlock_timeout');
     expect((await refresh.promise).keys).toBe(2);
     expect(await queueRows()).toEqual([]);
+    await refreshPool.end();
   });
 });
