@@ -16,11 +16,21 @@ const KEYS = 30_000;
 /** Linear takes well under a second here; the join over stale statistics took over a minute. */
 const BOUND_MS = 15_000;
 
-/** Leaves `table` analysed while empty but with pages: the planner then believes it holds about one row. */
-async function staleStats(table: string, insertSome: string): Promise<void> {
-  await db.pool.query(insertSome);
+/**
+ * Leaves `table` (its key column `keyColumn`, then metric and day) analysed while empty but with pages — the
+ * planner then believes it holds about one row — and then fills it with KEYS keys.
+ */
+async function staleQueue(table: string, keyColumn: string): Promise<void> {
+  const insert = (n: number, prefix: string) =>
+    db.pool.query(
+      `INSERT INTO ${table} (${keyColumn}, metric_id, day)
+       SELECT $2 || (i % 1000), 'pm25', date '2024-01-01' + (i / 1000) FROM generate_series(0, $1 - 1) i`,
+      [n, prefix],
+    );
+  await insert(50, 'stale_');
   await db.pool.query(`DELETE FROM ${table}`);
   await db.pool.query(`ANALYZE ${table}`);
+  await insert(KEYS, 'nowhere_');
 }
 
 beforeAll(async () => {
@@ -29,16 +39,7 @@ beforeAll(async () => {
 
 describe('queue claims with stale statistics', () => {
   it(`refreshes ${KEYS} rollup keys in linear time`, async () => {
-    await staleStats(
-      'rollup_queue',
-      `INSERT INTO rollup_queue (series_id, metric_id, day)
-       SELECT 'stale_' || i, 'pm25', date '2024-01-01' FROM generate_series(1, 50) i`,
-    );
-    await db.pool.query(
-      `INSERT INTO rollup_queue (series_id, metric_id, day)
-       SELECT 'nowhere_' || (i % 1000), 'pm25', date '2024-01-01' + (i / 1000) FROM generate_series(0, $1 - 1) i`,
-      [KEYS],
-    );
+    await staleQueue('rollup_queue', 'series_id');
     const t0 = performance.now();
     const r = await processRollupQueue(db.pool);
     const ms = performance.now() - t0;
@@ -49,16 +50,7 @@ describe('queue claims with stale statistics', () => {
   }, 120_000);
 
   it(`takes ${KEYS} evaluation keys in linear time`, async () => {
-    await staleStats(
-      'evaluation_queue',
-      `INSERT INTO evaluation_queue (scope_id, metric_id, day)
-       SELECT 'stale_' || i, 'pm25', date '2024-01-01' FROM generate_series(1, 50) i`,
-    );
-    await db.pool.query(
-      `INSERT INTO evaluation_queue (scope_id, metric_id, day)
-       SELECT 'nowhere_' || (i % 1000), 'pm25', date '2024-01-01' + (i / 1000) FROM generate_series(0, $1 - 1) i`,
-      [KEYS],
-    );
+    await staleQueue('evaluation_queue', 'scope_id');
     const t0 = performance.now();
     const r = await evaluatePending(db.pool);
     const ms = performance.now() - t0;
