@@ -8,16 +8,9 @@
  */
 import { SMS_VARIABLE_MAX } from '../notify/sms-templates.js';
 
-/** The name column of a task row aliased `t`, as every task query of this folder selects it. */
-export function taskNameSql(t: string): string {
-  return `coalesce(nullif(${t}.key_task_zh, ''),
-    nullif(regexp_replace(coalesce(${t}.heading, ''), '^\\s*[一二三四五六七八九十百]+\\s*[、.．]\\s*', ''), ''),
-    ${t}.measures_zh[1], '')`;
-}
-
 export interface NamedTask {
   id: string;
-  /** taskNameSql: the 重点任务, or what stands for it; '' when the row has nothing. */
+  /** envwatch_task_name (migration 0150): the 重点任务, or what stands for it; '' when the row has nothing. */
   name_zh: string;
 }
 

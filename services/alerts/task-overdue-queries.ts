@@ -1,6 +1,5 @@
 /** The statements behind task-overdue alerts (services/alerts/task-overdue.ts). */
 import type { Queryable } from '../db/queryable.js';
-import { taskNameSql } from './task-names.js';
 
 export interface OverdueTaskRow {
   id: string;
@@ -41,7 +40,7 @@ export async function overdueTasksWithoutAlert(
         WHERE r.role = 'main' AND l.status IS DISTINCT FROM 'done'
         GROUP BY r.task_id
      )
-     SELECT t.id, t.plan_id, t.key_task_zh, ${taskNameSql('t')} AS name_zh, t.deadline_zh, t.due_on::text AS due_on, t.lead_official_ids,
+     SELECT t.id, t.plan_id, t.key_task_zh, envwatch_task_name(t) AS name_zh, t.deadline_zh, t.due_on::text AS due_on, t.lead_official_ids,
             coalesce((SELECT array_agg(u.unit_id ORDER BY u.ord) FROM task_unit u
                        WHERE u.task_id = t.id AND u.role = 'main' AND u.unit_id IS NOT NULL), '{}') AS main_unit_ids,
             coalesce((SELECT array_agg(u.unit_id ORDER BY u.ord) FROM task_unit u

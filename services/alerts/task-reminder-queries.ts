@@ -5,7 +5,6 @@
  */
 import type { Queryable } from '../db/queryable.js';
 import type { OverdueTaskRow } from './task-overdue-queries.js';
-import { taskNameSql } from './task-names.js';
 
 export interface UnreportedUnitRow {
   unit_id: string;
@@ -26,7 +25,7 @@ export async function unreportedUnits(db: Queryable, month: string): Promise<Unr
   const { rows } = await db.query<UnreportedUnitRow>(
     `WITH owed AS (SELECT * FROM envwatch_owed_tasks($1::date)),
      missing AS (
-       SELECT o.*, t.plan_ord, ${taskNameSql('t')} AS name_zh FROM owed o JOIN task t ON t.id = o.task_id
+       SELECT o.*, t.plan_ord, envwatch_task_name(t) AS name_zh FROM owed o JOIN task t ON t.id = o.task_id
         WHERE NOT EXISTS (SELECT 1 FROM task_progress p
                            WHERE p.task_id = o.task_id AND p.unit_id = o.unit_id AND p.month = $1::date)
      )
@@ -88,7 +87,7 @@ export async function tasksDueSoon(db: Queryable, today: string, until: string):
          FROM task_pending_main_unit pm JOIN unit u ON u.id = pm.unit_id
         GROUP BY pm.task_id
      )
-     SELECT t.id, t.key_task_zh, ${taskNameSql('t')} AS name_zh, t.deadline_zh, t.due_on::text AS due_on, t.lead_official_ids,
+     SELECT t.id, t.key_task_zh, envwatch_task_name(t) AS name_zh, t.deadline_zh, t.due_on::text AS due_on, t.lead_official_ids,
             ti.main_unit_ids, ti.assist_unit_ids, pe.units_zh AS pending_units_zh, pl.district_id,
             a.id AS alert_id, a.condition AS alert_condition
        FROM task t JOIN pending pe ON pe.task_id = t.id JOIN task_unit_ids ti ON ti.task_id = t.id
@@ -130,7 +129,7 @@ export interface TaskHeadlineRow {
 export async function taskHeadlines(db: Queryable, ids: readonly string[]): Promise<TaskHeadlineRow[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<TaskHeadlineRow>(
-    `SELECT t.id, t.key_task_zh, ${taskNameSql('t')} AS name_zh, t.deadline_zh FROM task t
+    `SELECT t.id, t.key_task_zh, envwatch_task_name(t) AS name_zh, t.deadline_zh FROM task t
       WHERE t.id = ANY ($1::text[]) ORDER BY t.plan_id, t.plan_ord NULLS LAST, t.id`,
     [ids],
   );

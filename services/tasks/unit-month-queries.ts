@@ -8,9 +8,8 @@ import type { TaskListRow } from './progress-queries.js';
 
 export interface UnitTaskListRow extends TaskListRow {
   /**
-   * What the page calls the task and searches: its 重点任务, else its heading without the number, else its
-   * first measure — the rule of the task messages (services/alerts/task-names.ts, which this layer may not
-   * import): 96 of the 699 rows lost their 重点任务 cell in the seed and would show no name at all.
+   * What the page calls the task and searches: envwatch_task_name (migration 0150), the name the task
+   * messages use — its 重点任务, else its heading without the number, else its first measure.
    */
   name_zh: string;
 }
@@ -24,9 +23,7 @@ export async function listUnitTasksOfYear(
   const { rows } = await db.query<UnitTaskListRow>(
     `SELECT t.id, t.plan_id, t.section, t.seq, t.key_task_zh, t.deadline_zh, t.deadline_kind, t.due_on, t.source,
             r.role,
-            coalesce(nullif(t.key_task_zh, ''),
-                     nullif(regexp_replace(coalesce(t.heading, ''), '^\\s*[一二三四五六七八九十百]+\\s*[、.．]\\s*', ''), ''),
-                     t.measures_zh[1], '') AS name_zh
+            envwatch_task_name(t) AS name_zh
        FROM task t
        JOIN plan p ON p.id = t.plan_id
        JOIN task_reporting_unit r ON r.task_id = t.id AND r.unit_id = $1
