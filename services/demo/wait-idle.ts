@@ -27,8 +27,8 @@ const POLL_MIN_MS = 20;
 const POLL_MAX_MS = 100;
 /** Idle seen once is confirmed this much later (a job that just finished may be enqueueing the next stage). */
 const CONFIRM_MS = 30;
-/** Jobs whose delay is a debounce, gathering the keys of a burst (workers/jobs/evaluate-targets.ts). */
-const DEBOUNCED_JOBS: ReadonlySet<string> = new Set([evaluateTargetsMessage.name]);
+/** The job whose delay is a debounce, gathering the keys of a burst (workers/jobs/evaluate-targets.ts). */
+const DEBOUNCED = evaluateTargetsMessage;
 /**
  * A delayed job due within this horizon (a retry with a short backoff) is work in progress; one due later —
  * an escalation hours away, an SMS held until working hours, a job failing again and again with an
@@ -107,21 +107,20 @@ function onlyDebounceLeft(b: Backlog): boolean {
   return b.delayedSoon > 0 && b.jobs + b.ingestRetries + b.files + b.runningBatches + b.rollupKeys === 0;
 }
 
-/** Runs the debounced jobs now; returns how many were promoted. */
+/** Runs the debounced job now (only its queue is read); returns how many were promoted. */
 async function promoteDebounced(queues: Queues): Promise<number> {
   let n = 0;
-  for (const q of Object.values(queues))
-    for (const j of await q.getDelayed(0, 200)) {
-      if (!DEBOUNCED_JOBS.has(j.name)) continue;
-      // Started or removed meanwhile: nothing to promote.
-      if (
-        await j.promote().then(
-          () => true,
-          () => false,
-        )
+  for (const j of await queues[DEBOUNCED.queue].getDelayed(0, 200)) {
+    if (j.name !== DEBOUNCED.name) continue;
+    // Started or removed meanwhile: nothing to promote.
+    if (
+      await j.promote().then(
+        () => true,
+        () => false,
       )
-        n++;
-    }
+    )
+      n++;
+  }
   return n;
 }
 
