@@ -15,6 +15,7 @@ import { addExpected, type ExpectedCounts } from '../demo-summary.js';
 import { progressLine } from '../progress.js';
 import { readCounters } from '../summary-queries.js';
 import { WAVES, type DemoDataset } from '../synthetic/dataset.js';
+import type { ReplayStep } from '../synthetic/delivery.js';
 import { waitForIdle } from '../wait-idle.js';
 import { deliverWave, pendingDemoFiles, type DeliveryContext } from './deliver.js';
 import type { PhaseTimer } from './phase-timer.js';
@@ -72,6 +73,18 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
     );
     await waitIdle('alert-sweep');
   };
+  // A step's deliveries without a moment of their own, wave after wave; `afterWave` runs after each.
+  const deliverWaves = async (step: ReplayStep, afterWave: () => Promise<void>) => {
+    const monthStart = shanghaiInstant(`${step.month}-01`);
+    for (const wave of WAVES) {
+      const deliveries = step.deliveries.filter((d) => d.wave === wave && !d.at);
+      if (deliveries.length === 0) continue;
+      await phases.time('deliver', () =>
+        deliverWave(deps.delivery, deliveries, monthStart, `${step.phase}-${step.month}-w${wave}`),
+      );
+      await afterWave();
+    }
+  };
   const plan = dataset.stepPlan();
   const history = plan.filter((p) => p.phase === 'history');
   const replayed = plan.filter((p) => p.phase === 'replay');
@@ -88,14 +101,7 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
       const step = await phases.time('generate', () => dataset.buildStep(p));
       clockAt = step.clock;
       await setClock(step.clock);
-      const monthStart = shanghaiInstant(`${step.month}-01`);
-      for (const wave of WAVES) {
-        const deliveries = step.deliveries.filter((d) => d.wave === wave);
-        if (deliveries.length === 0) continue;
-        await phases.time('deliver', () =>
-          deliverWave(deps.delivery, deliveries, monthStart, `${step.phase}-${step.month}-w${wave}`),
-        );
-      }
+      await deliverWaves(step, async () => undefined);
       for (const d of step.deliveries) addExpected(expected, d.records, d.expectedRefusals);
     }
     await waitIdle();
@@ -118,8 +124,8 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
     const before = await readCounters(ctx.db);
     const t = performance.now();
     const monthStart = shanghaiInstant(`${step.month}-01`);
-    // Deliveries with a moment of their own (a warning issued, lifted) and, in a replayed month, the units'
-    // progress and the task reminders around the cut-off: in time order, each at its moment.
+    // Deliveries with a moment of their own (a warning issued, lifted), the units' progress and the task
+    // reminders around the cut-off: in time order, each at its moment.
     const timed: ReplayMoment[] = step.deliveries
       .filter((d) => d.at)
       .map((d) => ({
@@ -130,13 +136,12 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
             deliverWave(deps.delivery, [d], monthStart, `${step.phase}-${d.name}`),
           ),
       }));
-    if (step.phase === 'replay')
-      timed.push(
-        ...(await taskMoments(ctx, step.month)).map((m) => ({
-          ...m,
-          run: () => phases.time('tasks', m.run),
-        })),
-      );
+    timed.push(
+      ...(await taskMoments(ctx, step.month)).map((m) => ({
+        ...m,
+        run: () => phases.time('tasks', m.run),
+      })),
+    );
     timed.sort((a, b) => a.at.getTime() - b.at.getTime());
     for (const [i, m] of timed.entries()) {
       await setClock(m.at);
@@ -154,24 +159,15 @@ export async function replayYear(dataset: DemoDataset, deps: ReplayDeps): Promis
       }
     }
     await setClock(step.clock);
-    for (const wave of WAVES) {
-      const deliveries = step.deliveries.filter((d) => d.wave === wave && !d.at);
-      if (deliveries.length === 0) continue;
-      await phases.time('deliver', () =>
-        deliverWave(deps.delivery, deliveries, monthStart, `${step.phase}-${step.month}-w${wave}`),
-      );
-      await waitIdle();
-    }
+    await deliverWaves(step, () => waitIdle());
     for (const d of step.deliveries) addExpected(expected, d.records, d.expectedRefusals);
     await alertSweep(step.clock);
-    if (step.phase === 'replay') {
-      // The month's manual indicators, reported as its data arrive, and the overdue check at that moment.
-      await phases.time('tasks', () => reportDemoMonth(ctx, step.month, step.clock));
-      await waitIdle('tasks');
-      const revised = step.deliveries.flatMap((d) => (d.revises ? [d.revises] : []));
-      await phases.time('reports', () => produceMonthlyReports(ctx, { month: step.month, revised }));
-      await waitIdle('reports');
-    }
+    // The month's manual indicators, reported as its data arrive, and the overdue check at that moment.
+    await phases.time('tasks', () => reportDemoMonth(ctx, step.month, step.clock));
+    await waitIdle('tasks');
+    const revised = step.deliveries.flatMap((d) => (d.revises ? [d.revises] : []));
+    await phases.time('reports', () => produceMonthlyReports(ctx, { month: step.month, revised }));
+    await waitIdle('reports');
     deps.out(progressLine(i + 1, total, step, before, await readCounters(ctx.db), performance.now() - t));
   }
   return expected;
