@@ -21,6 +21,7 @@ import {
   type Queues,
 } from '../../workers/enqueue.js';
 import { registry } from '../../workers/registry.js';
+import type { WorkerHostDeps } from '../../workers/worker-host.js';
 import { createRedis } from './redis.js';
 
 export interface AppContext {
@@ -67,5 +68,19 @@ export function createAppContext(config: Config, opts: { clock?: Clock; logger?:
       await db.end();
       await redis.quit();
     },
+  };
+}
+
+/** What the worker host needs from the application context (the workers role, a crash test's worker process). */
+export function workerHostDeps(ctx: AppContext): WorkerHostDeps {
+  return {
+    config: ctx.config,
+    db: ctx.db,
+    logger: ctx.logger,
+    clock: ctx.clock,
+    enqueue: ctx.enqueue,
+    queues: ctx.queues,
+    channels: ctx.channels,
+    connection: ctx.redis,
   };
 }

@@ -11,7 +11,7 @@ import { startScheduler, type Scheduler } from '../../workers/scheduler.js';
 import { allSchedules, withCronOverrides } from '../../workers/schedules/index.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { QUEUE_NAMES } from '../../workers/queue-names.js';
-import type { AppContext } from './app-context.js';
+import { workerHostDeps, type AppContext } from './app-context.js';
 import { startHj212Receiver, type RunningReceiver } from '../ingest/hj212/receiver.js';
 import { receiverOptions } from '../ingest/hj212/receiver-config.js';
 import { refreshRollupsRequest } from '../outbox/messages.js';
@@ -41,14 +41,7 @@ export async function startRoles(
   if (roles.includes('workers')) {
     workers = startWorkers(
       {
-        config: ctx.config,
-        db: ctx.db,
-        logger: ctx.logger,
-        clock: ctx.clock,
-        enqueue: ctx.enqueue,
-        queues: ctx.queues,
-        channels: ctx.channels,
-        connection: ctx.redis,
+        ...workerHostDeps(ctx),
         // Prometheus: failures per queue/job, durations (the evaluate queue's are the evaluation time).
         onJobFailed: (queue, job) => metrics.jobFailures.inc({ queue, job }),
         onJobCompleted: (queue, job, ms) => {
